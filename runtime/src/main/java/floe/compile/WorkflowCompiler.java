@@ -1,0 +1,140 @@
+package floe.compile;
+
+import floe.model.Dependency;
+import floe.model.Stage;
+import floe.model.TaskCompletion;
+import floe.model.Workflow;
+
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns a {@link Workflow} into a Flink batch job: one operator per stage with parallelism
+ * {@code min(tasks, maxParallelism)}, tasks as records. Pointwise dependencies become pointwise
+ * blocking edges, so a consumer subtask starts once its own producers are done; {@code all}
+ * dependencies become broadcast (all-to-all, blocking) edges.
+ *
+ * <pre>{@code
+ * StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+ * Plan plan = WorkflowCompiler.withMaxParallelism(64).compile(workflow, env);
+ * env.execute(workflow.name());
+ * }</pre>
+ */
+public final class WorkflowCompiler {
+    private final int maxParallelism;
+
+    private WorkflowCompiler(int maxParallelism) {
+        if (maxParallelism < 1) {
+            throw new IllegalArgumentException("max parallelism must be at least 1, got " + maxParallelism);
+        }
+        this.maxParallelism = maxParallelism;
+    }
+
+    /** A compiler whose stages run on at most {@code maxParallelism} subtasks each. */
+    public static WorkflowCompiler withMaxParallelism(int maxParallelism) {
+        return new WorkflowCompiler(maxParallelism);
+    }
+
+    /** The plan alone, without building a Flink job (for {@code plan} and tests). */
+    public Plan plan(Workflow workflow) {
+        Map<String, StagePlan> plans = new HashMap<>();
+        List<StagePlan> ordered = new ArrayList<>();
+        for (Stage stage : workflow.stages()) {
+            int parallelism = Math.min(stage.tasks(), maxParallelism);
+            List<StagePlan.Edge> edges = new ArrayList<>();
+            for (Dependency d : stage.dependencies()) {
+                StagePlan up = plans.get(d.upstream());
+                edges.add(new StagePlan.Edge(d, edgeKind(d, up.blocks(), new TaskBlocks(stage.tasks(), parallelism))));
+            }
+            StagePlan plan = new StagePlan(stage, parallelism, uid(workflow, stage.name()), edges);
+            plans.put(stage.name(), plan);
+            ordered.add(plan);
+        }
+        return new Plan(workflow, ordered);
+    }
+
+    /** Adds the workflow's operators to {@code env} and returns the plan they follow. */
+    public Plan compile(Workflow workflow, StreamExecutionEnvironment env) {
+        Plan plan = plan(workflow);
+        Map<String, DataStream<TaskCompletion>> outputs = new HashMap<>();
+        for (StagePlan stage : plan.stages()) {
+            SingleOutputStreamOperator<TaskCompletion> out = stage.edges().isEmpty()
+                    ? rootStage(workflow, stage, env)
+                    : dependentStage(workflow, stage, plan, outputs);
+            outputs.put(stage.stage().name(), out);
+            if (workflow.downstreamOf(stage.stage().name()).isEmpty()) {
+                out.sinkTo(new DiscardingSink<>())
+                        .name(stage.stage().name() + "/done").uid(stage.uid() + "/done")
+                        .setParallelism(stage.parallelism());
+            }
+        }
+        return plan;
+    }
+
+    private static SingleOutputStreamOperator<TaskCompletion> rootStage(
+            Workflow workflow, StagePlan stage, StreamExecutionEnvironment env) {
+        String name = stage.stage().name();
+        return env.fromSource(new TaskRangeSource(stage.blocks()), WatermarkStrategy.noWatermarks(),
+                        name + "/tasks", Types.INT)
+                .uid(stage.uid() + "/tasks")
+                .setParallelism(stage.parallelism())
+                .process(new RootStageFunction(new StageTasks(workflow, name)), CompletionTypeInfo.INSTANCE)
+                .name(name).uid(stage.uid())
+                .setParallelism(stage.parallelism());
+    }
+
+    private static SingleOutputStreamOperator<TaskCompletion> dependentStage(
+            Workflow workflow, StagePlan stage, Plan plan, Map<String, DataStream<TaskCompletion>> outputs) {
+        DataStream<TaskCompletion> input = null;
+        for (StagePlan.Edge edge : stage.edges()) {
+            DataStream<TaskCompletion> upstream = outputs.get(edge.dependency().upstream());
+            DataStream<TaskCompletion> connected = switch (edge.kind()) {
+                case BROADCAST -> upstream.broadcast();
+                case POINTWISE -> upstream.rescale();
+                case ROUTED -> upstream.partitionCustom(
+                        new OwnerPartitioner(stage.blocks(), edge.dependency().fanIn()), TaskCompletion::index);
+            };
+            input = input == null ? connected : input.union(connected);
+        }
+        String name = stage.stage().name();
+        return input.transform(name, CompletionTypeInfo.INSTANCE,
+                        new DependentStageOperator(workflow, new StageTasks(workflow, name), stage.blocks()))
+                .uid(stage.uid())
+                .setParallelism(stage.parallelism());
+    }
+
+    /**
+     * A pointwise dependency can use a pointwise edge when every producer subtask's completions
+     * all belong to tasks of the one consumer subtask Flink connects it to. With producer
+     * parallelism a multiple {@code m} of the consumer's, Flink connects producer subtask
+     * {@code s} to consumer subtask {@code s / m}.
+     */
+    static EdgeKind edgeKind(Dependency d, TaskBlocks producer, TaskBlocks consumer) {
+        if (d.kind() == Dependency.Kind.ALL) {
+            return EdgeKind.BROADCAST;
+        }
+        if (producer.parallelism() % consumer.parallelism() != 0) {
+            return EdgeKind.ROUTED;
+        }
+        int m = producer.parallelism() / consumer.parallelism();
+        for (int t = 0; t < producer.tasks(); t++) {
+            if (consumer.owner(t / d.fanIn()) != producer.owner(t) / m) {
+                return EdgeKind.ROUTED;
+            }
+        }
+        return EdgeKind.POINTWISE;
+    }
+
+    private static String uid(Workflow workflow, String stage) {
+        return "floe/" + workflow.name() + "/" + stage;
+    }
+}

@@ -1,0 +1,82 @@
+package floe.exec;
+
+import floe.model.Stage;
+import floe.model.TaskCompletion;
+import floe.model.TaskContext;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/** The {@link TaskContext} of one attempt; what it collects becomes the task's completion. */
+final class RunningTask implements TaskContext {
+    private final String workflow;
+    private final Stage stage;
+    private final int index;
+    private final int attempt;
+    private final Map<String, String> parameters;
+    private final List<TaskCompletion> inputs;
+    private final TreeMap<String, String> outputs = new TreeMap<>();
+    private final List<String> files = new ArrayList<>();
+
+    RunningTask(String workflow, Stage stage, int index, int attempt, Map<String, String> parameters,
+            List<TaskCompletion> inputs) {
+        this.workflow = workflow;
+        this.stage = stage;
+        this.index = index;
+        this.attempt = attempt;
+        this.parameters = parameters;
+        this.inputs = List.copyOf(inputs);
+    }
+
+    @Override
+    public String workflow() {
+        return workflow;
+    }
+
+    @Override
+    public String stage() {
+        return stage.name();
+    }
+
+    @Override
+    public int index() {
+        return index;
+    }
+
+    @Override
+    public int tasks() {
+        return stage.tasks();
+    }
+
+    @Override
+    public int attempt() {
+        return attempt;
+    }
+
+    @Override
+    public Map<String, String> parameters() {
+        return parameters;
+    }
+
+    @Override
+    public List<TaskCompletion> inputs() {
+        return inputs;
+    }
+
+    @Override
+    public synchronized void output(String name, String value) {
+        outputs.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+    }
+
+    @Override
+    public synchronized void wrote(String uri) {
+        files.add(Objects.requireNonNull(uri, "uri"));
+    }
+
+    synchronized TaskCompletion complete(long startMillis, long endMillis) {
+        return new TaskCompletion(stage.name(), index, attempt, startMillis, endMillis, outputs, files);
+    }
+}

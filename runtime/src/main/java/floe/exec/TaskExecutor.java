@@ -1,0 +1,121 @@
+package floe.exec;
+
+import floe.TaskFailedException;
+import floe.model.JavaTask;
+import floe.model.Stage;
+import floe.model.TaskCompletion;
+import floe.model.TaskFunction;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Runs the tasks of one stage: each task is tried as often as the stage's retry policy allows,
+ * with its backoff between tries and its timeout on each try. Knows nothing of Flink, so it runs
+ * the same in a unit test and in a TaskManager.
+ */
+public final class TaskExecutor implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(TaskExecutor.class);
+
+    private final String workflow;
+    private final Map<String, String> parameters;
+    private final Stage stage;
+    private final Sleeper sleeper;
+    private ExecutorService timeoutThreads;
+
+    public TaskExecutor(String workflow, Map<String, String> workflowParameters, Stage stage) {
+        this(workflow, workflowParameters, stage, Thread::sleep);
+    }
+
+    TaskExecutor(String workflow, Map<String, String> workflowParameters, Stage stage, Sleeper sleeper) {
+        this.workflow = workflow;
+        this.stage = stage;
+        this.sleeper = sleeper;
+        this.parameters = Parameters.merge(workflowParameters, stage.parameters());
+    }
+
+    /**
+     * Runs task {@code index} to success or throws {@link TaskFailedException} once every attempt
+     * failed. {@code inputs} are the completions of the upstream tasks it depended on.
+     */
+    public TaskCompletion run(int index, List<TaskCompletion> inputs) throws InterruptedException {
+        int attempts = stage.retry().attempts();
+        long start = System.currentTimeMillis();
+        for (int attempt = 1; ; attempt++) {
+            Duration delay = stage.retry().delayBefore(attempt);
+            if (!delay.isZero()) {
+                sleeper.sleep(delay.toMillis());
+            }
+            RunningTask context = new RunningTask(workflow, stage, index, attempt, parameters, inputs);
+            try {
+                runAttempt(context);
+                return context.complete(start, System.currentTimeMillis());
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception e) {
+                if (attempt >= attempts) {
+                    throw new TaskFailedException(stage.name(), index, attempt, e);
+                }
+                LOG.warn("stage '{}' task {} attempt {}/{} failed, retrying: {}",
+                        stage.name(), index, attempt, attempts, e.toString());
+            }
+        }
+    }
+
+    private void runAttempt(RunningTask context) throws Exception {
+        TaskFunction function = ((JavaTask) stage.body()).function();
+        if (!stage.hasTimeout()) {
+            function.run(context);
+            return;
+        }
+        Future<?> attempt = timeoutThreads().submit(() -> {
+            function.run(context);
+            return null;
+        });
+        try {
+            attempt.get(stage.timeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            attempt.cancel(true);
+            throw new TaskTimeoutException(stage.name(), context.index(), context.attempt(), stage.timeout());
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw cause instanceof Exception ? (Exception) cause : new RuntimeException(cause);
+        } catch (InterruptedException e) {
+            attempt.cancel(true);
+            throw e;
+        }
+    }
+
+    private ExecutorService timeoutThreads() {
+        if (timeoutThreads == null) {
+            timeoutThreads = Executors.newCachedThreadPool(r -> {
+                Thread t = new Thread(r, "floe-task-" + stage.name());
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return timeoutThreads;
+    }
+
+    @Override
+    public void close() {
+        if (timeoutThreads != null) {
+            timeoutThreads.shutdownNow();
+        }
+    }
+
+    /** Waits between attempts; a test passes one that does not really sleep. */
+    @FunctionalInterface
+    interface Sleeper {
+        void sleep(long millis) throws InterruptedException;
+    }
+}

@@ -1,0 +1,131 @@
+package floe.model;
+
+import floe.SpecException;
+
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * A named set of {@code tasks} tasks made from one body with a fan-out, its dependencies on
+ * earlier stages, and how each task is retried, timed out and sized.
+ */
+public record Stage(
+        String name,
+        int tasks,
+        TaskBody body,
+        List<Dependency> dependencies,
+        RetryPolicy retry,
+        Duration timeout,
+        Resources resources,
+        SortedMap<String, String> parameters)
+        implements Serializable {
+
+    public Stage {
+        Names.check("stage", name);
+        Objects.requireNonNull(body, "body");
+        Objects.requireNonNull(retry, "retry");
+        Objects.requireNonNull(timeout, "timeout");
+        Objects.requireNonNull(resources, "resources");
+        if (tasks < 1) {
+            throw new SpecException("stage '" + name + "': tasks must be at least 1, got " + tasks);
+        }
+        if (timeout.isNegative()) {
+            throw new SpecException("stage '" + name + "': timeout must not be negative, got " + timeout);
+        }
+        dependencies = List.copyOf(dependencies);
+        parameters = Collections.unmodifiableSortedMap(new TreeMap<>(parameters));
+    }
+
+    /** Starts a stage; {@code Workflow.Builder#stage} is the usual way in. */
+    public static Builder named(String name) {
+        return new Builder(name);
+    }
+
+    public boolean hasTimeout() {
+        return !timeout.isZero();
+    }
+
+    /** Builds a {@link Stage}; every setter returns this builder, {@link #build()} validates. */
+    public static final class Builder {
+        private final String name;
+        private int tasks = 1;
+        private TaskBody body;
+        private final List<Dependency> dependencies = new ArrayList<>();
+        private RetryPolicy retry = RetryPolicy.none();
+        private Duration timeout = Duration.ZERO;
+        private Resources resources = Resources.none();
+        private final SortedMap<String, String> parameters = new TreeMap<>();
+
+        private Builder(String name) {
+            this.name = name;
+        }
+
+        /** {@code count} tasks with indices {@code 0 .. count-1} (Argo {@code withSequence.count}). */
+        public Builder withSequence(int count) {
+            this.tasks = count;
+            return this;
+        }
+
+        /** Runs after every task of {@code upstream} (Argo steps, Batch {@code dependsOn}). */
+        public Builder after(String upstream) {
+            dependencies.add(Dependency.all(upstream));
+            return this;
+        }
+
+        /** Task {@code j} runs once upstream tasks {@code fanIn·j .. fanIn·j+fanIn-1} are done. */
+        public Builder pointwise(String upstream, int fanIn) {
+            dependencies.add(Dependency.pointwise(upstream, fanIn));
+            return this;
+        }
+
+        public Builder dependsOn(Dependency dependency) {
+            dependencies.add(Objects.requireNonNull(dependency, "dependency"));
+            return this;
+        }
+
+        public Builder retry(RetryPolicy retry) {
+            this.retry = Objects.requireNonNull(retry, "retry");
+            return this;
+        }
+
+        /** Each attempt of each task may run at most this long; zero means no limit. */
+        public Builder timeout(Duration timeout) {
+            this.timeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        public Builder resources(double cpu, int memoryMb) {
+            this.resources = Resources.of(cpu, memoryMb);
+            return this;
+        }
+
+        public Builder parameter(String key, String value) {
+            parameters.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        public Builder run(TaskFunction function) {
+            this.body = new JavaTask(function);
+            return this;
+        }
+
+        public Builder body(TaskBody body) {
+            this.body = Objects.requireNonNull(body, "body");
+            return this;
+        }
+
+        public Stage build() {
+            if (body == null) {
+                throw new SpecException("stage '" + name + "': nothing to run (call run(...) with the task's function)");
+            }
+            return new Stage(name, tasks, body, dependencies, retry, timeout, resources, parameters);
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package floe.model;
+
+import java.io.Serializable;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * What flows between stages: one finished task, small by design (the heavy data is in the files
+ * the task wrote).
+ */
+public record TaskCompletion(
+        String stage,
+        int index,
+        int attempts,
+        long startMillis,
+        long endMillis,
+        SortedMap<String, String> outputs,
+        List<String> files)
+        implements Serializable {
+
+    public TaskCompletion {
+        Objects.requireNonNull(stage, "stage");
+        outputs = Collections.unmodifiableSortedMap(new TreeMap<>(outputs));
+        files = List.copyOf(files);
+    }
+
+    public long durationMillis() {
+        return endMillis - startMillis;
+    }
+}

@@ -1,0 +1,137 @@
+package floe.model;
+
+import floe.SpecException;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
+
+/**
+ * A workflow: named stages of tasks in dependency order. Every front-end (Java, Argo, Batch)
+ * produces one; the compiler turns it into a Flink batch job.
+ *
+ * <pre>{@code
+ * Workflow wf = Workflow.named("process-data")
+ *     .stage("process-data-l1", s -> s.withSequence(64).run(ctx -> process(ctx.index(), 1)))
+ *     .stage("process-data-l2", s -> s.withSequence(32).pointwise("process-data-l1", 2)
+ *                                      .run(ctx -> process(ctx.index(), 2)))
+ *     .stage("merge-data", s -> s.after("process-data-l2").run(ctx -> merge(0, 32)))
+ *     .build();
+ * }</pre>
+ */
+public record Workflow(String name, List<Stage> stages, SortedMap<String, String> parameters)
+        implements Serializable {
+
+    public Workflow {
+        Names.check("workflow", name);
+        stages = List.copyOf(stages);
+        parameters = Collections.unmodifiableSortedMap(new TreeMap<>(parameters));
+        validate(name, stages);
+    }
+
+    public static Builder named(String name) {
+        return new Builder(name);
+    }
+
+    public Stage stage(String stageName) {
+        for (Stage s : stages) {
+            if (s.name().equals(stageName)) {
+                return s;
+            }
+        }
+        throw new SpecException("workflow '" + name + "': no stage '" + stageName + "' (known: " + known(stages) + ")");
+    }
+
+    /** The stages that name {@code stageName} in a dependency. */
+    public List<Stage> downstreamOf(String stageName) {
+        return stages.stream()
+                .filter(s -> s.dependencies().stream().anyMatch(d -> d.upstream().equals(stageName)))
+                .collect(Collectors.toList());
+    }
+
+    private static void validate(String workflow, List<Stage> stages) {
+        if (stages.isEmpty()) {
+            throw new SpecException("workflow '" + workflow + "': no stages");
+        }
+        Map<String, Stage> seen = new LinkedHashMap<>();
+        for (int i = 0; i < stages.size(); i++) {
+            Stage stage = stages.get(i);
+            String path = "stages[" + i + "] '" + stage.name() + "'";
+            if (seen.containsKey(stage.name())) {
+                throw new SpecException("workflow '" + workflow + "': " + path + ": stage name used twice");
+            }
+            Set<String> upstreams = new HashSet<>();
+            for (Dependency d : stage.dependencies()) {
+                Stage up = seen.get(d.upstream());
+                if (up == null) {
+                    String hint = d.upstream().equals(stage.name()) || stages.stream().noneMatch(s -> s.name().equals(d.upstream()))
+                            ? "known: " + known(new ArrayList<>(seen.values()))
+                            : "it is declared later: declare stages after the stages they depend on";
+                    throw new SpecException("workflow '" + workflow + "': " + path + ": depends on '"
+                            + d.upstream() + "', no such earlier stage (" + hint + ")");
+                }
+                if (!upstreams.add(d.upstream())) {
+                    throw new SpecException("workflow '" + workflow + "': " + path + ": depends on '" + d.upstream() + "' twice");
+                }
+                if (d.kind() == Dependency.Kind.POINTWISE) {
+                    int needed = (up.tasks() + d.fanIn() - 1) / d.fanIn();
+                    if (needed != stage.tasks()) {
+                        throw new SpecException(String.format(
+                                "workflow '%s': %s: pointwise(%s, %d) over %d upstream tasks needs %d tasks, the stage has %d"
+                                        + " (every upstream task must feed exactly one task: use withSequence(%d) or fan-in %d)",
+                                workflow, path, d.upstream(), d.fanIn(), up.tasks(), needed, stage.tasks(),
+                                needed, (up.tasks() + stage.tasks() - 1) / stage.tasks()));
+                    }
+                }
+            }
+            seen.put(stage.name(), stage);
+        }
+    }
+
+    private static String known(List<Stage> stages) {
+        return stages.isEmpty() ? "none" : stages.stream().map(Stage::name).collect(Collectors.joining(", "));
+    }
+
+    /** Builds a {@link Workflow}; stages are added in dependency order, {@link #build()} validates. */
+    public static final class Builder {
+        private final String name;
+        private final List<Stage> stages = new ArrayList<>();
+        private final SortedMap<String, String> parameters = new TreeMap<>();
+
+        private Builder(String name) {
+            this.name = name;
+        }
+
+        /** A workflow parameter every task sees in {@link TaskContext#parameters()}. */
+        public Builder parameter(String key, String value) {
+            parameters.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /** Adds the stage {@code name}, configured by {@code spec}. */
+        public Builder stage(String stageName, UnaryOperator<Stage.Builder> spec) {
+            stages.add(spec.apply(Stage.named(stageName)).build());
+            return this;
+        }
+
+        public Builder stage(Stage stage) {
+            stages.add(Objects.requireNonNull(stage, "stage"));
+            return this;
+        }
+
+        public Workflow build() {
+            return new Workflow(name, stages, parameters);
+        }
+    }
+}

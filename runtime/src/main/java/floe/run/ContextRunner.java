@@ -1,0 +1,38 @@
+package floe.run;
+
+import floe.compile.Plan;
+import floe.compile.WorkflowCompiler;
+import floe.model.Workflow;
+
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import java.time.Duration;
+
+/**
+ * Runs a workflow on the Flink that launched this program ({@code flink run}, an application
+ * cluster): the job goes to that cluster and this call returns when it ends.
+ */
+public final class ContextRunner {
+    private ContextRunner() {}
+
+    /** True when this JVM was started by a Flink client, so jobs go to its cluster. */
+    public static boolean isInFlinkClient() {
+        return !(StreamExecutionEnvironment.getExecutionEnvironment() instanceof LocalStreamEnvironment);
+    }
+
+    public static RunResult run(Workflow workflow, Configuration conf) {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(FlinkSettings.job(conf));
+        Plan plan = WorkflowCompiler.withMaxParallelism(conf.get(FloeOptions.MAX_PARALLELISM)).compile(workflow, env);
+        long start = System.nanoTime();
+        try {
+            JobExecutionResult result = env.execute(workflow.name());
+            return Results.of(plan, result.getJobID().toString(), Duration.ofNanos(System.nanoTime() - start),
+                    result.getAllAccumulatorResults());
+        } catch (Exception e) {
+            throw Results.failure(workflow.name(), e, Thread.currentThread().getContextClassLoader());
+        }
+    }
+}

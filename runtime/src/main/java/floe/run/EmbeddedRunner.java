@@ -1,0 +1,174 @@
+package floe.run;
+
+import floe.FloeException;
+import floe.compile.Plan;
+import floe.compile.StagePlan;
+import floe.compile.WorkflowCompiler;
+import floe.model.Workflow;
+
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.runtime.execution.ExecutionState;
+import org.apache.flink.runtime.executiongraph.AccessExecutionGraph;
+import org.apache.flink.runtime.executiongraph.AccessExecutionJobVertex;
+import org.apache.flink.runtime.executiongraph.AccessExecutionVertex;
+import org.apache.flink.runtime.jobgraph.JobGraph;
+import org.apache.flink.runtime.jobgraph.JobVertex;
+import org.apache.flink.runtime.jobgraph.JobVertexID;
+import org.apache.flink.runtime.OperatorIDPair;
+import org.apache.flink.runtime.jobmaster.JobResult;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs workflows on a Flink that lives in this JVM (a MiniCluster: one JobManager, one
+ * TaskManager with {@code floe.embedded.slots} slots), following each stage's progress.
+ *
+ * <pre>{@code
+ * try (EmbeddedRunner flink = EmbeddedRunner.start(new Configuration())) {
+ *     RunResult result = flink.run(workflow, TerminalProgress.onStderr());
+ * }
+ * }</pre>
+ */
+public final class EmbeddedRunner implements AutoCloseable {
+    private static final long POLL_MILLIS = 100;
+
+    private final Configuration conf;
+    private final MiniCluster cluster;
+
+    private EmbeddedRunner(Configuration conf, MiniCluster cluster) {
+        this.conf = conf;
+        this.cluster = cluster;
+    }
+
+    /** Starts an embedded Flink configured by {@code base} plus Floe's batch settings. */
+    public static EmbeddedRunner start(Configuration base) {
+        Configuration conf = FlinkSettings.embeddedCluster(base);
+        int slots = conf.get(FloeOptions.EMBEDDED_SLOTS);
+        conf.set(TaskManagerOptions.NUM_TASK_SLOTS, slots);
+        if (!base.contains(RestOptions.BIND_PORT)) {
+            conf.set(RestOptions.BIND_PORT, "0");
+        }
+        MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
+                .setConfiguration(conf)
+                .setNumTaskManagers(1)
+                .setNumSlotsPerTaskManager(slots)
+                .build());
+        try {
+            cluster.start();
+        } catch (Exception e) {
+            throw new FloeException("could not start the embedded Flink: " + e.getMessage(), e);
+        }
+        return new EmbeddedRunner(conf, cluster);
+    }
+
+    /** Runs {@code workflow} to the end; throws the failing task's error if it fails. */
+    public RunResult run(Workflow workflow, ProgressListener progress) {
+        StreamExecutionEnvironment env = new StreamExecutionEnvironment(FlinkSettings.job(conf));
+        Plan plan = WorkflowCompiler.withMaxParallelism(conf.get(FloeOptions.MAX_PARALLELISM)).compile(workflow, env);
+        JobGraph jobGraph = env.getStreamGraph().getJobGraph(Thread.currentThread().getContextClassLoader());
+        jobGraph.setJobConfiguration(FlinkSettings.job(jobGraph.getJobConfiguration()));
+        Map<JobVertexID, StagePlan> stageOf = stagesByVertex(plan, jobGraph);
+        long start = System.nanoTime();
+        try {
+            JobID jobId = cluster.submitJob(jobGraph).get().getJobID();
+            CompletableFuture<JobResult> done = cluster.requestJobResult(jobId);
+            while (!done.isDone()) {
+                report(jobId, plan, stageOf, progress, false);
+                try {
+                    done.get(POLL_MILLIS, TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.TimeoutException ignored) {
+                    // poll again
+                }
+            }
+            JobResult result = done.get();
+            report(jobId, plan, stageOf, progress, true);
+            Duration wall = Duration.ofNanos(System.nanoTime() - start);
+            ClassLoader loader = Thread.currentThread().getContextClassLoader();
+            if (!result.isSuccess()) {
+                throw Results.failure(workflow.name(), result.getSerializedThrowable()
+                        .map(t -> (Throwable) t)
+                        .orElse(new FloeException("job ended " + result.getJobStatus().orElse(null))), loader);
+            }
+            JobExecutionResult execution = result.toJobExecutionResult(loader);
+            return Results.of(plan, jobId.toString(), wall, execution.getAllAccumulatorResults());
+        } catch (FloeException e) {
+            throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FloeException("interrupted while running workflow '" + workflow.name() + "'", e);
+        } catch (Exception e) {
+            throw Results.failure(workflow.name(), e, Thread.currentThread().getContextClassLoader());
+        }
+    }
+
+    private void report(JobID jobId, Plan plan, Map<JobVertexID, StagePlan> stageOf, ProgressListener progress,
+            boolean finished) throws Exception {
+        AccessExecutionGraph graph = cluster.getExecutionGraph(jobId).get();
+        Map<String, StageProgress> byStage = new HashMap<>();
+        for (AccessExecutionJobVertex vertex : graph.getVerticesTopologically()) {
+            StagePlan stage = stageOf.get(vertex.getJobVertexId());
+            if (stage == null) {
+                continue;
+            }
+            int done = 0;
+            int running = 0;
+            boolean failed = false;
+            AccessExecutionVertex[] subtasks = vertex.getTaskVertices();
+            for (int s = 0; s < subtasks.length; s++) {
+                ExecutionState state = subtasks[s].getExecutionState();
+                if (state == ExecutionState.FINISHED) {
+                    done += stage.blocks().size(s);
+                } else if (state == ExecutionState.RUNNING || state == ExecutionState.INITIALIZING) {
+                    running++;
+                } else if (state == ExecutionState.FAILED) {
+                    failed = true;
+                }
+            }
+            byStage.put(stage.stage().name(), new StageProgress(stage.stage().name(), done, stage.stage().tasks(), running, failed));
+        }
+        List<StageProgress> ordered = new ArrayList<>();
+        for (StagePlan s : plan.stages()) {
+            ordered.add(byStage.getOrDefault(s.stage().name(),
+                    new StageProgress(s.stage().name(), 0, s.stage().tasks(), 0, false)));
+        }
+        progress.update(ordered, finished);
+    }
+
+    /** Each stage's operator carries the stage's uid; the vertex holding it reports for the stage. */
+    private static Map<JobVertexID, StagePlan> stagesByVertex(Plan plan, JobGraph jobGraph) {
+        Map<String, StagePlan> byUid = new HashMap<>();
+        plan.stages().forEach(s -> byUid.put(s.uid(), s));
+        Map<JobVertexID, StagePlan> byVertex = new HashMap<>();
+        for (JobVertex vertex : jobGraph.getVertices()) {
+            for (OperatorIDPair op : vertex.getOperatorIDs()) {
+                StagePlan stage = op.getUserDefinedOperatorUid() == null ? null : byUid.get(op.getUserDefinedOperatorUid());
+                if (stage != null) {
+                    byVertex.put(vertex.getID(), stage);
+                }
+            }
+        }
+        return byVertex;
+    }
+
+    @Override
+    public void close() {
+        try {
+            cluster.closeAsync().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new FloeException("could not stop the embedded Flink: " + e.getMessage(), e);
+        }
+    }
+}

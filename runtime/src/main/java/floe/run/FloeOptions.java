@@ -1,0 +1,26 @@
+package floe.run;
+
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+
+/** Floe's own settings; they go in Flink's {@code config.yaml} or on the command line. */
+public final class FloeOptions {
+    private FloeOptions() {}
+
+    public static final ConfigOption<Integer> MAX_PARALLELISM = ConfigOptions.key("floe.task.max-parallelism")
+            .intType()
+            .defaultValue(128)
+            .withDescription("Most subtasks a stage runs on: a stage of N tasks gets min(N, this). "
+                    + "Tasks beyond it are spread over the subtasks in contiguous blocks.");
+
+    public static final ConfigOption<Integer> EMBEDDED_SLOTS = ConfigOptions.key("floe.embedded.slots")
+            .intType()
+            .defaultValue(Math.max(2, Runtime.getRuntime().availableProcessors()))
+            .withDescription("Task slots of the embedded Flink, i.e. how many tasks run at once "
+                    + "(default: the number of cores, at least 2).");
+
+    public static final ConfigOption<Boolean> PROGRESS = ConfigOptions.key("floe.progress")
+            .booleanType()
+            .defaultValue(true)
+            .withDescription("Print per-stage progress while a workflow runs.");
+}

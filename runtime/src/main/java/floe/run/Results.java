@@ -1,0 +1,65 @@
+package floe.run;
+
+import floe.FloeException;
+import floe.TaskFailedException;
+import floe.compile.Plan;
+import floe.compile.StagePlan;
+
+import org.apache.flink.util.ExceptionUtils;
+import org.apache.flink.util.SerializedThrowable;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Turns what Flink reports (accumulators, failures) into Floe's results and errors. */
+final class Results {
+    private Results() {}
+
+    static RunResult of(Plan plan, String jobId, Duration wallTime, Map<String, Object> accumulators) {
+        List<StageResult> stages = new ArrayList<>();
+        for (StagePlan s : plan.stages()) {
+            String name = s.stage().name();
+            stages.add(new StageResult(name,
+                    number(accumulators.get("floe.tasks." + name)).intValue(),
+                    number(accumulators.get("floe.attempts." + name)).intValue(),
+                    number(accumulators.get("floe.task-millis." + name)).longValue(),
+                    number(accumulators.get("floe.task-max-millis." + name)).longValue()));
+        }
+        return new RunResult(plan.workflow().name(), jobId, wallTime, stages);
+    }
+
+    /**
+     * The error a user should see for a failed job: the task failure that caused it when there
+     * is one (by type, even when Flink shipped it serialized), else the job's own failure.
+     */
+    static FloeException failure(String workflow, Throwable jobFailure, ClassLoader classLoader) {
+        Throwable t = jobFailure;
+        if (t instanceof SerializedThrowable serialized) {
+            t = serialized.deserializeError(classLoader);
+        }
+        Optional<TaskFailedException> task = ExceptionUtils.findThrowable(t, TaskFailedException.class);
+        if (task.isPresent()) {
+            return task.get();
+        }
+        Optional<SerializedThrowable> inner = ExceptionUtils.findThrowable(t, SerializedThrowable.class);
+        if (inner.isPresent()) {
+            Throwable original = inner.get().deserializeError(classLoader);
+            Optional<TaskFailedException> deep = ExceptionUtils.findThrowable(original, TaskFailedException.class);
+            if (deep.isPresent()) {
+                return deep.get();
+            }
+        }
+        Throwable root = ExceptionUtils.stripExecutionException(t);
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return new FloeException("workflow '" + workflow + "' failed: " + root, t);
+    }
+
+    private static Number number(Object value) {
+        return value instanceof Number n ? n : 0;
+    }
+}

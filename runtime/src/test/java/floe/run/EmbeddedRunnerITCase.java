@@ -1,0 +1,125 @@
+package floe.run;
+
+import floe.TaskFailedException;
+import floe.model.RetryPolicy;
+import floe.model.Workflow;
+
+import org.apache.flink.configuration.Configuration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The embedded default, as bin/floe runs it: its own Flink, region scheduling, progress. */
+class EmbeddedRunnerITCase {
+    private static EmbeddedRunner flink;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void start() {
+        Configuration conf = new Configuration();
+        conf.set(FloeOptions.EMBEDDED_SLOTS, 4);
+        flink = EmbeddedRunner.start(conf);
+    }
+
+    @AfterAll
+    static void stop() {
+        flink.close();
+    }
+
+    @Test
+    void levelTwoTaskStartsBeforeASlowLevelOneTaskEnds() {
+        // Level-1 task 0 waits until level-2 task 1 (which reads tasks 2 and 3) has run. Under a
+        // scheduler that waits for the whole level, task 0 would time out and fail the run.
+        String marks = dir.toString();
+        Workflow wf = Workflow.named("early-start")
+                .stage("l1", s -> s.withSequence(4).run(ctx -> {
+                    if (ctx.index() == 0) {
+                        awaitFile(Path.of(marks, "l2-1"), Duration.ofSeconds(60));
+                    }
+                    Files.writeString(Path.of(marks, "l1-" + ctx.index()), "done");
+                }))
+                .stage("l2", s -> s.withSequence(2).pointwise("l1", 2).run(ctx ->
+                        Files.writeString(Path.of(marks, "l2-" + ctx.index()), "done")))
+                .build();
+
+        RunResult result = flink.run(wf, ProgressListener.none());
+
+        assertThat(result.stage("l1").tasks()).isEqualTo(4);
+        assertThat(result.stage("l2").tasks()).isEqualTo(2);
+        assertThat(dir.resolve("l2-0")).exists();
+    }
+
+    @Test
+    void taskFailingTwiceSucceedsOnItsThirdAttempt() {
+        Workflow wf = Workflow.named("flaky")
+                .stage("only", s -> s.withSequence(3).retry(RetryPolicy.attempts(3)).run(ctx -> {
+                    if (ctx.index() == 1 && ctx.attempt() < 3) {
+                        throw new IllegalStateException("flaky disk on attempt " + ctx.attempt());
+                    }
+                }))
+                .build();
+
+        RunResult result = flink.run(wf, ProgressListener.none());
+
+        assertThat(result.stage("only").tasks()).isEqualTo(3);
+        assertThat(result.stage("only").attempts()).isEqualTo(5);
+        assertThat(result.stage("only").retries()).isEqualTo(2);
+    }
+
+    @Test
+    void taskOutOfAttemptsFailsTheRunNamingStageIndexAttemptsAndCause() {
+        Workflow wf = Workflow.named("broken")
+                .stage("first", s -> s.withSequence(2).run(ctx -> {}))
+                .stage("second", s -> s.withSequence(2).after("first").retry(RetryPolicy.attempts(2)).run(ctx -> {
+                    if (ctx.index() == 1) {
+                        throw new IllegalStateException("disk full");
+                    }
+                }))
+                .build();
+
+        assertThatThrownBy(() -> flink.run(wf, ProgressListener.none()))
+                .isInstanceOf(TaskFailedException.class)
+                .hasMessage("stage 'second' task 1 failed after 2 attempts: IllegalStateException: disk full");
+    }
+
+    @Test
+    void progressReportsEveryStageDoneAtTheEnd() {
+        List<List<StageProgress>> updates = new ArrayList<>();
+        Workflow wf = Workflow.named("progress")
+                .stage("a", s -> s.withSequence(6).run(ctx -> {}))
+                .stage("b", s -> s.withSequence(3).pointwise("a", 2).run(ctx -> {}))
+                .stage("c", s -> s.after("b").run(ctx -> {}))
+                .build();
+
+        flink.run(wf, (stages, finished) -> updates.add(stages));
+
+        assertThat(updates.get(updates.size() - 1))
+                .extracting(StageProgress::stage, StageProgress::tasksDone, StageProgress::tasks)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("a", 6, 6),
+                        org.assertj.core.groups.Tuple.tuple("b", 3, 3),
+                        org.assertj.core.groups.Tuple.tuple("c", 1, 1));
+    }
+
+    private static void awaitFile(Path file, Duration limit) throws Exception {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!Files.exists(file)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(file + " did not appear within " + limit);
+            }
+            Thread.sleep(20);
+        }
+    }
+}
