@@ -1,5 +1,6 @@
 package floe.exec;
 
+import floe.DataException;
 import floe.TaskFailedException;
 import floe.model.JavaTask;
 import floe.model.Stage;
@@ -21,7 +22,8 @@ import java.util.concurrent.TimeoutException;
 /**
  * Runs the tasks of one stage: each task is tried as often as the stage's retry policy allows,
  * with its backoff between tries and its timeout on each try. Knows nothing of Flink, so it runs
- * the same in a unit test and in a TaskManager.
+ * the same in a unit test and in a TaskManager. A {@link DataException} (a corrupt or unsorted
+ * input) is not retried.
  */
 public final class TaskExecutor implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TaskExecutor.class);
@@ -62,7 +64,8 @@ public final class TaskExecutor implements AutoCloseable {
             } catch (InterruptedException e) {
                 throw e;
             } catch (Exception e) {
-                if (attempt >= attempts) {
+                // Bad data gives the same error on every attempt: report it at once.
+                if (attempt >= attempts || e instanceof DataException) {
                     throw new TaskFailedException(stage.name(), index, attempt, e);
                 }
                 LOG.warn("stage '{}' task {} attempt {}/{} failed, retrying: {}",

@@ -1,0 +1,113 @@
+package floe.connectors.avro;
+
+import floe.DataException;
+import floe.example.Metric;
+
+import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.file.DataFileStream;
+import org.apache.avro.util.Utf8;
+import org.apache.flink.core.fs.FileSystem;
+import org.apache.flink.core.fs.Path;
+
+import java.io.BufferedInputStream;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * Streams the {@link Metric}s of one Avro file on any Flink file system, one reused record at a
+ * time, and checks as it goes that keys are strictly increasing. Every error names the file.
+ *
+ * <pre>{@code
+ * try (MetricReader in = MetricReader.open(new Path("file:///data/level-0/part-00000.avro"))) {
+ *     while (in.next()) {
+ *         use(in.current());
+ *     }
+ * }
+ * }</pre>
+ */
+public final class MetricReader implements AutoCloseable {
+    private static final int BUFFER = 256 * 1024;
+
+    private final Path path;
+    private final DataFileStream<Metric> stream;
+    private Metric current = new Metric();
+    private Metric previous = new Metric();
+    private long records;
+
+    private MetricReader(Path path, DataFileStream<Metric> stream) {
+        this.path = path;
+        this.stream = stream;
+    }
+
+    /** Opens {@code path} and reads its header: a missing, corrupt or foreign file fails here. */
+    public static MetricReader open(Path path) {
+        InputStream in = null;
+        try {
+            FileSystem fs = path.getFileSystem();
+            in = new BufferedInputStream(fs.open(path), BUFFER);
+            return new MetricReader(path, new DataFileStream<>(in, new MetricDatumReader()));
+        } catch (FileNotFoundException e) {
+            closeQuietly(in);
+            throw new DataException(path + ": no such file");
+        } catch (MetricDatumReader.SchemaMismatchException e) {
+            closeQuietly(in);
+            throw new DataException(path + ": not a " + Metric.SCHEMA.getFullName() + " file: " + e.getMessage());
+        } catch (IOException | AvroRuntimeException e) {
+            closeQuietly(in);
+            throw new DataException(path + ": not a readable Avro file: " + e.getMessage(), e);
+        }
+    }
+
+    /** Advances to the next record; false at the end of the file. */
+    public boolean next() {
+        try {
+            if (!stream.hasNext()) {
+                return false;
+            }
+            Metric swap = previous;
+            previous = current;
+            current = stream.next(swap);
+        } catch (IOException | AvroRuntimeException e) {
+            throw new DataException(path + ": corrupt after record " + records + ": " + e.getMessage(), e);
+        }
+        records++;
+        if (records > 1 && current.key().compareTo(previous.key()) <= 0) {
+            throw new DataException(String.format("%s: not sorted by key: record %d has key '%s' after '%s'"
+                    + " (keys must be strictly increasing within a file)", path, records, current.key(), previous.key()));
+        }
+        return true;
+    }
+
+    /** The record {@link #next()} moved to; overwritten by the call after next. */
+    public Metric current() {
+        return current;
+    }
+
+    public Utf8 key() {
+        return current.key();
+    }
+
+    public long records() {
+        return records;
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(stream);
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // reading is over; nothing to keep
+            }
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package floe.connectors.avro;
+
+import floe.connectors.commit.AtomicFile;
+import floe.example.Metric;
+
+import org.apache.avro.file.CodecFactory;
+import org.apache.avro.file.DataFileWriter;
+import org.apache.flink.core.fs.Path;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+
+/**
+ * Writes {@link Metric}s to an Avro file through the commit protocol ({@link AtomicFile}): the
+ * file appears complete on {@link #commit()} or not at all. The Avro sync marker is derived from
+ * the file's name, so writing the same records to the same name gives the same bytes.
+ */
+public final class MetricWriter implements AutoCloseable {
+    private static final int SYNC_INTERVAL = 256 * 1024;
+
+    private final AtomicFile file;
+    private final DataFileWriter<Metric> writer;
+    private long records;
+
+    private MetricWriter(AtomicFile file, DataFileWriter<Metric> writer) {
+        this.file = file;
+        this.writer = writer;
+    }
+
+    public static MetricWriter create(Path target, CodecFactory codec) throws IOException {
+        AtomicFile file = AtomicFile.create(target);
+        try {
+            DataFileWriter<Metric> writer = new DataFileWriter<>(new MetricDatumWriter())
+                    .setCodec(codec)
+                    .setSyncInterval(SYNC_INTERVAL);
+            writer.create(Metric.SCHEMA, file.stream(), syncMarker(target.getName()));
+            return new MetricWriter(file, writer);
+        } catch (IOException | RuntimeException e) {
+            file.close();
+            throw e;
+        }
+    }
+
+    public void write(Metric m) throws IOException {
+        writer.append(m);
+        records++;
+    }
+
+    public long records() {
+        return records;
+    }
+
+    public Path target() {
+        return file.target();
+    }
+
+    /** Finishes the file and publishes it under its name. */
+    public void commit() throws IOException {
+        writer.flush();
+        file.commit();
+    }
+
+    /** Abandons the file unless it was committed. */
+    @Override
+    public void close() throws IOException {
+        file.close();
+    }
+
+    private static byte[] syncMarker(String name) {
+        try {
+            byte[] digest = MessageDigest.getInstance("MD5").digest(("floe:" + name).getBytes(StandardCharsets.UTF_8));
+            return Arrays.copyOf(digest, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("MD5 is required of every JVM", e);
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package floe.connectors.merge;
+
+import floe.connectors.avro.MetricReader;
+import floe.connectors.avro.MetricWriter;
+
+import org.apache.avro.file.CodecFactory;
+import org.apache.flink.core.fs.Path;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Merges sorted Metric files into one, committed atomically: the unit of work of every merge in
+ * the reference case, whoever schedules it.
+ *
+ * <pre>{@code
+ * MergeFiles.Outcome out = MergeFiles.merge(inputs, new Path("file:///w/level-1/part-00000.avro"),
+ *         Codecs.named("snappy"), null);
+ * }</pre>
+ */
+public final class MergeFiles {
+    private MergeFiles() {}
+
+    /** What a merge read and wrote. */
+    public record Outcome(long recordsIn, long recordsOut) {}
+
+    /**
+     * Merges {@code inputs} into {@code output}; when {@code manifest} is given, every record
+     * written is added to it. Nothing appears at {@code output} unless the merge succeeds.
+     */
+    public static Outcome merge(List<Path> inputs, Path output, CodecFactory codec, ManifestBuilder manifest)
+            throws IOException {
+        List<MetricReader> readers = new ArrayList<>(inputs.size());
+        try (MetricWriter writer = MetricWriter.create(output, codec)) {
+            for (Path in : inputs) {
+                readers.add(MetricReader.open(in));
+            }
+            SortedMerge merge = SortedMerge.of(readers);
+            long written = manifest == null
+                    ? merge.into(writer::write)
+                    : merge.into(m -> {
+                        manifest.add(m);
+                        writer.write(m);
+                    });
+            writer.commit();
+            return new Outcome(merge.recordsIn(), written);
+        } finally {
+            for (MetricReader r : readers) {
+                r.close();
+            }
+        }
+    }
+}

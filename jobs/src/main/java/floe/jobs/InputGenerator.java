@@ -1,0 +1,118 @@
+package floe.jobs;
+
+import floe.SpecException;
+import floe.connectors.avro.Codecs;
+import floe.connectors.avro.MetricWriter;
+import floe.example.Metric;
+
+import org.apache.avro.file.CodecFactory;
+import org.apache.flink.core.fs.Path;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Writes the reference case's inputs: {@code files} files of {@code records} records each, keys
+ * {@code k%08d} drawn without replacement from {@code keys} keys, sorted. Each record stands for
+ * 1-10 observations with values that are multiples of 1/1024 below 1000, so every sum is exact in
+ * a double and any merge order gives the same bits. File {@code f} depends only on
+ * {@code (seed, f)}, so files are written in parallel and the same arguments give the same bytes.
+ */
+public final class InputGenerator {
+    private final int files;
+    private final int records;
+    private final int keys;
+    private final long seed;
+    private final String codec;
+
+    public InputGenerator(int files, int records, int keys, long seed, String codec) {
+        if (files < 1) {
+            throw new SpecException("--files must be at least 1, got " + files);
+        }
+        if (records < 1) {
+            throw new SpecException("--records must be at least 1, got " + records);
+        }
+        if (keys < records) {
+            throw new SpecException("--keys must be at least --records (" + records + "), got " + keys
+                    + ": keys are drawn without replacement");
+        }
+        if (keys > 100_000_000) {
+            throw new SpecException("--keys must be at most 100000000 (keys are k%08d), got " + keys);
+        }
+        Codecs.named(codec);
+        this.files = files;
+        this.records = records;
+        this.keys = keys;
+        this.seed = seed;
+        this.codec = codec;
+    }
+
+    /** The default key space for {@code records} records a file: 50 keys per record. */
+    public static int defaultKeys(int records) {
+        return (int) Math.min(100_000_000L, 50L * records);
+    }
+
+    /** Writes every file into {@code dir} with {@code threads} threads; returns the records written. */
+    public long writeTo(Path dir, int threads) throws IOException {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<Long>> written = new ArrayList<>();
+            for (int f = 0; f < files; f++) {
+                int file = f;
+                written.add(pool.submit(() -> writeFile(Layout.part(dir, file), file)));
+            }
+            long total = 0;
+            for (Future<Long> w : written) {
+                total += Futures.get(w);
+            }
+            return total;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private long writeFile(Path path, int file) throws IOException {
+        SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + file);
+        BitSet chosen = chooseKeys(random);
+        CodecFactory codecFactory = Codecs.named(codec);
+        Metric m = new Metric();
+        try (MetricWriter out = MetricWriter.create(path, codecFactory)) {
+            for (int k = chosen.nextSetBit(0); k >= 0; k = chosen.nextSetBit(k + 1)) {
+                int n = 1 + random.nextInt(10);
+                long sum = 0;
+                long min = Long.MAX_VALUE;
+                long max = Long.MIN_VALUE;
+                for (int i = 0; i < n; i++) {
+                    long v = random.nextInt(1_024_000);
+                    sum += v;
+                    min = Math.min(min, v);
+                    max = Math.max(max, v);
+                }
+                m.set(key(k), n, sum / 1024.0, min / 1024.0, max / 1024.0);
+                out.write(m);
+            }
+            out.commit();
+            return out.records();
+        }
+    }
+
+    /** Floyd's sampling: {@code records} distinct keys of {@code keys}, in O(records) draws. */
+    private BitSet chooseKeys(SplittableRandom random) {
+        BitSet chosen = new BitSet(keys);
+        for (int j = keys - records; j < keys; j++) {
+            int t = random.nextInt(j + 1);
+            chosen.set(chosen.get(t) ? j : t);
+        }
+        return chosen;
+    }
+
+    static String key(int k) {
+        return String.format("k%08d", k);
+    }
+}

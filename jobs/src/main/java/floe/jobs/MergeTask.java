@@ -1,0 +1,74 @@
+package floe.jobs;
+
+import floe.connectors.avro.Codecs;
+import floe.connectors.merge.Manifest;
+import floe.connectors.merge.ManifestBuilder;
+import floe.connectors.merge.MergeFiles;
+import floe.model.TaskCompletion;
+import floe.model.TaskContext;
+import floe.model.TaskFunction;
+
+import org.apache.flink.core.fs.Path;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One task of the tree merge: task {@code j} of a level merges files {@code k·j .. k·j+k-1} of the
+ * level before into {@code part-j}; the last level writes {@code result.avro}, then {@code _SUCCESS}.
+ * It reports how many source (level-0) records its output stands for, so the manifest can count
+ * them without reading the inputs again.
+ */
+final class MergeTask implements TaskFunction {
+    private static final long serialVersionUID = 1L;
+    static final String SOURCE_RECORDS = "source-records";
+
+    private final List<String> inputs;
+    private final int fanIn;
+    private final String outputDir;
+    private final boolean last;
+    private final String codec;
+
+    /**
+     * @param inputs every file of the level before, in order
+     * @param outputDir where this level's files (or, for the last level, the result) go
+     */
+    MergeTask(List<String> inputs, int fanIn, String outputDir, boolean last, String codec) {
+        this.inputs = List.copyOf(inputs);
+        this.fanIn = fanIn;
+        this.outputDir = outputDir;
+        this.last = last;
+        this.codec = codec;
+    }
+
+    @Override
+    public void run(TaskContext ctx) throws Exception {
+        int from = fanIn * ctx.index();
+        int to = Math.min(from + fanIn, inputs.size());
+        List<Path> mine = new ArrayList<>(to - from);
+        for (int i = from; i < to; i++) {
+            mine.add(new Path(inputs.get(i)));
+        }
+        Path dir = new Path(outputDir);
+        Path out = last ? new Path(dir, Layout.RESULT) : Layout.part(dir, ctx.index());
+        ManifestBuilder manifest = last ? new ManifestBuilder() : null;
+        MergeFiles.Outcome outcome = MergeFiles.merge(mine, out, Codecs.named(codec), manifest);
+        long sourceRecords = ctx.inputs().isEmpty() ? outcome.recordsIn() : sourceRecords(ctx.inputs());
+        ctx.output(SOURCE_RECORDS, Long.toString(sourceRecords));
+        ctx.output("records", Long.toString(outcome.recordsOut()));
+        ctx.wrote(out.toString());
+        if (last) {
+            Path success = new Path(dir, Manifest.NAME);
+            manifest.build(sourceRecords).writeTo(success);
+            ctx.wrote(success.toString());
+        }
+    }
+
+    private static long sourceRecords(List<TaskCompletion> upstream) {
+        long total = 0;
+        for (TaskCompletion c : upstream) {
+            total += Long.parseLong(c.outputs().get(SOURCE_RECORDS));
+        }
+        return total;
+    }
+}

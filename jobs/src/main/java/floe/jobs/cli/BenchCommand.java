@@ -1,0 +1,42 @@
+package floe.jobs.cli;
+
+import floe.jobs.Bench;
+import floe.jobs.Layout;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code floe bench}: the reference case's figures beside two framework-free programs. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Time the reference case (Floe end to end) against a hand-written thread-pool tree merge and a"
+                + " one-pass merge, on the same inputs, each in a fresh JVM; print wall time, records/s, peak memory, ratios.")
+final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--sizes", split = ",", defaultValue = "S,M", description = "Sizes to run: S, M, L (default ${DEFAULT-VALUE}).")
+    List<String> sizes;
+
+    @Option(names = "--dir", defaultValue = "target/floe-bench", description = "Working directory (default ${DEFAULT-VALUE}).")
+    String dir;
+
+    @Option(names = "--repeat", defaultValue = "3", description = "Runs per program; the median is reported (default ${DEFAULT-VALUE}).")
+    int repeat;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf("machine: %d cores, %s %s, %s, max heap %d MiB%n", Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.vm.name"), System.getProperty("java.version"), System.getProperty("os.name"),
+                Runtime.getRuntime().maxMemory() >> 20);
+        Bench bench = new Bench(Layout.dir(dir), repeat, out);
+        for (String size : sizes) {
+            bench.run(size);
+        }
+        return 0;
+    }
+}
