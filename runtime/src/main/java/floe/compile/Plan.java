@@ -27,6 +27,7 @@ public record Plan(Workflow workflow, List<StagePlan> stages) {
                         .map(e -> e.dependency() + " " + e.kind())
                         .collect(Collectors.joining(", ")));
             }
+            out.setLength(out.length() - (out.length() - out.toString().stripTrailing().length()));
             out.append('\n');
         }
         return out.toString();

@@ -1,26 +1,27 @@
 package floe.compile;
 
 import org.apache.flink.api.connector.source.Boundedness;
+import org.apache.flink.api.connector.source.ReaderOutput;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.api.connector.source.SourceReader;
 import org.apache.flink.api.connector.source.SourceReaderContext;
+import org.apache.flink.api.connector.source.SourceSplit;
 import org.apache.flink.api.connector.source.SplitEnumerator;
 import org.apache.flink.api.connector.source.SplitEnumeratorContext;
-import org.apache.flink.api.connector.source.lib.util.IteratorSourceReader;
+import org.apache.flink.core.io.InputStatus;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
-import org.apache.flink.core.memory.DataInputDeserializer;
-import org.apache.flink.core.memory.DataOutputSerializer;
 
-import java.io.IOException;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * The tasks of a stage without dependencies, as records: subtask {@code s} reads exactly the
- * tasks {@link TaskBlocks} gives it, so a pointwise consumer finds its inputs where it expects them.
+ * The tasks of a stage without dependencies, as records. Subtask {@code s} emits exactly the
+ * tasks {@link TaskBlocks} gives it, so pointwise consumers find their inputs where they expect
+ * them. The reader knows its block from its own subtask index: there are no splits to hand out,
+ * so a subtask starts without a round trip to the JobManager, and a re-run subtask (failover)
+ * emits the same tasks again.
  */
-final class TaskRangeSource implements Source<Integer, TaskRangeSplit, Collection<TaskRangeSplit>> {
+final class TaskRangeSource implements Source<Integer, TaskRangeSource.NoSplit, Void> {
     private static final long serialVersionUID = 1L;
 
     private final TaskBlocks blocks;
@@ -35,85 +36,123 @@ final class TaskRangeSource implements Source<Integer, TaskRangeSplit, Collectio
     }
 
     @Override
-    public SourceReader<Integer, TaskRangeSplit> createReader(SourceReaderContext context) {
-        return new IteratorSourceReader<>(context);
+    public SourceReader<Integer, NoSplit> createReader(SourceReaderContext context) {
+        int subtask = context.getIndexOfSubtask();
+        return new Reader(blocks.first(subtask), blocks.first(subtask + 1));
     }
 
     @Override
-    public SplitEnumerator<TaskRangeSplit, Collection<TaskRangeSplit>> createEnumerator(
-            SplitEnumeratorContext<TaskRangeSplit> context) {
-        List<TaskRangeSplit> splits = new ArrayList<>();
-        for (int s = 0; s < blocks.parallelism(); s++) {
-            splits.add(new TaskRangeSplit(s, blocks.first(s), blocks.first(s + 1)));
+    public SplitEnumerator<NoSplit, Void> createEnumerator(SplitEnumeratorContext<NoSplit> context) {
+        return new Enumerator(context);
+    }
+
+    @Override
+    public SplitEnumerator<NoSplit, Void> restoreEnumerator(SplitEnumeratorContext<NoSplit> context, Void checkpoint) {
+        return new Enumerator(context);
+    }
+
+    @Override
+    public SimpleVersionedSerializer<NoSplit> getSplitSerializer() {
+        return new Nothing<>();
+    }
+
+    @Override
+    public SimpleVersionedSerializer<Void> getEnumeratorCheckpointSerializer() {
+        return new Nothing<>();
+    }
+
+    /** The split type of a source that has none. */
+    static final class NoSplit implements SourceSplit {
+        @Override
+        public String splitId() {
+            return "none";
         }
-        return new TaskRangeEnumerator(context, splits);
     }
 
-    @Override
-    public SplitEnumerator<TaskRangeSplit, Collection<TaskRangeSplit>> restoreEnumerator(
-            SplitEnumeratorContext<TaskRangeSplit> context, Collection<TaskRangeSplit> checkpoint) {
-        return new TaskRangeEnumerator(context, checkpoint);
+    private static final class Reader implements SourceReader<Integer, NoSplit> {
+        private int next;
+        private final int end;
+
+        Reader(int first, int end) {
+            this.next = first;
+            this.end = end;
+        }
+
+        @Override
+        public void start() {}
+
+        @Override
+        public InputStatus pollNext(ReaderOutput<Integer> output) {
+            if (next < end) {
+                output.collect(next++);
+            }
+            return next < end ? InputStatus.MORE_AVAILABLE : InputStatus.END_OF_INPUT;
+        }
+
+        @Override
+        public List<NoSplit> snapshotState(long checkpointId) {
+            return List.of();
+        }
+
+        @Override
+        public CompletableFuture<Void> isAvailable() {
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public void addSplits(List<NoSplit> splits) {}
+
+        @Override
+        public void notifyNoMoreSplits() {}
+
+        @Override
+        public void close() {}
     }
 
-    @Override
-    public SimpleVersionedSerializer<TaskRangeSplit> getSplitSerializer() {
-        return new SplitSerializer();
+    private static final class Enumerator implements SplitEnumerator<NoSplit, Void> {
+        private final SplitEnumeratorContext<NoSplit> context;
+
+        Enumerator(SplitEnumeratorContext<NoSplit> context) {
+            this.context = context;
+        }
+
+        @Override
+        public void start() {}
+
+        @Override
+        public void handleSplitRequest(int subtask, String requesterHostname) {
+            context.signalNoMoreSplits(subtask);
+        }
+
+        @Override
+        public void addSplitsBack(List<NoSplit> splits, int subtask) {}
+
+        @Override
+        public void addReader(int subtask) {}
+
+        @Override
+        public Void snapshotState(long checkpointId) {
+            return null;
+        }
+
+        @Override
+        public void close() {}
     }
 
-    @Override
-    public SimpleVersionedSerializer<Collection<TaskRangeSplit>> getEnumeratorCheckpointSerializer() {
-        return new PendingSerializer();
-    }
-
-    static final class SplitSerializer implements SimpleVersionedSerializer<TaskRangeSplit> {
+    private static final class Nothing<T> implements SimpleVersionedSerializer<T> {
         @Override
         public int getVersion() {
             return 1;
         }
 
         @Override
-        public byte[] serialize(TaskRangeSplit split) throws IOException {
-            DataOutputSerializer out = new DataOutputSerializer(12);
-            out.writeInt(split.subtask);
-            out.writeInt(split.next);
-            out.writeInt(split.end);
-            return out.getCopyOfBuffer();
+        public byte[] serialize(T value) {
+            return new byte[0];
         }
 
         @Override
-        public TaskRangeSplit deserialize(int version, byte[] bytes) throws IOException {
-            DataInputDeserializer in = new DataInputDeserializer(bytes);
-            return new TaskRangeSplit(in.readInt(), in.readInt(), in.readInt());
-        }
-    }
-
-    static final class PendingSerializer implements SimpleVersionedSerializer<Collection<TaskRangeSplit>> {
-        private final SplitSerializer splits = new SplitSerializer();
-
-        @Override
-        public int getVersion() {
-            return 1;
-        }
-
-        @Override
-        public byte[] serialize(Collection<TaskRangeSplit> pending) throws IOException {
-            DataOutputSerializer out = new DataOutputSerializer(4 + 12 * pending.size());
-            out.writeInt(pending.size());
-            for (TaskRangeSplit split : pending) {
-                out.write(splits.serialize(split));
-            }
-            return out.getCopyOfBuffer();
-        }
-
-        @Override
-        public Collection<TaskRangeSplit> deserialize(int version, byte[] bytes) throws IOException {
-            DataInputDeserializer in = new DataInputDeserializer(bytes);
-            int n = in.readInt();
-            List<TaskRangeSplit> pending = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                pending.add(new TaskRangeSplit(in.readInt(), in.readInt(), in.readInt()));
-            }
-            return pending;
+        public T deserialize(int version, byte[] serialized) {
+            return null;
         }
     }
 }

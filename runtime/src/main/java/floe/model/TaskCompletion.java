@@ -5,7 +5,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
@@ -18,13 +17,13 @@ public record TaskCompletion(
         int attempts,
         long startMillis,
         long endMillis,
-        SortedMap<String, String> outputs,
+        Map<String, String> outputs,
         List<String> files)
         implements Serializable {
 
     public TaskCompletion {
         Objects.requireNonNull(stage, "stage");
-        outputs = Collections.unmodifiableSortedMap(new TreeMap<>(outputs));
+        outputs = Collections.unmodifiableMap(new TreeMap<>(outputs)); // sorted, for stable output
         files = List.copyOf(files);
     }
 

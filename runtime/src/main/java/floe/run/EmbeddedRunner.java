@@ -23,6 +23,7 @@ import org.apache.flink.runtime.jobmaster.JobResult;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamGraph;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,7 +44,7 @@ import java.util.concurrent.TimeUnit;
  * }</pre>
  */
 public final class EmbeddedRunner implements AutoCloseable {
-    private static final long POLL_MILLIS = 100;
+    private static final long POLL_MILLIS = 250;
 
     private final Configuration conf;
     private final MiniCluster cluster;
@@ -78,15 +79,20 @@ public final class EmbeddedRunner implements AutoCloseable {
     public RunResult run(Workflow workflow, ProgressListener progress) {
         StreamExecutionEnvironment env = new StreamExecutionEnvironment(FlinkSettings.job(conf));
         Plan plan = WorkflowCompiler.withMaxParallelism(conf.get(FloeOptions.MAX_PARALLELISM)).compile(workflow, env);
-        JobGraph jobGraph = env.getStreamGraph().getJobGraph(Thread.currentThread().getContextClassLoader());
+        StreamGraph streamGraph = env.getStreamGraph();
+        streamGraph.setJobName(workflow.name());
+        JobGraph jobGraph = streamGraph.getJobGraph(Thread.currentThread().getContextClassLoader());
         jobGraph.setJobConfiguration(FlinkSettings.job(jobGraph.getJobConfiguration()));
         Map<JobVertexID, StagePlan> stageOf = stagesByVertex(plan, jobGraph);
         long start = System.nanoTime();
         try {
             JobID jobId = cluster.submitJob(jobGraph).get().getJobID();
             CompletableFuture<JobResult> done = cluster.requestJobResult(jobId);
+            boolean follow = progress != ProgressListener.none();
             while (!done.isDone()) {
-                report(jobId, plan, stageOf, progress, false);
+                if (follow) {
+                    report(jobId, plan, stageOf, progress, false);
+                }
                 try {
                     done.get(POLL_MILLIS, TimeUnit.MILLISECONDS);
                 } catch (java.util.concurrent.TimeoutException ignored) {
@@ -94,7 +100,9 @@ public final class EmbeddedRunner implements AutoCloseable {
                 }
             }
             JobResult result = done.get();
-            report(jobId, plan, stageOf, progress, true);
+            if (follow) {
+                report(jobId, plan, stageOf, progress, true);
+            }
             Duration wall = Duration.ofNanos(System.nanoTime() - start);
             ClassLoader loader = Thread.currentThread().getContextClassLoader();
             if (!result.isSuccess()) {

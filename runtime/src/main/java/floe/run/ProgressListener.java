@@ -7,7 +7,16 @@ import java.util.List;
 public interface ProgressListener {
     void update(List<StageProgress> stages, boolean finished);
 
+    /** A listener that wants nothing; a run given it does not follow progress at all. */
     static ProgressListener none() {
-        return (stages, finished) -> {};
+        return Silent.INSTANCE;
+    }
+
+    /** The one listener {@link #none()} returns. */
+    enum Silent implements ProgressListener {
+        INSTANCE;
+
+        @Override
+        public void update(List<StageProgress> stages, boolean finished) {}
     }
 }

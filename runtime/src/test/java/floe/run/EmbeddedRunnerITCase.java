@@ -30,6 +30,7 @@ class EmbeddedRunnerITCase {
     static void start() {
         Configuration conf = new Configuration();
         conf.set(FloeOptions.EMBEDDED_SLOTS, 4);
+        conf.set(FloeOptions.MAX_PARALLELISM, 4);
         flink = EmbeddedRunner.start(conf);
     }
 
@@ -111,6 +112,30 @@ class EmbeddedRunnerITCase {
                         org.assertj.core.groups.Tuple.tuple("a", 6, 6),
                         org.assertj.core.groups.Tuple.tuple("b", 3, 3),
                         org.assertj.core.groups.Tuple.tuple("c", 1, 1));
+    }
+
+    @Test
+    void tasksBeyondTheParallelismCapGetExactlyTheirInputs() {
+        // 10 -> 5 tasks on at most 4 subtasks: the blocks do not line up, so completions are routed.
+        Workflow wf = Workflow.named("routed")
+                .stage("a", s -> s.withSequence(10).run(ctx -> ctx.output("i", Integer.toString(ctx.index()))))
+                .stage("b", s -> s.withSequence(5).pointwise("a", 2).run(ctx -> {
+                    List<String> got = ctx.inputs().stream().map(c -> c.stage() + c.outputs().get("i")).toList();
+                    List<String> want = List.of("a" + (2 * ctx.index()), "a" + (2 * ctx.index() + 1));
+                    if (!got.equals(want)) {
+                        throw new IllegalStateException("task " + ctx.index() + " got " + got + ", wanted " + want);
+                    }
+                }))
+                .stage("c", s -> s.after("b").run(ctx -> {
+                    if (ctx.inputs().size() != 5) {
+                        throw new IllegalStateException("c got " + ctx.inputs().size() + " inputs");
+                    }
+                }))
+                .build();
+
+        RunResult result = flink.run(wf, ProgressListener.none());
+
+        assertThat(result.stages()).extracting(StageResult::tasks).containsExactly(10, 5, 1);
     }
 
     private static void awaitFile(Path file, Duration limit) throws Exception {
