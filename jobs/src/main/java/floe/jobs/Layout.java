@@ -25,6 +25,6 @@ public final class Layout {
     public static Path dir(String uri) {
         String trimmed = uri.endsWith("/") && uri.length() > 1 ? uri.substring(0, uri.length() - 1) : uri;
         Path p = new Path(trimmed);
-        return p.toUri().getScheme() == null ? new Path(new java.io.File(trimmed).getAbsoluteFile().toURI()) : p;
+        return p.toUri().getScheme() == null ? new Path(new java.io.File(trimmed).getAbsoluteFile().toURI().toString()) : p;
     }
 }

@@ -151,7 +151,9 @@ public final class TreeMerge {
             if (e instanceof DataException) {
                 throw (DataException) e;
             }
-            throw new SpecException(option + " " + dir + ": not writable: " + e.getMessage());
+            String why = e.getMessage() != null && e.getMessage().contains("could not create")
+                    ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
+            throw new SpecException(option + " " + dir + ": not writable: " + why);
         }
     }
 }

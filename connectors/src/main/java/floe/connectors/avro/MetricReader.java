@@ -4,19 +4,20 @@ import floe.DataException;
 import floe.example.Metric;
 
 import org.apache.avro.AvroRuntimeException;
-import org.apache.avro.file.DataFileStream;
+import org.apache.avro.file.DataFileReader;
 import org.apache.avro.util.Utf8;
+import org.apache.flink.core.fs.FileStatus;
 import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.fs.Path;
 
-import java.io.BufferedInputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.io.InputStream;
 
 /**
  * Streams the {@link Metric}s of one Avro file on any Flink file system, one reused record at a
- * time, and checks as it goes that keys are strictly increasing. Every error names the file.
+ * time, and checks as it goes that keys are strictly increasing and, at the end, that the file
+ * was not cut short (Avro's own reader takes a file truncated inside a block for a shorter one).
+ * Every error names the file.
  *
  * <pre>{@code
  * try (MetricReader in = MetricReader.open(new Path("file:///data/level-0/part-00000.avro"))) {
@@ -27,26 +28,27 @@ import java.io.InputStream;
  * }</pre>
  */
 public final class MetricReader implements AutoCloseable {
-    private static final int BUFFER = 256 * 1024;
-
     private final Path path;
-    private final DataFileStream<Metric> stream;
+    private final long length;
+    private final DataFileReader<Metric> stream;
     private Metric current = new Metric();
     private Metric previous = new Metric();
     private long records;
 
-    private MetricReader(Path path, DataFileStream<Metric> stream) {
+    private MetricReader(Path path, long length, DataFileReader<Metric> stream) {
         this.path = path;
+        this.length = length;
         this.stream = stream;
     }
 
     /** Opens {@code path} and reads its header: a missing, corrupt or foreign file fails here. */
     public static MetricReader open(Path path) {
-        InputStream in = null;
+        FlinkSeekableInput in = null;
         try {
             FileSystem fs = path.getFileSystem();
-            in = new BufferedInputStream(fs.open(path), BUFFER);
-            return new MetricReader(path, new DataFileStream<>(in, new MetricDatumReader()));
+            FileStatus status = fs.getFileStatus(path);
+            in = new FlinkSeekableInput(fs.open(path), status.getLen());
+            return new MetricReader(path, status.getLen(), new DataFileReader<>(in, new MetricDatumReader()));
         } catch (FileNotFoundException e) {
             closeQuietly(in);
             throw new DataException(path + ": no such file");
@@ -63,6 +65,10 @@ public final class MetricReader implements AutoCloseable {
     public boolean next() {
         try {
             if (!stream.hasNext()) {
+                if (stream.previousSync() != length) {
+                    throw new DataException(String.format("%s: truncated: the last complete block ends at byte %d of %d (after record %d)",
+                            path, stream.previousSync(), length, records));
+                }
                 return false;
             }
             Metric swap = previous;

@@ -1,0 +1,22 @@
+package floe.jobs;
+
+import floe.jobs.cli.FloeCli;
+
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+/** One in-process {@code floe} command: its exit code and what it printed. */
+record FloeRun(int exitCode, String out, String err) {
+
+    static FloeRun of(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = FloeCli.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int code = cli.execute(args);
+        return new FloeRun(code, out.toString(), err.toString());
+    }
+}
