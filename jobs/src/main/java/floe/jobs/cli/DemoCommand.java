@@ -42,15 +42,17 @@ final class DemoCommand implements Callable<Integer> {
         String work = new Path(root, "work").toString();
         String output = new Path(root, "output").toString();
 
-        out.printf("1/3 generate %d files x %d records -> %s%n", files, records, input);
-        out.flush();
-        new InputGenerator(files, records, InputGenerator.defaultKeys(records), 42, "snappy")
-                .writeTo(new Path(input), Runtime.getRuntime().availableProcessors());
+        try (WorkflowLauncher launcher = WorkflowLauncher.start(flink.load())) {
+            out.printf("1/3 generate %d files x %d records -> %s%n", files, records, input);
+            out.flush();
+            new InputGenerator(files, records, InputGenerator.defaultKeys(records), 42, "snappy")
+                    .writeTo(new Path(input), Runtime.getRuntime().availableProcessors());
 
-        out.printf("2/3 tree merge on the embedded Flink -> %s%n", output);
-        out.flush();
-        TreeMergeSpec merge = new TreeMergeSpec(input, work, output, 2, null, "snappy", 3, true);
-        WorkflowLauncher.run(TreeMerge.prepare(merge), flink.load(), out);
+            out.printf("2/3 tree merge on the embedded Flink -> %s%n", output);
+            out.flush();
+            TreeMergeSpec merge = new TreeMergeSpec(input, work, output, 2, null, "snappy", 3, true);
+            launcher.run(TreeMerge.prepare(merge), out);
+        }
 
         out.println("3/3 verify against a one-pass merge of the inputs");
         Verifier.Report report = Verifier.verify(input, output);

@@ -54,8 +54,10 @@ final class TreeMergeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         TreeMergeSpec merge = new TreeMergeSpec(input, work, output, fanIn, widths, codec, attempts, overwrite);
-        Workflow workflow = TreeMerge.prepare(merge);
-        WorkflowLauncher.run(workflow, flink.load(), out);
+        try (WorkflowLauncher launcher = WorkflowLauncher.start(flink.load())) {
+            Workflow workflow = TreeMerge.prepare(merge);
+            launcher.run(workflow, out);
+        }
         Path dir = Layout.dir(output);
         out.println("result   " + new Path(dir, Layout.RESULT));
         out.println("manifest " + new Path(dir, Manifest.NAME));

@@ -1,10 +1,12 @@
 package floe.jobs.cli;
 
+import floe.FloeException;
 import floe.compile.WorkflowCompiler;
 import floe.model.Workflow;
 import floe.run.ContextRunner;
 import floe.run.EmbeddedRunner;
 import floe.run.FloeOptions;
+import floe.run.ProgressListener;
 import floe.run.RunResult;
 import floe.run.StageResult;
 import floe.run.TerminalProgress;
@@ -12,23 +14,34 @@ import floe.run.TerminalProgress;
 import org.apache.flink.configuration.Configuration;
 
 import java.io.PrintWriter;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
-/** Runs a workflow where this program was started: on the Flink that launched it, or embedded. */
-final class WorkflowLauncher {
-    private WorkflowLauncher() {}
+/**
+ * Runs workflows where this program was started: on the Flink that launched it ({@code flink
+ * run}), or on an embedded Flink. The embedded Flink starts in the background as soon as the
+ * launcher is made, so it comes up while the command checks its inputs.
+ */
+final class WorkflowLauncher implements AutoCloseable {
+    private final Configuration conf;
+    private final CompletableFuture<EmbeddedRunner> embedded;
 
-    static RunResult run(Workflow workflow, Configuration conf, PrintWriter out) {
+    private WorkflowLauncher(Configuration conf, CompletableFuture<EmbeddedRunner> embedded) {
+        this.conf = conf;
+        this.embedded = embedded;
+    }
+
+    static WorkflowLauncher start(Configuration conf) {
+        return new WorkflowLauncher(conf, ContextRunner.isInFlinkClient()
+                ? null : CompletableFuture.supplyAsync(() -> EmbeddedRunner.start(conf)));
+    }
+
+    RunResult run(Workflow workflow, PrintWriter out) {
         out.print(WorkflowCompiler.withMaxParallelism(conf.get(FloeOptions.MAX_PARALLELISM)).plan(workflow).describe());
         out.flush();
-        RunResult result;
-        if (ContextRunner.isInFlinkClient()) {
-            result = ContextRunner.run(workflow, conf);
-        } else {
-            try (EmbeddedRunner flink = EmbeddedRunner.start(conf)) {
-                result = flink.run(workflow, conf.get(FloeOptions.PROGRESS)
-                        ? TerminalProgress.onStderr() : floe.run.ProgressListener.none());
-            }
-        }
+        RunResult result = embedded == null
+                ? ContextRunner.run(workflow, conf)
+                : embedded().run(workflow, conf.get(FloeOptions.PROGRESS) ? TerminalProgress.onStderr() : ProgressListener.none());
         out.printf("%s finished in %.2f s (job %s)%n", workflow.name(), result.wallTime().toMillis() / 1000.0, result.jobId());
         for (StageResult s : result.stages()) {
             out.printf("  %-24s %7d tasks  %3d retries  task time avg %6.0f ms, max %6d ms%n", s.stage(), s.tasks(),
@@ -36,5 +49,25 @@ final class WorkflowLauncher {
         }
         out.flush();
         return result;
+    }
+
+    private EmbeddedRunner embedded() {
+        try {
+            return embedded.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof FloeException f ? f : new FloeException("could not start the embedded Flink", e.getCause());
+        }
+    }
+
+    /** Stops the embedded Flink, now or, if it is still starting, as soon as it is up. */
+    @Override
+    public void close() {
+        if (embedded != null) {
+            embedded.whenComplete((flink, error) -> {
+                if (flink != null) {
+                    flink.close();
+                }
+            }).exceptionally(e -> null).join();
+        }
     }
 }
