@@ -78,7 +78,7 @@ public final class MetricReader implements AutoCloseable {
             throw new DataException(path + ": corrupt after record " + records + ": " + e.getMessage(), e);
         }
         records++;
-        if (records > 1 && current.key().compareTo(previous.key()) <= 0) {
+        if (records > 1 && Metric.compareKeys(current.key(), previous.key()) <= 0) {
             throw new DataException(String.format("%s: not sorted by key: record %d has key '%s' after '%s'"
                     + " (keys must be strictly increasing within a file)", path, records, current.key(), previous.key()));
         }

@@ -7,7 +7,11 @@ import org.apache.avro.file.CodecFactory;
 import org.apache.avro.file.DataFileWriter;
 import org.apache.flink.core.fs.Path;
 
+import org.apache.avro.io.BinaryData;
+import org.apache.avro.util.Utf8;
+
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -23,6 +27,8 @@ public final class MetricWriter implements AutoCloseable {
 
     private final AtomicFile file;
     private final DataFileWriter<Metric> writer;
+    private byte[] encoded = new byte[64];
+    private ByteBuffer view = ByteBuffer.wrap(encoded);
     private long records;
 
     private MetricWriter(AtomicFile file, DataFileWriter<Metric> writer) {
@@ -44,8 +50,26 @@ public final class MetricWriter implements AutoCloseable {
         }
     }
 
+    /**
+     * Appends {@code m}, encoded here into a reused buffer in one go (Avro's own path makes a
+     * stream call per field, which shows on the merge's profile).
+     */
     public void write(Metric m) throws IOException {
-        writer.append(m);
+        Utf8 key = m.key();
+        int needed = key.getByteLength() + 5 + 10 + 24;
+        if (needed > encoded.length) {
+            encoded = new byte[Math.max(needed, 2 * encoded.length)];
+            view = ByteBuffer.wrap(encoded);
+        }
+        int pos = BinaryData.encodeInt(key.getByteLength(), encoded, 0);
+        System.arraycopy(key.getBytes(), 0, encoded, pos, key.getByteLength());
+        pos += key.getByteLength();
+        pos += BinaryData.encodeLong(m.count(), encoded, pos);
+        pos += BinaryData.encodeDouble(m.sum(), encoded, pos);
+        pos += BinaryData.encodeDouble(m.min(), encoded, pos);
+        pos += BinaryData.encodeDouble(m.max(), encoded, pos);
+        view.clear().limit(pos);
+        writer.appendEncoded(view);
         records++;
     }
 
