@@ -104,7 +104,10 @@ public final class Bench {
         try {
             List<String> cmd = new ArrayList<>();
             cmd.add(new File(System.getProperty("java.home"), "bin/java").getPath());
-            cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+            // The same JVM options for every program; none of them records a class-sharing archive.
+            ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                    .filter(a -> !a.startsWith("-XX:ArchiveClassesAtExit"))
+                    .forEach(cmd::add);
             cmd.add("-cp");
             cmd.add(System.getProperty("java.class.path"));
             cmd.add("floe.jobs.cli.FloeCli");

@@ -108,6 +108,12 @@ public final class TreeMerge {
         if (files.isEmpty()) {
             throw new SpecException("--input " + dir + ": no " + INPUT_GLOB + " files (generate some with: floe generate --out DIR)");
         }
+        for (int i = 0; i < files.size(); i++) {
+            if (!files.get(i).getName().equals(Layout.partName(i))) {
+                throw new SpecException(String.format("--input %s: %s is missing (found %d files, %s .. %s; parts are numbered from %s on, without gaps)",
+                        dir, Layout.partName(i), files.size(), files.get(0).getName(), files.get(files.size() - 1).getName(), Layout.partName(0)));
+            }
+        }
         return files;
     }
 

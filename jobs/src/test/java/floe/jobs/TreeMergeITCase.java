@@ -141,6 +141,11 @@ class TreeMergeITCase {
                 "floe: --input " + uri(empty) + ": no part-*.avro files (generate some with: floe generate --out DIR)");
         assertBadInput(FloeRun.of("tree-merge", "--input", otherSchema.getPath(), "--work", dir.getPath(), "--output", out.getPath()),
                 "floe: " + uri(new File(otherSchema, "part-00009.avro")) + ": not a floe.example.Metric file: field 'count' is string, expected long");
+        File gap = copyOfInputs("gap");
+        Files.delete(new File(gap, "part-00042.avro").toPath());
+        assertBadInput(FloeRun.of("tree-merge", "--input", gap.getPath(), "--work", dir.getPath(), "--output", out.getPath()),
+                "floe: --input " + uri(gap) + ": part-00042.avro is missing (found 127 files, part-00000.avro .. part-00127.avro;"
+                        + " parts are numbered from part-00000.avro on, without gaps)");
         assertBadInput(treeMerge(new File(blocker, "out").getPath()),
                 "floe: --output " + uri(new File(blocker, "out")) + ": not writable: FileAlreadyExistsException: " + blocker.getPath());
         assertBadInput(treeMerge(out.getPath(), "--widths", "64,30,1"),
@@ -184,7 +189,11 @@ class TreeMergeITCase {
     }
 
     private File copyOfInputs() throws IOException {
-        File copy = new File(dir, "inputs");
+        return copyOfInputs("inputs");
+    }
+
+    private File copyOfInputs(String name) throws IOException {
+        File copy = new File(dir, name);
         assertThat(copy.mkdirs()).isTrue();
         for (File f : new File(input).listFiles()) {
             Files.copy(f.toPath(), new File(copy, f.getName()).toPath());
