@@ -11,4 +11,9 @@ public class DataException extends FloeException {
     public DataException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    @Override
+    public boolean retryable() {
+        return false;
+    }
 }

@@ -11,4 +11,12 @@ public class FloeException extends RuntimeException {
     public FloeException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /**
+     * Whether trying the same work again may succeed. Bad input (a spec, a data file, a command
+     * that does not exist) fails the same way every time, so a task that hits it is not retried.
+     */
+    public boolean retryable() {
+        return true;
+    }
 }

@@ -7,4 +7,9 @@ public class SpecException extends FloeException {
     public SpecException(String message) {
         super(message);
     }
+
+    @Override
+    public boolean retryable() {
+        return false;
+    }
 }

@@ -22,12 +22,14 @@ final class StageTasks implements Serializable {
 
     private final Workflow workflow;
     private final String stageName;
+    private final String logDir;
     private transient TaskExecutor executor;
     private transient StageMetrics metrics;
 
-    StageTasks(Workflow workflow, String stageName) {
+    StageTasks(Workflow workflow, String stageName, String logDir) {
         this.workflow = workflow;
         this.stageName = stageName;
+        this.logDir = logDir;
     }
 
     Stage stage() {
@@ -35,7 +37,7 @@ final class StageTasks implements Serializable {
     }
 
     void open(RuntimeContext context) {
-        executor = new TaskExecutor(workflow.name(), workflow.parameters(), stage());
+        executor = new TaskExecutor(workflow.name(), workflow.parameters(), stage(), java.nio.file.Path.of(logDir));
         metrics = new StageMetrics(context, stageName);
     }
 

@@ -31,17 +31,24 @@ import java.util.Map;
  */
 public final class WorkflowCompiler {
     private final int maxParallelism;
+    private final String taskLogDir;
 
-    private WorkflowCompiler(int maxParallelism) {
+    private WorkflowCompiler(int maxParallelism, String taskLogDir) {
         if (maxParallelism < 1) {
             throw new IllegalArgumentException("max parallelism must be at least 1, got " + maxParallelism);
         }
         this.maxParallelism = maxParallelism;
+        this.taskLogDir = taskLogDir;
     }
 
     /** A compiler whose stages run on at most {@code maxParallelism} subtasks each. */
     public static WorkflowCompiler withMaxParallelism(int maxParallelism) {
-        return new WorkflowCompiler(maxParallelism);
+        return new WorkflowCompiler(maxParallelism, System.getProperty("java.io.tmpdir") + "/floe-tasks");
+    }
+
+    /** A copy whose command tasks log under {@code dir} (on the TaskManager's disk). */
+    public WorkflowCompiler withTaskLogs(String dir) {
+        return new WorkflowCompiler(maxParallelism, dir);
     }
 
     /** The plan alone, without building a Flink job (for {@code plan} and tests). */
@@ -68,8 +75,8 @@ public final class WorkflowCompiler {
         Map<String, DataStream<TaskCompletion>> outputs = new HashMap<>();
         for (StagePlan stage : plan.stages()) {
             SingleOutputStreamOperator<TaskCompletion> out = stage.edges().isEmpty()
-                    ? rootStage(workflow, stage, env)
-                    : dependentStage(workflow, stage, plan, outputs);
+                    ? rootStage(workflow, stage, env, taskLogDir)
+                    : dependentStage(workflow, stage, plan, outputs, taskLogDir);
             outputs.put(stage.stage().name(), out);
             if (workflow.downstreamOf(stage.stage().name()).isEmpty()) {
                 out.sinkTo(new DiscardingSink<>())
@@ -81,19 +88,19 @@ public final class WorkflowCompiler {
     }
 
     private static SingleOutputStreamOperator<TaskCompletion> rootStage(
-            Workflow workflow, StagePlan stage, StreamExecutionEnvironment env) {
+            Workflow workflow, StagePlan stage, StreamExecutionEnvironment env, String taskLogDir) {
         String name = stage.stage().name();
         return env.fromSource(new TaskRangeSource(stage.blocks()), WatermarkStrategy.noWatermarks(),
                         name + "/tasks", Types.INT)
                 .uid(stage.uid() + "/tasks")
                 .setParallelism(stage.parallelism())
-                .process(new RootStageFunction(new StageTasks(workflow, name)), CompletionTypeInfo.INSTANCE)
+                .process(new RootStageFunction(new StageTasks(workflow, name, taskLogDir)), CompletionTypeInfo.INSTANCE)
                 .name(name).uid(stage.uid())
                 .setParallelism(stage.parallelism());
     }
 
     private static SingleOutputStreamOperator<TaskCompletion> dependentStage(
-            Workflow workflow, StagePlan stage, Plan plan, Map<String, DataStream<TaskCompletion>> outputs) {
+            Workflow workflow, StagePlan stage, Plan plan, Map<String, DataStream<TaskCompletion>> outputs, String taskLogDir) {
         DataStream<TaskCompletion> input = null;
         for (StagePlan.Edge edge : stage.edges()) {
             DataStream<TaskCompletion> upstream = outputs.get(edge.dependency().upstream());
@@ -107,7 +114,7 @@ public final class WorkflowCompiler {
         }
         String name = stage.stage().name();
         return input.transform(name, CompletionTypeInfo.INSTANCE,
-                        new DependentStageOperator(workflow, new StageTasks(workflow, name), stage.blocks()))
+                        new DependentStageOperator(workflow, new StageTasks(workflow, name, taskLogDir), stage.blocks()))
                 .uid(stage.uid())
                 .setParallelism(stage.parallelism());
     }

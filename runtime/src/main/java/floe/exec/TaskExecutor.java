@@ -1,7 +1,8 @@
 package floe.exec;
 
-import floe.DataException;
+import floe.FloeException;
 import floe.TaskFailedException;
+import floe.model.CommandTask;
 import floe.model.JavaTask;
 import floe.model.Stage;
 import floe.model.TaskCompletion;
@@ -10,6 +11,7 @@ import floe.model.TaskFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -22,8 +24,8 @@ import java.util.concurrent.TimeoutException;
 /**
  * Runs the tasks of one stage: each task is tried as often as the stage's retry policy allows,
  * with its backoff between tries and its timeout on each try. Knows nothing of Flink, so it runs
- * the same in a unit test and in a TaskManager. A {@link DataException} (a corrupt or unsorted
- * input) is not retried.
+ * the same in a unit test and in a TaskManager. An error that is not {@link
+ * FloeException#retryable()} (a corrupt input, a missing command) is not retried.
  */
 public final class TaskExecutor implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TaskExecutor.class);
@@ -32,16 +34,19 @@ public final class TaskExecutor implements AutoCloseable {
     private final Map<String, String> parameters;
     private final Stage stage;
     private final Sleeper sleeper;
+    private final CommandRunner commands;
     private ExecutorService timeoutThreads;
 
-    public TaskExecutor(String workflow, Map<String, String> workflowParameters, Stage stage) {
-        this(workflow, workflowParameters, stage, Thread::sleep);
+    /** An executor whose command tasks log to {@code logDir/WORKFLOW/STAGE/task-N.attempt-M.{out,err}}. */
+    public TaskExecutor(String workflow, Map<String, String> workflowParameters, Stage stage, Path logDir) {
+        this(workflow, workflowParameters, stage, logDir, Thread::sleep);
     }
 
-    TaskExecutor(String workflow, Map<String, String> workflowParameters, Stage stage, Sleeper sleeper) {
+    TaskExecutor(String workflow, Map<String, String> workflowParameters, Stage stage, Path logDir, Sleeper sleeper) {
         this.workflow = workflow;
         this.stage = stage;
         this.sleeper = sleeper;
+        this.commands = new CommandRunner(logDir);
         this.parameters = Parameters.merge(workflowParameters, stage.parameters());
     }
 
@@ -64,8 +69,8 @@ public final class TaskExecutor implements AutoCloseable {
             } catch (InterruptedException e) {
                 throw e;
             } catch (Exception e) {
-                // Bad data gives the same error on every attempt: report it at once.
-                if (attempt >= attempts || e instanceof DataException) {
+                // Bad input gives the same error on every attempt: report it at once.
+                if (attempt >= attempts || (e instanceof FloeException f && !f.retryable())) {
                     throw new TaskFailedException(stage.name(), index, attempt, e);
                 }
                 LOG.warn("stage '{}' task {} attempt {}/{} failed, retrying: {}",
@@ -75,7 +80,9 @@ public final class TaskExecutor implements AutoCloseable {
     }
 
     private void runAttempt(RunningTask context) throws Exception {
-        TaskFunction function = ((JavaTask) stage.body()).function();
+        TaskFunction function = stage.body() instanceof CommandTask command
+                ? ctx -> commands.run(command.command().resolve(ctx), ctx)
+                : ((JavaTask) stage.body()).function();
         if (!stage.hasTimeout()) {
             function.run(context);
             return;

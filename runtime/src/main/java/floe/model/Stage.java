@@ -116,6 +116,18 @@ public record Stage(
             return this;
         }
 
+        /** Runs {@code argv} as a process, the same for every task. */
+        public Builder command(String... argv) {
+            this.body = CommandTask.of(Command.of(argv));
+            return this;
+        }
+
+        /** Runs the command {@code command} works out for each task. */
+        public Builder command(CommandFunction command) {
+            this.body = new CommandTask(command);
+            return this;
+        }
+
         public Builder body(TaskBody body) {
             this.body = Objects.requireNonNull(body, "body");
             return this;

@@ -25,7 +25,7 @@ public final class ContextRunner {
 
     public static RunResult run(Workflow workflow, Configuration conf) {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(FlinkSettings.job(conf));
-        Plan plan = WorkflowCompiler.withMaxParallelism(conf.get(FloeOptions.MAX_PARALLELISM)).compile(workflow, env);
+        Plan plan = FloeOptions.compiler(conf).compile(workflow, env);
         long start = System.nanoTime();
         try {
             JobExecutionResult result = env.execute(workflow.name());

@@ -78,7 +78,7 @@ public final class EmbeddedRunner implements AutoCloseable {
     /** Runs {@code workflow} to the end; throws the failing task's error if it fails. */
     public RunResult run(Workflow workflow, ProgressListener progress) {
         StreamExecutionEnvironment env = new StreamExecutionEnvironment(FlinkSettings.job(conf));
-        Plan plan = WorkflowCompiler.withMaxParallelism(conf.get(FloeOptions.MAX_PARALLELISM)).compile(workflow, env);
+        Plan plan = FloeOptions.compiler(conf).compile(workflow, env);
         StreamGraph streamGraph = env.getStreamGraph();
         streamGraph.setJobName(workflow.name());
         JobGraph jobGraph = streamGraph.getJobGraph(Thread.currentThread().getContextClassLoader());

@@ -7,6 +7,11 @@ import org.apache.flink.configuration.ConfigOptions;
 public final class FloeOptions {
     private FloeOptions() {}
 
+    /** The compiler these settings ask for. */
+    public static floe.compile.WorkflowCompiler compiler(org.apache.flink.configuration.Configuration conf) {
+        return floe.compile.WorkflowCompiler.withMaxParallelism(conf.get(MAX_PARALLELISM)).withTaskLogs(conf.get(TASK_LOG_DIR));
+    }
+
     public static final ConfigOption<Integer> MAX_PARALLELISM = ConfigOptions.key("floe.task.max-parallelism")
             .intType()
             .defaultValue(128)
@@ -18,6 +23,12 @@ public final class FloeOptions {
             .defaultValue(Math.max(2, Runtime.getRuntime().availableProcessors()))
             .withDescription("Task slots of the embedded Flink, i.e. how many tasks run at once "
                     + "(default: the number of cores, at least 2).");
+
+    public static final ConfigOption<String> TASK_LOG_DIR = ConfigOptions.key("floe.task.log-dir")
+            .stringType()
+            .defaultValue(System.getProperty("java.io.tmpdir") + "/floe-tasks")
+            .withDescription("Where command tasks write their stdout and stderr, one file each per task and"
+                    + " attempt: DIR/WORKFLOW/STAGE/task-NNNNN.attempt-N.{out,err}, on the TaskManager's disk.");
 
     public static final ConfigOption<Boolean> PROGRESS = ConfigOptions.key("floe.progress")
             .booleanType()

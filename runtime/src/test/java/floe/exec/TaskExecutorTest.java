@@ -8,7 +8,9 @@ import floe.model.TaskCompletion;
 import floe.model.TaskFunction;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,8 +23,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class TaskExecutorTest {
     private final List<Long> slept = new ArrayList<>();
 
+    @TempDir
+    Path logs;
+
     private TaskExecutor executor(Stage stage) {
-        return new TaskExecutor("wf", Map.of("p", "workflow", "q", "workflow"), stage, slept::add);
+        return new TaskExecutor("wf", Map.of("p", "workflow", "q", "workflow"), stage, logs, slept::add);
     }
 
     @Test

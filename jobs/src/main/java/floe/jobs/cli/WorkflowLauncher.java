@@ -37,7 +37,7 @@ final class WorkflowLauncher implements AutoCloseable {
     }
 
     RunResult run(Workflow workflow, PrintWriter out) {
-        out.print(WorkflowCompiler.withMaxParallelism(conf.get(FloeOptions.MAX_PARALLELISM)).plan(workflow).describe());
+        out.print(FloeOptions.compiler(conf).plan(workflow).describe());
         out.flush();
         RunResult result = embedded == null
                 ? ContextRunner.run(workflow, conf)

@@ -1,0 +1,27 @@
+package floe.exec;
+
+import floe.FloeException;
+
+import java.util.List;
+
+/** A command that exited with a non-zero code. */
+public class CommandFailedException extends FloeException {
+    private static final long serialVersionUID = 1L;
+
+    private final int exitCode;
+
+    public CommandFailedException(List<String> argv, int exitCode, String stderrTail, String log) {
+        super(String.format("%s exited with code %d%s (log: %s)", String.join(" ", argv), exitCode,
+                stderrTail.isBlank() ? "" : ": " + lastLine(stderrTail), log));
+        this.exitCode = exitCode;
+    }
+
+    public int exitCode() {
+        return exitCode;
+    }
+
+    private static String lastLine(String text) {
+        String[] lines = text.strip().split("\n");
+        return lines[lines.length - 1];
+    }
+}

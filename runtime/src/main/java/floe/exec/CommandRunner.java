@@ -1,0 +1,87 @@
+package floe.exec;
+
+import floe.SpecException;
+import floe.model.Command;
+import floe.model.TaskContext;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs one attempt of a command task as a real process: argv as given, the task's environment
+ * on top of the TaskManager's, stdout and stderr to a log file per task and attempt. The exit
+ * code decides; the tail of stdout becomes the task's {@code result} output. An interrupted
+ * attempt (timeout, cancellation) takes its whole process tree down with it.
+ */
+final class CommandRunner {
+    /** How much of stdout a completion carries as {@code result}; the log file has all of it. */
+    static final int RESULT_BYTES = 64 * 1024;
+    private static final int ERROR_TAIL_BYTES = 2 * 1024;
+
+    private final Path logDir;
+    private final MountNamespace mounts;
+
+    CommandRunner(Path logDir) {
+        this.logDir = logDir;
+        this.mounts = new MountNamespace();
+    }
+
+    void run(Command command, TaskContext ctx) throws Exception {
+        Path dir = logDir.resolve(ctx.workflow()).resolve(ctx.stage());
+        Files.createDirectories(dir);
+        String name = String.format("task-%05d.attempt-%d", ctx.index(), ctx.attempt());
+        File out = dir.resolve(name + ".out").toFile();
+        File err = dir.resolve(name + ".err").toFile();
+        List<String> argv = command.mounts().isEmpty() ? command.argv() : mounts.wrap(command);
+        ProcessBuilder pb = new ProcessBuilder(argv).redirectOutput(out).redirectError(err);
+        pb.environment().putAll(command.env());
+        if (command.workingDir() != null && command.mounts().isEmpty()) {
+            pb.directory(new File(command.workingDir()));
+        }
+        Process process;
+        try {
+            process = pb.start();
+        } catch (IOException e) {
+            throw new CommandNotFoundException(ctx.stage(), command.argv().get(0), command.workingDir(), e);
+        }
+        int exit;
+        try {
+            exit = process.waitFor();
+        } catch (InterruptedException e) {
+            destroyTree(process);
+            throw e;
+        }
+        ctx.output("exitCode", Integer.toString(exit));
+        if (exit == MountNamespace.MOUNT_FAILED && !command.mounts().isEmpty()) {
+            throw new SpecException("stage '" + ctx.stage() + "': could not mount the task's volumes: " + tail(err, ERROR_TAIL_BYTES));
+        }
+        if (exit != 0) {
+            throw new CommandFailedException(command.argv(), exit, tail(err, ERROR_TAIL_BYTES), err.getPath());
+        }
+        ctx.output("result", tail(out, RESULT_BYTES).strip());
+    }
+
+    private static void destroyTree(Process process) {
+        List<ProcessHandle> tree = new ArrayList<>();
+        process.descendants().forEach(tree::add);
+        tree.forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+    }
+
+    static String tail(File file, int bytes) throws IOException {
+        try (RandomAccessFile f = new RandomAccessFile(file, "r")) {
+            long length = f.length();
+            long from = Math.max(0, length - bytes);
+            byte[] buf = new byte[(int) (length - from)];
+            f.seek(from);
+            f.readFully(buf);
+            return new String(buf, StandardCharsets.UTF_8);
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package floe.exec;
+
+import floe.model.Command;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Makes a command see host directories at its own paths, as a container sees its volumes: the
+ * command runs in a private mount namespace ({@code unshare}, util-linux) where each directory is
+ * bind-mounted at its path; nothing changes outside the namespace but the (empty) mount points,
+ * which are created if missing. Needs root, or unprivileged user namespaces (then
+ * {@code --map-root-user}). Paths travel as arguments, never inside the shell text.
+ */
+final class MountNamespace {
+    /** The exit code of the wrapper when a mount fails (the command never ran). */
+    static final int MOUNT_FAILED = 125;
+
+    private static final String SCRIPT = "wd=$1; shift; "
+            + "while [ \"$1\" != -- ]; do mkdir -p \"$2\" && mount --bind \"$1\" \"$2\" || exit 125; shift 2; done; shift; "
+            + "cd \"$wd\" || exit 125; exec \"$@\"";
+
+    private final boolean root = "root".equals(System.getProperty("user.name"));
+
+    List<String> wrap(Command command) {
+        List<String> argv = new ArrayList<>(List.of("unshare", "--mount", "--propagation", "private"));
+        if (!root) {
+            argv.add("--map-root-user");
+        }
+        // The working directory is entered after mounting: it may lie inside a mount.
+        argv.addAll(List.of("--", "sh", "-c", SCRIPT, "floe-mount", command.workingDir() == null ? "." : command.workingDir()));
+        for (Command.Mount m : command.mounts()) {
+            argv.add(m.hostDir());
+            argv.add(m.path());
+        }
+        argv.add("--");
+        argv.addAll(command.argv());
+        return argv;
+    }
+}

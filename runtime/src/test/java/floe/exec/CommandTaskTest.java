@@ -1,0 +1,115 @@
+package floe.exec;
+
+import floe.TaskFailedException;
+import floe.model.Command;
+import floe.model.RetryPolicy;
+import floe.model.Stage;
+import floe.model.TaskCompletion;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Command tasks as real processes. */
+class CommandTaskTest {
+    @TempDir
+    Path logs;
+
+    @TempDir
+    Path work;
+
+    private TaskCompletion run(Stage stage, int index) throws Exception {
+        try (TaskExecutor executor = new TaskExecutor("wf", Map.of(), stage, logs)) {
+            return executor.run(index, List.of());
+        }
+    }
+
+    @Test
+    void argvEnvAndWorkingDirReachTheProcessAndStdoutIsTheResult() throws Exception {
+        Files.writeString(work.resolve("in.txt"), "from the working dir");
+        Stage stage = Stage.named("s").withSequence(3).command(ctx -> Command.of("sh", "-c", "echo \"$1 $FOO\"; cat in.txt", "sh", "task-" + ctx.index())
+                .withEnv(Map.of("FOO", "bar")).withWorkingDir(work.toString())).build();
+
+        TaskCompletion done = run(stage, 2);
+
+        assertThat(done.outputs()).containsEntry("result", "task-2 bar\nfrom the working dir").containsEntry("exitCode", "0");
+        assertThat(logs.resolve("wf/s/task-00002.attempt-1.out")).hasContent("task-2 bar\nfrom the working dir");
+    }
+
+    @Test
+    void parameterValuesAreNeverInterpretedByAShell() throws Exception {
+        Path marker = work.resolve("pwned");
+        Stage stage = Stage.named("s").command(ctx -> Command.of("echo", "; touch " + marker)).build();
+
+        assertThat(run(stage, 0).outputs()).containsEntry("result", "; touch " + marker);
+        assertThat(marker).doesNotExist();
+    }
+
+    @Test
+    void nonZeroExitFailsWithTheCodeAndTheLastLineOfStderr() {
+        Stage stage = Stage.named("merge").retry(RetryPolicy.attempts(2))
+                .command("sh", "-c", "echo starting >&2; echo 'no such file: level-1/part-00003.csv' >&2; exit 3").build();
+
+        assertThatThrownBy(() -> run(stage, 0))
+                .isInstanceOf(TaskFailedException.class)
+                .hasMessageStartingWith("stage 'merge' task 0 failed after 2 attempts: sh -c echo starting >&2;")
+                .hasMessageContaining("exited with code 3: no such file: level-1/part-00003.csv (log: " + logs.resolve("wf/merge/task-00000.attempt-2.err"));
+    }
+
+    @Test
+    void missingProgramIsNamedAndNotRetried() {
+        Stage stage = Stage.named("process-data").retry(RetryPolicy.attempts(3)).command("no-such-program-floe", "x").build();
+
+        assertThatThrownBy(() -> run(stage, 0))
+                .hasMessageStartingWith("stage 'process-data' task 0 failed after 1 attempt: stage 'process-data': cannot run 'no-such-program-floe': Cannot run program");
+    }
+
+    @Test
+    void timeoutKillsTheWholeProcessTree() throws Exception {
+        Path pid = work.resolve("child.pid");
+        Stage stage = Stage.named("slow").timeout(Duration.ofMillis(1500))
+                .command("sh", "-c", "sleep 60 & echo $! > " + pid + "; wait").build();
+
+        assertThatThrownBy(() -> run(stage, 0)).hasMessageContaining("ran longer than its timeout of 1.5s");
+
+        long child = Long.parseLong(Files.readString(pid).trim());
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false)).as("child %d alive", child).isFalse();
+    }
+
+    @Test
+    void volumesAppearAtTheirMountPathOrTheTaskSaysWhyNot() throws Exception {
+        Files.writeString(work.resolve("in.txt"), "on the volume");
+        String mountPath = "/tmp/floe-mount-test-" + ProcessHandle.current().pid();
+        Stage stage = Stage.named("mounted").command(ctx -> Command.of("sh", "-c", "cat in.txt > out.txt")
+                .withWorkingDir(mountPath).withMounts(List.of(new Command.Mount(work.toString(), mountPath)))).build();
+
+        if (mountNamespacesWork()) {
+            run(stage, 0);
+            assertThat(work.resolve("out.txt")).hasContent("on the volume");
+        } else {
+            assertThatThrownBy(() -> run(stage, 0)).hasMessageContaining("could not mount the task's volumes");
+        }
+    }
+
+    private static boolean mountNamespacesWork() throws Exception {
+        List<String> probe = "root".equals(System.getProperty("user.name"))
+                ? List.of("unshare", "--mount", "true") : List.of("unshare", "--mount", "--map-root-user", "true");
+        try {
+            return new ProcessBuilder(probe).redirectErrorStream(true).start().waitFor() == 0;
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+}
