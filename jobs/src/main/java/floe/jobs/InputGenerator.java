@@ -3,9 +3,9 @@ package floe.jobs;
 import floe.SpecException;
 import floe.connectors.avro.Codecs;
 import floe.connectors.avro.MetricWriter;
+import floe.connectors.csv.MetricCsvWriter;
 import floe.example.Metric;
 
-import org.apache.avro.file.CodecFactory;
 import org.apache.flink.core.fs.Path;
 
 import java.io.IOException;
@@ -30,8 +30,14 @@ public final class InputGenerator {
     private final int keys;
     private final long seed;
     private final String codec;
+    private final String format;
 
     public InputGenerator(int files, int records, int keys, long seed, String codec) {
+        this(files, records, keys, seed, codec, "avro");
+    }
+
+    /** {@code format} is {@code avro} ({@code part-N.avro} in {@code codec}) or {@code csv} ({@code part-N.csv}). */
+    public InputGenerator(int files, int records, int keys, long seed, String codec, String format) {
         if (files < 1) {
             throw new SpecException("--files must be at least 1, got " + files);
         }
@@ -46,6 +52,10 @@ public final class InputGenerator {
             throw new SpecException("--keys must be at most 100000000 (keys are k%08d), got " + keys);
         }
         Codecs.named(codec);
+        if (!format.equals("avro") && !format.equals("csv")) {
+            throw new SpecException("--format must be avro or csv, got '" + format + "'");
+        }
+        this.format = format;
         this.files = files;
         this.records = records;
         this.keys = keys;
@@ -65,7 +75,8 @@ public final class InputGenerator {
             List<Future<Long>> written = new ArrayList<>();
             for (int f = 0; f < files; f++) {
                 int file = f;
-                written.add(pool.submit(() -> writeFile(Layout.part(dir, file), file)));
+                Path path = new Path(dir, String.format("part-%05d.%s", file, format));
+                written.add(pool.submit(() -> writeFile(path, file)));
             }
             long total = 0;
             for (Future<Long> w : written) {
@@ -77,12 +88,38 @@ public final class InputGenerator {
         }
     }
 
+    /** Where generated records go: an Avro or a CSV file. */
+    private interface Out extends AutoCloseable {
+        void write(Metric m) throws IOException;
+
+        long commit() throws IOException;
+
+        @Override
+        void close() throws IOException;
+    }
+
+    private Out open(Path path) throws IOException {
+        if (format.equals("csv")) {
+            MetricCsvWriter csv = MetricCsvWriter.create(path);
+            return new Out() {
+                public void write(Metric m) throws IOException { csv.write(m); }
+                public long commit() throws IOException { csv.commit(); return csv.records(); }
+                public void close() throws IOException { csv.close(); }
+            };
+        }
+        MetricWriter avro = MetricWriter.create(path, Codecs.named(codec));
+        return new Out() {
+            public void write(Metric m) throws IOException { avro.write(m); }
+            public long commit() throws IOException { avro.commit(); return avro.records(); }
+            public void close() throws IOException { avro.close(); }
+        };
+    }
+
     private long writeFile(Path path, int file) throws IOException {
         SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + file);
         BitSet chosen = chooseKeys(random);
-        CodecFactory codecFactory = Codecs.named(codec);
         Metric m = new Metric();
-        try (MetricWriter out = MetricWriter.create(path, codecFactory)) {
+        try (Out out = open(path)) {
             for (int k = chosen.nextSetBit(0); k >= 0; k = chosen.nextSetBit(k + 1)) {
                 int n = 1 + random.nextInt(10);
                 long sum = 0;
@@ -97,8 +134,7 @@ public final class InputGenerator {
                 m.set(key(k), n, sum / 1024.0, min / 1024.0, max / 1024.0);
                 out.write(m);
             }
-            out.commit();
-            return out.records();
+            return out.commit();
         }
     }
 

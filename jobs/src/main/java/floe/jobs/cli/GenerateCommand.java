@@ -13,7 +13,7 @@ import java.util.concurrent.Callable;
 
 /** {@code floe generate}: the reference case's input files. */
 @Command(name = "generate", mixinStandardHelpOptions = true,
-        description = "Write the reference inputs: DIR/level-0/part-%05d.avro, sorted Metric records.")
+        description = "Write the reference inputs: DIR/level-0/part-%05d.avro (or .csv), sorted Metric records.")
 final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Where level-0/ goes (a path or URI).")
     String out;
@@ -33,6 +33,9 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--codec", defaultValue = "snappy", description = "null, deflate, snappy or zstandard (default ${DEFAULT-VALUE}).")
     String codec;
 
+    @Option(names = "--format", defaultValue = "avro", description = "avro (part-N.avro) or csv (part-N.csv, for the command-task examples) (default ${DEFAULT-VALUE}).")
+    String format;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -40,12 +43,12 @@ final class GenerateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter console = spec.commandLine().getOut();
         int keySpace = keys == null ? InputGenerator.defaultKeys(records) : keys;
-        InputGenerator generator = new InputGenerator(files, records, keySpace, seed, codec);
+        InputGenerator generator = new InputGenerator(files, records, keySpace, seed, codec, format);
         Path dir = Layout.level(Layout.dir(out), 0);
         long start = System.nanoTime();
         long written = generator.writeTo(dir, Runtime.getRuntime().availableProcessors());
         console.printf("generated %d files x %d records (%d keys, seed %d, %s) in %s in %.2f s%n",
-                files, records, keySpace, seed, codec, dir, (System.nanoTime() - start) / 1e9);
+                files, records, keySpace, seed, format.equals("csv") ? "csv" : codec, dir, (System.nanoTime() - start) / 1e9);
         return written == (long) files * records ? 0 : FloeCli.FAILED;
     }
 }
