@@ -1,0 +1,22 @@
+package floe.expr;
+
+import org.apache.commons.jexl3.JexlArithmetic;
+
+/** Argo's arithmetic: {@code /} always divides as floating point ({@code 65/2} is 32.5, as in Argo). */
+public final class ArgoArithmetic extends JexlArithmetic {
+    public ArgoArithmetic() {
+        super(true);
+    }
+
+    @Override
+    public Object divide(Object left, Object right) {
+        if (left == null || right == null) {
+            return super.divide(left, right);
+        }
+        double divisor = toDouble(right);
+        if (divisor == 0) {
+            throw new ArithmeticException("division by zero");
+        }
+        return toDouble(left) / divisor;
+    }
+}

@@ -1,0 +1,125 @@
+package floe.expr;
+
+import floe.SpecException;
+
+import org.apache.commons.jexl3.JexlBuilder;
+import org.apache.commons.jexl3.JexlEngine;
+import org.apache.commons.jexl3.JexlException;
+import org.apache.commons.jexl3.MapContext;
+import org.apache.commons.jexl3.introspection.JexlPermissions;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Argo's templating: {@code {{name}}} takes a variable's value, {@code {{=expression}}}
+ * evaluates an expression (Apache Commons JEXL, with Argo's functions and arithmetic). Strict:
+ * a variable nobody defined is an error naming it and what is defined, never an empty string.
+ *
+ * <pre>{@code
+ * Templates.resolve("{{=asInt(workflow.parameters.numbers)/2}}", Map.of("workflow.parameters.numbers", "64"), where)
+ * // "32"
+ * }</pre>
+ */
+public final class Templates {
+    private static final Pattern TAG = Pattern.compile("\\{\\{\\s*(=?)(.*?)\\s*}}");
+    private static final JexlEngine JEXL = engine();
+
+    private Templates() {}
+
+    /** Whether {@code text} holds any {@code {{...}}}. */
+    public static boolean isTemplate(String text) {
+        return text != null && TAG.matcher(text).find();
+    }
+
+    /**
+     * Replaces every {@code {{...}}} in {@code text} using {@code variables} (dotted names such as
+     * {@code inputs.parameters.level}); {@code where} names the spec field for error messages.
+     */
+    public static String resolve(String text, Map<String, String> variables, String where) {
+        if (text == null || !text.contains("{{")) {
+            return text;
+        }
+        Matcher m = TAG.matcher(text);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String body = m.group(2);
+            String value = m.group(1).isEmpty() ? variable(body, variables, where) : evaluate(body, variables, where);
+            m.appendReplacement(out, Matcher.quoteReplacement(value));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    private static String variable(String name, Map<String, String> variables, String where) {
+        String value = variables.get(name);
+        if (value == null) {
+            throw new SpecException(where + ": {{" + name + "}} is not defined here (defined: "
+                    + String.join(", ", new TreeMap<>(variables).keySet()) + ")");
+        }
+        return value;
+    }
+
+    private static String evaluate(String expression, Map<String, String> variables, String where) {
+        try {
+            return format(JEXL.createExpression(expression).evaluate(new MapContext(nest(variables))));
+        } catch (JexlException e) {
+            throw new SpecException(where + ": cannot evaluate {{=" + expression + "}}: " + describe(e));
+        } catch (RuntimeException e) {
+            throw new SpecException(where + ": cannot evaluate {{=" + expression + "}}: " + e.getMessage());
+        }
+    }
+
+    /** A value as Argo prints it: integral numbers without a fraction, others as they are. */
+    static String format(Object value) {
+        if (value instanceof Double || value instanceof Float) {
+            double d = ((Number) value).doubleValue();
+            if (d == Math.rint(d) && !Double.isInfinite(d) && Math.abs(d) < 1e15) {
+                return Long.toString((long) d);
+            }
+            return Double.toString(d);
+        }
+        return String.valueOf(value);
+    }
+
+    /** {@code a.b.c -> v} as nested maps, so that expressions can navigate {@code a.b.c}. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> nest(Map<String, String> variables) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : new TreeMap<>(variables).entrySet()) {
+            String[] parts = e.getKey().split("\\.");
+            Map<String, Object> node = root;
+            for (int i = 0; i < parts.length - 1; i++) {
+                Object child = node.computeIfAbsent(parts[i], k -> new LinkedHashMap<String, Object>());
+                if (!(child instanceof Map)) {
+                    break; // a value and a prefix of other names at once: keep the value
+                }
+                node = (Map<String, Object>) child;
+            }
+            node.putIfAbsent(parts[parts.length - 1], e.getValue());
+        }
+        return root;
+    }
+
+    private static String describe(JexlException e) {
+        String message = e.getMessage();
+        return message == null ? e.getClass().getSimpleName() : message.replaceAll("^.*?@\\d+:\\d+ ", "");
+    }
+
+    private static JexlEngine engine() {
+        Map<String, Object> functions = new HashMap<>();
+        functions.put(null, ArgoFunctions.class);
+        return new JexlBuilder()
+                .namespaces(functions)
+                .arithmetic(new ArgoArithmetic())
+                .permissions(JexlPermissions.RESTRICTED.compose("floe.expr.*"))
+                .strict(true)
+                .silent(false)
+                .safe(false)
+                .create();
+    }
+}

@@ -1,0 +1,51 @@
+package floe.expr;
+
+import floe.SpecException;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class TemplatesTest {
+    private static final Map<String, String> VARS = Map.of(
+            "workflow.parameters.numbers", "64",
+            "inputs.parameters.file_number", "7",
+            "item", "3");
+
+    @Test
+    void variablesAndExpressionsAsInTheReferenceWorkflow() {
+        assertThat(Templates.resolve("{{workflow.parameters.numbers}}", VARS, "w")).isEqualTo("64");
+        assertThat(Templates.resolve("{{=asInt(workflow.parameters.numbers)/2}}", VARS, "w")).isEqualTo("32");
+        assertThat(Templates.resolve("part-{{ item }}.csv", VARS, "w")).isEqualTo("part-3.csv");
+        assertThat(Templates.resolve("{{=asInt(inputs.parameters.file_number) * 2 + 1}}", VARS, "w")).isEqualTo("15");
+        assertThat(Templates.resolve("no template", VARS, "w")).isEqualTo("no template");
+    }
+
+    @Test
+    void argoArithmeticDividesAsFloatingPoint() {
+        assertThat(Templates.resolve("{{=65/2}}", VARS, "w")).isEqualTo("32.5");
+        assertThat(Templates.resolve("{{=asFloat('1.5') * 2}}", VARS, "w")).isEqualTo("3");
+        assertThat(Templates.resolve("{{=asInt(item) > 2 ? 'big' : 'small'}}", VARS, "w")).isEqualTo("big");
+        assertThat(Templates.resolve("{{=string(asInt(item) + 1)}}", VARS, "w")).isEqualTo("4");
+    }
+
+    @Test
+    void undefinedVariableNamesItAndWhatIsDefined() {
+        assertThatThrownBy(() -> Templates.resolve("{{inputs.parameters.levle}}", VARS, "templates[1].container.args[2]"))
+                .isInstanceOf(SpecException.class)
+                .hasMessage("templates[1].container.args[2]: {{inputs.parameters.levle}} is not defined here"
+                        + " (defined: inputs.parameters.file_number, item, workflow.parameters.numbers)");
+    }
+
+    @Test
+    void badExpressionSaysWhere() {
+        assertThatThrownBy(() -> Templates.resolve("{{=asInt(workflow.parameters.numbers)/}}", VARS, "steps[1][0].withSequence.count"))
+                .isInstanceOf(SpecException.class)
+                .hasMessageStartingWith("steps[1][0].withSequence.count: cannot evaluate {{=asInt(workflow.parameters.numbers)/}}:");
+        assertThatThrownBy(() -> Templates.resolve("{{=asInt(nope)}}", VARS, "w"))
+                .hasMessageStartingWith("w: cannot evaluate {{=asInt(nope)}}:");
+    }
+}
