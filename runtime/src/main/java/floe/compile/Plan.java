@@ -17,6 +17,35 @@ public record Plan(Workflow workflow, List<StagePlan> stages) {
                 .orElseThrow(() -> new IllegalArgumentException("no stage " + name));
     }
 
+    /** The plan as JSON: stages with tasks, parallelism, uid and edges. */
+    public String toJson() {
+        StringBuilder out = new StringBuilder("{\n  \"workflow\": \"" + workflow.name() + "\",\n  \"stages\": [");
+        for (int i = 0; i < stages.size(); i++) {
+            StagePlan s = stages.get(i);
+            out.append(i == 0 ? "\n" : ",\n").append(String.format(
+                    "    {\"name\": \"%s\", \"tasks\": %d, \"parallelism\": %d, \"uid\": \"%s\", \"edges\": [%s]}",
+                    s.stage().name(), s.stage().tasks(), s.parallelism(), s.uid(),
+                    s.edges().stream().map(e -> String.format("{\"from\": \"%s\", \"dependency\": \"%s\", \"fanIn\": %d, \"edge\": \"%s\"}",
+                            e.dependency().upstream(), e.dependency().kind(), e.dependency().fanIn(), e.kind()))
+                            .collect(Collectors.joining(", "))));
+        }
+        return out.append("\n  ]\n}\n").toString();
+    }
+
+    /** The plan as a Graphviz graph: a box per stage, an arrow per edge. */
+    public String toDot() {
+        StringBuilder out = new StringBuilder("digraph \"" + workflow.name() + "\" {\n  rankdir=LR;\n  node [shape=box];\n");
+        for (StagePlan s : stages) {
+            out.append(String.format("  \"%s\" [label=\"%s\\n%d tasks, parallelism %d\"];%n",
+                    s.stage().name(), s.stage().name(), s.stage().tasks(), s.parallelism()));
+            for (StagePlan.Edge e : s.edges()) {
+                out.append(String.format("  \"%s\" -> \"%s\" [label=\"%s\"];%n", e.dependency().upstream(), s.stage().name(),
+                        e.kind() + (e.dependency().fanIn() > 0 ? " x" + e.dependency().fanIn() : "")));
+            }
+        }
+        return out.append("}\n").toString();
+    }
+
     /** The plan as a few lines of text: stage, tasks, parallelism, edges. */
     public String describe() {
         StringBuilder out = new StringBuilder("workflow " + workflow.name() + "\n");

@@ -1,0 +1,25 @@
+package floe.jobs.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+import java.util.concurrent.Callable;
+
+/** {@code floe lint FILE}: every check of {@code run}, without running. */
+@Command(name = "lint", mixinStandardHelpOptions = true,
+        description = "Check a workflow file as run would, without running it (exit 0 if it would run, 2 if not).")
+final class LintCommand implements Callable<Integer> {
+    @Mixin
+    SpecFile spec;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec cli;
+
+    @Override
+    public Integer call() {
+        floe.model.Workflow wf = spec.load();
+        cli.commandLine().getOut().printf("%s: ok (workflow %s, %d stages, %d tasks)%n", spec.file, wf.name(), wf.stages().size(),
+                wf.stages().stream().mapToLong(floe.model.Stage::tasks).sum());
+        return 0;
+    }
+}

@@ -1,0 +1,38 @@
+package floe.jobs.cli;
+
+import floe.compile.Plan;
+import floe.run.FloeOptions;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.util.concurrent.Callable;
+
+/** {@code floe plan FILE}: the Flink job a workflow compiles to. */
+@Command(name = "plan", mixinStandardHelpOptions = true,
+        description = "Print the compiled plan of a workflow file: stages, tasks, parallelism, edges (text, --json or --dot).")
+final class PlanCommand implements Callable<Integer> {
+    @Mixin
+    SpecFile spec;
+
+    @Mixin
+    FlinkConfig flink;
+
+    @Option(names = "--json", description = "As JSON.")
+    boolean json;
+
+    @Option(names = "--dot", description = "As a Graphviz graph.")
+    boolean dot;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec cli;
+
+    @Override
+    public Integer call() {
+        Plan plan = FloeOptions.compiler(flink.load()).plan(spec.load());
+        cli.commandLine().getOut().print(json ? plan.toJson() : dot ? plan.toDot() : plan.describe());
+        cli.commandLine().getOut().flush();
+        return 0;
+    }
+}

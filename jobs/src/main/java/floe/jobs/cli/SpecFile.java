@@ -1,0 +1,49 @@
+package floe.jobs.cli;
+
+import floe.SpecException;
+import floe.argo.ArgoOptions;
+import floe.argo.ArgoWorkflows;
+import floe.model.Workflow;
+
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** A workflow file on the command line (Argo YAML) and how it meets this machine. */
+final class SpecFile {
+    @Parameters(index = "0", paramLabel = "FILE", description = "An Argo Workflow (.yaml, .yml).")
+    Path file;
+
+    @Option(names = "--volume", paramLabel = "NAME=DIR",
+            description = "The directory a volume of the workflow is on; commands see it at their mountPath (repeatable).")
+    Map<String, String> volumes = new LinkedHashMap<>();
+
+    @Option(names = {"-p", "--parameter"}, paramLabel = "NAME=VALUE", description = "Set a workflow parameter (repeatable).")
+    Map<String, String> parameters = new LinkedHashMap<>();
+
+    @Option(names = "--image-dir", paramLabel = "DIR",
+            description = "Where container commands run when their template sets no workingDir: stands in for the"
+                    + " image's working directory (default: the workflow file's directory).")
+    Path imageDir;
+
+    Workflow load() {
+        String name = file.getFileName().toString();
+        if (!name.endsWith(".yaml") && !name.endsWith(".yml")) {
+            throw new SpecException(file + ": not an Argo workflow file (.yaml or .yml)");
+        }
+        Map<String, String> dirs = new LinkedHashMap<>();
+        volumes.forEach((volume, dir) -> {
+            Path p = Path.of(dir).toAbsolutePath().normalize();
+            if (!Files.isDirectory(p)) {
+                throw new SpecException("--volume " + volume + "=" + dir + ": no such directory");
+            }
+            dirs.put(volume, p.toString());
+        });
+        Path workDir = (imageDir != null ? imageDir : file.toAbsolutePath().getParent()).toAbsolutePath().normalize();
+        return ArgoWorkflows.fromYaml(file, new ArgoOptions(dirs, parameters, workDir.toString()));
+    }
+}

@@ -1,0 +1,137 @@
+package floe.argo;
+
+import floe.SpecException;
+import floe.expr.Templates;
+import floe.model.Command;
+import floe.model.CommandFunction;
+import floe.model.TaskContext;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The command of one task of an Argo step: the step's arguments with {@code {{item}}} filled
+ * in for this task become the template's inputs; the template's container (or script) with
+ * {@code {{inputs.parameters.*}}} filled in becomes argv, env and working directory.
+ */
+final class ArgoCommand implements CommandFunction {
+    private static final long serialVersionUID = 1L;
+
+    private final String stepPath;
+    private final String templatePath;
+    private final ArgoSpec.Step step;
+    private final ArgoSpec.Template template;
+    private final List<Object> items;
+    private final Map<String, String> globals;
+    private final List<Command.Mount> mounts;
+    private final String imageDir;
+
+    ArgoCommand(String stepPath, String templatePath, ArgoSpec.Step step, ArgoSpec.Template template, List<Object> items,
+            Map<String, String> globals, List<Command.Mount> mounts, String imageDir) {
+        this.stepPath = stepPath;
+        this.templatePath = templatePath;
+        this.step = step;
+        this.template = template;
+        this.items = new ArrayList<>(items);
+        this.globals = new TreeMap<>(globals);
+        this.mounts = List.copyOf(mounts);
+        this.imageDir = imageDir;
+    }
+
+    @Override
+    public Command resolve(TaskContext ctx) throws IOException {
+        return command(ctx.index(), true);
+    }
+
+    /** The command of task {@code index}; {@code materialize} false only checks it (no script file). */
+    Command command(int index, boolean materialize) throws IOException {
+        Map<String, String> stepVars = new LinkedHashMap<>(globals);
+        if (!items.isEmpty()) {
+            Object item = items.get(index);
+            if (item instanceof Map<?, ?> map) {
+                map.forEach((k, v) -> stepVars.put("item." + k, String.valueOf(v)));
+            } else {
+                stepVars.put("item", String.valueOf(item));
+            }
+        }
+        Map<String, String> vars = new LinkedHashMap<>(globals);
+        inputs(stepVars).forEach((name, value) -> vars.put("inputs.parameters." + name, value));
+        ArgoSpec.Container c = template.container() != null ? template.container() : template.script();
+        String kind = template.container() != null ? "container" : "script";
+        List<String> argv = new ArrayList<>();
+        resolveAll(c.command(), vars, templatePath + "." + kind + ".command", argv);
+        resolveAll(c.args(), vars, templatePath + "." + kind + ".args", argv);
+        if (c.source() != null) {
+            String source = Templates.resolve(c.source(), vars, templatePath + ".script.source");
+            argv.add(materialize ? scriptFile(source, index) : "<script>");
+        }
+        if (argv.isEmpty()) {
+            throw new SpecException(templatePath + "." + kind + ": no command (Floe runs the command given; it has no image to take one from)");
+        }
+        Map<String, String> env = new TreeMap<>();
+        if (c.env() != null) {
+            for (int i = 0; i < c.env().size(); i++) {
+                ArgoSpec.EnvVar e = c.env().get(i);
+                env.put(e.name(), Templates.resolve(e.value() == null ? "" : e.value(), vars, templatePath + "." + kind + ".env[" + i + "].value"));
+            }
+        }
+        String workingDir = c.workingDir() == null ? imageDir : Templates.resolve(c.workingDir(), vars, templatePath + "." + kind + ".workingDir");
+        return new Command(argv, env, workingDir, c.image(), mounts);
+    }
+
+    private Map<String, String> inputs(Map<String, String> stepVars) {
+        Map<String, String> given = new LinkedHashMap<>();
+        if (step.arguments() != null && step.arguments().parameters() != null) {
+            List<ArgoSpec.Parameter> args = step.arguments().parameters();
+            for (int i = 0; i < args.size(); i++) {
+                ArgoSpec.Parameter p = args.get(i);
+                given.put(p.name(), Templates.resolve(p.value(), stepVars, stepPath + ".arguments.parameters[" + i + "].value"));
+            }
+        }
+        Map<String, String> inputs = new LinkedHashMap<>();
+        List<ArgoSpec.Parameter> declared = template.inputs() == null || template.inputs().parameters() == null
+                ? List.of() : template.inputs().parameters();
+        for (int i = 0; i < declared.size(); i++) {
+            ArgoSpec.Parameter p = declared.get(i);
+            String where = templatePath + ".inputs.parameters[" + i + "]";
+            String value = given.containsKey(p.name()) ? given.remove(p.name())
+                    : p.value() != null ? Templates.resolve(p.value(), globals, where + ".value")
+                    : p.defaultValue();
+            if (value == null) {
+                throw new SpecException(stepPath + ".arguments: input parameter '" + p.name() + "' of template '"
+                        + template.name() + "' has no value (pass it in arguments.parameters, or give it a default)");
+            }
+            if (p.enumValues() != null && !p.enumValues().contains(value)) {
+                throw new SpecException(where + ".enum: '" + value + "' is not one of " + p.enumValues());
+            }
+            inputs.put(p.name(), value);
+        }
+        if (!given.isEmpty()) {
+            throw new SpecException(stepPath + ".arguments.parameters: template '" + template.name()
+                    + "' has no input parameter " + given.keySet() + " (it has " + inputs.keySet() + ")");
+        }
+        return inputs;
+    }
+
+    private static void resolveAll(List<String> texts, Map<String, String> vars, String where, List<String> out) {
+        if (texts != null) {
+            for (int i = 0; i < texts.size(); i++) {
+                out.add(Templates.resolve(texts.get(i), vars, where + "[" + i + "]"));
+            }
+        }
+    }
+
+    private String scriptFile(String source, int index) throws IOException {
+        Path file = Files.createTempFile("floe-" + template.name() + "-" + index + "-", ".script");
+        Files.writeString(file, source, StandardCharsets.UTF_8);
+        file.toFile().deleteOnExit();
+        return file.toString();
+    }
+}

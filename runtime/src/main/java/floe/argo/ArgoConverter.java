@@ -1,0 +1,300 @@
+package floe.argo;
+
+import floe.SpecException;
+import floe.expr.Templates;
+import floe.model.Command;
+import floe.model.RetryPolicy;
+import floe.model.Stage;
+import floe.model.Workflow;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Argo Workflow -> Floe workflow, one way. The entrypoint's {@code steps} become stages: each
+ * step is a stage whose tasks are its loop ({@code withSequence}, {@code withItems}), and every
+ * stage of a step group runs after all stages of the group before, as Argo runs them. Paths in
+ * errors are spec paths ({@code spec.templates[0].steps[1][0].template}).
+ */
+final class ArgoConverter {
+    private final ArgoSpec.Workflow wf;
+    private final ArgoOptions options;
+    private final Map<String, Integer> templateIndex = new LinkedHashMap<>();
+
+    ArgoConverter(ArgoSpec.Workflow wf, ArgoOptions options) {
+        this.wf = wf;
+        this.options = options;
+    }
+
+    Workflow convert() throws IOException {
+        if (!"Workflow".equals(wf.kind()) && !"WorkflowTemplate".equals(wf.kind())) {
+            throw new ArgoError("kind", "'" + wf.kind() + "' is not a Workflow or WorkflowTemplate");
+        }
+        ArgoSpec.WorkflowSpec spec = wf.spec();
+        if (spec == null) {
+            throw new ArgoError("spec", "missing");
+        }
+        unsupported("spec.onExit", spec.onExit());
+        unsupported("spec.parallelism", spec.parallelism());
+        unsupported("spec.activeDeadlineSeconds", spec.activeDeadlineSeconds());
+        List<ArgoSpec.Template> templates = spec.templates() == null ? List.of() : spec.templates();
+        for (int i = 0; i < templates.size(); i++) {
+            if (templateIndex.put(templates.get(i).name(), i) != null) {
+                throw new ArgoError("spec.templates[" + i + "].name", "template '" + templates.get(i).name() + "' defined twice");
+            }
+        }
+        String name = workflowName();
+        Map<String, String> globals = globals(name, spec.arguments());
+        Integer entry = templateIndex.get(spec.entrypoint());
+        if (entry == null) {
+            throw new ArgoError("spec.entrypoint", "no template '" + spec.entrypoint() + "' (known: " + String.join(", ", templateIndex.keySet()) + ")");
+        }
+        Workflow.Builder out = Workflow.named(name);
+        globals.forEach((k, v) -> {
+            if (k.startsWith("workflow.parameters.")) {
+                out.parameter(k.substring("workflow.parameters.".length()), v);
+            }
+        });
+        ArgoSpec.Template main = templates.get(entry);
+        String mainPath = "spec.templates[" + entry + "]";
+        if (main.steps() != null) {
+            steps(main, mainPath, globals, out);
+        } else if (main.container() != null || main.script() != null) {
+            out.stage(stage(main.name(), mainPath, new ArgoSpec.Step(main.name(), main.name(), null, null, null, null, null, null, null),
+                    mainPath, globals, List.of()));
+        } else {
+            throw new ArgoError(mainPath, main.dag() != null ? "dag templates are not supported by Floe yet (use steps)"
+                    : "entrypoint template '" + main.name() + "' has nothing to run (steps, container or script)");
+        }
+        return out.build();
+    }
+
+    private void steps(ArgoSpec.Template main, String mainPath, Map<String, String> globals, Workflow.Builder out) throws IOException {
+        unsupportedTemplateFields(main, mainPath);
+        List<String> previous = List.of();
+        for (int g = 0; g < main.steps().size(); g++) {
+            List<String> group = new ArrayList<>();
+            List<ArgoSpec.Step> steps = main.steps().get(g);
+            for (int s = 0; s < steps.size(); s++) {
+                ArgoSpec.Step step = steps.get(s);
+                String stepPath = mainPath + ".steps[" + g + "][" + s + "]";
+                unsupported(stepPath + ".withParam", step.withParam());
+                unsupported(stepPath + ".when", step.when());
+                unsupported(stepPath + ".continueOn", step.continueOn());
+                unsupported(stepPath + ".templateRef", step.templateRef());
+                Integer t = templateIndex.get(step.template());
+                if (t == null) {
+                    throw new ArgoError(stepPath + ".template", "no template '" + step.template() + "' (known: "
+                            + String.join(", ", templateIndex.keySet()) + ")");
+                }
+                ArgoSpec.Template template = wf.spec().templates().get(t);
+                String templatePath = "spec.templates[" + t + "]";
+                if (template.container() == null && template.script() == null) {
+                    throw new ArgoError(stepPath + ".template", "template '" + step.template()
+                            + "' is not a container or script template; nested steps and dags are not supported by Floe yet");
+                }
+                Stage stage = stage(step.name(), stepPath, step, templatePath, globals, previous);
+                out.stage(stage);
+                group.add(stage.name());
+            }
+            previous = group;
+        }
+    }
+
+    private Stage stage(String name, String stepPath, ArgoSpec.Step step, String templatePath, Map<String, String> globals,
+            List<String> after) throws IOException {
+        ArgoSpec.Template template = wf.spec().templates().get(templateIndex.get(step.template()));
+        unsupportedTemplateFields(template, templatePath);
+        List<Object> items = items(step, stepPath, globals);
+        ArgoSpec.Container c = template.container() != null ? template.container() : template.script();
+        String kind = template.container() != null ? "container" : "script";
+        ArgoCommand command = new ArgoCommand(stepPath, templatePath, step, template, items, globals,
+                mounts(c, templatePath + "." + kind), options.imageDir());
+        // Work out the first and the last task's command now: a bad template fails at lint, not at task 1000.
+        int tasks = Math.max(1, items.size());
+        command.command(0, false);
+        command.command(tasks - 1, false);
+        Stage.Builder stage = Stage.named(name).withSequence(tasks).command(command);
+        after.forEach(stage::after);
+        retry(template, templatePath, globals, stage);
+        timeout(template, templatePath, stage);
+        resources(c, templatePath + "." + kind, stage);
+        return stage.build();
+    }
+
+    private List<Object> items(ArgoSpec.Step step, String stepPath, Map<String, String> globals) {
+        if (step.withSequence() != null && step.withItems() != null) {
+            throw new ArgoError(stepPath, "withSequence and withItems both given; use one");
+        }
+        if (step.withItems() != null) {
+            if (step.withItems().isEmpty()) {
+                throw new ArgoError(stepPath + ".withItems", "empty list: the step would run no task");
+            }
+            return new ArrayList<>(step.withItems().stream().map(i -> i instanceof Map ? (Object) new TreeMap<>((Map<?, ?>) i) : String.valueOf(i)).toList());
+        }
+        ArgoSpec.Sequence seq = step.withSequence();
+        if (seq == null) {
+            return List.of();
+        }
+        String path = stepPath + ".withSequence";
+        long start = seq.start() == null ? 0 : integer(Templates.resolve(seq.start(), globals, path + ".start"), path + ".start");
+        long end;
+        if (seq.count() != null && seq.end() != null) {
+            throw new ArgoError(path, "count and end both given; use one");
+        } else if (seq.count() != null) {
+            long count = integer(Templates.resolve(seq.count(), globals, path + ".count"), path + ".count");
+            if (count < 1 || count > 1_000_000) {
+                throw new ArgoError(path + ".count", "must be 1..1000000, got " + count);
+            }
+            end = start + count - 1;
+        } else if (seq.end() != null) {
+            end = integer(Templates.resolve(seq.end(), globals, path + ".end"), path + ".end");
+        } else {
+            throw new ArgoError(path, "give count or end");
+        }
+        List<Object> values = new ArrayList<>();
+        long increment = end >= start ? 1 : -1;
+        for (long v = start; ; v += increment) {
+            values.add(seq.format() == null ? Long.toString(v) : String.format(seq.format(), v));
+            if (v == end) {
+                break;
+            }
+        }
+        return values;
+    }
+
+    private List<Command.Mount> mounts(ArgoSpec.Container c, String path) {
+        List<Command.Mount> mounts = new ArrayList<>();
+        if (c.volumeMounts() == null) {
+            return mounts;
+        }
+        List<String> declared = wf.spec().volumes() == null ? List.of() : wf.spec().volumes().stream().map(v -> v.name).toList();
+        for (int i = 0; i < c.volumeMounts().size(); i++) {
+            ArgoSpec.VolumeMount m = c.volumeMounts().get(i);
+            String where = path + ".volumeMounts[" + i + "]";
+            if (!declared.contains(m.name())) {
+                throw new ArgoError(where + ".name", "no volume '" + m.name() + "' in spec.volumes (known: " + String.join(", ", declared) + ")");
+            }
+            String host = options.volumes().get(m.name());
+            if (host == null) {
+                throw new ArgoError(where, "volume '" + m.name() + "' needs a directory on this machine: --volume " + m.name() + "=DIR");
+            }
+            mounts.add(new Command.Mount(m.subPath() == null ? host : host + "/" + m.subPath(), m.mountPath()));
+        }
+        return mounts;
+    }
+
+    private static void retry(ArgoSpec.Template t, String path, Map<String, String> globals, Stage.Builder stage) {
+        ArgoSpec.RetryStrategy r = t.retryStrategy();
+        if (r == null) {
+            return;
+        }
+        unsupported(path + ".retryStrategy.expression", r.expression());
+        int limit = r.limit() == null ? 10 : (int) integer(Templates.resolve(r.limit(), globals, path + ".retryStrategy.limit"), path + ".retryStrategy.limit");
+        RetryPolicy policy = RetryPolicy.attempts(limit + 1);
+        if (r.backoff() != null && r.backoff().duration() != null) {
+            String where = path + ".retryStrategy.backoff";
+            double factor = r.backoff().factor() == null ? 1.0 : Double.parseDouble(r.backoff().factor());
+            Duration max = r.backoff().maxDuration() == null ? Duration.ZERO : Quantities.duration(r.backoff().maxDuration(), where + ".maxDuration");
+            policy = policy.withBackoff(Quantities.duration(r.backoff().duration(), where + ".duration"), factor, max);
+        }
+        stage.retry(policy);
+    }
+
+    private static void timeout(ArgoSpec.Template t, String path, Stage.Builder stage) {
+        if (t.activeDeadlineSeconds() != null) {
+            stage.timeout(Quantities.duration(t.activeDeadlineSeconds(), path + ".activeDeadlineSeconds"));
+        } else if (t.timeout() != null) {
+            stage.timeout(Quantities.duration(t.timeout(), path + ".timeout"));
+        }
+    }
+
+    private static void resources(ArgoSpec.Container c, String path, Stage.Builder stage) {
+        if (c.resources() == null) {
+            return;
+        }
+        Map<String, String> asked = c.resources().requests() != null ? c.resources().requests() : c.resources().limits();
+        if (asked == null) {
+            return;
+        }
+        String where = path + ".resources." + (c.resources().requests() != null ? "requests" : "limits");
+        double cpu = asked.containsKey("cpu") ? Quantities.cpu(asked.get("cpu"), where + ".cpu") : 0;
+        int memory = asked.containsKey("memory") ? Quantities.memoryMb(asked.get("memory"), where + ".memory") : 0;
+        stage.resources(cpu, memory);
+    }
+
+    private String workflowName() {
+        ArgoSpec.Metadata m = wf.metadata();
+        String name = m == null ? null : m.name() != null ? m.name()
+                : m.generateName() != null ? m.generateName().replaceAll("-+$", "") : null;
+        if (name == null || name.isEmpty()) {
+            throw new ArgoError("metadata", "give metadata.name or metadata.generateName");
+        }
+        return name;
+    }
+
+    private Map<String, String> globals(String name, ArgoSpec.Arguments arguments) {
+        Map<String, String> globals = new TreeMap<>();
+        globals.put("workflow.name", name);
+        Map<String, String> overrides = new TreeMap<>(options.parameters());
+        List<ArgoSpec.Parameter> params = arguments == null || arguments.parameters() == null ? List.of() : arguments.parameters();
+        for (int i = 0; i < params.size(); i++) {
+            ArgoSpec.Parameter p = params.get(i);
+            String value = overrides.containsKey(p.name()) ? overrides.remove(p.name()) : p.value() != null ? p.value() : p.defaultValue();
+            if (value == null) {
+                throw new ArgoError("spec.arguments.parameters[" + i + "]", "parameter '" + p.name() + "' has no value (give one here or with -p " + p.name() + "=VALUE)");
+            }
+            if (p.enumValues() != null && !p.enumValues().contains(value)) {
+                throw new ArgoError("spec.arguments.parameters[" + i + "].enum", "'" + value + "' is not one of " + p.enumValues());
+            }
+            globals.put("workflow.parameters." + p.name(), value);
+        }
+        if (!overrides.isEmpty()) {
+            throw new ArgoError("spec.arguments.parameters", "no parameter " + overrides.keySet() + " to set with -p");
+        }
+        return globals;
+    }
+
+    private static void unsupportedTemplateFields(ArgoSpec.Template t, String path) {
+        unsupported(path + ".outputs", t.outputs());
+        unsupported(path + ".dag", t.dag());
+        unsupported(path + ".resource", t.resource());
+        unsupported(path + ".suspend", t.suspend());
+        unsupported(path + ".parallelism", t.parallelism());
+        if (t.inputs() != null) {
+            unsupported(path + ".inputs.artifacts", t.inputs().artifacts());
+        }
+    }
+
+    private static void unsupported(String path, Object value) {
+        if (value != null) {
+            throw new ArgoError(path, "not supported by Floe yet");
+        }
+    }
+
+    private static long integer(String text, String path) {
+        try {
+            return Long.parseLong(text.trim());
+        } catch (NumberFormatException e) {
+            throw new ArgoError(path, "'" + text + "' is not an integer");
+        }
+    }
+
+    /** An error at a spec path; {@link ArgoWorkflows} adds the file, line and column. */
+    static final class ArgoError extends SpecException {
+        private static final long serialVersionUID = 1L;
+        final String path;
+        final String detail;
+
+        ArgoError(String path, String detail) {
+            super(path + ": " + detail);
+            this.path = path;
+            this.detail = detail;
+        }
+    }
+}
