@@ -178,7 +178,8 @@ final class ArgoConverter {
             ArgoSpec.VolumeMount m = c.volumeMounts().get(i);
             String where = path + ".volumeMounts[" + i + "]";
             if (!declared.contains(m.name())) {
-                throw new ArgoError(where + ".name", "no volume '" + m.name() + "' in spec.volumes (known: " + String.join(", ", declared) + ")");
+                throw new ArgoError(where + ".name", "no volume '" + m.name() + "' in spec.volumes ("
+                        + (declared.isEmpty() ? "the workflow declares none" : "known: " + String.join(", ", declared)) + ")");
             }
             String host = options.volumes().get(m.name());
             if (host == null) {

@@ -43,20 +43,22 @@ public final class ArgoWorkflows {
         } catch (IOException e) {
             throw new SpecException(file + ": cannot be read: " + e.getMessage());
         }
+        SpecLocations locations;
+        try {
+            locations = SpecLocations.of(name, text);
+        } catch (JsonProcessingException e) {
+            throw new SpecException(describe(name, null, e));
+        } catch (IOException e) {
+            throw new SpecException(name + ": " + e.getMessage());
+        }
         ArgoSpec.Workflow spec;
         try {
             spec = YAML.readValue(text, ArgoSpec.Workflow.class);
         } catch (JsonProcessingException e) {
-            throw new SpecException(describe(name, e));
+            throw new SpecException(describe(name, locations, e));
         }
         if (spec == null) {
             throw new SpecException(name + ": empty");
-        }
-        SpecLocations locations;
-        try {
-            locations = SpecLocations.of(name, text);
-        } catch (IOException e) {
-            throw new SpecException(name + ": " + e.getMessage());
         }
         try {
             return new ArgoConverter(spec, options).convert();
@@ -79,16 +81,26 @@ public final class ArgoWorkflows {
         return new SpecException(locations.file() + ": " + message);
     }
 
-    private static String describe(String file, JsonProcessingException e) {
+    private static String describe(String file, SpecLocations locations, JsonProcessingException e) {
         String where = e.getLocation() == null ? file : file + ":" + e.getLocation().getLineNr() + ":" + e.getLocation().getColumnNr();
         if (e instanceof UnrecognizedPropertyException u) {
-            return where + ": " + path(u) + ": unknown field '" + u.getPropertyName() + "' (known: "
+            return locations.at(path(u)) + ": unknown field '" + u.getPropertyName() + "' (known: "
                     + u.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.joining(", ")) + ")";
         }
-        if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
-            return where + ": " + path(m) + ": " + e.getOriginalMessage().replaceAll("\\s+at \\[Source.*", "").split("\n")[0];
+        if (e instanceof JsonMappingException m && !m.getPath().isEmpty() && locations != null) {
+            String problem = e.getOriginalMessage().split("\n")[0];
+            if (problem.contains("from Array value")) {
+                problem = "expected a single value, got a list";
+            } else if (problem.contains("from Object value")) {
+                problem = "expected a single value, got a mapping";
+            }
+            return locations.at(path(m)) + ": " + problem;
         }
-        return where + ": not valid YAML: " + e.getOriginalMessage().split("\n")[0];
+        // The YAML parser's message: its own lines start in column 1; quoted source lines are indented.
+        String problem = java.util.Arrays.stream(e.getOriginalMessage().split("\n"))
+                .filter(l -> !l.isBlank() && !Character.isWhitespace(l.charAt(0)))
+                .collect(Collectors.joining("; "));
+        return where + ": not valid YAML: " + problem;
     }
 
     private static String path(JsonMappingException e) {

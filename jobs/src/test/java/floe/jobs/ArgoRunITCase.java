@@ -1,0 +1,80 @@
+package floe.jobs;
+
+import floe.connectors.merge.Manifest;
+import floe.run.FlinkSettings;
+
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.fs.Path;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.nio.file.Files;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The users' Argo workflow, unchanged, through {@code floe run}: 97 real Python processes. */
+class ArgoRunITCase {
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setConfiguration(FlinkSettings.embeddedCluster(new Configuration()))
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
+
+    private static final File EXAMPLE = new File("../conf/examples/process-data/process-data.yaml");
+    private static final File SEED = new File("../../shared/seed/process-data.yaml");
+
+    @TempDir
+    File dir;
+
+    @Test
+    void theExampleIsTheUsersWorkflowUnchanged() throws Exception {
+        if (SEED.exists()) {
+            assertThat(Files.readString(EXAMPLE.toPath())).isEqualTo(Files.readString(SEED.toPath()));
+        }
+    }
+
+    @Test
+    void seedWorkflowRunsUnchangedAndMatchesTheNativeTreeMerge() throws Exception {
+        File volume = new File(dir, "vol");
+        File avro = new File(dir, "avro");
+        assertThat(FloeRun.of("generate", "--format", "csv", "--out", volume.getPath(), "--records", "100").exitCode()).isZero();
+        assertThat(FloeRun.of("generate", "--out", avro.getPath(), "--records", "100").exitCode()).isZero();
+        assertThat(FloeRun.of("tree-merge", "--input", avro + "/level-0", "--work", avro + "/w", "--output", avro + "/out").exitCode()).isZero();
+
+        FloeRun run = FloeRun.of("run", EXAMPLE.getPath(), "--volume", "workdir=" + volume.getPath());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("process-data-l1          tasks=64      parallelism=64")
+                .contains("merge-data               tasks=1       parallelism=1    after all(process-data-l2) BROADCAST");
+        assertThat(new File(volume, "level-1").list()).hasSize(64);
+        assertThat(new File(volume, "level-2").list()).hasSize(32);
+        assertThat(new File(volume, "result").list()).containsExactlyInAnyOrder("result.csv", "_SUCCESS");
+        assertThat(Manifest.read(new Path(new File(volume, "result/_SUCCESS").toURI())))
+                .isEqualTo(Manifest.read(new Path(new File(avro, "out/_SUCCESS").toURI())));
+    }
+
+    @Test
+    void aVolumeWithoutADirectoryIsRefusedBeforeAnythingRuns() {
+        FloeRun lint = FloeRun.of("lint", EXAMPLE.getPath());
+
+        assertThat(lint.exitCode()).isEqualTo(2);
+        assertThat(lint.err().trim()).isEqualTo("floe: process-data.yaml:58:11: spec.templates[1].container.volumeMounts[0]:"
+                + " volume 'workdir' needs a directory on this machine: --volume workdir=DIR");
+    }
+
+    @Test
+    void aFailingScriptFailsTheRunNamingStageTaskAndExitCode() throws Exception {
+        File volume = new File(dir, "empty-vol");
+        assertThat(volume.mkdirs()).isTrue();
+
+        FloeRun run = FloeRun.of("run", EXAMPLE.getPath(), "--volume", "workdir=" + volume.getPath());
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).contains("stage 'process-data-l1' task ").contains("exited with code 1: process.py: /mnt/vol/level-0/part-");
+    }
+}
