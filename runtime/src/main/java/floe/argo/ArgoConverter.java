@@ -121,6 +121,9 @@ final class ArgoConverter {
         command.command(tasks - 1, false);
         Stage.Builder stage = Stage.named(name).withSequence(tasks).command(command);
         after.forEach(stage::after);
+        if (template.parallelism() != null) {
+            stage.parallelism(template.parallelism());
+        }
         retry(template, templatePath, globals, stage);
         timeout(template, templatePath, stage);
         resources(c, templatePath + "." + kind, stage);
@@ -266,7 +269,6 @@ final class ArgoConverter {
         unsupported(path + ".dag", t.dag());
         unsupported(path + ".resource", t.resource());
         unsupported(path + ".suspend", t.suspend());
-        unsupported(path + ".parallelism", t.parallelism());
         if (t.inputs() != null) {
             unsupported(path + ".inputs.artifacts", t.inputs().artifacts());
         }

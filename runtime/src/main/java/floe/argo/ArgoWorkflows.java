@@ -2,6 +2,7 @@ package floe.argo;
 
 import floe.SpecException;
 import floe.model.Workflow;
+import floe.spec.SpecLocations;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;

@@ -56,7 +56,8 @@ public final class WorkflowCompiler {
         Map<String, StagePlan> plans = new HashMap<>();
         List<StagePlan> ordered = new ArrayList<>();
         for (Stage stage : workflow.stages()) {
-            int parallelism = Math.min(stage.tasks(), maxParallelism);
+            int cap = stage.parallelism() > 0 ? Math.min(stage.parallelism(), maxParallelism) : maxParallelism;
+            int parallelism = Math.min(stage.tasks(), cap);
             List<StagePlan.Edge> edges = new ArrayList<>();
             for (Dependency d : stage.dependencies()) {
                 StagePlan up = plans.get(d.upstream());

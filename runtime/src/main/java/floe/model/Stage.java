@@ -24,7 +24,8 @@ public record Stage(
         RetryPolicy retry,
         Duration timeout,
         Resources resources,
-        SortedMap<String, String> parameters)
+        SortedMap<String, String> parameters,
+        int parallelism)
         implements Serializable {
 
     public Stage {
@@ -35,6 +36,9 @@ public record Stage(
         Objects.requireNonNull(resources, "resources");
         if (tasks < 1) {
             throw new SpecException("stage '" + name + "': tasks must be at least 1, got " + tasks);
+        }
+        if (parallelism < 0) {
+            throw new SpecException("stage '" + name + "': parallelism must be zero (no limit) or positive, got " + parallelism);
         }
         if (timeout.isNegative()) {
             throw new SpecException("stage '" + name + "': timeout must not be negative, got " + timeout);
@@ -62,6 +66,7 @@ public record Stage(
         private Duration timeout = Duration.ZERO;
         private Resources resources = Resources.none();
         private final SortedMap<String, String> parameters = new TreeMap<>();
+        private int parallelism;
 
         private Builder(String name) {
             this.name = name;
@@ -106,6 +111,15 @@ public record Stage(
             return this;
         }
 
+        /**
+         * At most {@code parallelism} of this stage's tasks run at once (Argo {@code parallelism});
+         * 1 runs them one after another in index order (Batch {@code SEQUENTIAL}). Zero: no limit.
+         */
+        public Builder parallelism(int parallelism) {
+            this.parallelism = parallelism;
+            return this;
+        }
+
         public Builder parameter(String key, String value) {
             parameters.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
             return this;
@@ -137,7 +151,7 @@ public record Stage(
             if (body == null) {
                 throw new SpecException("stage '" + name + "': nothing to run (call run(...) with the task's function)");
             }
-            return new Stage(name, tasks, body, dependencies, retry, timeout, resources, parameters);
+            return new Stage(name, tasks, body, dependencies, retry, timeout, resources, parameters, parallelism);
         }
     }
 }

@@ -3,6 +3,7 @@ package floe.jobs.cli;
 import floe.SpecException;
 import floe.argo.ArgoOptions;
 import floe.argo.ArgoWorkflows;
+import floe.batch.BatchJobs;
 import floe.model.Workflow;
 
 import picocli.CommandLine.Option;
@@ -15,7 +16,8 @@ import java.util.Map;
 
 /** A workflow file on the command line (Argo YAML) and how it meets this machine. */
 final class SpecFile {
-    @Parameters(index = "0", paramLabel = "FILE", description = "An Argo Workflow (.yaml, .yml).")
+    @Parameters(index = "0", paramLabel = "FILE",
+            description = "An Argo Workflow (.yaml, .yml), or a directory of Batch job definitions and job submissions (.json).")
     Path file;
 
     @Option(names = "--volume", paramLabel = "NAME=DIR",
@@ -27,13 +29,14 @@ final class SpecFile {
 
     @Option(names = "--image-dir", paramLabel = "DIR",
             description = "Where container commands run when their template sets no workingDir: stands in for the"
-                    + " image's working directory (default: the workflow file's directory).")
+                    + " image's working directory (default: the workflow file's directory, or the Batch directory).")
     Path imageDir;
 
     Workflow load() {
         String name = file.getFileName().toString();
-        if (!name.endsWith(".yaml") && !name.endsWith(".yml")) {
-            throw new SpecException(file + ": not an Argo workflow file (.yaml or .yml)");
+        boolean batch = Files.isDirectory(file);
+        if (!batch && !name.endsWith(".yaml") && !name.endsWith(".yml")) {
+            throw new SpecException(file + ": not an Argo workflow file (.yaml, .yml) or a directory of Batch jobs");
         }
         Map<String, String> dirs = new LinkedHashMap<>();
         volumes.forEach((volume, dir) -> {
@@ -43,7 +46,13 @@ final class SpecFile {
             }
             dirs.put(volume, p.toString());
         });
-        Path workDir = (imageDir != null ? imageDir : file.toAbsolutePath().getParent()).toAbsolutePath().normalize();
+        Path workDir = (imageDir != null ? imageDir : batch ? file : file.toAbsolutePath().getParent()).toAbsolutePath().normalize();
+        if (batch) {
+            if (!parameters.isEmpty()) {
+                throw new SpecException("-p: Batch jobs take parameters in their files (parameters, Ref::NAME), not on the command line");
+            }
+            return BatchJobs.fromDirectory(file, dirs, workDir.toString());
+        }
         return ArgoWorkflows.fromYaml(file, new ArgoOptions(dirs, parameters, workDir.toString()));
     }
 }

@@ -1,4 +1,4 @@
-package floe.argo;
+package floe.spec;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
@@ -12,9 +12,10 @@ import java.util.Map;
 
 /**
  * Where each field of a YAML or JSON spec is, by spec path ({@code spec.templates[1].steps[0][0].template}),
- * so that errors found after parsing still name the line and column.
+ * so that errors found after parsing still name the line and column. Reads YAML and JSON alike;
+ * every front-end's messages use it.
  */
-final class SpecLocations {
+public final class SpecLocations {
     private final String file;
     private final Map<String, JsonLocation> byPath = new HashMap<>();
 
@@ -22,7 +23,7 @@ final class SpecLocations {
         this.file = file;
     }
 
-    static SpecLocations of(String file, String text) throws IOException {
+    public static SpecLocations of(String file, String text) throws IOException {
         SpecLocations locations = new SpecLocations(file);
         try (JsonParser p = new YAMLFactory().createParser(text)) {
             for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
@@ -35,7 +36,7 @@ final class SpecLocations {
     }
 
     /** {@code file:line:column: path} for the deepest known prefix of {@code path}. */
-    String at(String path) {
+    public String at(String path) {
         String probe = path;
         while (!probe.isEmpty()) {
             JsonLocation loc = byPath.get(probe);
@@ -48,7 +49,7 @@ final class SpecLocations {
         return file + ": " + path;
     }
 
-    String file() {
+    public String file() {
         return file;
     }
 

@@ -1,0 +1,127 @@
+package floe.batch;
+
+import floe.SpecException;
+import floe.model.Workflow;
+import floe.spec.SpecLocations;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Reads a directory of Batch job definitions and job submissions (JSON) as one workflow.
+ * Definitions are registered in file-name order (names compared without {@code .json}, so
+ * {@code x.json} comes before {@code x-rev2.json}); a repeated {@code jobDefinitionName} gets
+ * revision 2, 3, ... A job's {@code dependsOn[].jobId} names another job of the set by its
+ * {@code jobName}.
+ *
+ * <pre>{@code
+ * Workflow wf = BatchJobs.fromDirectory(Path.of("batch/"), Map.of("workdir", "/data/run1"), "scripts/");
+ * }</pre>
+ */
+public final class BatchJobs {
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private BatchJobs() {}
+
+    public static Workflow fromDirectory(Path dir, Map<String, String> volumes, String imageDir) {
+        List<Path> files;
+        try (Stream<Path> listed = Files.list(dir)) {
+            files = listed.filter(p -> p.getFileName().toString().endsWith(".json"))
+                    .sorted(Comparator.comparing(p -> p.getFileName().toString().replaceAll("\\.json$", "")))
+                    .toList();
+        } catch (IOException e) {
+            throw new SpecException(dir + ": cannot be listed: " + e.getMessage());
+        }
+        if (files.isEmpty()) {
+            throw new SpecException(dir + ": no .json files (job definitions and job submissions)");
+        }
+        Map<String, String> texts = new java.util.HashMap<>();
+        List<BatchConverter.Located<BatchSpec.JobDefinition>> definitions = new ArrayList<>();
+        List<BatchConverter.Located<BatchSpec.Job>> jobs = new ArrayList<>();
+        for (Path f : files) {
+            String name = f.getFileName().toString();
+            try {
+                texts.put(name, Files.readString(f));
+                JsonNode node = JSON.readTree(f.toFile());
+                if (node != null && node.has("jobDefinitionName")) {
+                    definitions.add(new BatchConverter.Located<>(name, JSON.treeToValue(node, BatchSpec.JobDefinition.class)));
+                } else if (node != null && node.has("jobName")) {
+                    jobs.add(new BatchConverter.Located<>(name, JSON.treeToValue(node, BatchSpec.Job.class)));
+                } else {
+                    throw new SpecException(name + ": neither a job definition (jobDefinitionName) nor a job submission (jobName)");
+                }
+            } catch (JsonProcessingException e) {
+                throw new SpecException(describe(name, f, e));
+            } catch (IOException e) {
+                throw new SpecException(name + ": cannot be read: " + e.getMessage());
+            }
+        }
+        String workflow = dir.toAbsolutePath().normalize().getFileName().toString();
+        try {
+            return new BatchConverter(definitions, jobs, volumes, imageDir).convert(workflow.matches("[A-Za-z0-9][A-Za-z0-9._-]*") ? workflow : "batch");
+        } catch (SpecException e) {
+            throw located(e, texts);
+        }
+    }
+
+    /** Converter messages read {@code FILE: PATH: detail}: put the path's line and column in. */
+    private static SpecException located(SpecException e, Map<String, String> texts) {
+        String[] parts = e.getMessage().split(": ", 3);
+        if (parts.length == 3 && texts.containsKey(parts[0]) && parts[1].matches("[A-Za-z][\\w.\\[\\]]*")) {
+            try {
+                return new SpecException(SpecLocations.of(parts[0], texts.get(parts[0])).at(parts[1]) + ": " + parts[2]);
+            } catch (IOException io) {
+                return e;
+            }
+        }
+        return e;
+    }
+
+    private static String describe(String name, Path file, JsonProcessingException e) {
+        if (e instanceof UnrecognizedPropertyException u) {
+            return located(name, file, u) + ": unknown field '" + u.getPropertyName() + "' (known: "
+                    + u.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.joining(", ")) + ")";
+        }
+        if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
+            return located(name, file, m) + ": " + e.getOriginalMessage().split("\n")[0];
+        }
+        String where = e.getLocation() == null ? name : name + ":" + e.getLocation().getLineNr() + ":" + e.getLocation().getColumnNr();
+        return where + ": not valid JSON: " + e.getOriginalMessage().split("\n")[0];
+    }
+
+    /** {@code NAME:LINE:COLUMN: PATH}, the field found by reading the file again with locations. */
+    private static String located(String name, Path file, JsonMappingException e) {
+        try {
+            return SpecLocations.of(name, Files.readString(file)).at(path(e));
+        } catch (IOException io) {
+            return name + ": " + path(e);
+        }
+    }
+
+    private static String path(JsonMappingException e) {
+        StringBuilder out = new StringBuilder();
+        for (JsonMappingException.Reference r : e.getPath()) {
+            if (r.getFieldName() != null) {
+                out.append(out.length() == 0 ? "" : ".").append(r.getFieldName());
+            } else {
+                out.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return out.toString();
+    }
+}
