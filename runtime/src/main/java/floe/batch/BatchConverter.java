@@ -282,8 +282,8 @@ final class BatchConverter {
         while (m.find()) {
             String value = params.get(m.group(1));
             if (value == null) {
-                throw new SpecException(where + ": Ref::" + m.group(1) + " has no value in parameters (known: "
-                        + String.join(", ", params.keySet()) + ")");
+                throw new SpecException(where + ": Ref::" + m.group(1) + " has no value in parameters ("
+                        + (params.isEmpty() ? "the job and its definition have none" : "known: " + String.join(", ", params.keySet())) + ")");
             }
             m.appendReplacement(out, Matcher.quoteReplacement(value));
         }

@@ -16,8 +16,8 @@ import java.nio.file.Files;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The users' Argo workflow, unchanged, through {@code floe run}: 97 real Python processes. */
-class ArgoRunITCase {
+/** The users' Argo workflow (unchanged) and Batch jobs through {@code floe run}: 97 real Python processes each. */
+class UsersWorkflowsITCase {
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
             .setConfiguration(FlinkSettings.embeddedCluster(new Configuration()))
@@ -54,6 +54,22 @@ class ArgoRunITCase {
         assertThat(new File(volume, "level-1").list()).hasSize(64);
         assertThat(new File(volume, "level-2").list()).hasSize(32);
         assertThat(new File(volume, "result").list()).containsExactlyInAnyOrder("result.csv", "_SUCCESS");
+        assertThat(Manifest.read(new Path(new File(volume, "result/_SUCCESS").toURI())))
+                .isEqualTo(Manifest.read(new Path(new File(avro, "out/_SUCCESS").toURI())));
+    }
+
+    @Test
+    void batchJobSetRunsAndMatchesTheNativeTreeMerge() throws Exception {
+        File volume = new File(dir, "vol");
+        File avro = new File(dir, "avro");
+        assertThat(FloeRun.of("generate", "--format", "csv", "--out", volume.getPath(), "--records", "100").exitCode()).isZero();
+        assertThat(FloeRun.of("generate", "--out", avro.getPath(), "--records", "100").exitCode()).isZero();
+        assertThat(FloeRun.of("tree-merge", "--input", avro + "/level-0", "--work", avro + "/w", "--output", avro + "/out").exitCode()).isZero();
+
+        FloeRun run = FloeRun.of("run", "../conf/examples/process-data/batch", "--volume", "workdir=" + volume.getPath());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("process-data-l1          tasks=64      parallelism=64");
         assertThat(Manifest.read(new Path(new File(volume, "result/_SUCCESS").toURI())))
                 .isEqualTo(Manifest.read(new Path(new File(avro, "out/_SUCCESS").toURI())));
     }
