@@ -12,7 +12,11 @@ public final class Baselines {
     private Baselines() {}
 
     public static void run(String kind, String input, String work, String output, List<Integer> widths, String codec,
-            int threads) throws IOException {
+            int threads, int tasks) throws IOException {
+        if (kind.equals("noop-java")) {
+            Overhead.javaNoops(tasks);
+            return;
+        }
         List<Path> inputs = TreeMerge.listInputs(Layout.dir(input));
         Path out = Layout.dir(output);
         switch (kind) {
@@ -21,7 +25,7 @@ public final class Baselines {
                 HandTreeMerge.run(inputs, Layout.dir(work), out, spec.levelWidths(inputs.size()), codec, threads);
             }
             case "one-pass" -> OnePassMerge.run(inputs, out, codec);
-            default -> throw new SpecException("--kind " + kind + ": use hand-tree or one-pass");
+            default -> throw new SpecException("--kind " + kind + ": use hand-tree, one-pass or noop-java");
         }
     }
 }

@@ -26,6 +26,7 @@ final class CommandRunner {
 
     private final Path logDir;
     private final MountNamespace mounts;
+    private Path createdDir;
 
     CommandRunner(Path logDir) {
         this.logDir = logDir;
@@ -34,7 +35,10 @@ final class CommandRunner {
 
     void run(Command command, TaskContext ctx) throws Exception {
         Path dir = logDir.resolve(ctx.workflow()).resolve(ctx.stage());
-        Files.createDirectories(dir);
+        if (!dir.equals(createdDir)) {
+            Files.createDirectories(dir);
+            createdDir = dir;
+        }
         String name = String.format("task-%05d.attempt-%d", ctx.index(), ctx.attempt());
         File out = dir.resolve(name + ".out").toFile();
         File err = dir.resolve(name + ".err").toFile();

@@ -30,9 +30,12 @@ final class BaselineCommand implements Callable<Integer> {
     @Option(names = "--codec", defaultValue = "snappy")
     String codec;
 
+    @Option(names = "--tasks", defaultValue = "100000")
+    int tasks;
+
     @Override
     public Integer call() throws Exception {
-        Baselines.run(kind, input, work, output, widths, codec, Runtime.getRuntime().availableProcessors());
+        Baselines.run(kind, input, work, output, widths, codec, Runtime.getRuntime().availableProcessors(), tasks);
         return 0;
     }
 }

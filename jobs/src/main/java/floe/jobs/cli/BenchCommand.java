@@ -24,6 +24,15 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--repeat", defaultValue = "3", description = "Runs per program; the median is reported (default ${DEFAULT-VALUE}).")
     int repeat;
 
+    @Option(names = "--overhead", description = "Measure per-task overhead instead: command tasks (true) beside xargs, and Java no-op tasks.")
+    boolean overhead;
+
+    @Option(names = "--command-tasks", defaultValue = "10000", description = "Command tasks for --overhead (default ${DEFAULT-VALUE}).")
+    int commandTasks;
+
+    @Option(names = "--java-tasks", defaultValue = "100000", description = "Java no-op tasks for --overhead (default ${DEFAULT-VALUE}).")
+    int javaTasks;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -33,6 +42,10 @@ final class BenchCommand implements Callable<Integer> {
         out.printf("machine: %d cores, %s %s, %s, max heap %d MiB%n", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.vm.name"), System.getProperty("java.version"), System.getProperty("os.name"),
                 Runtime.getRuntime().maxMemory() >> 20);
+        if (overhead) {
+            new floe.jobs.Overhead(out).run(commandTasks, javaTasks);
+            return 0;
+        }
         Bench bench = new Bench(Layout.dir(dir), repeat, out);
         for (String size : sizes) {
             bench.run(size);

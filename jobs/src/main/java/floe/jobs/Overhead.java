@@ -1,0 +1,97 @@
+package floe.jobs;
+
+import floe.model.Workflow;
+import floe.run.EmbeddedRunner;
+import floe.run.ProgressListener;
+import floe.run.RunResult;
+
+import org.apache.flink.configuration.Configuration;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Per-task overhead: many tiny tasks end to end, each program in a fresh JVM or shell. Command
+ * tasks ({@code true} through an Argo {@code withSequence}) beside {@code xargs -P cores}, and Java
+ * no-op tasks through the Java API.
+ */
+public final class Overhead {
+    private final PrintWriter out;
+
+    public Overhead(PrintWriter out) {
+        this.out = out;
+    }
+
+    /** Runs {@code tasks} no-op Java tasks on an embedded Flink (the child-JVM side of the benchmark). */
+    public static RunResult javaNoops(int tasks) {
+        Workflow wf = Workflow.named("noop").stage("noop", s -> s.withSequence(tasks).run(ctx -> {})).build();
+        try (EmbeddedRunner flink = EmbeddedRunner.start(new Configuration())) {
+            return flink.run(wf, ProgressListener.none());
+        }
+    }
+
+    public void run(int commandTasks, int javaTasks) throws Exception {
+        int cores = Runtime.getRuntime().availableProcessors();
+        Path dir = Files.createTempDirectory("floe-overhead");
+        Path spec = dir.resolve("overhead.yaml");
+        Files.writeString(spec, String.join("\n",
+                "apiVersion: argoproj.io/v1alpha1",
+                "kind: Workflow",
+                "metadata:",
+                "  name: overhead",
+                "spec:",
+                "  entrypoint: main",
+                "  templates:",
+                "    - name: main",
+                "      steps:",
+                "        - - name: noop",
+                "            template: noop",
+                "            withSequence:",
+                "              count: \"" + commandTasks + "\"",
+                "    - name: noop",
+                "      container:",
+                "        image: busybox",
+                "        command: [\"true\"]",
+                ""));
+        double floe = time(java("run", spec.toString(), "-D", "floe.progress=false", "-D", "floe.task.log-dir=" + dir.resolve("logs")));
+        double xargs = time(List.of("sh", "-c", "seq " + commandTasks + " | xargs -P " + cores + " -n 1 true"));
+        double java = time(java("baseline", "--kind", "noop-java", "--tasks", Integer.toString(javaTasks), "--input", "-", "--work", "-", "--output", "-"));
+        out.printf("per-task overhead, %d cores%n", cores);
+        out.printf("  %,d command tasks (true) with floe run : %6.2f s  (%.2f ms a task)%n", commandTasks, floe, floe * 1000 / commandTasks);
+        out.printf("  the same with xargs -P %d            : %6.2f s  (floe / xargs = %.2f)%n", cores, xargs, floe / xargs);
+        out.printf("  %,d Java no-op tasks, Java API      : %6.2f s  (%.3f ms a task)%n", javaTasks, java, java * 1000 / javaTasks);
+        out.flush();
+    }
+
+    private static List<String> java(String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(new File(System.getProperty("java.home"), "bin/java").getPath());
+        ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> !a.startsWith("-XX:ArchiveClassesAtExit"))
+                .forEach(cmd::add);
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add("floe.jobs.cli.FloeCli");
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    private static double time(List<String> cmd) throws IOException, InterruptedException {
+        File log = File.createTempFile("floe-overhead", ".log");
+        long start = System.nanoTime();
+        int exit = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log).start().waitFor();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        if (exit != 0) {
+            throw new IllegalStateException(String.join(" ", cmd.subList(Math.max(0, cmd.size() - 6), cmd.size()))
+                    + " exited " + exit + ":\n" + Files.readString(log.toPath()));
+        }
+        log.delete();
+        return seconds;
+    }
+}
