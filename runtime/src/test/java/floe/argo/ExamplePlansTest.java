@@ -1,0 +1,50 @@
+package floe.argo;
+
+import floe.batch.BatchJobs;
+import floe.compile.WorkflowCompiler;
+import floe.model.Workflow;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Golden plans: every example in {@code conf/examples} (Argo files and Batch job directories)
+ * compiles to the plan in {@code src/test/resources/golden/NAME.plan.json}. Rewrite after a
+ * deliberate change with {@code -Dfloe.golden.update=true}.
+ */
+class ExamplePlansTest {
+    private static final Path EXAMPLES = Path.of("../conf/examples");
+    private static final Path GOLDEN = Path.of("src/test/resources/golden");
+
+    @Test
+    void everyExampleCompilesToItsGoldenPlan() throws IOException {
+        List<Path> specs;
+        try (Stream<Path> files = Files.walk(EXAMPLES)) {
+            specs = files.filter(p -> p.toString().endsWith(".yaml") || (Files.isDirectory(p) && p.getFileName().toString().equals("batch")))
+                    .sorted().toList();
+        }
+        assertThat(specs).isNotEmpty();
+        for (Path spec : specs) {
+            Map<String, String> volumes = Map.of("workdir", "/tmp");
+            Workflow wf = Files.isDirectory(spec)
+                    ? BatchJobs.fromDirectory(spec, volumes, "/tmp")
+                    : ArgoWorkflows.fromYaml(spec, new ArgoOptions(volumes, Map.of(), "/tmp"));
+            String plan = WorkflowCompiler.withMaxParallelism(128).plan(wf).toJson();
+            String name = EXAMPLES.relativize(spec).toString().replace('/', '.').replaceAll("\\.yaml$", "");
+            Path golden = GOLDEN.resolve(name + ".plan.json");
+            if (Boolean.getBoolean("floe.golden.update")) {
+                Files.writeString(golden, plan, StandardCharsets.UTF_8);
+            }
+            assertThat(plan).as(spec.toString()).isEqualTo(Files.readString(golden, StandardCharsets.UTF_8));
+        }
+    }
+}
