@@ -64,14 +64,124 @@ final class ArgoConverter {
         String mainPath = "spec.templates[" + entry + "]";
         if (main.steps() != null) {
             steps(main, mainPath, globals, out);
+        } else if (main.dag() != null) {
+            dag(main, mainPath, globals, out);
         } else if (main.container() != null || main.script() != null) {
             out.stage(stage(main.name(), mainPath, new ArgoSpec.Step(main.name(), main.name(), null, null, null, null, null, null, null),
                     mainPath, globals, List.of()));
         } else {
-            throw new ArgoError(mainPath, main.dag() != null ? "dag templates are not supported by Floe yet (use steps)"
-                    : "entrypoint template '" + main.name() + "' has nothing to run (steps, container or script)");
+            throw new ArgoError(mainPath, "entrypoint template '" + main.name() + "' has nothing to run (steps, dag, container or script)");
         }
         return out.build();
+    }
+
+    /**
+     * A DAG: each task a stage, after the tasks it depends on. {@code depends} may join task names
+     * (optionally {@code .Succeeded}) with {@code &&}; conditions on failure or skips, {@code ||}
+     * and {@code !} need conditional tasks, which Floe does not run yet.
+     */
+    private void dag(ArgoSpec.Template main, String mainPath, Map<String, String> globals, Workflow.Builder out) throws IOException {
+        unsupportedTemplateFields(main, mainPath);
+        unsupported(mainPath + ".dag.target", main.dag().target());
+        List<ArgoSpec.DagTask> tasks = main.dag().tasks() == null ? List.of() : main.dag().tasks();
+        if (tasks.isEmpty()) {
+            throw new ArgoError(mainPath + ".dag.tasks", "no tasks");
+        }
+        Map<String, Integer> byName = new LinkedHashMap<>();
+        for (int i = 0; i < tasks.size(); i++) {
+            if (byName.put(tasks.get(i).name(), i) != null) {
+                throw new ArgoError(mainPath + ".dag.tasks[" + i + "].name", "task '" + tasks.get(i).name() + "' defined twice");
+            }
+        }
+        Map<Integer, List<String>> upstream = new LinkedHashMap<>();
+        for (int i = 0; i < tasks.size(); i++) {
+            upstream.put(i, dagDependencies(tasks.get(i), mainPath + ".dag.tasks[" + i + "]", byName));
+        }
+        List<Integer> order = new ArrayList<>();
+        Map<Integer, Integer> state = new LinkedHashMap<>();
+        for (int i = 0; i < tasks.size(); i++) {
+            topo(i, tasks, upstream, byName, state, order, new ArrayList<>(), mainPath);
+        }
+        for (int i : order) {
+            ArgoSpec.DagTask task = tasks.get(i);
+            String taskPath = mainPath + ".dag.tasks[" + i + "]";
+            out.stage(runnable(task.asStep(), taskPath, globals, upstream.get(i)));
+        }
+    }
+
+    private static List<String> dagDependencies(ArgoSpec.DagTask task, String path, Map<String, Integer> known) {
+        List<String> names = new ArrayList<>();
+        if (task.dependencies() != null && task.depends() != null) {
+            throw new ArgoError(path, "dependencies and depends both given; use one");
+        }
+        if (task.dependencies() != null) {
+            for (int i = 0; i < task.dependencies().size(); i++) {
+                names.add(checkKnown(task.dependencies().get(i), path + ".dependencies[" + i + "]", known));
+            }
+        } else if (task.depends() != null) {
+            String expr = task.depends().replace("(", " ").replace(")", " ");
+            if (expr.contains("||") || expr.contains("!")) {
+                throw new ArgoError(path + ".depends", "'" + task.depends() + "': only && of task names (or NAME.Succeeded) is supported by Floe yet");
+            }
+            for (String term : expr.split("&&")) {
+                String t = term.trim();
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("([A-Za-z0-9_-]+)(\\.(\\w+))?").matcher(t);
+                if (!m.matches()) {
+                    throw new ArgoError(path + ".depends", "'" + task.depends() + "': cannot read '" + t + "'");
+                }
+                if (m.group(3) != null && !m.group(3).equals("Succeeded")) {
+                    throw new ArgoError(path + ".depends", "'" + task.depends() + "': ." + m.group(3)
+                            + " needs conditional tasks, which Floe does not run yet (use NAME or NAME.Succeeded)");
+                }
+                names.add(checkKnown(m.group(1), path + ".depends", known));
+            }
+        }
+        return names;
+    }
+
+    private static String checkKnown(String name, String path, Map<String, Integer> known) {
+        if (!known.containsKey(name)) {
+            throw new ArgoError(path, "no task '" + name + "' in this dag (known: " + String.join(", ", known.keySet()) + ")");
+        }
+        return name;
+    }
+
+    private static void topo(int i, List<ArgoSpec.DagTask> tasks, Map<Integer, List<String>> upstream, Map<String, Integer> byName,
+            Map<Integer, Integer> state, List<Integer> order, List<String> path, String mainPath) {
+        Integer s = state.get(i);
+        if (s != null && s == 2) {
+            return;
+        }
+        path.add(tasks.get(i).name());
+        if (s != null) {
+            throw new ArgoError(mainPath + ".dag.tasks[" + i + "]", "dependency cycle: " + String.join(" -> ", path));
+        }
+        state.put(i, 1);
+        for (String up : upstream.get(i)) {
+            topo(byName.get(up), tasks, upstream, byName, state, order, path, mainPath);
+        }
+        path.remove(path.size() - 1);
+        state.put(i, 2);
+        order.add(i);
+    }
+
+    /** A step or DAG task that runs a container or script template: its stage. */
+    private Stage runnable(ArgoSpec.Step step, String stepPath, Map<String, String> globals, List<String> after) throws IOException {
+        unsupported(stepPath + ".withParam", step.withParam());
+        unsupported(stepPath + ".when", step.when());
+        unsupported(stepPath + ".continueOn", step.continueOn());
+        unsupported(stepPath + ".templateRef", step.templateRef());
+        Integer t = templateIndex.get(step.template());
+        if (t == null) {
+            throw new ArgoError(stepPath + ".template", "no template '" + step.template() + "' (known: "
+                    + String.join(", ", templateIndex.keySet()) + ")");
+        }
+        ArgoSpec.Template template = wf.spec().templates().get(t);
+        if (template.container() == null && template.script() == null) {
+            throw new ArgoError(stepPath + ".template", "template '" + step.template()
+                    + "' is not a container or script template; nested steps and dags are not supported by Floe yet");
+        }
+        return stage(step.name(), stepPath, step, "spec.templates[" + t + "]", globals, after);
     }
 
     private void steps(ArgoSpec.Template main, String mainPath, Map<String, String> globals, Workflow.Builder out) throws IOException {
@@ -83,22 +193,7 @@ final class ArgoConverter {
             for (int s = 0; s < steps.size(); s++) {
                 ArgoSpec.Step step = steps.get(s);
                 String stepPath = mainPath + ".steps[" + g + "][" + s + "]";
-                unsupported(stepPath + ".withParam", step.withParam());
-                unsupported(stepPath + ".when", step.when());
-                unsupported(stepPath + ".continueOn", step.continueOn());
-                unsupported(stepPath + ".templateRef", step.templateRef());
-                Integer t = templateIndex.get(step.template());
-                if (t == null) {
-                    throw new ArgoError(stepPath + ".template", "no template '" + step.template() + "' (known: "
-                            + String.join(", ", templateIndex.keySet()) + ")");
-                }
-                ArgoSpec.Template template = wf.spec().templates().get(t);
-                String templatePath = "spec.templates[" + t + "]";
-                if (template.container() == null && template.script() == null) {
-                    throw new ArgoError(stepPath + ".template", "template '" + step.template()
-                            + "' is not a container or script template; nested steps and dags are not supported by Floe yet");
-                }
-                Stage stage = stage(step.name(), stepPath, step, templatePath, globals, previous);
+                Stage stage = runnable(step, stepPath, globals, previous);
                 out.stage(stage);
                 group.add(stage.name());
             }
@@ -266,7 +361,6 @@ final class ArgoConverter {
 
     private static void unsupportedTemplateFields(ArgoSpec.Template t, String path) {
         unsupported(path + ".outputs", t.outputs());
-        unsupported(path + ".dag", t.dag());
         unsupported(path + ".resource", t.resource());
         unsupported(path + ".suspend", t.suspend());
         if (t.inputs() != null) {

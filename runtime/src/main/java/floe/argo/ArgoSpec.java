@@ -46,7 +46,7 @@ public final class ArgoSpec {
     }
 
     public record Template(String name, Inputs inputs, Map<String, Object> outputs, Container container,
-            Container script, List<List<Step>> steps, Map<String, Object> dag, RetryStrategy retryStrategy,
+            Container script, List<List<Step>> steps, Dag dag, RetryStrategy retryStrategy,
             String activeDeadlineSeconds, String timeout, Integer parallelism, Map<String, Object> metadata,
             Map<String, Object> resource, Map<String, Object> suspend, Map<String, String> nodeSelector)
             implements Serializable {}
@@ -67,6 +67,18 @@ public final class ArgoSpec {
     public record Step(String name, String template, Arguments arguments, Sequence withSequence, List<Object> withItems,
             String withParam, String when, Map<String, Object> continueOn, Map<String, Object> templateRef)
             implements Serializable {}
+
+    public record Dag(List<DagTask> tasks, String target, Boolean failFast) implements Serializable {}
+
+    public record DagTask(String name, String template, Arguments arguments, List<String> dependencies, String depends,
+            Sequence withSequence, List<Object> withItems, String withParam, String when, Map<String, Object> continueOn,
+            Map<String, Object> templateRef) implements Serializable {
+
+        /** The fields a DAG task shares with a step, for what runs it. */
+        Step asStep() {
+            return new Step(name, template, arguments, withSequence, withItems, withParam, when, continueOn, templateRef);
+        }
+    }
 
     public record Sequence(String count, String start, String end, String format) implements Serializable {}
 
