@@ -8,7 +8,6 @@ import org.apache.flink.core.fs.Path;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -102,21 +101,10 @@ public final class Bench {
     private double runChild(String program, Path input, Path work, Path output, long[] peakKib) throws Exception {
         File peakFile = File.createTempFile("floe-peak", ".txt");
         try {
-            List<String> cmd = new ArrayList<>();
-            cmd.add(new File(System.getProperty("java.home"), "bin/java").getPath());
-            // The same JVM options for every program; none of them records a class-sharing archive.
-            ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                    .filter(a -> !a.startsWith("-XX:ArchiveClassesAtExit"))
-                    .forEach(cmd::add);
-            cmd.add("-cp");
-            cmd.add(System.getProperty("java.class.path"));
-            cmd.add("floe.jobs.cli.FloeCli");
-            if (program.equals("floe")) {
-                cmd.addAll(List.of("tree-merge", "-D", "floe.progress=false"));
-            } else {
-                cmd.addAll(List.of("baseline", "--kind", program));
-            }
-            cmd.addAll(List.of("--input", input.toString(), "--work", work.toString(), "--output", output.toString()));
+            List<String> args = new ArrayList<>(program.equals("floe")
+                    ? List.of("tree-merge", "-D", "floe.progress=false") : List.of("baseline", "--kind", program));
+            args.addAll(List.of("--input", input.toString(), "--work", work.toString(), "--output", output.toString()));
+            List<String> cmd = ChildJvm.floe(args);
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
             pb.environment().put(PeakMemory.ENV, peakFile.getPath());
             File log = new File(peakFile.getPath() + ".log");

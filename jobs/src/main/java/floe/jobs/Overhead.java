@@ -10,10 +10,8 @@ import org.apache.flink.configuration.Configuration;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -70,16 +68,7 @@ public final class Overhead {
     }
 
     private static List<String> java(String... args) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(new File(System.getProperty("java.home"), "bin/java").getPath());
-        ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(a -> !a.startsWith("-XX:ArchiveClassesAtExit"))
-                .forEach(cmd::add);
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add("floe.jobs.cli.FloeCli");
-        cmd.addAll(List.of(args));
-        return cmd;
+        return ChildJvm.floe(List.of(args));
     }
 
     private static double time(List<String> cmd) throws IOException, InterruptedException {

@@ -4,13 +4,13 @@ import floe.connectors.merge.Manifest;
 import floe.model.Command;
 import floe.model.Workflow;
 import floe.run.ContextRunner;
-import floe.run.FlinkSettings;
 import floe.run.RunResult;
 import floe.run.StageResult;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.fs.Path;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import floe.testutils.TestingFlink;
+
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -27,11 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ProcessDataScriptsITCase {
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setConfiguration(FlinkSettings.embeddedCluster(new Configuration()))
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .build());
+    static final MiniClusterExtension FLINK = TestingFlink.withSlots(2);
 
     private static final String SCRIPTS = new File("../conf/examples/process-data").getAbsolutePath();
 

@@ -2,12 +2,12 @@ package floe.jobs;
 
 import floe.connectors.avro.MetricReader;
 import floe.example.Metric;
-import floe.run.FlinkSettings;
 import floe.testutils.MetricFiles;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.fs.Path;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import floe.testutils.TestingFlink;
+
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,11 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class TreeMergeITCase {
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setConfiguration(FlinkSettings.embeddedCluster(new Configuration()))
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(4)
-            .build());
+    static final MiniClusterExtension FLINK = TestingFlink.withSlots(4);
 
     @TempDir
     static File shared;

@@ -1,11 +1,10 @@
 package floe.jobs;
 
 import floe.connectors.merge.Manifest;
-import floe.run.FlinkSettings;
 
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.fs.Path;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import floe.testutils.TestingFlink;
+
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -19,11 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The users' Argo workflow (unchanged) and Batch jobs through {@code floe run}: 97 real Python processes each. */
 class UsersWorkflowsITCase {
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setConfiguration(FlinkSettings.embeddedCluster(new Configuration()))
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .build());
+    static final MiniClusterExtension FLINK = TestingFlink.withSlots(2);
 
     private static final File EXAMPLE = new File("../conf/examples/process-data/process-data.yaml");
     private static final File SEED = new File("../../shared/seed/process-data.yaml");

@@ -85,7 +85,7 @@ public final class ArgoWorkflows {
     private static String describe(String file, SpecLocations locations, JsonProcessingException e) {
         String where = e.getLocation() == null ? file : file + ":" + e.getLocation().getLineNr() + ":" + e.getLocation().getColumnNr();
         if (e instanceof UnrecognizedPropertyException u) {
-            return locations.at(path(u)) + ": unknown field '" + u.getPropertyName() + "' (known: "
+            return locations.at(SpecLocations.path(u)) + ": unknown field '" + u.getPropertyName() + "' (known: "
                     + u.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.joining(", ")) + ")";
         }
         if (e instanceof JsonMappingException m && !m.getPath().isEmpty() && locations != null) {
@@ -95,7 +95,7 @@ public final class ArgoWorkflows {
             } else if (problem.contains("from Object value")) {
                 problem = "expected a single value, got a mapping";
             }
-            return locations.at(path(m)) + ": " + problem;
+            return locations.at(SpecLocations.path(m)) + ": " + problem;
         }
         // The YAML parser's message: its own lines start in column 1; quoted source lines are indented.
         String problem = java.util.Arrays.stream(e.getOriginalMessage().split("\n"))
@@ -104,15 +104,4 @@ public final class ArgoWorkflows {
         return where + ": not valid YAML: " + problem;
     }
 
-    private static String path(JsonMappingException e) {
-        StringBuilder out = new StringBuilder();
-        for (JsonMappingException.Reference r : e.getPath()) {
-            if (r.getFieldName() != null) {
-                out.append(out.length() == 0 ? "" : ".").append(r.getFieldName());
-            } else {
-                out.append('[').append(r.getIndex()).append(']');
-            }
-        }
-        return out.toString();
-    }
 }

@@ -107,21 +107,9 @@ public final class BatchJobs {
     /** {@code NAME:LINE:COLUMN: PATH}, the field found by reading the file again with locations. */
     private static String located(String name, Path file, JsonMappingException e) {
         try {
-            return SpecLocations.of(name, Files.readString(file)).at(path(e));
+            return SpecLocations.of(name, Files.readString(file)).at(SpecLocations.path(e));
         } catch (IOException io) {
-            return name + ": " + path(e);
+            return name + ": " + SpecLocations.path(e);
         }
-    }
-
-    private static String path(JsonMappingException e) {
-        StringBuilder out = new StringBuilder();
-        for (JsonMappingException.Reference r : e.getPath()) {
-            if (r.getFieldName() != null) {
-                out.append(out.length() == 0 ? "" : ".").append(r.getFieldName());
-            } else {
-                out.append('[').append(r.getIndex()).append(']');
-            }
-        }
-        return out.toString();
     }
 }

@@ -1,7 +1,6 @@
 package floe.run;
 
 import floe.compile.Plan;
-import floe.compile.WorkflowCompiler;
 import floe.model.Workflow;
 
 import org.apache.flink.api.common.JobExecutionResult;

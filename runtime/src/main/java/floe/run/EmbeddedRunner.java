@@ -3,7 +3,6 @@ package floe.run;
 import floe.FloeException;
 import floe.compile.Plan;
 import floe.compile.StagePlan;
-import floe.compile.WorkflowCompiler;
 import floe.model.Workflow;
 
 import org.apache.flink.api.common.JobExecutionResult;

@@ -53,6 +53,19 @@ public final class SpecLocations {
         return file;
     }
 
+    /** The spec path where Jackson could not bind a value: {@code spec.templates[1].containr}. */
+    public static String path(com.fasterxml.jackson.databind.JsonMappingException e) {
+        StringBuilder out = new StringBuilder();
+        for (com.fasterxml.jackson.databind.JsonMappingException.Reference r : e.getPath()) {
+            if (r.getFieldName() != null) {
+                out.append(out.length() == 0 ? "" : ".").append(r.getFieldName());
+            } else {
+                out.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return out.toString();
+    }
+
     /** The spec path of a container context: {@code spec.templates[1].steps[0]}. */
     static String path(JsonStreamContext ctx) {
         StringBuilder out = new StringBuilder();

@@ -2,7 +2,6 @@ package floe.connectors.merge;
 
 import floe.connectors.avro.Codecs;
 import floe.connectors.avro.MetricReader;
-import floe.connectors.avro.MetricWriter;
 import floe.example.Metric;
 import floe.testutils.MetricFiles;
 

@@ -1,7 +1,6 @@
 package floe.jobs.cli;
 
 import floe.FloeException;
-import floe.compile.WorkflowCompiler;
 import floe.model.Workflow;
 import floe.run.ContextRunner;
 import floe.run.EmbeddedRunner;
