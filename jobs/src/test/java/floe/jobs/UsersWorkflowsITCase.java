@@ -70,6 +70,16 @@ class UsersWorkflowsITCase {
     }
 
     @Test
+    void resultsOfALoopReachTheNextStepAsAJsonList() throws Exception {
+        File logs = new File(dir, "logs");
+
+        FloeRun run = FloeRun.of("run", "../conf/examples/outputs/fan-in.yaml", "-D", "floe.task.log-dir=" + logs);
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(new File(logs, "fan-in/total/task-00000.attempt-1.out")).hasContent("30");
+    }
+
+    @Test
     void aVolumeWithoutADirectoryIsRefusedBeforeAnythingRuns() {
         FloeRun lint = FloeRun.of("lint", EXAMPLE.getPath());
 

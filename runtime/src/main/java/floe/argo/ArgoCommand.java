@@ -4,7 +4,10 @@ import floe.SpecException;
 import floe.expr.Templates;
 import floe.model.Command;
 import floe.model.CommandFunction;
+import floe.model.TaskCompletion;
 import floe.model.TaskContext;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +17,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The command of one task of an Argo step: the step's arguments with {@code {{item}}} filled
@@ -23,6 +28,7 @@ import java.util.TreeMap;
  */
 final class ArgoCommand implements CommandFunction {
     private static final long serialVersionUID = 1L;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String stepPath;
     private final String templatePath;
@@ -32,9 +38,15 @@ final class ArgoCommand implements CommandFunction {
     private final Map<String, String> globals;
     private final List<Command.Mount> mounts;
     private final String imageDir;
+    private final Set<String> loopedUpstream;
 
+    /**
+     * @param loopedUpstream the upstream stages that ran a loop: their {@code outputs.result} is a
+     *     JSON list of every task's result, as Argo gives it
+     */
     ArgoCommand(String stepPath, String templatePath, ArgoSpec.Step step, ArgoSpec.Template template, List<Object> items,
-            Map<String, String> globals, List<Command.Mount> mounts, String imageDir) {
+            Map<String, String> globals, List<Command.Mount> mounts, String imageDir, Set<String> loopedUpstream) {
+        this.loopedUpstream = new TreeSet<>(loopedUpstream);
         this.stepPath = stepPath;
         this.templatePath = templatePath;
         this.step = step;
@@ -47,12 +59,16 @@ final class ArgoCommand implements CommandFunction {
 
     @Override
     public Command resolve(TaskContext ctx) throws IOException {
-        return command(ctx.index(), true);
+        return command(ctx.index(), ctx.inputs(), true);
     }
 
-    /** The command of task {@code index}; {@code materialize} false only checks it (no script file). */
-    Command command(int index, boolean materialize) throws IOException {
+    /**
+     * The command of task {@code index} given what its upstream tasks reported; {@code materialize}
+     * false only checks it (no script file).
+     */
+    Command command(int index, List<TaskCompletion> upstream, boolean materialize) throws IOException {
         Map<String, String> stepVars = new LinkedHashMap<>(globals);
+        outputs(upstream).forEach(stepVars::put);
         if (!items.isEmpty()) {
             Object item = items.get(index);
             if (item instanceof Map<?, ?> map) {
@@ -84,6 +100,33 @@ final class ArgoCommand implements CommandFunction {
         }
         String workingDir = c.workingDir() == null ? imageDir : Templates.resolve(c.workingDir(), vars, templatePath + "." + kind + ".workingDir");
         return new Command(argv, env, workingDir, c.image(), mounts);
+    }
+
+    /** {@code steps.X.outputs.result} and {@code tasks.X.outputs.result} (and exit codes) of upstream stages. */
+    private Map<String, String> outputs(List<TaskCompletion> upstream) throws IOException {
+        Map<String, List<TaskCompletion>> byStage = new TreeMap<>();
+        for (TaskCompletion c : upstream) {
+            byStage.computeIfAbsent(c.stage(), k -> new ArrayList<>()).add(c);
+        }
+        Map<String, String> vars = new LinkedHashMap<>();
+        for (Map.Entry<String, List<TaskCompletion>> e : byStage.entrySet()) {
+            List<TaskCompletion> done = e.getValue();
+            done.sort(java.util.Comparator.comparingInt(TaskCompletion::index));
+            String result;
+            String exitCode;
+            if (loopedUpstream.contains(e.getKey())) {
+                result = JSON.writeValueAsString(done.stream().map(c -> c.outputs().getOrDefault("result", "")).toList());
+                exitCode = JSON.writeValueAsString(done.stream().map(c -> c.outputs().getOrDefault("exitCode", "0")).toList());
+            } else {
+                result = done.get(0).outputs().getOrDefault("result", "");
+                exitCode = done.get(0).outputs().getOrDefault("exitCode", "0");
+            }
+            for (String scope : List.of("steps.", "tasks.")) {
+                vars.put(scope + e.getKey() + ".outputs.result", result);
+                vars.put(scope + e.getKey() + ".exitCode", exitCode);
+            }
+        }
+        return vars;
     }
 
     private Map<String, String> inputs(Map<String, String> stepVars) {

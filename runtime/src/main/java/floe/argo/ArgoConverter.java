@@ -25,6 +25,10 @@ final class ArgoConverter {
     private final ArgoSpec.Workflow wf;
     private final ArgoOptions options;
     private final Map<String, Integer> templateIndex = new LinkedHashMap<>();
+    /** Stages made so far, and which of them loop (their outputs are lists). */
+    private final List<String> made = new ArrayList<>();
+    private final java.util.Set<String> looped = new java.util.TreeSet<>();
+    private static final java.util.regex.Pattern OUTPUT_REF = java.util.regex.Pattern.compile("(?:steps|tasks)\\.([A-Za-z0-9_-]+)\\.(?:outputs|exitCode)");
 
     ArgoConverter(ArgoSpec.Workflow wf, ArgoOptions options) {
         this.wf = wf;
@@ -208,14 +212,27 @@ final class ArgoConverter {
         List<Object> items = items(step, stepPath, globals);
         ArgoSpec.Container c = template.container() != null ? template.container() : template.script();
         String kind = template.container() != null ? "container" : "script";
+        List<String> upstream = new ArrayList<>(after);
+        for (String referenced : outputReferences(step, stepPath)) {
+            if (!upstream.contains(referenced)) {
+                upstream.add(referenced); // its outputs must reach this stage's tasks
+            }
+        }
         ArgoCommand command = new ArgoCommand(stepPath, templatePath, step, template, items, globals,
-                mounts(c, templatePath + "." + kind), options.imageDir());
+                mounts(c, templatePath + "." + kind), options.imageDir(), looped);
         // Work out the first and the last task's command now: a bad template fails at lint, not at task 1000.
         int tasks = Math.max(1, items.size());
-        command.command(0, false);
-        command.command(tasks - 1, false);
+        List<floe.model.TaskCompletion> placeholders = upstream.stream()
+                .map(u -> new floe.model.TaskCompletion(u, 0, 1, 0, 0, Map.of("result", "0", "exitCode", "0"), List.of()))
+                .toList();
+        command.command(0, placeholders, false);
+        command.command(tasks - 1, placeholders, false);
         Stage.Builder stage = Stage.named(name).withSequence(tasks).command(command);
-        after.forEach(stage::after);
+        upstream.forEach(stage::after);
+        made.add(name);
+        if (!items.isEmpty()) {
+            looped.add(name);
+        }
         if (template.parallelism() != null) {
             stage.parallelism(template.parallelism());
         }
@@ -223,6 +240,26 @@ final class ArgoConverter {
         timeout(template, templatePath, stage);
         resources(c, templatePath + "." + kind, stage);
         return stage.build();
+    }
+
+    /** The earlier steps or tasks whose outputs the step's arguments use. */
+    private List<String> outputReferences(ArgoSpec.Step step, String stepPath) {
+        List<String> names = new ArrayList<>();
+        if (step.arguments() == null || step.arguments().parameters() == null) {
+            return names;
+        }
+        for (int i = 0; i < step.arguments().parameters().size(); i++) {
+            String value = step.arguments().parameters().get(i).value();
+            java.util.regex.Matcher m = OUTPUT_REF.matcher(value == null ? "" : value);
+            while (m.find()) {
+                if (!made.contains(m.group(1))) {
+                    throw new ArgoError(stepPath + ".arguments.parameters[" + i + "].value", "'" + m.group(1)
+                            + "' is not an earlier step or task (earlier: " + (made.isEmpty() ? "none" : String.join(", ", made)) + ")");
+                }
+                names.add(m.group(1));
+            }
+        }
+        return names;
     }
 
     private List<Object> items(ArgoSpec.Step step, String stepPath, Map<String, String> globals) {
