@@ -80,6 +80,20 @@ class UsersWorkflowsITCase {
     }
 
     @Test
+    void conditionsSkipStepsAndAFailureCanLetTheWorkflowGoOn() throws Exception {
+        File logs = new File(dir, "logs");
+
+        FloeRun run = FloeRun.of("run", "../conf/examples/conditions/coinflip.yaml", "-D", "floe.task.log-dir=" + logs);
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(new File(logs, "coinflip/flip/task-00000.attempt-1.out")).hasContent("tails");
+        assertThat(new File(logs, "coinflip/tails/task-00000.attempt-1.out")).hasContent("it was tails");
+        assertThat(new File(logs, "coinflip/heads")).doesNotExist();
+        assertThat(new File(logs, "coinflip/report/task-00000.attempt-1.out")).hasContent("may-fail ended Failed");
+        assertThat(run.out()).containsPattern("heads +1 tasks .* 1 skipped").containsPattern("may-fail +1 tasks .* 1 FAILED \\(continued\\)");
+    }
+
+    @Test
     void aVolumeWithoutADirectoryIsRefusedBeforeAnythingRuns() {
         FloeRun lint = FloeRun.of("lint", EXAMPLE.getPath());
 

@@ -59,7 +59,18 @@ final class ArgoCommand implements CommandFunction {
 
     @Override
     public Command resolve(TaskContext ctx) throws IOException {
+        if (step.when() != null && !Templates.condition(step.when(), stepVariables(ctx.index(), ctx.inputs()), stepPath + ".when")) {
+            ctx.skip("when '" + step.when() + "' is false");
+            return null;
+        }
         return command(ctx.index(), ctx.inputs(), true);
+    }
+
+    /** Checks the {@code when} of task {@code index} evaluates to true or false. */
+    void checkCondition(int index, List<TaskCompletion> upstream) throws IOException {
+        if (step.when() != null) {
+            Templates.condition(step.when(), stepVariables(index, upstream), stepPath + ".when");
+        }
     }
 
     /**
@@ -67,16 +78,7 @@ final class ArgoCommand implements CommandFunction {
      * false only checks it (no script file).
      */
     Command command(int index, List<TaskCompletion> upstream, boolean materialize) throws IOException {
-        Map<String, String> stepVars = new LinkedHashMap<>(globals);
-        outputs(upstream).forEach(stepVars::put);
-        if (!items.isEmpty()) {
-            Object item = items.get(index);
-            if (item instanceof Map<?, ?> map) {
-                map.forEach((k, v) -> stepVars.put("item." + k, String.valueOf(v)));
-            } else {
-                stepVars.put("item", String.valueOf(item));
-            }
-        }
+        Map<String, String> stepVars = stepVariables(index, upstream);
         Map<String, String> vars = new LinkedHashMap<>(globals);
         inputs(stepVars).forEach((name, value) -> vars.put("inputs.parameters." + name, value));
         ArgoSpec.Container c = template.container() != null ? template.container() : template.script();
@@ -102,6 +104,21 @@ final class ArgoCommand implements CommandFunction {
         return new Command(argv, env, workingDir, c.image(), mounts);
     }
 
+    /** What a step's arguments and {@code when} see: the workflow's variables, the item, upstream outputs. */
+    private Map<String, String> stepVariables(int index, List<TaskCompletion> upstream) throws IOException {
+        Map<String, String> stepVars = new LinkedHashMap<>(globals);
+        outputs(upstream).forEach(stepVars::put);
+        if (!items.isEmpty()) {
+            Object item = items.get(index);
+            if (item instanceof Map<?, ?> map) {
+                map.forEach((k, v) -> stepVars.put("item." + k, String.valueOf(v)));
+            } else {
+                stepVars.put("item", String.valueOf(item));
+            }
+        }
+        return stepVars;
+    }
+
     /** {@code steps.X.outputs.result} and {@code tasks.X.outputs.result} (and exit codes) of upstream stages. */
     private Map<String, String> outputs(List<TaskCompletion> upstream) throws IOException {
         Map<String, List<TaskCompletion>> byStage = new TreeMap<>();
@@ -112,18 +129,14 @@ final class ArgoCommand implements CommandFunction {
         for (Map.Entry<String, List<TaskCompletion>> e : byStage.entrySet()) {
             List<TaskCompletion> done = e.getValue();
             done.sort(java.util.Comparator.comparingInt(TaskCompletion::index));
-            String result;
-            String exitCode;
-            if (loopedUpstream.contains(e.getKey())) {
-                result = JSON.writeValueAsString(done.stream().map(c -> c.outputs().getOrDefault("result", "")).toList());
-                exitCode = JSON.writeValueAsString(done.stream().map(c -> c.outputs().getOrDefault("exitCode", "0")).toList());
-            } else {
-                result = done.get(0).outputs().getOrDefault("result", "");
-                exitCode = done.get(0).outputs().getOrDefault("exitCode", "0");
+            Map<String, String> values = new LinkedHashMap<>();
+            for (String[] field : new String[][] {{"outputs.result", "result", ""}, {"exitCode", "exitCode", "0"}, {"status", "phase", "Succeeded"}}) {
+                values.put(field[0], loopedUpstream.contains(e.getKey())
+                        ? JSON.writeValueAsString(done.stream().map(c -> c.outputs().getOrDefault(field[1], field[2])).toList())
+                        : done.get(0).outputs().getOrDefault(field[1], field[2]));
             }
             for (String scope : List.of("steps.", "tasks.")) {
-                vars.put(scope + e.getKey() + ".outputs.result", result);
-                vars.put(scope + e.getKey() + ".exitCode", exitCode);
+                values.forEach((field, value) -> vars.put(scope + e.getKey() + "." + field, value));
             }
         }
         return vars;

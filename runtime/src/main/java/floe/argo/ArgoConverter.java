@@ -28,7 +28,7 @@ final class ArgoConverter {
     /** Stages made so far, and which of them loop (their outputs are lists). */
     private final List<String> made = new ArrayList<>();
     private final java.util.Set<String> looped = new java.util.TreeSet<>();
-    private static final java.util.regex.Pattern OUTPUT_REF = java.util.regex.Pattern.compile("(?:steps|tasks)\\.([A-Za-z0-9_-]+)\\.(?:outputs|exitCode)");
+    private static final java.util.regex.Pattern OUTPUT_REF = java.util.regex.Pattern.compile("(?:steps|tasks)\\.([A-Za-z0-9_-]+)\\.(?:outputs|exitCode|status)");
 
     ArgoConverter(ArgoSpec.Workflow wf, ArgoOptions options) {
         this.wf = wf;
@@ -172,8 +172,6 @@ final class ArgoConverter {
     /** A step or DAG task that runs a container or script template: its stage. */
     private Stage runnable(ArgoSpec.Step step, String stepPath, Map<String, String> globals, List<String> after) throws IOException {
         unsupported(stepPath + ".withParam", step.withParam());
-        unsupported(stepPath + ".when", step.when());
-        unsupported(stepPath + ".continueOn", step.continueOn());
         unsupported(stepPath + ".templateRef", step.templateRef());
         Integer t = templateIndex.get(step.template());
         if (t == null) {
@@ -223,11 +221,22 @@ final class ArgoConverter {
         // Work out the first and the last task's command now: a bad template fails at lint, not at task 1000.
         int tasks = Math.max(1, items.size());
         List<floe.model.TaskCompletion> placeholders = upstream.stream()
-                .map(u -> new floe.model.TaskCompletion(u, 0, 1, 0, 0, Map.of("result", "0", "exitCode", "0"), List.of()))
+                .map(u -> new floe.model.TaskCompletion(u, 0, 1, 0, 0, Map.of("result", "0", "exitCode", "0", "phase", "Succeeded"), List.of()))
                 .toList();
         command.command(0, placeholders, false);
         command.command(tasks - 1, placeholders, false);
+        command.checkCondition(0, placeholders);
         Stage.Builder stage = Stage.named(name).withSequence(tasks).command(command);
+        if (step.continueOn() != null) {
+            for (Map.Entry<String, Object> on : step.continueOn().entrySet()) {
+                if (!on.getKey().equals("failed") && !on.getKey().equals("error")) {
+                    throw new ArgoError(stepPath + ".continueOn." + on.getKey(), "not failed or error");
+                }
+                if (Boolean.TRUE.equals(on.getValue()) || "true".equals(String.valueOf(on.getValue()))) {
+                    stage.continueOnFailure(true);
+                }
+            }
+        }
         upstream.forEach(stage::after);
         made.add(name);
         if (!items.isEmpty()) {
@@ -244,17 +253,20 @@ final class ArgoConverter {
 
     /** The earlier steps or tasks whose outputs the step's arguments use. */
     private List<String> outputReferences(ArgoSpec.Step step, String stepPath) {
-        List<String> names = new ArrayList<>();
-        if (step.arguments() == null || step.arguments().parameters() == null) {
-            return names;
+        Map<String, String> texts = new LinkedHashMap<>();
+        if (step.arguments() != null && step.arguments().parameters() != null) {
+            for (int i = 0; i < step.arguments().parameters().size(); i++) {
+                texts.put(stepPath + ".arguments.parameters[" + i + "].value", step.arguments().parameters().get(i).value());
+            }
         }
-        for (int i = 0; i < step.arguments().parameters().size(); i++) {
-            String value = step.arguments().parameters().get(i).value();
-            java.util.regex.Matcher m = OUTPUT_REF.matcher(value == null ? "" : value);
+        texts.put(stepPath + ".when", step.when());
+        List<String> names = new ArrayList<>();
+        for (Map.Entry<String, String> text : texts.entrySet()) {
+            java.util.regex.Matcher m = OUTPUT_REF.matcher(text.getValue() == null ? "" : text.getValue());
             while (m.find()) {
                 if (!made.contains(m.group(1))) {
-                    throw new ArgoError(stepPath + ".arguments.parameters[" + i + "].value", "'" + m.group(1)
-                            + "' is not an earlier step or task (earlier: " + (made.isEmpty() ? "none" : String.join(", ", made)) + ")");
+                    throw new ArgoError(text.getKey(), "'" + m.group(1) + "' is not an earlier step or task (earlier: "
+                            + (made.isEmpty() ? "none" : String.join(", ", made)) + ")");
                 }
                 names.add(m.group(1));
             }

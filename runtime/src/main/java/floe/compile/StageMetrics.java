@@ -16,17 +16,23 @@ final class StageMetrics {
     static final String ATTEMPTS = "floe.attempts.";
     static final String MILLIS = "floe.task-millis.";
     static final String MAX_MILLIS = "floe.task-max-millis.";
+    static final String SKIPPED = "floe.tasks-skipped.";
+    static final String FAILED = "floe.tasks-failed.";
 
     private final IntCounter tasks = new IntCounter();
     private final IntCounter attempts = new IntCounter();
     private final LongCounter millis = new LongCounter();
     private final LongMaximum maxMillis = new LongMaximum();
+    private final IntCounter skipped = new IntCounter();
+    private final IntCounter failed = new IntCounter();
 
     StageMetrics(RuntimeContext context, String stage) {
         context.addAccumulator(TASKS + stage, tasks);
         context.addAccumulator(ATTEMPTS + stage, attempts);
         context.addAccumulator(MILLIS + stage, millis);
         context.addAccumulator(MAX_MILLIS + stage, maxMillis);
+        context.addAccumulator(SKIPPED + stage, skipped);
+        context.addAccumulator(FAILED + stage, failed);
     }
 
     void record(TaskCompletion completion) {
@@ -34,5 +40,11 @@ final class StageMetrics {
         attempts.add(completion.attempts());
         millis.add(completion.durationMillis());
         maxMillis.add(completion.durationMillis());
+        String phase = completion.outputs().get("phase");
+        if ("Skipped".equals(phase)) {
+            skipped.add(1);
+        } else if ("Failed".equals(phase)) {
+            failed.add(1);
+        }
     }
 }

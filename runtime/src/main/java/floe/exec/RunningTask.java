@@ -12,6 +12,10 @@ import java.util.TreeMap;
 
 /** The {@link TaskContext} of one attempt; what it collects becomes the task's completion. */
 final class RunningTask implements TaskContext {
+    static final String PHASE = "phase";
+    static final String MESSAGE = "message";
+    private static final String SKIPPED = "Skipped";
+
     private final String workflow;
     private final Stage stage;
     private final int index;
@@ -76,7 +80,26 @@ final class RunningTask implements TaskContext {
         files.add(Objects.requireNonNull(uri, "uri"));
     }
 
+    @Override
+    public synchronized void skip(String reason) {
+        outputs.put(PHASE, SKIPPED);
+        outputs.put(MESSAGE, reason);
+    }
+
+    @Override
+    public synchronized boolean skipped() {
+        return SKIPPED.equals(outputs.get(PHASE));
+    }
+
     synchronized TaskCompletion complete(long startMillis, long endMillis) {
+        outputs.putIfAbsent(PHASE, "Succeeded");
+        return new TaskCompletion(stage.name(), index, attempt, startMillis, endMillis, outputs, files);
+    }
+
+    /** The completion of a task that failed in a stage that continues on failure. */
+    synchronized TaskCompletion failed(long startMillis, long endMillis, String message) {
+        outputs.put(PHASE, "Failed");
+        outputs.put(MESSAGE, message);
         return new TaskCompletion(stage.name(), index, attempt, startMillis, endMillis, outputs, files);
     }
 }

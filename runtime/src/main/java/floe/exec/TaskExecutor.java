@@ -2,6 +2,7 @@ package floe.exec;
 
 import floe.FloeException;
 import floe.TaskFailedException;
+import floe.model.Command;
 import floe.model.CommandTask;
 import floe.model.JavaTask;
 import floe.model.Stage;
@@ -71,7 +72,12 @@ public final class TaskExecutor implements AutoCloseable {
             } catch (Exception e) {
                 // Bad input gives the same error on every attempt: report it at once.
                 if (attempt >= attempts || (e instanceof FloeException f && !f.retryable())) {
-                    throw new TaskFailedException(stage.name(), index, attempt, e);
+                    TaskFailedException failure = new TaskFailedException(stage.name(), index, attempt, e);
+                    if (stage.continueOnFailure()) {
+                        LOG.warn("{} (the stage continues on failure)", failure.getMessage());
+                        return context.failed(start, System.currentTimeMillis(), failure.getMessage());
+                    }
+                    throw failure;
                 }
                 LOG.warn("stage '{}' task {} attempt {}/{} failed, retrying: {}",
                         stage.name(), index, attempt, attempts, e.toString());
@@ -81,7 +87,12 @@ public final class TaskExecutor implements AutoCloseable {
 
     private void runAttempt(RunningTask context) throws Exception {
         TaskFunction function = stage.body() instanceof CommandTask command
-                ? ctx -> commands.run(command.command().resolve(ctx), ctx)
+                ? ctx -> {
+                    Command resolved = command.command().resolve(ctx);
+                    if (!ctx.skipped()) {
+                        commands.run(resolved, ctx);
+                    }
+                }
                 : ((JavaTask) stage.body()).function();
         if (!stage.hasTimeout()) {
             function.run(context);

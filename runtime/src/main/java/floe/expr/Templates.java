@@ -55,6 +55,38 @@ public final class Templates {
         return out.toString();
     }
 
+    /**
+     * An Argo {@code when}: templates are filled in first, then the text is evaluated as a
+     * condition in which a bare word stands for itself ({@code heads == heads} is true, as in
+     * Argo). Anything but true or false is an error naming {@code where}.
+     */
+    public static boolean condition(String text, Map<String, String> variables, String where) {
+        String resolved = resolve(text, variables, where);
+        Object value;
+        try {
+            value = JEXL.createExpression(resolved).evaluate(new BareWords());
+        } catch (JexlException e) {
+            throw new SpecException(where + ": cannot evaluate '" + resolved + "': " + describe(e));
+        }
+        if (!(value instanceof Boolean b)) {
+            throw new SpecException(where + ": '" + resolved + "' is " + format(value) + ", not true or false");
+        }
+        return b;
+    }
+
+    /** A context in which every name is defined as itself. */
+    private static final class BareWords extends MapContext {
+        @Override
+        public boolean has(String name) {
+            return true;
+        }
+
+        @Override
+        public Object get(String name) {
+            return name;
+        }
+    }
+
     private static String variable(String name, Map<String, String> variables, String where) {
         String value = variables.get(name);
         if (value == null) {

@@ -24,7 +24,8 @@ public record Stage(
         Duration timeout,
         Resources resources,
         SortedMap<String, String> parameters,
-        int parallelism)
+        int parallelism,
+        boolean continueOnFailure)
         implements Serializable {
 
     public Stage {
@@ -66,6 +67,7 @@ public record Stage(
         private Resources resources = Resources.none();
         private final SortedMap<String, String> parameters = new TreeMap<>();
         private int parallelism;
+        private boolean continueOnFailure;
 
         private Builder(String name) {
             this.name = name;
@@ -119,6 +121,15 @@ public record Stage(
             return this;
         }
 
+        /**
+         * A task that fails on every attempt does not fail the workflow: it completes with the
+         * {@code phase} output {@code Failed} (Argo {@code continueOn.failed}).
+         */
+        public Builder continueOnFailure(boolean continueOnFailure) {
+            this.continueOnFailure = continueOnFailure;
+            return this;
+        }
+
         public Builder parameter(String key, String value) {
             parameters.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
             return this;
@@ -150,7 +161,7 @@ public record Stage(
             if (body == null) {
                 throw new SpecException("stage '" + name + "': nothing to run (call run(...) with the task's function)");
             }
-            return new Stage(name, tasks, body, dependencies, retry, timeout, resources, parameters, parallelism);
+            return new Stage(name, tasks, body, dependencies, retry, timeout, resources, parameters, parallelism, continueOnFailure);
         }
     }
 }

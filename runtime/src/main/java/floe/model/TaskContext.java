@@ -32,4 +32,14 @@ public interface TaskContext {
 
     /** Reports a file (URI) this task wrote. */
     void wrote(String uri);
+
+    /**
+     * Marks this task skipped (a condition said not to run it): it completes without running, with
+     * the {@code phase} output {@code Skipped}. A task that completes normally is {@code Succeeded};
+     * one that failed in a stage that continues on failure is {@code Failed}.
+     */
+    void skip(String reason);
+
+    /** Whether {@link #skip} was called. */
+    boolean skipped();
 }

@@ -43,8 +43,9 @@ final class WorkflowLauncher implements AutoCloseable {
                 : embedded().run(workflow, conf.get(FloeOptions.PROGRESS) ? TerminalProgress.onStderr() : ProgressListener.none());
         out.printf("%s finished in %.2f s (job %s)%n", workflow.name(), result.wallTime().toMillis() / 1000.0, result.jobId());
         for (StageResult s : result.stages()) {
-            out.printf("  %-24s %7d tasks  %3d retries  task time avg %6.0f ms, max %6d ms%n", s.stage(), s.tasks(),
-                    s.retries(), s.tasks() == 0 ? 0.0 : (double) s.taskMillis() / s.tasks(), s.maxTaskMillis());
+            out.printf("  %-24s %7d tasks  %3d retries  task time avg %6.0f ms, max %6d ms%s%n", s.stage(), s.tasks(),
+                    s.retries(), s.tasks() == 0 ? 0.0 : (double) s.taskMillis() / s.tasks(), s.maxTaskMillis(),
+                    (s.skipped() > 0 ? "  " + s.skipped() + " skipped" : "") + (s.failed() > 0 ? "  " + s.failed() + " FAILED (continued)" : ""));
         }
         out.flush();
         return result;
