@@ -36,4 +36,9 @@ public final class ArgoFunctions {
     public static String toJson(Object value) throws JsonProcessingException {
         return JSON.writeValueAsString(value);
     }
+
+    /** The value at {@code path} ({@code $.a.b[0]}) of a JSON text, as Argo's {@code jsonpath(json, path)}. */
+    public static Object jsonpath(Object json, String path) {
+        return com.jayway.jsonpath.JsonPath.read(String.valueOf(json), path);
+    }
 }

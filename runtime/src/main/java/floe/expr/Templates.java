@@ -83,7 +83,7 @@ public final class Templates {
 
         @Override
         public Object get(String name) {
-            return name;
+            return name.equals("sprig") ? SprigFunctions.INSTANCE : name;
         }
     }
 
@@ -98,7 +98,9 @@ public final class Templates {
 
     private static String evaluate(String expression, Map<String, String> variables, String where) {
         try {
-            return format(JEXL.createExpression(expression).evaluate(new MapContext(nest(variables))));
+            Map<String, Object> context = nest(variables);
+            context.put("sprig", SprigFunctions.INSTANCE);
+            return format(JEXL.createExpression(expression).evaluate(new MapContext(context)));
         } catch (JexlException e) {
             throw new SpecException(where + ": cannot evaluate {{=" + expression + "}}: " + describe(e));
         } catch (RuntimeException e) {

@@ -33,6 +33,23 @@ class TemplatesTest {
     }
 
     @Test
+    void jsonpathAndSprigFunctions() {
+        Map<String, String> vars = Map.of("steps.list.outputs.result", "{\"files\": [\"a.csv\", \"b.csv\"]}", "name", "  Part-7 ");
+        assertThat(Templates.resolve("{{=jsonpath(steps.list.outputs.result, '$.files[1]')}}", vars, "w")).isEqualTo("b.csv");
+        assertThat(Templates.resolve("{{=sprig.upper(sprig.trim(name))}}", vars, "w")).isEqualTo("PART-7");
+        assertThat(Templates.resolve("{{=sprig.replace('-', '_', sprig.trim(name))}}", vars, "w")).isEqualTo("Part_7");
+        assertThat(Templates.resolve("{{=toJson(sprig.splitList(',', 'a,b'))}}", vars, "w")).isEqualTo("[\"a\",\"b\"]");
+        assertThat(Templates.condition("{{=sprig.hasPrefix('Part', sprig.trim(name))}}", vars, "w")).isTrue();
+    }
+
+    @Test
+    void conditionsCompareBareWordsAndNumbers() {
+        assertThat(Templates.condition("heads == heads", Map.of(), "w")).isTrue();
+        assertThat(Templates.condition("{{item}} > 2", VARS, "w")).isTrue();
+        assertThat(Templates.condition("{{item}} > 5 || tails == heads", VARS, "w")).isFalse();
+    }
+
+    @Test
     void undefinedVariableNamesItAndWhatIsDefined() {
         assertThatThrownBy(() -> Templates.resolve("{{inputs.parameters.levle}}", VARS, "templates[1].container.args[2]"))
                 .isInstanceOf(SpecException.class)
