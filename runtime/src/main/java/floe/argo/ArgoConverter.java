@@ -24,15 +24,18 @@ import java.util.TreeMap;
 final class ArgoConverter {
     private final ArgoSpec.Workflow wf;
     private final ArgoOptions options;
+    /** WorkflowTemplates given beside the workflow, by file name, for {@code templateRef}. */
+    private final Map<String, ArgoSpec.Workflow> library;
     private final Map<String, Integer> templateIndex = new LinkedHashMap<>();
     /** Stages made so far, and which of them loop (their outputs are lists). */
     private final List<String> made = new ArrayList<>();
     private final java.util.Set<String> looped = new java.util.TreeSet<>();
     private static final java.util.regex.Pattern OUTPUT_REF = java.util.regex.Pattern.compile("(?:steps|tasks)\\.([A-Za-z0-9_-]+)\\.(?:outputs|exitCode|status)");
 
-    ArgoConverter(ArgoSpec.Workflow wf, ArgoOptions options) {
+    ArgoConverter(ArgoSpec.Workflow wf, ArgoOptions options, Map<String, ArgoSpec.Workflow> library) {
         this.wf = wf;
         this.options = options;
+        this.library = library;
     }
 
     Workflow convert() throws IOException {
@@ -72,7 +75,7 @@ final class ArgoConverter {
             dag(main, mainPath, globals, out);
         } else if (main.container() != null || main.script() != null) {
             out.stage(stage(main.name(), mainPath, new ArgoSpec.Step(main.name(), main.name(), null, null, null, null, null, null, null),
-                    mainPath, globals, List.of()));
+                    main, mainPath, globals, List.of()));
         } else {
             throw new ArgoError(mainPath, "entrypoint template '" + main.name() + "' has nothing to run (steps, dag, container or script)");
         }
@@ -172,18 +175,45 @@ final class ArgoConverter {
     /** A step or DAG task that runs a container or script template: its stage. */
     private Stage runnable(ArgoSpec.Step step, String stepPath, Map<String, String> globals, List<String> after) throws IOException {
         unsupported(stepPath + ".withParam", step.withParam());
-        unsupported(stepPath + ".templateRef", step.templateRef());
-        Integer t = templateIndex.get(step.template());
-        if (t == null) {
-            throw new ArgoError(stepPath + ".template", "no template '" + step.template() + "' (known: "
-                    + String.join(", ", templateIndex.keySet()) + ")");
+        ArgoSpec.Template template;
+        String templatePath;
+        if (step.templateRef() != null) {
+            String refName = String.valueOf(step.templateRef().get("name"));
+            String refTemplate = String.valueOf(step.templateRef().get("template"));
+            Map.Entry<String, ArgoSpec.Workflow> doc = library.entrySet().stream()
+                    .filter(e -> e.getValue().metadata() != null && refName.equals(e.getValue().metadata().name()))
+                    .findFirst()
+                    .orElseThrow(() -> new ArgoError(stepPath + ".templateRef.name", "no WorkflowTemplate '" + refName
+                            + "' among the files given (" + (library.isEmpty() ? "give its file after the workflow's"
+                            : "given: " + String.join(", ", library.values().stream().map(w -> String.valueOf(w.metadata().name())).toList())) + ")"));
+            List<ArgoSpec.Template> templates = doc.getValue().spec() == null || doc.getValue().spec().templates() == null
+                    ? List.of() : doc.getValue().spec().templates();
+            int t = -1;
+            for (int i = 0; i < templates.size(); i++) {
+                if (refTemplate.equals(templates.get(i).name())) {
+                    t = i;
+                }
+            }
+            if (t < 0) {
+                throw new ArgoError(stepPath + ".templateRef.template", "WorkflowTemplate '" + refName + "' has no template '"
+                        + refTemplate + "' (it has " + String.join(", ", templates.stream().map(ArgoSpec.Template::name).toList()) + ")");
+            }
+            template = templates.get(t);
+            templatePath = doc.getKey() + "#spec.templates[" + t + "]";
+        } else {
+            Integer t = templateIndex.get(step.template());
+            if (t == null) {
+                throw new ArgoError(stepPath + ".template", "no template '" + step.template() + "' (known: "
+                        + String.join(", ", templateIndex.keySet()) + ")");
+            }
+            template = wf.spec().templates().get(t);
+            templatePath = "spec.templates[" + t + "]";
         }
-        ArgoSpec.Template template = wf.spec().templates().get(t);
         if (template.container() == null && template.script() == null) {
-            throw new ArgoError(stepPath + ".template", "template '" + step.template()
+            throw new ArgoError(stepPath + ".template", "template '" + template.name()
                     + "' is not a container or script template; nested steps and dags are not supported by Floe yet");
         }
-        return stage(step.name(), stepPath, step, "spec.templates[" + t + "]", globals, after);
+        return stage(step.name(), stepPath, step, template, templatePath, globals, after);
     }
 
     private void steps(ArgoSpec.Template main, String mainPath, Map<String, String> globals, Workflow.Builder out) throws IOException {
@@ -203,9 +233,8 @@ final class ArgoConverter {
         }
     }
 
-    private Stage stage(String name, String stepPath, ArgoSpec.Step step, String templatePath, Map<String, String> globals,
-            List<String> after) throws IOException {
-        ArgoSpec.Template template = wf.spec().templates().get(templateIndex.get(step.template()));
+    private Stage stage(String name, String stepPath, ArgoSpec.Step step, ArgoSpec.Template template, String templatePath,
+            Map<String, String> globals, List<String> after) throws IOException {
         unsupportedTemplateFields(template, templatePath);
         List<Object> items = items(step, stepPath, globals);
         ArgoSpec.Container c = template.container() != null ? template.container() : template.script();

@@ -16,6 +16,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -35,6 +38,38 @@ public final class ArgoWorkflows {
     private ArgoWorkflows() {}
 
     public static Workflow fromYaml(Path file, ArgoOptions options) {
+        return fromYaml(file, List.of(), options);
+    }
+
+    /**
+     * Reads {@code file} with the WorkflowTemplates in {@code templates}, which its steps may use
+     * through {@code templateRef}.
+     */
+    public static Workflow fromYaml(Path file, List<Path> templates, ArgoOptions options) {
+        Map<String, SpecLocations> locations = new LinkedHashMap<>();
+        ArgoSpec.Workflow spec = parse(file, locations);
+        Map<String, ArgoSpec.Workflow> library = new LinkedHashMap<>();
+        for (Path t : templates) {
+            ArgoSpec.Workflow template = parse(t, locations);
+            if (!"WorkflowTemplate".equals(template.kind()) && !"ClusterWorkflowTemplate".equals(template.kind())) {
+                throw new SpecException(locations.get(t.getFileName().toString()).at("kind") + ": '" + template.kind()
+                        + "' given after the workflow: only WorkflowTemplates go there");
+            }
+            library.put(t.getFileName().toString(), template);
+        }
+        String main = file.getFileName().toString();
+        try {
+            return new ArgoConverter(spec, options, library).convert();
+        } catch (ArgoConverter.ArgoError e) {
+            throw located(locations, main, e.path + ": " + e.detail);
+        } catch (SpecException e) {
+            throw located(locations, main, e.getMessage());
+        } catch (IOException e) {
+            throw new SpecException(main + ": " + e.getMessage());
+        }
+    }
+
+    private static ArgoSpec.Workflow parse(Path file, Map<String, SpecLocations> locations) {
         String name = file.getFileName().toString();
         String text;
         try {
@@ -44,42 +79,40 @@ public final class ArgoWorkflows {
         } catch (IOException e) {
             throw new SpecException(file + ": cannot be read: " + e.getMessage());
         }
-        SpecLocations locations;
+        SpecLocations where;
         try {
-            locations = SpecLocations.of(name, text);
+            where = SpecLocations.of(name, text);
         } catch (JsonProcessingException e) {
             throw new SpecException(describe(name, null, e));
         } catch (IOException e) {
             throw new SpecException(name + ": " + e.getMessage());
         }
+        locations.put(name, where);
         ArgoSpec.Workflow spec;
         try {
             spec = YAML.readValue(text, ArgoSpec.Workflow.class);
         } catch (JsonProcessingException e) {
-            throw new SpecException(describe(name, locations, e));
+            throw new SpecException(describe(name, where, e));
         }
         if (spec == null) {
             throw new SpecException(name + ": empty");
         }
-        try {
-            return new ArgoConverter(spec, options).convert();
-        } catch (ArgoConverter.ArgoError e) {
-            throw new SpecException(locations.at(e.path) + ": " + e.detail);
-        } catch (SpecException e) {
-            throw located(locations, e);
-        } catch (IOException e) {
-            throw new SpecException(name + ": " + e.getMessage());
-        }
+        return spec;
     }
 
-    /** An error from templating starts with the spec path it is about: put the line in front. */
-    private static SpecException located(SpecLocations locations, SpecException e) {
-        String message = e.getMessage();
-        int colon = message.indexOf(": ");
-        if (colon > 0 && message.startsWith("spec.")) {
-            return new SpecException(locations.at(message.substring(0, colon)) + message.substring(colon));
+    /**
+     * An error message starts with the spec path it is about ({@code spec.templates[1]...}, or
+     * {@code FILE#spec...} for a template of another file): put the file, line and column in front.
+     */
+    private static SpecException located(Map<String, SpecLocations> locations, String main, String message) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(?:([^#: ]+)#)?((?:spec|kind|metadata)[^: ]*): (.*)$").matcher(message);
+        if (m.matches()) {
+            SpecLocations in = locations.get(m.group(1) == null ? main : m.group(1));
+            if (in != null) {
+                return new SpecException(in.at(m.group(2)) + ": " + m.group(3));
+            }
         }
-        return new SpecException(locations.file() + ": " + message);
+        return new SpecException(main + ": " + message);
     }
 
     private static String describe(String file, SpecLocations locations, JsonProcessingException e) {

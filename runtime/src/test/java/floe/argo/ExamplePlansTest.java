@@ -35,9 +35,13 @@ class ExamplePlansTest {
         assertThat(specs).isNotEmpty();
         for (Path spec : specs) {
             Map<String, String> volumes = Map.of("workdir", "/tmp");
+            // An example's WorkflowTemplates are in lib/ beside it.
+            Path lib = spec.resolveSibling("lib");
+            List<Path> templates = Files.isDirectory(lib) && !spec.startsWith(lib)
+                    ? Files.list(lib).filter(p -> p.toString().endsWith(".yaml")).sorted().toList() : List.of();
             Workflow wf = Files.isDirectory(spec)
                     ? BatchJobs.fromDirectory(spec, volumes, "/tmp")
-                    : ArgoWorkflows.fromYaml(spec, new ArgoOptions(volumes, Map.of(), "/tmp"));
+                    : ArgoWorkflows.fromYaml(spec, templates, new ArgoOptions(volumes, Map.of(), "/tmp"));
             String plan = WorkflowCompiler.withMaxParallelism(128).plan(wf).toJson();
             String name = EXAMPLES.relativize(spec).toString().replace('/', '.').replaceAll("\\.yaml$", "");
             Path golden = GOLDEN.resolve(name + ".plan.json");

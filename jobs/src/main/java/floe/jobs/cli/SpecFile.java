@@ -11,6 +11,8 @@ import picocli.CommandLine.Parameters;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -19,6 +21,9 @@ final class SpecFile {
     @Parameters(index = "0", paramLabel = "FILE",
             description = "An Argo Workflow (.yaml, .yml), or a directory of Batch job definitions and job submissions (.json).")
     Path file;
+
+    @Parameters(index = "1..*", paramLabel = "TEMPLATE", description = "Argo WorkflowTemplates the workflow's templateRefs name.")
+    List<Path> templates = new ArrayList<>();
 
     @Option(names = "--volume", paramLabel = "NAME=DIR",
             description = "The directory a volume of the workflow is on; commands see it at their mountPath (repeatable).")
@@ -48,11 +53,14 @@ final class SpecFile {
         });
         Path workDir = (imageDir != null ? imageDir : batch ? file : file.toAbsolutePath().getParent()).toAbsolutePath().normalize();
         if (batch) {
+            if (!templates.isEmpty()) {
+                throw new SpecException(templates.get(0) + ": WorkflowTemplates go with Argo workflows, not Batch jobs");
+            }
             if (!parameters.isEmpty()) {
                 throw new SpecException("-p: Batch jobs take parameters in their files (parameters, Ref::NAME), not on the command line");
             }
             return BatchJobs.fromDirectory(file, dirs, workDir.toString());
         }
-        return ArgoWorkflows.fromYaml(file, new ArgoOptions(dirs, parameters, workDir.toString()));
+        return ArgoWorkflows.fromYaml(file, templates, new ArgoOptions(dirs, parameters, workDir.toString()));
     }
 }
