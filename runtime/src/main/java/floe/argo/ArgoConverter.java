@@ -373,7 +373,8 @@ final class ArgoConverter {
         }
         unsupported(path + ".retryStrategy.expression", r.expression());
         int limit = r.limit() == null ? 10 : (int) integer(Templates.resolve(r.limit(), globals, path + ".retryStrategy.limit"), path + ".retryStrategy.limit");
-        RetryPolicy policy = RetryPolicy.attempts(limit + 1);
+        RetryPolicy policy = RetryPolicy.attempts(limit + 1).onlyIf(ArgoRetryPolicy.named(
+                r.retryPolicy() == null ? "OnFailure" : r.retryPolicy(), path + ".retryStrategy.retryPolicy"));
         if (r.backoff() != null && r.backoff().duration() != null) {
             String where = path + ".retryStrategy.backoff";
             double factor = r.backoff().factor() == null ? 1.0 : Double.parseDouble(r.backoff().factor());

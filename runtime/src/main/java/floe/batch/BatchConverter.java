@@ -106,14 +106,15 @@ final class BatchConverter {
         BatchSpec.RetryStrategy retry = job.retryStrategy() != null && job.retryStrategy().attempts() != null ? job.retryStrategy() : def.spec().retryStrategy();
         if (retry != null) {
             String where = (retry == job.retryStrategy() ? file : def.file()) + ": retryStrategy";
-            if (retry.evaluateOnExit() != null && !retry.evaluateOnExit().isEmpty()) {
-                throw new SpecException(where + ".evaluateOnExit: not supported by Floe yet");
-            }
             if (retry.attempts() != null) {
                 if (retry.attempts() < 1 || retry.attempts() > 10) {
                     throw new SpecException(where + ".attempts: attempts must be between 1 and 10, got " + retry.attempts());
                 }
-                stage.retry(RetryPolicy.attempts(retry.attempts()));
+                RetryPolicy policy = RetryPolicy.attempts(retry.attempts());
+                if (retry.evaluateOnExit() != null && !retry.evaluateOnExit().isEmpty()) {
+                    policy = policy.onlyIf(ExitRules.of(retry.evaluateOnExit(), where + ".evaluateOnExit"));
+                }
+                stage.retry(policy);
             }
         }
         BatchSpec.Timeout timeout = job.timeout() != null && job.timeout().attemptDurationSeconds() != null ? job.timeout() : def.spec().timeout();

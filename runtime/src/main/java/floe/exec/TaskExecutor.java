@@ -71,7 +71,7 @@ public final class TaskExecutor implements AutoCloseable {
                 throw e;
             } catch (Exception e) {
                 // Bad input gives the same error on every attempt: report it at once.
-                if (attempt >= attempts || (e instanceof FloeException f && !f.retryable())) {
+                if (attempt >= attempts || (e instanceof FloeException f && !f.retryable()) || !mayRetry(e)) {
                     TaskFailedException failure = new TaskFailedException(stage.name(), index, attempt, e);
                     if (stage.continueOnFailure()) {
                         LOG.warn("{} (the stage continues on failure)", failure.getMessage());
@@ -83,6 +83,11 @@ public final class TaskExecutor implements AutoCloseable {
                         stage.name(), index, attempt, attempts, e.toString());
             }
         }
+    }
+
+    private boolean mayRetry(Exception e) {
+        int exitCode = e instanceof CommandFailedException c ? c.exitCode() : -1;
+        return stage.retry().condition().retry(exitCode, String.valueOf(e.getMessage()), e instanceof TaskTimeoutException);
     }
 
     private void runAttempt(RunningTask context) throws Exception {

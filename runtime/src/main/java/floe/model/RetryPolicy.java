@@ -11,14 +11,15 @@ import java.util.Objects;
  * retry), waiting {@code backoff · factor^(n-1)} before retry {@code n}, never more than
  * {@code maxBackoff}. Argo's {@code retryStrategy} and Batch's {@code retryStrategy.attempts} map here.
  */
-public record RetryPolicy(int attempts, Duration backoff, double factor, Duration maxBackoff)
+public record RetryPolicy(int attempts, Duration backoff, double factor, Duration maxBackoff, RetryCondition condition)
         implements Serializable {
 
-    private static final RetryPolicy NONE = new RetryPolicy(1, Duration.ZERO, 1.0, Duration.ZERO);
+    private static final RetryPolicy NONE = new RetryPolicy(1, Duration.ZERO, 1.0, Duration.ZERO, RetryCondition.always());
 
     public RetryPolicy {
         Objects.requireNonNull(backoff, "backoff");
         Objects.requireNonNull(maxBackoff, "maxBackoff");
+        Objects.requireNonNull(condition, "condition");
         if (attempts < 1) {
             throw new SpecException("retry attempts must be at least 1, got " + attempts);
         }
@@ -37,12 +38,17 @@ public record RetryPolicy(int attempts, Duration backoff, double factor, Duratio
 
     /** {@code attempts} tries in all, no wait between them. */
     public static RetryPolicy attempts(int attempts) {
-        return new RetryPolicy(attempts, Duration.ZERO, 1.0, Duration.ZERO);
+        return new RetryPolicy(attempts, Duration.ZERO, 1.0, Duration.ZERO, RetryCondition.always());
+    }
+
+    /** A copy that retries only the failures {@code condition} accepts. */
+    public RetryPolicy onlyIf(RetryCondition condition) {
+        return new RetryPolicy(attempts, backoff, factor, maxBackoff, condition);
     }
 
     /** A copy that waits {@code backoff · factor^(n-1)} before retry n, capped at {@code maxBackoff}. */
     public RetryPolicy withBackoff(Duration backoff, double factor, Duration maxBackoff) {
-        return new RetryPolicy(attempts, backoff, factor, maxBackoff);
+        return new RetryPolicy(attempts, backoff, factor, maxBackoff, condition);
     }
 
     /** The wait before attempt {@code attempt} (1-based; the first attempt never waits). */

@@ -1,0 +1,19 @@
+package floe.model;
+
+import java.io.Serializable;
+
+/**
+ * Which failed attempts may be tried again (Argo {@code retryPolicy}, Batch {@code evaluateOnExit}).
+ * {@code exitCode} is the command's exit code, or -1 when there is none (a Java task, a process that
+ * could not start or was stopped); {@code message} says what happened; {@code timedOut} whether the
+ * attempt ran past its timeout.
+ */
+@FunctionalInterface
+public interface RetryCondition extends Serializable {
+    boolean retry(int exitCode, String message, boolean timedOut);
+
+    /** Every failure may be retried. */
+    static RetryCondition always() {
+        return (exitCode, message, timedOut) -> true;
+    }
+}
