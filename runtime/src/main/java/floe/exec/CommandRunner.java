@@ -65,6 +65,10 @@ final class CommandRunner {
         if (exit == MountNamespace.MOUNT_FAILED && !command.mounts().isEmpty()) {
             throw new SpecException("stage '" + ctx.stage() + "': could not mount the task's volumes: " + tail(err, ERROR_TAIL_BYTES));
         }
+        if (exit == MountNamespace.NOT_FOUND && !command.mounts().isEmpty()) {
+            throw new CommandNotFoundException(ctx.stage(), command.argv().get(0), command.workingDir(),
+                    new IOException(tail(err, ERROR_TAIL_BYTES).strip()));
+        }
         if (exit != 0) {
             throw new CommandFailedException(command.argv(), exit, tail(err, ERROR_TAIL_BYTES), err.getPath());
         }

@@ -15,10 +15,13 @@ import java.util.List;
 final class MountNamespace {
     /** The exit code of the wrapper when a mount fails (the command never ran). */
     static final int MOUNT_FAILED = 125;
+    /** The exit code of the wrapper when the command cannot be found (the command never ran). */
+    static final int NOT_FOUND = 127;
 
     private static final String SCRIPT = "wd=$1; shift; "
             + "while [ \"$1\" != -- ]; do mkdir -p \"$2\" && mount --bind \"$1\" \"$2\" || exit 125; shift 2; done; shift; "
-            + "cd \"$wd\" || exit 125; exec \"$@\"";
+            + "cd \"$wd\" || exit 125; "
+            + "command -v \"$1\" >/dev/null 2>&1 || { echo \"not found on PATH or not executable\" >&2; exit 127; }; exec \"$@\"";
 
     private final boolean root = "root".equals(System.getProperty("user.name"));
 
