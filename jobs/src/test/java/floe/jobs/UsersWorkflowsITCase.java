@@ -105,6 +105,29 @@ class UsersWorkflowsITCase {
     }
 
     @Test
+    void theExitHandlerRunsAfterAFailureAndKnowsIt() {
+        File logs = new File(dir, "logs");
+
+        FloeRun run = FloeRun.of("run", "../conf/examples/exit-handler/exit-handler.yaml", "-p", "fail=true", "-D", "floe.task.log-dir=" + logs);
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).contains("stage 'work' task 0 failed after 1 attempt:").contains("it broke");
+        assertThat(new File(logs, "exit-handler-onexit/report/task-00000.attempt-1.out")).hasContent("the workflow ended Failed");
+        assertThat(new File(logs, "exit-handler-onexit/alert/task-00000.attempt-1.out")).hasContent("alert: exit-handler failed");
+    }
+
+    @Test
+    void theExitHandlerRunsAfterASuccessToo() {
+        File logs = new File(dir, "logs");
+
+        FloeRun run = FloeRun.of("run", "../conf/examples/exit-handler/exit-handler.yaml", "-D", "floe.task.log-dir=" + logs);
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(new File(logs, "exit-handler-onexit/report/task-00000.attempt-1.out")).hasContent("the workflow ended Succeeded");
+        assertThat(new File(logs, "exit-handler-onexit/alert")).doesNotExist();
+    }
+
+    @Test
     void aVolumeWithoutADirectoryIsRefusedBeforeAnythingRuns() {
         FloeRun lint = FloeRun.of("lint", EXAMPLE.getPath());
 

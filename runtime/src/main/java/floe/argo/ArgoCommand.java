@@ -59,27 +59,31 @@ final class ArgoCommand implements CommandFunction {
 
     @Override
     public Command resolve(TaskContext ctx) throws IOException {
-        if (step.when() != null && !Templates.condition(step.when(), stepVariables(ctx.index(), ctx.inputs()), stepPath + ".when")) {
+        String status = ctx.parameters().get(floe.model.Workflow.STATUS_PARAMETER);
+        if (step.when() != null && !Templates.condition(step.when(), stepVariables(ctx.index(), ctx.inputs(), status), stepPath + ".when")) {
             ctx.skip("when '" + step.when() + "' is false");
             return null;
         }
-        return command(ctx.index(), ctx.inputs(), true);
+        return command(ctx.index(), ctx.inputs(), status, true);
     }
 
     /** Checks the {@code when} of task {@code index} evaluates to true or false. */
     void checkCondition(int index, List<TaskCompletion> upstream) throws IOException {
         if (step.when() != null) {
-            Templates.condition(step.when(), stepVariables(index, upstream), stepPath + ".when");
+            Templates.condition(step.when(), stepVariables(index, upstream, "Succeeded"), stepPath + ".when");
         }
     }
 
     /**
-     * The command of task {@code index} given what its upstream tasks reported; {@code materialize}
-     * false only checks it (no script file).
+     * The command of task {@code index} given what its upstream tasks reported and, in an exit
+     * handler, the workflow's {@code status}; {@code materialize} false only checks it (no script file).
      */
-    Command command(int index, List<TaskCompletion> upstream, boolean materialize) throws IOException {
-        Map<String, String> stepVars = stepVariables(index, upstream);
+    Command command(int index, List<TaskCompletion> upstream, String status, boolean materialize) throws IOException {
+        Map<String, String> stepVars = stepVariables(index, upstream, status);
         Map<String, String> vars = new LinkedHashMap<>(globals);
+        if (status != null) {
+            vars.put("workflow.status", status);
+        }
         inputs(stepVars).forEach((name, value) -> vars.put("inputs.parameters." + name, value));
         ArgoSpec.Container c = template.container() != null ? template.container() : template.script();
         String kind = template.container() != null ? "container" : "script";
@@ -105,8 +109,11 @@ final class ArgoCommand implements CommandFunction {
     }
 
     /** What a step's arguments and {@code when} see: the workflow's variables, the item, upstream outputs. */
-    private Map<String, String> stepVariables(int index, List<TaskCompletion> upstream) throws IOException {
+    private Map<String, String> stepVariables(int index, List<TaskCompletion> upstream, String status) throws IOException {
         Map<String, String> stepVars = new LinkedHashMap<>(globals);
+        if (status != null) {
+            stepVars.put("workflow.status", status); // in an exit handler: how the workflow ended
+        }
         outputs(upstream).forEach(stepVars::put);
         if (!items.isEmpty()) {
             Object item = items.get(index);

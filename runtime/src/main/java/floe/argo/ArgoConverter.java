@@ -30,6 +30,8 @@ final class ArgoConverter {
     /** Stages made so far, and which of them loop (their outputs are lists). */
     private final List<String> made = new ArrayList<>();
     private final java.util.Set<String> looped = new java.util.TreeSet<>();
+    /** Whether the stages being made are the exit handler's, whose tasks see {@code workflow.status}. */
+    private boolean exitHandler;
     private static final java.util.regex.Pattern OUTPUT_REF = java.util.regex.Pattern.compile("(?:steps|tasks)\\.([A-Za-z0-9_-]+)\\.(?:outputs|exitCode|status)");
 
     ArgoConverter(ArgoSpec.Workflow wf, ArgoOptions options, Map<String, ArgoSpec.Workflow> library) {
@@ -46,7 +48,6 @@ final class ArgoConverter {
         if (spec == null) {
             throw new ArgoError("spec", "missing");
         }
-        unsupported("spec.onExit", spec.onExit());
         unsupported("spec.parallelism", spec.parallelism());
         unsupported("spec.activeDeadlineSeconds", spec.activeDeadlineSeconds());
         List<ArgoSpec.Template> templates = spec.templates() == null ? List.of() : spec.templates();
@@ -57,9 +58,21 @@ final class ArgoConverter {
         }
         String name = workflowName();
         Map<String, String> globals = globals(name, spec.arguments());
-        Integer entry = templateIndex.get(spec.entrypoint());
-        if (entry == null) {
-            throw new ArgoError("spec.entrypoint", "no template '" + spec.entrypoint() + "' (known: " + String.join(", ", templateIndex.keySet()) + ")");
+        Workflow.Builder out = build(name, spec.entrypoint(), "spec.entrypoint", globals);
+        if (spec.onExit() != null) {
+            made.clear();
+            looped.clear();
+            exitHandler = true;
+            out.onExit(build(name + "-onexit", spec.onExit(), "spec.onExit", globals).build());
+        }
+        return out.build();
+    }
+
+    /** The workflow that runs template {@code entry} (the entrypoint, or the exit handler). */
+    private Workflow.Builder build(String name, String entry, String entryField, Map<String, String> globals) throws IOException {
+        Integer index = templateIndex.get(entry);
+        if (index == null) {
+            throw new ArgoError(entryField, "no template '" + entry + "' (known: " + String.join(", ", templateIndex.keySet()) + ")");
         }
         Workflow.Builder out = Workflow.named(name);
         globals.forEach((k, v) -> {
@@ -67,8 +80,8 @@ final class ArgoConverter {
                 out.parameter(k.substring("workflow.parameters.".length()), v);
             }
         });
-        ArgoSpec.Template main = templates.get(entry);
-        String mainPath = "spec.templates[" + entry + "]";
+        ArgoSpec.Template main = wf.spec().templates().get(index);
+        String mainPath = "spec.templates[" + index + "]";
         if (main.steps() != null) {
             steps(main, mainPath, globals, out);
         } else if (main.dag() != null) {
@@ -77,9 +90,9 @@ final class ArgoConverter {
             out.stage(stage(main.name(), mainPath, new ArgoSpec.Step(main.name(), main.name(), null, null, null, null, null, null, null),
                     main, mainPath, globals, List.of()));
         } else {
-            throw new ArgoError(mainPath, "entrypoint template '" + main.name() + "' has nothing to run (steps, dag, container or script)");
+            throw new ArgoError(mainPath, "template '" + main.name() + "' has nothing to run (steps, dag, container or script)");
         }
-        return out.build();
+        return out;
     }
 
     /**
@@ -252,8 +265,9 @@ final class ArgoConverter {
         List<floe.model.TaskCompletion> placeholders = upstream.stream()
                 .map(u -> new floe.model.TaskCompletion(u, 0, 1, 0, 0, Map.of("result", "0", "exitCode", "0", "phase", "Succeeded"), List.of()))
                 .toList();
-        command.command(0, placeholders, false);
-        command.command(tasks - 1, placeholders, false);
+        String status = exitHandler ? "Succeeded" : null;
+        command.command(0, placeholders, status, false);
+        command.command(tasks - 1, placeholders, status, false);
         command.checkCondition(0, placeholders);
         Stage.Builder stage = Stage.named(name).withSequence(tasks).command(command);
         if (step.continueOn() != null) {

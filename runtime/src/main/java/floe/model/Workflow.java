@@ -29,14 +29,35 @@ import java.util.stream.Collectors;
  *     .build();
  * }</pre>
  */
-public record Workflow(String name, List<Stage> stages, SortedMap<String, String> parameters)
+public record Workflow(String name, List<Stage> stages, SortedMap<String, String> parameters, Workflow onExit)
         implements Serializable {
+
+    /**
+     * The parameter an exit handler's tasks find the workflow's outcome in: {@code Succeeded} or
+     * {@code Failed} (Argo's {@code {{workflow.status}}}).
+     */
+    public static final String STATUS_PARAMETER = "floe.workflow.status";
 
     public Workflow {
         Names.check("workflow", name);
         stages = List.copyOf(stages);
         parameters = Collections.unmodifiableSortedMap(new TreeMap<>(parameters));
         validate(name, stages);
+        if (onExit != null && onExit.onExit() != null) {
+            throw new SpecException("workflow '" + name + "': its exit handler '" + onExit.name() + "' has an exit handler of its own");
+        }
+    }
+
+    /** This workflow without its exit handler: what runs first. */
+    public Workflow withoutOnExit() {
+        return new Workflow(name, stages, parameters, null);
+    }
+
+    /** A copy with one more parameter (the runner gives an exit handler the outcome this way). */
+    public Workflow withParameter(String key, String value) {
+        TreeMap<String, String> more = new TreeMap<>(parameters);
+        more.put(key, value);
+        return new Workflow(name, stages, more, onExit);
     }
 
     public static Builder named(String name) {
@@ -107,6 +128,7 @@ public record Workflow(String name, List<Stage> stages, SortedMap<String, String
         private final String name;
         private final List<Stage> stages = new ArrayList<>();
         private final SortedMap<String, String> parameters = new TreeMap<>();
+        private Workflow onExit;
 
         private Builder(String name) {
             this.name = name;
@@ -129,8 +151,17 @@ public record Workflow(String name, List<Stage> stages, SortedMap<String, String
             return this;
         }
 
+        /**
+         * A workflow that runs after this one ends, whether it succeeded or failed (Argo
+         * {@code onExit}); its tasks see the outcome as {@link #STATUS_PARAMETER}.
+         */
+        public Builder onExit(Workflow handler) {
+            this.onExit = Objects.requireNonNull(handler, "handler");
+            return this;
+        }
+
         public Workflow build() {
-            return new Workflow(name, stages, parameters);
+            return new Workflow(name, stages, parameters, onExit);
         }
     }
 }

@@ -22,7 +22,12 @@ public final class ContextRunner {
         return !(StreamExecutionEnvironment.getExecutionEnvironment() instanceof LocalStreamEnvironment);
     }
 
+    /** Runs {@code workflow} on the launching cluster, then its exit handler if it has one. */
     public static RunResult run(Workflow workflow, Configuration conf) {
+        return ExitHandlers.run(workflow, wf -> runJob(wf, conf));
+    }
+
+    private static RunResult runJob(Workflow workflow, Configuration conf) {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(FlinkSettings.job(conf));
         Plan plan = FloeOptions.compiler(conf).compile(workflow, env);
         long start = System.nanoTime();

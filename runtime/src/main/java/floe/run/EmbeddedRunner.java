@@ -74,8 +74,15 @@ public final class EmbeddedRunner implements AutoCloseable {
         return new EmbeddedRunner(conf, cluster);
     }
 
-    /** Runs {@code workflow} to the end; throws the failing task's error if it fails. */
+    /**
+     * Runs {@code workflow} to the end, then its exit handler if it has one; throws the failing
+     * task's error if it fails.
+     */
     public RunResult run(Workflow workflow, ProgressListener progress) {
+        return ExitHandlers.run(workflow, wf -> runJob(wf, progress));
+    }
+
+    private RunResult runJob(Workflow workflow, ProgressListener progress) {
         StreamExecutionEnvironment env = new StreamExecutionEnvironment(FlinkSettings.job(conf));
         Plan plan = FloeOptions.compiler(conf).compile(workflow, env);
         StreamGraph streamGraph = env.getStreamGraph();

@@ -30,8 +30,11 @@ final class PlanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Plan plan = FloeOptions.compiler(flink.load()).plan(spec.load());
-        cli.commandLine().getOut().print(json ? plan.toJson() : dot ? plan.toDot() : plan.describe());
+        floe.model.Workflow workflow = spec.load();
+        for (floe.model.Workflow wf = workflow; wf != null; wf = wf == workflow ? workflow.onExit() : null) {
+            Plan plan = FloeOptions.compiler(flink.load()).plan(wf);
+            cli.commandLine().getOut().print(json ? plan.toJson() : dot ? plan.toDot() : plan.describe());
+        }
         cli.commandLine().getOut().flush();
         return 0;
     }

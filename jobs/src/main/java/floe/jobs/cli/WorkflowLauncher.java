@@ -37,6 +37,9 @@ final class WorkflowLauncher implements AutoCloseable {
 
     RunResult run(Workflow workflow, PrintWriter out) {
         out.print(FloeOptions.compiler(conf).plan(workflow).describe());
+        if (workflow.onExit() != null) {
+            out.print("on exit, " + FloeOptions.compiler(conf).plan(workflow.onExit()).describe());
+        }
         out.flush();
         RunResult result = embedded == null
                 ? ContextRunner.run(workflow, conf)
