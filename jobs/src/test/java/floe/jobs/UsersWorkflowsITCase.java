@@ -105,6 +105,16 @@ class UsersWorkflowsITCase {
     }
 
     @Test
+    void outputParametersComeFromEachTasksOwnFiles() {
+        File logs = new File(dir, "logs");
+
+        FloeRun run = FloeRun.of("run", "../conf/examples/outputs/parameters.yaml", "-D", "floe.task.log-dir=" + logs);
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(new File(logs, "parameters/longest/task-00000.attempt-1.out")).hasContent("5");
+    }
+
+    @Test
     void theExitHandlerRunsAfterAFailureAndKnowsIt() {
         File logs = new File(dir, "logs");
 

@@ -105,7 +105,37 @@ final class ArgoCommand implements CommandFunction {
             }
         }
         String workingDir = c.workingDir() == null ? imageDir : Templates.resolve(c.workingDir(), vars, templatePath + "." + kind + ".workingDir");
-        return new Command(argv, env, workingDir, c.image(), mounts);
+        List<Command.Mount> taskMounts = new ArrayList<>(mounts);
+        List<Command.OutputFile> outputFiles = new ArrayList<>();
+        if (materialize) {
+            outputFiles(taskMounts, outputFiles);
+        }
+        return new Command(argv, env, workingDir, c.image(), taskMounts, outputFiles);
+    }
+
+    /**
+     * Output parameters read from files: each directory they are in becomes, for this task alone,
+     * a fresh directory of this machine mounted there (as a container has its own file system),
+     * so that tasks running side by side never read each other's outputs.
+     */
+    private void outputFiles(List<Command.Mount> taskMounts, List<Command.OutputFile> outputFiles) throws IOException {
+        if (template.outputs() == null || template.outputs().parameters() == null) {
+            return;
+        }
+        Map<String, Path> hostDirs = new LinkedHashMap<>();
+        for (ArgoSpec.Parameter p : template.outputs().parameters()) {
+            Path inContainer = Path.of(String.valueOf(p.valueFrom().get("path")));
+            String dir = inContainer.getParent().toString();
+            Path host = hostDirs.get(dir);
+            if (host == null) {
+                host = Files.createTempDirectory("floe-outputs-");
+                hostDirs.put(dir, host);
+                taskMounts.add(new Command.Mount(host.toString(), dir));
+            }
+            Object fallback = p.valueFrom().get("default");
+            outputFiles.add(new Command.OutputFile(p.name(), host.resolve(inContainer.getFileName()).toString(),
+                    fallback == null ? null : String.valueOf(fallback)));
+        }
     }
 
     /** What a step's arguments and {@code when} see: the workflow's variables, the item, upstream outputs. */
@@ -137,7 +167,11 @@ final class ArgoCommand implements CommandFunction {
             List<TaskCompletion> done = e.getValue();
             done.sort(java.util.Comparator.comparingInt(TaskCompletion::index));
             Map<String, String> values = new LinkedHashMap<>();
-            for (String[] field : new String[][] {{"outputs.result", "result", ""}, {"exitCode", "exitCode", "0"}, {"status", "phase", "Succeeded"}}) {
+            List<String[]> fields = new ArrayList<>(List.of(new String[] {"outputs.result", "result", ""},
+                    new String[] {"exitCode", "exitCode", "0"}, new String[] {"status", "phase", "Succeeded"}));
+            done.get(0).outputs().keySet().stream().filter(k -> k.startsWith("outputs.parameters."))
+                    .forEach(k -> fields.add(new String[] {k, k, ""}));
+            for (String[] field : fields) {
                 values.put(field[0], loopedUpstream.contains(e.getKey())
                         ? JSON.writeValueAsString(done.stream().map(c -> c.outputs().getOrDefault(field[1], field[2])).toList())
                         : done.get(0).outputs().getOrDefault(field[1], field[2]));

@@ -30,6 +30,8 @@ final class ArgoConverter {
     /** Stages made so far, and which of them loop (their outputs are lists). */
     private final List<String> made = new ArrayList<>();
     private final java.util.Set<String> looped = new java.util.TreeSet<>();
+    /** The output parameters each stage made so far declares, for placeholders while checking. */
+    private final Map<String, List<String>> outputParameters = new LinkedHashMap<>();
     /** Whether the stages being made are the exit handler's, whose tasks see {@code workflow.status}. */
     private boolean exitHandler;
     private static final java.util.regex.Pattern OUTPUT_REF = java.util.regex.Pattern.compile("(?:steps|tasks)\\.([A-Za-z0-9_-]+)\\.(?:outputs|exitCode|status)");
@@ -262,9 +264,12 @@ final class ArgoConverter {
                 mounts(c, templatePath + "." + kind), options.imageDir(), looped);
         // Work out the first and the last task's command now: a bad template fails at lint, not at task 1000.
         int tasks = Math.max(1, items.size());
-        List<floe.model.TaskCompletion> placeholders = upstream.stream()
-                .map(u -> new floe.model.TaskCompletion(u, 0, 1, 0, 0, Map.of("result", "0", "exitCode", "0", "phase", "Succeeded"), List.of()))
-                .toList();
+        List<floe.model.TaskCompletion> placeholders = new ArrayList<>();
+        for (String u : upstream) {
+            Map<String, String> outputs = new LinkedHashMap<>(Map.of("result", "0", "exitCode", "0", "phase", "Succeeded"));
+            outputParameters.getOrDefault(u, List.of()).forEach(p -> outputs.put("outputs.parameters." + p, "0"));
+            placeholders.add(new floe.model.TaskCompletion(u, 0, 1, 0, 0, outputs, List.of()));
+        }
         String status = exitHandler ? "Succeeded" : null;
         command.command(0, placeholders, status, false);
         command.command(tasks - 1, placeholders, status, false);
@@ -285,6 +290,8 @@ final class ArgoConverter {
         if (!items.isEmpty()) {
             looped.add(name);
         }
+        outputParameters.put(name, template.outputs() == null || template.outputs().parameters() == null ? List.of()
+                : template.outputs().parameters().stream().map(ArgoSpec.Parameter::name).toList());
         if (template.parallelism() != null) {
             stage.parallelism(template.parallelism());
         }
@@ -453,7 +460,25 @@ final class ArgoConverter {
     }
 
     private static void unsupportedTemplateFields(ArgoSpec.Template t, String path) {
-        unsupported(path + ".outputs", t.outputs());
+        if (t.outputs() != null) {
+            unsupported(path + ".outputs.artifacts", t.outputs().artifacts());
+            unsupported(path + ".outputs.result", t.outputs().result());
+            unsupported(path + ".outputs.exitCode", t.outputs().exitCode());
+            List<ArgoSpec.Parameter> ps = t.outputs().parameters() == null ? List.of() : t.outputs().parameters();
+            for (int i = 0; i < ps.size(); i++) {
+                String where = path + ".outputs.parameters[" + i + "]";
+                Map<String, Object> from = ps.get(i).valueFrom();
+                if (from == null || !(from.get("path") instanceof String p) || !p.startsWith("/")) {
+                    throw new ArgoError(where + ".valueFrom", "give valueFrom.path, an absolute path in the container"
+                            + " (other sources are not supported by Floe yet)");
+                }
+                for (String key : from.keySet()) {
+                    if (!key.equals("path") && !key.equals("default")) {
+                        throw new ArgoError(where + ".valueFrom." + key, "not supported by Floe yet (use path and default)");
+                    }
+                }
+            }
+        }
         unsupported(path + ".resource", t.resource());
         unsupported(path + ".suspend", t.suspend());
         if (t.inputs() != null) {

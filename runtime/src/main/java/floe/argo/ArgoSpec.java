@@ -45,13 +45,16 @@ public final class ArgoSpec {
         }
     }
 
-    public record Template(String name, Inputs inputs, Map<String, Object> outputs, Container container,
+    public record Template(String name, Inputs inputs, Outputs outputs, Container container,
             Container script, List<List<Step>> steps, Dag dag, RetryStrategy retryStrategy,
             String activeDeadlineSeconds, String timeout, Integer parallelism, Map<String, Object> metadata,
             Map<String, Object> resource, Map<String, Object> suspend, Map<String, String> nodeSelector)
             implements Serializable {}
 
     public record Inputs(List<Parameter> parameters, List<Map<String, Object>> artifacts) implements Serializable {}
+
+    public record Outputs(List<Parameter> parameters, List<Map<String, Object>> artifacts, String result, String exitCode)
+            implements Serializable {}
 
     /** A {@code container} or, with {@code source}, a {@code script}. */
     public record Container(String name, String image, String imagePullPolicy, List<String> command, List<String> args,

@@ -73,6 +73,17 @@ final class CommandRunner {
             throw new CommandFailedException(command.argv(), exit, tail(err, ERROR_TAIL_BYTES), err.getPath());
         }
         ctx.output("result", tail(out, RESULT_BYTES).strip());
+        for (Command.OutputFile o : command.outputFiles()) {
+            Path file = Path.of(o.hostPath());
+            if (Files.isRegularFile(file)) {
+                ctx.output("outputs.parameters." + o.name(), tail(file.toFile(), RESULT_BYTES).strip());
+            } else if (o.defaultValue() != null) {
+                ctx.output("outputs.parameters." + o.name(), o.defaultValue());
+            } else {
+                throw new floe.FloeException("stage '" + ctx.stage() + "' task " + ctx.index() + ": output parameter '" + o.name()
+                        + "' was not written (give valueFrom.default to make it optional)");
+            }
+        }
     }
 
     private static void destroyTree(Process process) {

@@ -15,7 +15,8 @@ import java.util.TreeMap;
  * on Kubernetes (recorded; null when there is none), and mounts: a directory of this machine the
  * command sees at a path of its own, as a container sees a volume.
  */
-public record Command(List<String> argv, Map<String, String> env, String workingDir, String image, List<Mount> mounts)
+public record Command(List<String> argv, Map<String, String> env, String workingDir, String image, List<Mount> mounts,
+        List<OutputFile> outputFiles)
         implements Serializable {
 
     public Command {
@@ -25,6 +26,12 @@ public record Command(List<String> argv, Map<String, String> env, String working
         }
         env = Collections.unmodifiableMap(new TreeMap<>(env));
         mounts = List.copyOf(mounts);
+        outputFiles = List.copyOf(outputFiles);
+    }
+
+    /** A command with argv, env, working directory, image and mounts, and no output files. */
+    public Command(List<String> argv, Map<String, String> env, String workingDir, String image, List<Mount> mounts) {
+        this(argv, env, workingDir, image, mounts, List.of());
     }
 
     public static Command of(String... argv) {
@@ -32,19 +39,34 @@ public record Command(List<String> argv, Map<String, String> env, String working
     }
 
     public Command withEnv(Map<String, String> env) {
-        return new Command(argv, env, workingDir, image, mounts);
+        return new Command(argv, env, workingDir, image, mounts, outputFiles);
     }
 
     public Command withWorkingDir(String workingDir) {
-        return new Command(argv, env, workingDir, image, mounts);
+        return new Command(argv, env, workingDir, image, mounts, outputFiles);
     }
 
     public Command withMounts(List<Mount> mounts) {
-        return new Command(argv, env, workingDir, image, mounts);
+        return new Command(argv, env, workingDir, image, mounts, outputFiles);
     }
 
     public Command withImage(String image) {
-        return new Command(argv, env, workingDir, image, mounts);
+        return new Command(argv, env, workingDir, image, mounts, outputFiles);
+    }
+
+    public Command withOutputFiles(List<OutputFile> outputFiles) {
+        return new Command(argv, env, workingDir, image, mounts, outputFiles);
+    }
+
+    /**
+     * An output parameter read from a file the command wrote ({@code hostPath} on this machine)
+     * once it exited 0; {@code defaultValue} (or null: an error) when the file is not there.
+     */
+    public record OutputFile(String name, String hostPath, String defaultValue) implements Serializable {
+        public OutputFile {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(hostPath, "hostPath");
+        }
     }
 
     /** A host directory seen by the command at {@code path}. */
