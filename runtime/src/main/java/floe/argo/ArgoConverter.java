@@ -3,6 +3,7 @@ package floe.argo;
 import floe.SpecException;
 import floe.expr.Templates;
 import floe.model.Command;
+import floe.model.RetryCondition;
 import floe.model.RetryPolicy;
 import floe.model.Stage;
 import floe.model.Workflow;
@@ -392,10 +393,18 @@ final class ArgoConverter {
         if (r == null) {
             return;
         }
-        unsupported(path + ".retryStrategy.expression", r.expression());
         int limit = r.limit() == null ? 10 : (int) integer(Templates.resolve(r.limit(), globals, path + ".retryStrategy.limit"), path + ".retryStrategy.limit");
-        RetryPolicy policy = RetryPolicy.attempts(limit + 1).onlyIf(ArgoRetryPolicy.named(
-                r.retryPolicy() == null ? "OnFailure" : r.retryPolicy(), path + ".retryStrategy.retryPolicy"));
+        RetryCondition condition = ArgoRetryPolicy.named(r.retryPolicy() == null ? "OnFailure" : r.retryPolicy(),
+                path + ".retryStrategy.retryPolicy");
+        if (r.expression() != null) {
+            if (r.expression().contains("lastRetry.duration")) {
+                throw new ArgoError(path + ".retryStrategy.expression", "lastRetry.duration is not supported by Floe yet");
+            }
+            ArgoRetryExpression expression = new ArgoRetryExpression(r.expression(), path + ".retryStrategy.expression", condition);
+            expression.check();
+            condition = expression;
+        }
+        RetryPolicy policy = RetryPolicy.attempts(limit + 1).onlyIf(condition);
         if (r.backoff() != null && r.backoff().duration() != null) {
             String where = path + ".retryStrategy.backoff";
             double factor = r.backoff().factor() == null ? 1.0 : Double.parseDouble(r.backoff().factor());

@@ -74,6 +74,18 @@ public final class Templates {
         return b;
     }
 
+    /**
+     * An expression (the body of a {@code {{=...}}}) that must be true or false, e.g. Argo's
+     * {@code retryStrategy.expression}; errors name {@code where}.
+     */
+    public static boolean test(String expression, Map<String, String> variables, String where) {
+        String value = evaluate(expression, variables, where);
+        if (!value.equals("true") && !value.equals("false")) {
+            throw new SpecException(where + ": '" + expression + "' is " + value + ", not true or false");
+        }
+        return value.equals("true");
+    }
+
     /** A context in which every name is defined as itself. */
     private static final class BareWords extends MapContext {
         @Override
