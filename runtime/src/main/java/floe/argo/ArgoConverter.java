@@ -261,8 +261,9 @@ final class ArgoConverter {
                 upstream.add(referenced); // its outputs must reach this stage's tasks
             }
         }
+        String imageDir = options.images().workingDir(c.image(), templatePath + "." + kind + ".image");
         ArgoCommand command = new ArgoCommand(stepPath, templatePath, step, template, items, globals,
-                mounts(c, templatePath + "." + kind), options.imageDir(), looped);
+                mounts(c, templatePath + "." + kind), imageDir, looped);
         // Work out the first and the last task's command now: a bad template fails at lint, not at task 1000.
         int tasks = Math.max(1, items.size());
         List<floe.model.TaskCompletion> placeholders = new ArrayList<>();

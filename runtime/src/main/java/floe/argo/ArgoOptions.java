@@ -1,18 +1,24 @@
 package floe.argo;
 
+import floe.spec.LocalImages;
+
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
  * How a workflow file meets this machine: a directory for each volume it mounts, parameter
- * values given on the command line ({@code -p name=value}), and the directory a container's
- * command runs in when its template sets no {@code workingDir} (in local mode that stands in
- * for the image's working directory: where the scripts are; by default the workflow file's).
+ * values given on the command line ({@code -p name=value}), and which images may run here and in
+ * which directory their commands run when a template sets no {@code workingDir} ({@link LocalImages}).
  */
-public record ArgoOptions(Map<String, String> volumes, Map<String, String> parameters, String imageDir) {
+public record ArgoOptions(Map<String, String> volumes, Map<String, String> parameters, LocalImages images) {
 
     public ArgoOptions {
         volumes = new TreeMap<>(volumes);
         parameters = new TreeMap<>(parameters);
+    }
+
+    /** Every image allowed, commands in {@code imageDir}. */
+    public ArgoOptions(Map<String, String> volumes, Map<String, String> parameters, String imageDir) {
+        this(volumes, parameters, LocalImages.anyIn(imageDir));
     }
 }

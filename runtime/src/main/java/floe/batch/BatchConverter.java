@@ -31,15 +31,15 @@ final class BatchConverter {
     private final List<Located<BatchSpec.JobDefinition>> definitions;
     private final List<Located<BatchSpec.Job>> jobs;
     private final Map<String, String> volumes;
-    private final String imageDir;
+    private final floe.spec.LocalImages images;
     private final Map<String, List<Located<BatchSpec.JobDefinition>>> revisions = new LinkedHashMap<>();
 
     BatchConverter(List<Located<BatchSpec.JobDefinition>> definitions, List<Located<BatchSpec.Job>> jobs,
-            Map<String, String> volumes, String imageDir) {
+            Map<String, String> volumes, floe.spec.LocalImages images) {
         this.definitions = definitions;
         this.jobs = jobs;
         this.volumes = volumes;
-        this.imageDir = imageDir;
+        this.images = images;
     }
 
     Workflow convert(String name) {
@@ -100,7 +100,8 @@ final class BatchConverter {
         if (o != null) {
             addAll(env, o.environment());
         }
-        Command cmd = new Command(argv, env, imageDir, c.image(), mounts(def.file(), c));
+        String workingDir = images.workingDir(c.image(), def.file() + ": containerProperties.image");
+        Command cmd = new Command(argv, env, workingDir, c.image(), mounts(def.file(), c));
         Stage.Builder stage = Stage.named(job.jobName()).withSequence(size).command(new BatchCommand(job.jobName(), array, cmd));
         dependencies(file, job, size, stage);
         BatchSpec.RetryStrategy retry = job.retryStrategy() != null && job.retryStrategy().attempts() != null ? job.retryStrategy() : def.spec().retryStrategy();

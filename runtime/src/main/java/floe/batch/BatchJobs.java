@@ -2,6 +2,7 @@ package floe.batch;
 
 import floe.SpecException;
 import floe.model.Workflow;
+import floe.spec.LocalImages;
 import floe.spec.SpecLocations;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -39,6 +40,11 @@ public final class BatchJobs {
     private BatchJobs() {}
 
     public static Workflow fromDirectory(Path dir, Map<String, String> volumes, String imageDir) {
+        return fromDirectory(dir, volumes, LocalImages.anyIn(imageDir));
+    }
+
+    /** As above, with rules for which images may run here and where ({@link LocalImages}). */
+    public static Workflow fromDirectory(Path dir, Map<String, String> volumes, LocalImages images) {
         List<Path> files;
         try (Stream<Path> listed = Files.list(dir)) {
             files = listed.filter(p -> p.getFileName().toString().endsWith(".json"))
@@ -73,7 +79,7 @@ public final class BatchJobs {
         }
         String workflow = dir.toAbsolutePath().normalize().getFileName().toString();
         try {
-            return new BatchConverter(definitions, jobs, volumes, imageDir).convert(workflow.matches("[A-Za-z0-9][A-Za-z0-9._-]*") ? workflow : "batch");
+            return new BatchConverter(definitions, jobs, volumes, images).convert(workflow.matches("[A-Za-z0-9][A-Za-z0-9._-]*") ? workflow : "batch");
         } catch (SpecException e) {
             throw located(e, texts);
         }

@@ -30,6 +30,13 @@ public final class FloeOptions {
             .withDescription("Where command tasks write their stdout and stderr, one file each per task and"
                     + " attempt: DIR/WORKFLOW/STAGE/task-NNNNN.attempt-N.{out,err}, on the TaskManager's disk.");
 
+    public static final ConfigOption<java.util.List<String>> LOCAL_ALLOWED_IMAGES = ConfigOptions.key("floe.local.allowed-images")
+            .stringType()
+            .asList()
+            .defaultValues("*")
+            .withDescription("Container images whose commands may run on this machine in local mode (the command runs"
+                    + " on the machine, not in the image); a trailing * is a wildcard. Default: any image.");
+
     public static final ConfigOption<Boolean> PROGRESS = ConfigOptions.key("floe.progress")
             .booleanType()
             .defaultValue(true)

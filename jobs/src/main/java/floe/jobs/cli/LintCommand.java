@@ -12,12 +12,15 @@ final class LintCommand implements Callable<Integer> {
     @Mixin
     SpecFile spec;
 
+    @Mixin
+    FlinkConfig flink;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec cli;
 
     @Override
     public Integer call() {
-        floe.model.Workflow wf = spec.load();
+        floe.model.Workflow wf = spec.load(flink.load());
         cli.commandLine().getOut().printf("%s: ok (workflow %s, %d stages, %d tasks)%n", spec.file, wf.name(), wf.stages().size(),
                 wf.stages().stream().mapToLong(floe.model.Stage::tasks).sum());
         return 0;

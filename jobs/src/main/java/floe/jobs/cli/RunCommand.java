@@ -21,7 +21,7 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (WorkflowLauncher launcher = WorkflowLauncher.start(flink.load())) {
-            launcher.run(spec.load(), cli.commandLine().getOut());
+            launcher.run(spec.load(flink.load()), cli.commandLine().getOut());
         }
         return 0;
     }

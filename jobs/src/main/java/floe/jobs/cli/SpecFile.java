@@ -4,6 +4,8 @@ import floe.SpecException;
 import floe.argo.ArgoOptions;
 import floe.argo.ArgoWorkflows;
 import floe.batch.BatchJobs;
+import floe.run.FloeOptions;
+import floe.spec.LocalImages;
 import floe.model.Workflow;
 
 import picocli.CommandLine.Option;
@@ -32,12 +34,17 @@ final class SpecFile {
     @Option(names = {"-p", "--parameter"}, paramLabel = "NAME=VALUE", description = "Set a workflow parameter (repeatable).")
     Map<String, String> parameters = new LinkedHashMap<>();
 
+    @Option(names = "--image", paramLabel = "IMAGE=DIR",
+            description = "Run the commands of IMAGE (a trailing * is a wildcard) in DIR, standing in for that image's"
+                    + " working directory (repeatable; first match wins).")
+    Map<String, String> images = new LinkedHashMap<>();
+
     @Option(names = "--image-dir", paramLabel = "DIR",
             description = "Where container commands run when their template sets no workingDir: stands in for the"
                     + " image's working directory (default: the workflow file's directory, or the Batch directory).")
     Path imageDir;
 
-    Workflow load() {
+    Workflow load(org.apache.flink.configuration.Configuration conf) {
         String name = file.getFileName().toString();
         boolean batch = Files.isDirectory(file);
         if (!batch && !name.endsWith(".yaml") && !name.endsWith(".yml")) {
@@ -52,6 +59,9 @@ final class SpecFile {
             dirs.put(volume, p.toString());
         });
         Path workDir = (imageDir != null ? imageDir : batch ? file : file.toAbsolutePath().getParent()).toAbsolutePath().normalize();
+        Map<String, String> imageDirs = new LinkedHashMap<>();
+        images.forEach((image, dir) -> imageDirs.put(image, Path.of(dir).toAbsolutePath().normalize().toString()));
+        LocalImages local = LocalImages.of(conf.get(FloeOptions.LOCAL_ALLOWED_IMAGES), imageDirs, workDir.toString());
         if (batch) {
             if (!templates.isEmpty()) {
                 throw new SpecException(templates.get(0) + ": WorkflowTemplates go with Argo workflows, not Batch jobs");
@@ -59,8 +69,8 @@ final class SpecFile {
             if (!parameters.isEmpty()) {
                 throw new SpecException("-p: Batch jobs take parameters in their files (parameters, Ref::NAME), not on the command line");
             }
-            return BatchJobs.fromDirectory(file, dirs, workDir.toString());
+            return BatchJobs.fromDirectory(file, dirs, local);
         }
-        return ArgoWorkflows.fromYaml(file, templates, new ArgoOptions(dirs, parameters, workDir.toString()));
+        return ArgoWorkflows.fromYaml(file, templates, new ArgoOptions(dirs, parameters, local));
     }
 }

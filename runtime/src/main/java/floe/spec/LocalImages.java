@@ -1,0 +1,66 @@
+package floe.spec;
+
+import floe.SpecException;
+
+import java.io.Serializable;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * How container images meet this machine in local mode, where a command runs on the machine
+ * itself, not in its image. The rule: an image must match one of the allowed patterns ({@code *}
+ * ends a pattern as a wildcard; by default every image is allowed), and its command runs in the
+ * directory mapped to the first pattern it matches, or else in the default directory (standing in
+ * for the image's working directory: where the workflow's scripts are). On Kubernetes the image is
+ * the TaskManager's image and none of this applies.
+ *
+ * <pre>{@code
+ * LocalImages images = LocalImages.of(List.of("python:3.11*", "busybox"), Map.of("python:*", "/opt/scripts"), "/work");
+ * images.workingDir("python:3.11-amd", "spec.templates[1].container.image")   // "/opt/scripts"
+ * }</pre>
+ */
+public final class LocalImages implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final List<String> allowed;
+    private final Map<String, String> directories;
+    private final String defaultDir;
+
+    private LocalImages(List<String> allowed, Map<String, String> directories, String defaultDir) {
+        this.allowed = List.copyOf(allowed);
+        this.directories = new LinkedHashMap<>(directories);
+        this.defaultDir = defaultDir;
+    }
+
+    public static LocalImages of(List<String> allowed, Map<String, String> directories, String defaultDir) {
+        return new LocalImages(allowed.isEmpty() ? List.of("*") : allowed, directories, defaultDir);
+    }
+
+    /** Every image allowed, every command in {@code defaultDir}. */
+    public static LocalImages anyIn(String defaultDir) {
+        return of(List.of("*"), Map.of(), defaultDir);
+    }
+
+    /** Where a command of {@code image} runs; refuses an image that is not allowed, naming {@code where}. */
+    public String workingDir(String image, String where) {
+        String name = image == null ? "" : image;
+        if (allowed.stream().noneMatch(p -> matches(p, name))) {
+            throw new SpecException(where + ": image '" + name + "' may not run on this machine (allowed: "
+                    + String.join(", ", allowed) + "; see floe.local.allowed-images)");
+        }
+        for (Map.Entry<String, String> e : directories.entrySet()) {
+            if (matches(e.getKey(), name)) {
+                return e.getValue();
+            }
+        }
+        return defaultDir;
+    }
+
+    private static boolean matches(String pattern, String image) {
+        return pattern.endsWith("*")
+                ? image.startsWith(pattern.substring(0, pattern.length() - 1))
+                : Pattern.compile(Pattern.quote(pattern)).matcher(image).matches();
+    }
+}

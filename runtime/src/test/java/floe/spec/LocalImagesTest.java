@@ -1,0 +1,31 @@
+package floe.spec;
+
+import floe.SpecException;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class LocalImagesTest {
+    private final LocalImages images = LocalImages.of(List.of("python:3.11*", "busybox"),
+            Map.of("python:*", "/opt/scripts"), "/work");
+
+    @Test
+    void allowedImagesRunInTheirMappedDirectoryOrTheDefault() {
+        assertThat(images.workingDir("python:3.11-amd", "w")).isEqualTo("/opt/scripts");
+        assertThat(images.workingDir("busybox", "w")).isEqualTo("/work");
+        assertThat(LocalImages.anyIn("/work").workingDir("anything:latest", "w")).isEqualTo("/work");
+    }
+
+    @Test
+    void anImageNotAllowedIsRefusedNamingTheField() {
+        assertThatThrownBy(() -> images.workingDir("busybox:1.36", "spec.templates[1].container.image"))
+                .isInstanceOf(SpecException.class)
+                .hasMessage("spec.templates[1].container.image: image 'busybox:1.36' may not run on this machine"
+                        + " (allowed: python:3.11*, busybox; see floe.local.allowed-images)");
+    }
+}
