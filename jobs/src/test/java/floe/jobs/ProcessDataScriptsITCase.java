@@ -1,6 +1,5 @@
 package floe.jobs;
 
-import floe.connectors.merge.Manifest;
 import floe.model.Command;
 import floe.model.Workflow;
 import floe.run.ContextRunner;
@@ -8,7 +7,6 @@ import floe.run.RunResult;
 import floe.run.StageResult;
 
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.core.fs.Path;
 import floe.testutils.TestingFlink;
 
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -36,12 +34,8 @@ class ProcessDataScriptsITCase {
 
     @Test
     void scriptsAsCommandTasksMatchTheNativeTreeMerge() throws Exception {
-        File csv = new File(dir, "csv");
-        File avro = new File(dir, "avro");
-        assertThat(FloeRun.of("generate", "--format", "csv", "--out", csv.getPath(), "--records", "200").exitCode()).isZero();
-        assertThat(FloeRun.of("generate", "--out", avro.getPath(), "--records", "200").exitCode()).isZero();
-        FloeRun nativeRun = FloeRun.of("tree-merge", "--input", avro + "/level-0", "--work", avro + "/work", "--output", avro + "/out");
-        assertThat(nativeRun.exitCode()).as(nativeRun.err()).isZero();
+        ReferenceData data = ReferenceData.generate(dir, 200);
+        File csv = data.volume();
 
         RunResult run = ContextRunner.run(processData(csv.getPath()), new Configuration());
 
@@ -49,9 +43,7 @@ class ProcessDataScriptsITCase {
         assertThat(new File(csv, "level-1").list()).hasSize(64);
         assertThat(new File(csv, "level-2").list()).hasSize(32);
         assertThat(new File(csv, "result").list()).containsExactlyInAnyOrder("result.csv", "_SUCCESS");
-        Manifest scripts = Manifest.read(new Path(new File(csv, "result/_SUCCESS").toURI()));
-        Manifest floe = Manifest.read(new Path(new File(avro, "out/_SUCCESS").toURI()));
-        assertThat(scripts).isEqualTo(floe);
+        assertThat(data.scriptsManifest()).isEqualTo(data.nativeManifest());
     }
 
     /** process-data.yaml in Java, with the example scripts as command tasks. */

@@ -1,8 +1,6 @@
 package floe.jobs;
 
-import floe.connectors.merge.Manifest;
 
-import org.apache.flink.core.fs.Path;
 import floe.testutils.TestingFlink;
 
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -35,11 +33,8 @@ class UsersWorkflowsITCase {
 
     @Test
     void seedWorkflowRunsUnchangedAndMatchesTheNativeTreeMerge() throws Exception {
-        File volume = new File(dir, "vol");
-        File avro = new File(dir, "avro");
-        assertThat(FloeRun.of("generate", "--format", "csv", "--out", volume.getPath(), "--records", "100").exitCode()).isZero();
-        assertThat(FloeRun.of("generate", "--out", avro.getPath(), "--records", "100").exitCode()).isZero();
-        assertThat(FloeRun.of("tree-merge", "--input", avro + "/level-0", "--work", avro + "/w", "--output", avro + "/out").exitCode()).isZero();
+        ReferenceData data = ReferenceData.generate(dir, 100);
+        File volume = data.volume();
 
         FloeRun run = FloeRun.of("run", EXAMPLE.getPath(), "--volume", "workdir=" + volume.getPath());
 
@@ -49,17 +44,13 @@ class UsersWorkflowsITCase {
         assertThat(new File(volume, "level-1").list()).hasSize(64);
         assertThat(new File(volume, "level-2").list()).hasSize(32);
         assertThat(new File(volume, "result").list()).containsExactlyInAnyOrder("result.csv", "_SUCCESS");
-        assertThat(Manifest.read(new Path(new File(volume, "result/_SUCCESS").toURI())))
-                .isEqualTo(Manifest.read(new Path(new File(avro, "out/_SUCCESS").toURI())));
+        assertThat(data.scriptsManifest()).isEqualTo(data.nativeManifest());
     }
 
     @Test
     void batchJobSetRunsAndMatchesTheNativeTreeMerge() throws Exception {
-        File volume = new File(dir, "vol");
-        File avro = new File(dir, "avro");
-        assertThat(FloeRun.of("generate", "--format", "csv", "--out", volume.getPath(), "--records", "100").exitCode()).isZero();
-        assertThat(FloeRun.of("generate", "--out", avro.getPath(), "--records", "100").exitCode()).isZero();
-        assertThat(FloeRun.of("tree-merge", "--input", avro + "/level-0", "--work", avro + "/w", "--output", avro + "/out").exitCode()).isZero();
+        ReferenceData data = ReferenceData.generate(dir, 100);
+        File volume = data.volume();
 
         FloeRun run = FloeRun.of("run", "../conf/examples/process-data/batch", "--volume", "workdir=" + volume.getPath());
 
@@ -71,8 +62,7 @@ class UsersWorkflowsITCase {
         }
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("process-data-l1          tasks=64      parallelism=64");
-        assertThat(Manifest.read(new Path(new File(volume, "result/_SUCCESS").toURI())))
-                .isEqualTo(Manifest.read(new Path(new File(avro, "out/_SUCCESS").toURI())));
+        assertThat(data.scriptsManifest()).isEqualTo(data.nativeManifest());
     }
 
     private static boolean onPath(String program) {
