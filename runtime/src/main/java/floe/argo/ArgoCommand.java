@@ -114,27 +114,21 @@ final class ArgoCommand implements CommandFunction {
     }
 
     /**
-     * Output parameters read from files: each directory they are in becomes, for this task alone,
-     * a fresh directory of this machine mounted there (as a container has its own file system),
-     * so that tasks running side by side never read each other's outputs.
+     * Output parameters read from files: each file the command writes is, for this task alone, a
+     * fresh file of this machine mounted at its path (as a container has its own file system), so
+     * tasks running side by side never read each other's outputs and nothing else is hidden.
      */
     private void outputFiles(List<Command.Mount> taskMounts, List<Command.OutputFile> outputFiles) throws IOException {
         if (template.outputs() == null || template.outputs().parameters() == null) {
             return;
         }
-        Map<String, Path> hostDirs = new LinkedHashMap<>();
+        Path host = Files.createTempDirectory("floe-outputs-");
+        int n = 0;
         for (ArgoSpec.Parameter p : template.outputs().parameters()) {
-            Path inContainer = Path.of(String.valueOf(p.valueFrom().get("path")));
-            String dir = inContainer.getParent().toString();
-            Path host = hostDirs.get(dir);
-            if (host == null) {
-                host = Files.createTempDirectory("floe-outputs-");
-                hostDirs.put(dir, host);
-                taskMounts.add(new Command.Mount(host.toString(), dir));
-            }
+            Path file = Files.createFile(host.resolve("output-" + n++));
+            taskMounts.add(new Command.Mount(file.toString(), String.valueOf(p.valueFrom().get("path")), true));
             Object fallback = p.valueFrom().get("default");
-            outputFiles.add(new Command.OutputFile(p.name(), host.resolve(inContainer.getFileName()).toString(),
-                    fallback == null ? null : String.valueOf(fallback)));
+            outputFiles.add(new Command.OutputFile(p.name(), file.toString(), fallback == null ? null : String.valueOf(fallback)));
         }
     }
 

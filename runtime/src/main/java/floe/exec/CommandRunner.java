@@ -75,7 +75,8 @@ final class CommandRunner {
         ctx.output("result", tail(out, RESULT_BYTES).strip());
         for (Command.OutputFile o : command.outputFiles()) {
             Path file = Path.of(o.hostPath());
-            if (Files.isRegularFile(file)) {
+            // The output's file exists from the start (it is mounted); an empty one was not written.
+            if (Files.isRegularFile(file) && Files.size(file) > 0) {
                 ctx.output("outputs.parameters." + o.name(), tail(file.toFile(), RESULT_BYTES).strip());
             } else if (o.defaultValue() != null) {
                 ctx.output("outputs.parameters." + o.name(), o.defaultValue());

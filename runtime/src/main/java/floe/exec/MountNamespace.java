@@ -7,9 +7,9 @@ import java.util.List;
 
 /**
  * Makes a command see host directories at its own paths, as a container sees its volumes: the
- * command runs in a private mount namespace ({@code unshare}, util-linux) where each directory is
- * bind-mounted at its path; nothing changes outside the namespace but the (empty) mount points,
- * which are created if missing. Needs root, or unprivileged user namespaces (then
+ * command runs in a private mount namespace ({@code unshare}, util-linux) where each directory (or
+ * file) is bind-mounted at its path; nothing changes outside the namespace but the (empty) mount
+ * points, which are created if missing. Needs root, or unprivileged user namespaces (then
  * {@code --map-root-user}). Paths travel as arguments, never inside the shell text.
  */
 final class MountNamespace {
@@ -19,7 +19,9 @@ final class MountNamespace {
     static final int NOT_FOUND = 127;
 
     private static final String SCRIPT = "wd=$1; shift; "
-            + "while [ \"$1\" != -- ]; do mkdir -p \"$2\" && mount --bind \"$1\" \"$2\" || exit 125; shift 2; done; shift; "
+            + "while [ \"$1\" != -- ]; do "
+            + "if [ \"$3\" = file ]; then mkdir -p \"$(dirname \"$2\")\" && { [ -e \"$2\" ] || : > \"$2\"; }; else mkdir -p \"$2\"; fi "
+            + "&& mount --bind \"$1\" \"$2\" || exit 125; shift 3; done; shift; "
             + "cd \"$wd\" || exit 125; "
             + "command -v \"$1\" >/dev/null 2>&1 || { echo \"not found on PATH or not executable\" >&2; exit 127; }; exec \"$@\"";
 
@@ -35,6 +37,7 @@ final class MountNamespace {
         for (Command.Mount m : command.mounts()) {
             argv.add(m.hostDir());
             argv.add(m.path());
+            argv.add(m.file() ? "file" : "dir");
         }
         argv.add("--");
         argv.addAll(command.argv());

@@ -69,11 +69,18 @@ public record Command(List<String> argv, Map<String, String> env, String working
         }
     }
 
-    /** A host directory seen by the command at {@code path}. */
-    public record Mount(String hostDir, String path) implements Serializable {
+    /**
+     * A host directory (or, with {@code file}, a single host file) seen by the command at
+     * {@code path}. A file mount hides nothing but that one path.
+     */
+    public record Mount(String hostDir, String path, boolean file) implements Serializable {
         public Mount {
             Objects.requireNonNull(hostDir, "hostDir");
             Objects.requireNonNull(path, "path");
+        }
+
+        public Mount(String hostDir, String path) {
+            this(hostDir, path, false);
         }
     }
 }
