@@ -95,6 +95,18 @@ class UsersWorkflowsITCase {
     }
 
     @Test
+    void withParamRunsATaskPerElementOfAnEarlierStepsList() {
+        File logs = new File(dir, "logs");
+
+        FloeRun run = FloeRun.of("run", "../conf/examples/outputs/with-param.yaml", "-D", "floe.task.log-dir=" + logs);
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("process                  tasks=<=10000 parallelism=16").containsPattern("process +5 tasks");
+        assertThat(new File(logs, "with-param/summary/task-00000.attempt-1.out"))
+                .hasContent("part-00000=0;part-00001=10;part-00002=20;part-00003=30;part-00004=40");
+    }
+
+    @Test
     void outputParametersComeFromEachTasksOwnFiles() {
         File logs = new File(dir, "logs");
 

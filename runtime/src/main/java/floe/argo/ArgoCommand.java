@@ -60,7 +60,7 @@ final class ArgoCommand implements CommandFunction {
     @Override
     public Command resolve(TaskContext ctx) throws IOException {
         String status = ctx.parameters().get(floe.model.Workflow.STATUS_PARAMETER);
-        if (step.when() != null && !Templates.condition(step.when(), stepVariables(ctx.index(), ctx.inputs(), status), stepPath + ".when")) {
+        if (step.when() != null && !Templates.condition(step.when(), stepVariables(ctx.index(), ctx.inputs(), status, false), stepPath + ".when")) {
             ctx.skip("when '" + step.when() + "' is false");
             return null;
         }
@@ -70,7 +70,7 @@ final class ArgoCommand implements CommandFunction {
     /** Checks the {@code when} of task {@code index} evaluates to true or false. */
     void checkCondition(int index, List<TaskCompletion> upstream) throws IOException {
         if (step.when() != null) {
-            Templates.condition(step.when(), stepVariables(index, upstream, "Succeeded"), stepPath + ".when");
+            Templates.condition(step.when(), stepVariables(index, upstream, "Succeeded", true), stepPath + ".when");
         }
     }
 
@@ -79,7 +79,7 @@ final class ArgoCommand implements CommandFunction {
      * handler, the workflow's {@code status}; {@code materialize} false only checks it (no script file).
      */
     Command command(int index, List<TaskCompletion> upstream, String status, boolean materialize) throws IOException {
-        Map<String, String> stepVars = stepVariables(index, upstream, status);
+        Map<String, String> stepVars = stepVariables(index, upstream, status, !materialize);
         Map<String, String> vars = new LinkedHashMap<>(globals);
         if (status != null) {
             vars.put("workflow.status", status);
@@ -133,12 +133,25 @@ final class ArgoCommand implements CommandFunction {
     }
 
     /** What a step's arguments and {@code when} see: the workflow's variables, the item, upstream outputs. */
-    private Map<String, String> stepVariables(int index, List<TaskCompletion> upstream, String status) throws IOException {
+    private Map<String, String> stepVariables(int index, List<TaskCompletion> upstream, String status, boolean checking) throws IOException {
         Map<String, String> stepVars = new LinkedHashMap<>(globals);
         if (status != null) {
             stepVars.put("workflow.status", status); // in an exit handler: how the workflow ended
         }
         outputs(upstream).forEach(stepVars::put);
+        List<Object> items = this.items;
+        if (step.withParam() != null && checking) {
+            // No outputs to read yet: every item and item.FIELD the step names stands for 0.
+            stepVars.put("item", "0");
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\{\\{\\s*item\\.([\\w-]+)").matcher(String.valueOf(step));
+            while (m.find()) {
+                stepVars.put("item." + m.group(1), "0");
+            }
+            return stepVars;
+        }
+        if (step.withParam() != null) {
+            items = paramItems(stepVars);
+        }
         if (!items.isEmpty()) {
             Object item = items.get(index);
             if (item instanceof Map<?, ?> map) {
@@ -148,6 +161,29 @@ final class ArgoCommand implements CommandFunction {
             }
         }
         return stepVars;
+    }
+
+    /** How many tasks a {@code withParam} step has, given its upstream tasks' outputs. */
+    int count(List<TaskCompletion> upstream) throws IOException {
+        Map<String, String> vars = new LinkedHashMap<>(globals);
+        outputs(upstream).forEach(vars::put);
+        return paramItems(vars).size();
+    }
+
+    /** The JSON list {@code withParam} names, each element an item (an object's fields are {@code item.KEY}). */
+    private List<Object> paramItems(Map<String, String> vars) {
+        String where = stepPath + ".withParam";
+        String json = Templates.resolve(step.withParam(), vars, where);
+        try {
+            Object parsed = JSON.readValue(json, Object.class);
+            if (parsed instanceof List<?> list) {
+                return list.stream().map(v -> v instanceof Map ? v : (Object) Templates.format(v)).toList();
+            }
+        } catch (IOException e) {
+            // reported below
+        }
+        throw new floe.SpecException(where + ": '" + (json.length() > 200 ? json.substring(0, 200) + "..." : json)
+                + "' is not a JSON list");
     }
 
     /** {@code steps.X.outputs.result} and {@code tasks.X.outputs.result} (and exit codes) of upstream stages. */

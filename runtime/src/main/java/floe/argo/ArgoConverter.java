@@ -35,6 +35,8 @@ final class ArgoConverter {
     private final Map<String, List<String>> outputParameters = new LinkedHashMap<>();
     /** Whether the stages being made are the exit handler's, whose tasks see {@code workflow.status}. */
     private boolean exitHandler;
+    /** The most items a {@code withParam} list may have. */
+    static final int MAX_PARAM_ITEMS = 10_000;
     private static final java.util.regex.Pattern OUTPUT_REF = java.util.regex.Pattern.compile("(?:steps|tasks)\\.([A-Za-z0-9_-]+)\\.(?:outputs|exitCode|status)");
 
     ArgoConverter(ArgoSpec.Workflow wf, ArgoOptions options, Map<String, ArgoSpec.Workflow> library) {
@@ -190,7 +192,6 @@ final class ArgoConverter {
 
     /** A step or DAG task that runs a container or script template: its stage. */
     private Stage runnable(ArgoSpec.Step step, String stepPath, Map<String, String> globals, List<String> after) throws IOException {
-        unsupported(stepPath + ".withParam", step.withParam());
         ArgoSpec.Template template;
         String templatePath;
         if (step.templateRef() != null) {
@@ -277,6 +278,10 @@ final class ArgoConverter {
         command.command(tasks - 1, placeholders, status, false);
         command.checkCondition(0, placeholders);
         Stage.Builder stage = Stage.named(name).withSequence(tasks).command(command);
+        if (step.withParam() != null) {
+            stage.withTasksFrom(MAX_PARAM_ITEMS, command::count);
+            looped.add(name);
+        }
         if (step.continueOn() != null) {
             for (Map.Entry<String, Object> on : step.continueOn().entrySet()) {
                 if (!on.getKey().equals("failed") && !on.getKey().equals("error")) {
@@ -312,6 +317,7 @@ final class ArgoConverter {
             }
         }
         texts.put(stepPath + ".when", step.when());
+        texts.put(stepPath + ".withParam", step.withParam());
         List<String> names = new ArrayList<>();
         for (Map.Entry<String, String> text : texts.entrySet()) {
             java.util.regex.Matcher m = OUTPUT_REF.matcher(text.getValue() == null ? "" : text.getValue());
@@ -327,8 +333,12 @@ final class ArgoConverter {
     }
 
     private List<Object> items(ArgoSpec.Step step, String stepPath, Map<String, String> globals) {
-        if (step.withSequence() != null && step.withItems() != null) {
-            throw new ArgoError(stepPath, "withSequence and withItems both given; use one");
+        int loops = (step.withSequence() != null ? 1 : 0) + (step.withItems() != null ? 1 : 0) + (step.withParam() != null ? 1 : 0);
+        if (loops > 1) {
+            throw new ArgoError(stepPath, "more than one of withSequence, withItems and withParam given; use one");
+        }
+        if (step.withParam() != null) {
+            return List.of(); // known when the step starts
         }
         if (step.withItems() != null) {
             if (step.withItems().isEmpty()) {

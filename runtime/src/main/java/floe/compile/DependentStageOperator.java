@@ -61,6 +61,18 @@ final class DependentStageOperator extends AbstractStreamOperator<TaskCompletion
     public void endInput() throws Exception {
         Stage stage = tasks.stage();
         int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+        if (stage.isDynamic()) {
+            // Every subtask has every input (all edges are broadcasts) and works out the same count.
+            int n = tasks.count(inputsOf(stage, 0));
+            int used = Math.min(n, blocks.parallelism());
+            if (subtask < used) {
+                TaskBlocks actual = new TaskBlocks(n, used);
+                for (int index = actual.first(subtask); index < actual.first(subtask + 1); index++) {
+                    output.collect(new StreamRecord<>(tasks.run(index, n, inputsOf(stage, index))));
+                }
+            }
+            return;
+        }
         for (int index = blocks.first(subtask); index < blocks.first(subtask + 1); index++) {
             output.collect(new StreamRecord<>(tasks.run(index, inputsOf(stage, index))));
         }
@@ -72,7 +84,11 @@ final class DependentStageOperator extends AbstractStreamOperator<TaskCompletion
             TaskCompletion[] byIndex = received.get(d.upstream());
             int from = d.kind() == Dependency.Kind.ALL ? 0 : d.firstUpstream(index);
             int to = d.kind() == Dependency.Kind.ALL ? byIndex.length : d.endUpstream(index, byIndex.length);
+            boolean dynamic = workflow.stage(d.upstream()).isDynamic();
             for (int t = from; t < to; t++) {
+                if (byIndex[t] == null && dynamic) {
+                    continue; // a stage sized at run time: its array is as long as it may be
+                }
                 if (byIndex[t] == null) {
                     // Never skip a task silently: a missing completion is a bug in the plan.
                     throw new IllegalStateException("stage '" + stage.name() + "' task " + index

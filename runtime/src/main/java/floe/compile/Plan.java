@@ -23,8 +23,8 @@ public record Plan(Workflow workflow, List<StagePlan> stages) {
         for (int i = 0; i < stages.size(); i++) {
             StagePlan s = stages.get(i);
             out.append(i == 0 ? "\n" : ",\n").append(String.format(
-                    "    {\"name\": \"%s\", \"tasks\": %d, \"parallelism\": %d, \"uid\": \"%s\", \"edges\": [%s]}",
-                    s.stage().name(), s.stage().tasks(), s.parallelism(), s.uid(),
+                    "    {\"name\": \"%s\", \"tasks\": %d,%s \"parallelism\": %d, \"uid\": \"%s\", \"edges\": [%s]}",
+                    s.stage().name(), s.stage().tasks(), s.stage().isDynamic() ? " \"dynamic\": true," : "", s.parallelism(), s.uid(),
                     s.edges().stream().map(e -> String.format("{\"from\": \"%s\", \"dependency\": \"%s\", \"fanIn\": %d, \"edge\": \"%s\"}",
                             e.dependency().upstream(), e.dependency().kind(), e.dependency().fanIn(), e.kind()))
                             .collect(Collectors.joining(", "))));
@@ -50,7 +50,8 @@ public record Plan(Workflow workflow, List<StagePlan> stages) {
     public String describe() {
         StringBuilder out = new StringBuilder("workflow " + workflow.name() + "\n");
         for (StagePlan s : stages) {
-            out.append(String.format("  %-24s tasks=%-7d parallelism=%-4d", s.stage().name(), s.stage().tasks(), s.parallelism()));
+            out.append(String.format("  %-24s tasks=%-7s parallelism=%-4d", s.stage().name(),
+                    s.stage().isDynamic() ? "<=" + s.stage().tasks() : Integer.toString(s.stage().tasks()), s.parallelism()));
             if (!s.edges().isEmpty()) {
                 out.append(" after ").append(s.edges().stream()
                         .map(e -> e.dependency() + " " + e.kind())

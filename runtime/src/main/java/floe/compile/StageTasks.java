@@ -42,13 +42,36 @@ final class StageTasks implements Serializable {
     }
 
     TaskCompletion run(int index, List<TaskCompletion> inputs) throws InterruptedException {
+        return run(index, stage().tasks(), inputs);
+    }
+
+    /** Runs task {@code index} of a stage that turned out to have {@code tasks} tasks. */
+    TaskCompletion run(int index, int tasks, List<TaskCompletion> inputs) throws InterruptedException {
         try {
-            TaskCompletion completion = executor.run(index, inputs);
+            TaskCompletion completion = executor.run(index, tasks, inputs);
             metrics.record(completion);
             return completion;
         } catch (TaskFailedException e) {
             throw new SuppressRestartsException(e);
         }
+    }
+
+    /** How many tasks a stage whose count is worked out at run time has, given its inputs. */
+    int count(List<TaskCompletion> inputs) {
+        Stage stage = stage();
+        int n;
+        try {
+            n = stage.dynamicTasks().count(inputs);
+        } catch (floe.FloeException e) {
+            throw new SuppressRestartsException(e);
+        } catch (Exception e) {
+            throw new SuppressRestartsException(new floe.FloeException("stage '" + stage.name() + "': cannot work out its tasks: " + e.getMessage(), e));
+        }
+        if (n < 0 || n > stage.tasks()) {
+            throw new SuppressRestartsException(new floe.SpecException("stage '" + stage.name() + "': " + n
+                    + " tasks, more than the " + stage.tasks() + " a stage may have"));
+        }
+        return n;
     }
 
     void close() {

@@ -30,6 +30,9 @@ import java.util.Map;
  * }</pre>
  */
 public final class WorkflowCompiler {
+    /** Subtasks of a stage whose number of tasks is only known at run time (unless it sets its own). */
+    static final int DYNAMIC_PARALLELISM = 16;
+
     private final int maxParallelism;
     private final String taskLogDir;
 
@@ -56,7 +59,9 @@ public final class WorkflowCompiler {
         Map<String, StagePlan> plans = new HashMap<>();
         List<StagePlan> ordered = new ArrayList<>();
         for (Stage stage : workflow.stages()) {
-            int cap = stage.parallelism() > 0 ? Math.min(stage.parallelism(), maxParallelism) : maxParallelism;
+            // A stage whose task count is known only at run time gets a modest number of subtasks.
+            int cap = stage.parallelism() > 0 ? Math.min(stage.parallelism(), maxParallelism)
+                    : stage.isDynamic() ? Math.min(DYNAMIC_PARALLELISM, maxParallelism) : maxParallelism;
             int parallelism = Math.min(stage.tasks(), cap);
             List<StagePlan.Edge> edges = new ArrayList<>();
             for (Dependency d : stage.dependencies()) {

@@ -19,17 +19,19 @@ final class RunningTask implements TaskContext {
     private final String workflow;
     private final Stage stage;
     private final int index;
+    private final int tasks;
     private final int attempt;
     private final Map<String, String> parameters;
     private final List<TaskCompletion> inputs;
     private final TreeMap<String, String> outputs = new TreeMap<>();
     private final List<String> files = new ArrayList<>();
 
-    RunningTask(String workflow, Stage stage, int index, int attempt, Map<String, String> parameters,
+    RunningTask(String workflow, Stage stage, int index, int tasks, int attempt, Map<String, String> parameters,
             List<TaskCompletion> inputs) {
         this.workflow = workflow;
         this.stage = stage;
         this.index = index;
+        this.tasks = tasks;
         this.attempt = attempt;
         this.parameters = parameters;
         this.inputs = List.copyOf(inputs);
@@ -52,7 +54,7 @@ final class RunningTask implements TaskContext {
 
     @Override
     public int tasks() {
-        return stage.tasks();
+        return tasks;
     }
 
     @Override

@@ -56,6 +56,11 @@ public final class TaskExecutor implements AutoCloseable {
      * failed. {@code inputs} are the completions of the upstream tasks it depended on.
      */
     public TaskCompletion run(int index, List<TaskCompletion> inputs) throws InterruptedException {
+        return run(index, stage.tasks(), inputs);
+    }
+
+    /** As {@link #run(int, List)}, for a stage that turned out to have {@code tasks} tasks. */
+    public TaskCompletion run(int index, int tasks, List<TaskCompletion> inputs) throws InterruptedException {
         int attempts = stage.retry().attempts();
         long start = System.currentTimeMillis();
         for (int attempt = 1; ; attempt++) {
@@ -63,7 +68,7 @@ public final class TaskExecutor implements AutoCloseable {
             if (!delay.isZero()) {
                 sleeper.sleep(delay.toMillis());
             }
-            RunningTask context = new RunningTask(workflow, stage, index, attempt, parameters, inputs);
+            RunningTask context = new RunningTask(workflow, stage, index, tasks, attempt, parameters, inputs);
             try {
                 runAttempt(context);
                 return context.complete(start, System.currentTimeMillis());

@@ -121,7 +121,7 @@ public final class Templates {
     }
 
     /** A value as Argo prints it: integral numbers without a fraction, others as they are. */
-    static String format(Object value) {
+    public static String format(Object value) {
         if (value instanceof Double || value instanceof Float) {
             double d = ((Number) value).doubleValue();
             if (d == Math.rint(d) && !Double.isInfinite(d) && Math.abs(d) < 1e15) {

@@ -25,7 +25,8 @@ public record Stage(
         Resources resources,
         SortedMap<String, String> parameters,
         int parallelism,
-        boolean continueOnFailure)
+        boolean continueOnFailure,
+        TaskCounter dynamicTasks)
         implements Serializable {
 
     public Stage {
@@ -56,6 +57,11 @@ public record Stage(
         return !timeout.isZero();
     }
 
+    /** Whether the number of tasks is worked out at run time; {@link #tasks()} is then the most it may be. */
+    public boolean isDynamic() {
+        return dynamicTasks != null;
+    }
+
     /** Builds a {@link Stage}; every setter returns this builder, {@link #build()} validates. */
     public static final class Builder {
         private final String name;
@@ -68,6 +74,7 @@ public record Stage(
         private final SortedMap<String, String> parameters = new TreeMap<>();
         private int parallelism;
         private boolean continueOnFailure;
+        private TaskCounter dynamicTasks;
 
         private Builder(String name) {
             this.name = name;
@@ -76,6 +83,16 @@ public record Stage(
         /** {@code count} tasks with indices {@code 0 .. count-1} (Argo {@code withSequence.count}). */
         public Builder withSequence(int count) {
             this.tasks = count;
+            return this;
+        }
+
+        /**
+         * As many tasks as {@code counter} works out from the upstream tasks' completions when the
+         * stage starts, at most {@code max}. Such a stage depends on whole stages ({@link #after}).
+         */
+        public Builder withTasksFrom(int max, TaskCounter counter) {
+            this.tasks = max;
+            this.dynamicTasks = Objects.requireNonNull(counter, "counter");
             return this;
         }
 
@@ -161,7 +178,13 @@ public record Stage(
             if (body == null) {
                 throw new SpecException("stage '" + name + "': nothing to run (call run(...) with the task's function)");
             }
-            return new Stage(name, tasks, body, dependencies, retry, timeout, resources, parameters, parallelism, continueOnFailure);
+            if (dynamicTasks != null && (dependencies.isEmpty()
+                    || dependencies.stream().anyMatch(d -> d.kind() != Dependency.Kind.ALL))) {
+                throw new SpecException("stage '" + name + "': its number of tasks comes from upstream outputs, so it must run"
+                        + " after whole stages (after(...)), not pointwise");
+            }
+            return new Stage(name, tasks, body, dependencies, retry, timeout, resources, parameters, parallelism,
+                    continueOnFailure, dynamicTasks);
         }
     }
 }

@@ -104,6 +104,10 @@ public record Workflow(String name, List<Stage> stages, SortedMap<String, String
                 if (!upstreams.add(d.upstream())) {
                     throw new SpecException("workflow '" + workflow + "': " + path + ": depends on '" + d.upstream() + "' twice");
                 }
+                if (d.kind() == Dependency.Kind.POINTWISE && up.isDynamic()) {
+                    throw new SpecException("workflow '" + workflow + "': " + path + ": pointwise on '" + d.upstream()
+                            + "', whose number of tasks is only known at run time: depend on all of it (after)");
+                }
                 if (d.kind() == Dependency.Kind.POINTWISE) {
                     int needed = (up.tasks() + d.fanIn() - 1) / d.fanIn();
                     if (needed != stage.tasks()) {

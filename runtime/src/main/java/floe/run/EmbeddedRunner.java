@@ -137,6 +137,8 @@ public final class EmbeddedRunner implements AutoCloseable {
             if (stage == null) {
                 continue;
             }
+            // A stage sized at run time reports subtasks, not tasks: its task count is not known here.
+            boolean dynamic = stage.stage().isDynamic();
             int done = 0;
             int running = 0;
             boolean failed = false;
@@ -144,19 +146,20 @@ public final class EmbeddedRunner implements AutoCloseable {
             for (int s = 0; s < subtasks.length; s++) {
                 ExecutionState state = subtasks[s].getExecutionState();
                 if (state == ExecutionState.FINISHED) {
-                    done += stage.blocks().size(s);
+                    done += dynamic ? 1 : stage.blocks().size(s);
                 } else if (state == ExecutionState.RUNNING || state == ExecutionState.INITIALIZING) {
                     running++;
                 } else if (state == ExecutionState.FAILED) {
                     failed = true;
                 }
             }
-            byStage.put(stage.stage().name(), new StageProgress(stage.stage().name(), done, stage.stage().tasks(), running, failed));
+            byStage.put(stage.stage().name(), new StageProgress(stage.stage().name(), done,
+                    dynamic ? subtasks.length : stage.stage().tasks(), running, failed));
         }
         List<StageProgress> ordered = new ArrayList<>();
         for (StagePlan s : plan.stages()) {
             ordered.add(byStage.getOrDefault(s.stage().name(),
-                    new StageProgress(s.stage().name(), 0, s.stage().tasks(), 0, false)));
+                    new StageProgress(s.stage().name(), 0, s.stage().isDynamic() ? s.parallelism() : s.stage().tasks(), 0, false)));
         }
         progress.update(ordered, finished);
     }

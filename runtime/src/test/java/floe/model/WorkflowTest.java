@@ -63,6 +63,20 @@ class WorkflowTest {
     }
 
     @Test
+    void aStageSizedAtRunTimeCannotBePointwise() {
+        assertThatThrownBy(() -> Workflow.named("wf")
+                .stage("a", s -> s.withSequence(4).run(NOTHING))
+                .stage("b", s -> s.pointwise("a", 2).withTasksFrom(10, inputs -> 2).run(NOTHING)))
+                .hasMessage("stage 'b': its number of tasks comes from upstream outputs, so it must run after whole stages (after(...)), not pointwise");
+        assertThatThrownBy(() -> Workflow.named("wf")
+                .stage("a", s -> s.run(NOTHING))
+                .stage("b", s -> s.after("a").withTasksFrom(10, inputs -> 2).run(NOTHING))
+                .stage("c", s -> s.withSequence(5).pointwise("b", 2).run(NOTHING))
+                .build())
+                .hasMessage("workflow 'wf': stages[2] 'c': pointwise on 'b', whose number of tasks is only known at run time: depend on all of it (after)");
+    }
+
+    @Test
     void duplicateStageNames() {
         assertThatThrownBy(() -> Workflow.named("wf")
                 .stage("a", s -> s.run(NOTHING))

@@ -138,6 +138,28 @@ class EmbeddedRunnerITCase {
         assertThat(result.stages()).extracting(StageResult::tasks).containsExactly(10, 5, 1);
     }
 
+    @Test
+    void aStageSizedAtRunTimeRunsAsManyTasksAsItsInputsSay() {
+        Workflow wf = Workflow.named("dynamic")
+                .stage("plan", s -> s.withSequence(2).run(ctx -> ctx.output("n", Integer.toString(3 + ctx.index()))))
+                .stage("work", s -> s.after("plan")
+                        .withTasksFrom(100, inputs -> inputs.stream().mapToInt(c -> Integer.parseInt(c.outputs().get("n"))).sum())
+                        .run(ctx -> {
+                            if (ctx.tasks() != 7) {
+                                throw new IllegalStateException("tasks() is " + ctx.tasks());
+                            }
+                        }))
+                .stage("none", s -> s.after("work").withTasksFrom(10, inputs -> 0).run(ctx -> {
+                    throw new IllegalStateException("no task should run");
+                }))
+                .stage("end", s -> s.after("none").run(ctx -> {}))
+                .build();
+
+        RunResult result = flink.run(wf, ProgressListener.none());
+
+        assertThat(result.stages()).extracting(StageResult::tasks).containsExactly(2, 7, 0, 1);
+    }
+
     private static void awaitFile(Path file, Duration limit) throws Exception {
         long deadline = System.nanoTime() + limit.toNanos();
         while (!Files.exists(file)) {
