@@ -54,7 +54,6 @@ final class ArgoConverter {
             throw new ArgoError("spec", "missing");
         }
         unsupported("spec.parallelism", spec.parallelism());
-        unsupported("spec.activeDeadlineSeconds", spec.activeDeadlineSeconds());
         List<ArgoSpec.Template> templates = spec.templates() == null ? List.of() : spec.templates();
         for (int i = 0; i < templates.size(); i++) {
             if (templateIndex.put(templates.get(i).name(), i) != null) {
@@ -64,6 +63,9 @@ final class ArgoConverter {
         String name = workflowName();
         Map<String, String> globals = globals(name, spec.arguments());
         Workflow.Builder out = build(name, spec.entrypoint(), "spec.entrypoint", globals);
+        if (spec.activeDeadlineSeconds() != null) {
+            out.deadline(Quantities.duration(spec.activeDeadlineSeconds(), "spec.activeDeadlineSeconds"));
+        }
         if (spec.onExit() != null) {
             made.clear();
             looped.clear();

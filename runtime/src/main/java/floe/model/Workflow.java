@@ -29,7 +29,8 @@ import java.util.stream.Collectors;
  *     .build();
  * }</pre>
  */
-public record Workflow(String name, List<Stage> stages, SortedMap<String, String> parameters, Workflow onExit)
+public record Workflow(String name, List<Stage> stages, SortedMap<String, String> parameters, Workflow onExit,
+        java.time.Duration deadline)
         implements Serializable {
 
     /**
@@ -43,21 +44,29 @@ public record Workflow(String name, List<Stage> stages, SortedMap<String, String
         stages = List.copyOf(stages);
         parameters = Collections.unmodifiableSortedMap(new TreeMap<>(parameters));
         validate(name, stages);
+        Objects.requireNonNull(deadline, "deadline");
+        if (deadline.isNegative()) {
+            throw new SpecException("workflow '" + name + "': deadline must not be negative, got " + deadline);
+        }
         if (onExit != null && onExit.onExit() != null) {
             throw new SpecException("workflow '" + name + "': its exit handler '" + onExit.name() + "' has an exit handler of its own");
         }
     }
 
+    public boolean hasDeadline() {
+        return !deadline.isZero();
+    }
+
     /** This workflow without its exit handler: what runs first. */
     public Workflow withoutOnExit() {
-        return new Workflow(name, stages, parameters, null);
+        return new Workflow(name, stages, parameters, null, deadline);
     }
 
     /** A copy with one more parameter (the runner gives an exit handler the outcome this way). */
     public Workflow withParameter(String key, String value) {
         TreeMap<String, String> more = new TreeMap<>(parameters);
         more.put(key, value);
-        return new Workflow(name, stages, more, onExit);
+        return new Workflow(name, stages, more, onExit, deadline);
     }
 
     public static Builder named(String name) {
@@ -133,6 +142,7 @@ public record Workflow(String name, List<Stage> stages, SortedMap<String, String
         private final List<Stage> stages = new ArrayList<>();
         private final SortedMap<String, String> parameters = new TreeMap<>();
         private Workflow onExit;
+        private java.time.Duration deadline = java.time.Duration.ZERO;
 
         private Builder(String name) {
             this.name = name;
@@ -164,8 +174,14 @@ public record Workflow(String name, List<Stage> stages, SortedMap<String, String
             return this;
         }
 
+        /** The whole run may take at most this long, then it is stopped and fails (Argo workflow {@code activeDeadlineSeconds}); zero: no limit. */
+        public Builder deadline(java.time.Duration deadline) {
+            this.deadline = Objects.requireNonNull(deadline, "deadline");
+            return this;
+        }
+
         public Workflow build() {
-            return new Workflow(name, stages, parameters, onExit);
+            return new Workflow(name, stages, parameters, onExit, deadline);
         }
     }
 }

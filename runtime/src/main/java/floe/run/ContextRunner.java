@@ -32,9 +32,22 @@ public final class ContextRunner {
         Plan plan = FloeOptions.compiler(conf).compile(workflow, env);
         long start = System.nanoTime();
         try {
-            JobExecutionResult result = env.execute(workflow.name());
+            JobExecutionResult result;
+            if (workflow.hasDeadline()) {
+                org.apache.flink.core.execution.JobClient job = env.executeAsync(workflow.name());
+                try {
+                    result = job.getJobExecutionResult().get(workflow.deadline().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    job.cancel().get();
+                    throw Results.pastDeadline(workflow);
+                }
+            } else {
+                result = env.execute(workflow.name());
+            }
             return Results.of(plan, result.getJobID().toString(), Duration.ofNanos(System.nanoTime() - start),
                     result.getAllAccumulatorResults());
+        } catch (floe.FloeException e) {
+            throw e;
         } catch (Exception e) {
             throw Results.failure(workflow.name(), e, Thread.currentThread().getContextClassLoader());
         }

@@ -95,7 +95,13 @@ public final class EmbeddedRunner implements AutoCloseable {
             JobID jobId = cluster.submitJob(jobGraph).get().getJobID();
             CompletableFuture<JobResult> done = cluster.requestJobResult(jobId);
             boolean follow = progress != ProgressListener.none();
+            long deadline = workflow.hasDeadline() ? start + workflow.deadline().toNanos() : Long.MAX_VALUE;
             while (!done.isDone()) {
+                if (System.nanoTime() > deadline) {
+                    cluster.cancelJob(jobId).get();
+                    done.get();
+                    throw Results.pastDeadline(workflow);
+                }
                 if (follow) {
                     report(jobId, plan, stageOf, progress, false);
                 }

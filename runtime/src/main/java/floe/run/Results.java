@@ -61,6 +61,11 @@ final class Results {
         return new FloeException("workflow '" + workflow + "' failed: " + root, t);
     }
 
+    static FloeException pastDeadline(floe.model.Workflow workflow) {
+        return new FloeException("workflow '" + workflow.name() + "' ran longer than its deadline of "
+                + workflow.deadline().toString().substring(2).toLowerCase() + " and was stopped");
+    }
+
     private static Number number(Object value) {
         return value instanceof Number n ? n : 0;
     }

@@ -160,6 +160,20 @@ class EmbeddedRunnerITCase {
         assertThat(result.stages()).extracting(StageResult::tasks).containsExactly(2, 7, 0, 1);
     }
 
+    @Test
+    void aRunPastItsDeadlineIsStopped() {
+        Workflow wf = Workflow.named("slow")
+                .deadline(Duration.ofSeconds(2))
+                .stage("sleepy", s -> s.run(ctx -> Thread.sleep(60_000)))
+                .build();
+
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> flink.run(wf, ProgressListener.none()))
+                .isInstanceOf(floe.FloeException.class)
+                .hasMessage("workflow 'slow' ran longer than its deadline of 2s and was stopped");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
+    }
+
     private static void awaitFile(Path file, Duration limit) throws Exception {
         long deadline = System.nanoTime() + limit.toNanos();
         while (!Files.exists(file)) {
