@@ -95,6 +95,18 @@ class UsersWorkflowsITCase {
     }
 
     @Test
+    void dagConditionsRunTheRecoveryWhenATaskFails() {
+        File logs = new File(dir, "logs");
+
+        FloeRun run = FloeRun.of("run", "../conf/examples/dag/on-failure.yaml", "-D", "floe.task.log-dir=" + logs);
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(new File(logs, "on-failure/recover/task-00000.attempt-1.out")).hasContent("recovered");
+        assertThat(new File(logs, "on-failure/celebrate")).doesNotExist();
+        assertThat(new File(logs, "on-failure/last/task-00000.attempt-1.out")).hasContent("done");
+    }
+
+    @Test
     void withParamRunsATaskPerElementOfAnEarlierStepsList() {
         File logs = new File(dir, "logs");
 

@@ -39,13 +39,16 @@ final class ArgoCommand implements CommandFunction {
     private final List<Command.Mount> mounts;
     private final String imageDir;
     private final Set<String> loopedUpstream;
+    private final ArgoDepends depends;
 
     /**
      * @param loopedUpstream the upstream stages that ran a loop: their {@code outputs.result} is a
      *     JSON list of every task's result, as Argo gives it
      */
     ArgoCommand(String stepPath, String templatePath, ArgoSpec.Step step, ArgoSpec.Template template, List<Object> items,
-            Map<String, String> globals, List<Command.Mount> mounts, String imageDir, Set<String> loopedUpstream) {
+            Map<String, String> globals, List<Command.Mount> mounts, String imageDir, Set<String> loopedUpstream,
+            ArgoDepends depends) {
+        this.depends = depends;
         this.loopedUpstream = new TreeSet<>(loopedUpstream);
         this.stepPath = stepPath;
         this.templatePath = templatePath;
@@ -59,6 +62,10 @@ final class ArgoCommand implements CommandFunction {
 
     @Override
     public Command resolve(TaskContext ctx) throws IOException {
+        if (depends != null && !depends.holds(ctx.inputs())) {
+            ctx.skip("depends '" + depends.text() + "' is false");
+            return null;
+        }
         String status = ctx.parameters().get(floe.model.Workflow.STATUS_PARAMETER);
         if (step.when() != null && !Templates.condition(step.when(), stepVariables(ctx.index(), ctx.inputs(), status, false), stepPath + ".when")) {
             ctx.skip("when '" + step.when() + "' is false");

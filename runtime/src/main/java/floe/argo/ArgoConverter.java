@@ -33,6 +33,10 @@ final class ArgoConverter {
     private final java.util.Set<String> looped = new java.util.TreeSet<>();
     /** The output parameters each stage made so far declares, for placeholders while checking. */
     private final Map<String, List<String>> outputParameters = new LinkedHashMap<>();
+    /** Tasks whose failure a depends tests: they complete as Failed instead of failing the workflow. */
+    private final java.util.Set<String> observedFailures = new java.util.TreeSet<>();
+    /** The condition of the DAG task being made, if any. */
+    private ArgoDepends currentDepends;
     /** Whether the stages being made are the exit handler's, whose tasks see {@code workflow.status}. */
     private boolean exitHandler;
     /** The most items a {@code withParam} list may have. */
@@ -121,8 +125,15 @@ final class ArgoConverter {
             }
         }
         Map<Integer, List<String>> upstream = new LinkedHashMap<>();
+        Map<Integer, ArgoDepends> conditions = new LinkedHashMap<>();
         for (int i = 0; i < tasks.size(); i++) {
-            upstream.put(i, dagDependencies(tasks.get(i), mainPath + ".dag.tasks[" + i + "]", byName));
+            ArgoDepends depends = dagDepends(tasks.get(i), mainPath + ".dag.tasks[" + i + "]", byName);
+            conditions.put(i, depends);
+            upstream.put(i, depends == null ? List.of() : depends.terms().stream().map(ArgoDepends.Term::name).distinct().toList());
+            if (depends != null) {
+                depends.terms().stream().filter(t -> t.result() != null && ArgoDepends.OBSERVE_FAILURE.contains(t.result()))
+                        .forEach(t -> observedFailures.add(t.name()));
+            }
         }
         List<Integer> order = new ArrayList<>();
         Map<Integer, Integer> state = new LinkedHashMap<>();
@@ -132,38 +143,29 @@ final class ArgoConverter {
         for (int i : order) {
             ArgoSpec.DagTask task = tasks.get(i);
             String taskPath = mainPath + ".dag.tasks[" + i + "]";
+            currentDepends = conditions.get(i);
             out.stage(runnable(task.asStep(), taskPath, globals, upstream.get(i)));
+            currentDepends = null;
         }
     }
 
-    private static List<String> dagDependencies(ArgoSpec.DagTask task, String path, Map<String, Integer> known) {
-        List<String> names = new ArrayList<>();
+    /** A DAG task's condition on its upstream tasks, from {@code depends} or {@code dependencies}. */
+    private static ArgoDepends dagDepends(ArgoSpec.DagTask task, String path, Map<String, Integer> known) {
         if (task.dependencies() != null && task.depends() != null) {
             throw new ArgoError(path, "dependencies and depends both given; use one");
         }
         if (task.dependencies() != null) {
             for (int i = 0; i < task.dependencies().size(); i++) {
-                names.add(checkKnown(task.dependencies().get(i), path + ".dependencies[" + i + "]", known));
+                checkKnown(task.dependencies().get(i), path + ".dependencies[" + i + "]", known);
             }
-        } else if (task.depends() != null) {
-            String expr = task.depends().replace("(", " ").replace(")", " ");
-            if (expr.contains("||") || expr.contains("!")) {
-                throw new ArgoError(path + ".depends", "'" + task.depends() + "': only && of task names (or NAME.Succeeded) is supported by Floe yet");
-            }
-            for (String term : expr.split("&&")) {
-                String t = term.trim();
-                java.util.regex.Matcher m = java.util.regex.Pattern.compile("([A-Za-z0-9_-]+)(\\.(\\w+))?").matcher(t);
-                if (!m.matches()) {
-                    throw new ArgoError(path + ".depends", "'" + task.depends() + "': cannot read '" + t + "'");
-                }
-                if (m.group(3) != null && !m.group(3).equals("Succeeded")) {
-                    throw new ArgoError(path + ".depends", "'" + task.depends() + "': ." + m.group(3)
-                            + " needs conditional tasks, which Floe does not run yet (use NAME or NAME.Succeeded)");
-                }
-                names.add(checkKnown(m.group(1), path + ".depends", known));
-            }
+            return task.dependencies().isEmpty() ? null : ArgoDepends.allOf(task.dependencies(), path + ".dependencies");
         }
-        return names;
+        if (task.depends() != null) {
+            ArgoDepends depends = ArgoDepends.parse(task.depends(), path + ".depends");
+            depends.terms().forEach(t -> checkKnown(t.name(), path + ".depends", known));
+            return depends;
+        }
+        return null;
     }
 
     private static String checkKnown(String name, String path, Map<String, Integer> known) {
@@ -266,7 +268,7 @@ final class ArgoConverter {
         }
         String imageDir = options.images().workingDir(c.image(), templatePath + "." + kind + ".image");
         ArgoCommand command = new ArgoCommand(stepPath, templatePath, step, template, items, globals,
-                mounts(c, templatePath + "." + kind), imageDir, looped);
+                mounts(c, templatePath + "." + kind), imageDir, looped, currentDepends);
         // Work out the first and the last task's command now: a bad template fails at lint, not at task 1000.
         int tasks = Math.max(1, items.size());
         List<floe.model.TaskCompletion> placeholders = new ArrayList<>();
@@ -283,6 +285,9 @@ final class ArgoConverter {
         if (step.withParam() != null) {
             stage.withTasksFrom(MAX_PARAM_ITEMS, command::count);
             looped.add(name);
+        }
+        if (observedFailures.contains(name)) {
+            stage.continueOnFailure(true); // a later task's depends handles its failure
         }
         if (step.continueOn() != null) {
             for (Map.Entry<String, Object> on : step.continueOn().entrySet()) {
