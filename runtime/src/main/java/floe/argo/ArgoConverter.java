@@ -57,7 +57,6 @@ final class ArgoConverter {
         if (spec == null) {
             throw new ArgoError("spec", "missing");
         }
-        unsupported("spec.parallelism", spec.parallelism());
         List<ArgoSpec.Template> templates = spec.templates() == null ? List.of() : spec.templates();
         for (int i = 0; i < templates.size(); i++) {
             if (templateIndex.put(templates.get(i).name(), i) != null) {
@@ -67,6 +66,12 @@ final class ArgoConverter {
         String name = workflowName();
         Map<String, String> globals = globals(name, spec.arguments());
         Workflow.Builder out = build(name, spec.entrypoint(), "spec.entrypoint", globals);
+        if (spec.parallelism() != null) {
+            if (spec.parallelism() < 1) {
+                throw new ArgoError("spec.parallelism", "must be at least 1, got " + spec.parallelism());
+            }
+            out.parallelism(spec.parallelism());
+        }
         if (spec.activeDeadlineSeconds() != null) {
             out.deadline(Quantities.duration(spec.activeDeadlineSeconds(), "spec.activeDeadlineSeconds"));
         }

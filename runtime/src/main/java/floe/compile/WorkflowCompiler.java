@@ -60,8 +60,9 @@ public final class WorkflowCompiler {
         List<StagePlan> ordered = new ArrayList<>();
         for (Stage stage : workflow.stages()) {
             // A stage whose task count is known only at run time gets a modest number of subtasks.
-            int cap = stage.parallelism() > 0 ? Math.min(stage.parallelism(), maxParallelism)
-                    : stage.isDynamic() ? Math.min(DYNAMIC_PARALLELISM, maxParallelism) : maxParallelism;
+            int limit = workflow.parallelism() > 0 ? Math.min(workflow.parallelism(), maxParallelism) : maxParallelism;
+            int cap = stage.parallelism() > 0 ? Math.min(stage.parallelism(), limit)
+                    : stage.isDynamic() ? Math.min(DYNAMIC_PARALLELISM, limit) : limit;
             int parallelism = Math.min(stage.tasks(), cap);
             List<StagePlan.Edge> edges = new ArrayList<>();
             for (Dependency d : stage.dependencies()) {

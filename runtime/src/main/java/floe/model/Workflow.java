@@ -30,7 +30,7 @@ import java.util.stream.Collectors;
  * }</pre>
  */
 public record Workflow(String name, List<Stage> stages, SortedMap<String, String> parameters, Workflow onExit,
-        java.time.Duration deadline)
+        java.time.Duration deadline, int parallelism)
         implements Serializable {
 
     /**
@@ -45,6 +45,9 @@ public record Workflow(String name, List<Stage> stages, SortedMap<String, String
         parameters = Collections.unmodifiableSortedMap(new TreeMap<>(parameters));
         validate(name, stages);
         Objects.requireNonNull(deadline, "deadline");
+        if (parallelism < 0) {
+            throw new SpecException("workflow '" + name + "': parallelism must be zero (no limit) or positive, got " + parallelism);
+        }
         if (deadline.isNegative()) {
             throw new SpecException("workflow '" + name + "': deadline must not be negative, got " + deadline);
         }
@@ -59,14 +62,14 @@ public record Workflow(String name, List<Stage> stages, SortedMap<String, String
 
     /** This workflow without its exit handler: what runs first. */
     public Workflow withoutOnExit() {
-        return new Workflow(name, stages, parameters, null, deadline);
+        return new Workflow(name, stages, parameters, null, deadline, parallelism);
     }
 
     /** A copy with one more parameter (the runner gives an exit handler the outcome this way). */
     public Workflow withParameter(String key, String value) {
         TreeMap<String, String> more = new TreeMap<>(parameters);
         more.put(key, value);
-        return new Workflow(name, stages, more, onExit, deadline);
+        return new Workflow(name, stages, more, onExit, deadline, parallelism);
     }
 
     public static Builder named(String name) {
@@ -143,6 +146,7 @@ public record Workflow(String name, List<Stage> stages, SortedMap<String, String
         private final SortedMap<String, String> parameters = new TreeMap<>();
         private Workflow onExit;
         private java.time.Duration deadline = java.time.Duration.ZERO;
+        private int parallelism;
 
         private Builder(String name) {
             this.name = name;
@@ -180,8 +184,18 @@ public record Workflow(String name, List<Stage> stages, SortedMap<String, String
             return this;
         }
 
+        /**
+         * At most {@code parallelism} tasks of the whole workflow run at once (Argo workflow
+         * {@code parallelism}); zero: no limit. Each stage runs on at most that many subtasks, and
+         * the embedded Flink runs the workflow on at most that many slots.
+         */
+        public Builder parallelism(int parallelism) {
+            this.parallelism = parallelism;
+            return this;
+        }
+
         public Workflow build() {
-            return new Workflow(name, stages, parameters, onExit, deadline);
+            return new Workflow(name, stages, parameters, onExit, deadline, parallelism);
         }
     }
 }

@@ -41,9 +41,21 @@ final class WorkflowLauncher implements AutoCloseable {
             out.print("on exit, " + FloeOptions.compiler(conf).plan(workflow.onExit()).describe());
         }
         out.flush();
-        RunResult result = embedded == null
-                ? ContextRunner.run(workflow, conf)
-                : embedded().run(workflow, conf.get(FloeOptions.PROGRESS) ? TerminalProgress.onStderr() : ProgressListener.none());
+        ProgressListener progress = conf.get(FloeOptions.PROGRESS) ? TerminalProgress.onStderr() : ProgressListener.none();
+        RunResult result;
+        if (embedded == null) {
+            result = ContextRunner.run(workflow, conf);
+        } else if (workflow.parallelism() > 0 && workflow.parallelism() < conf.get(FloeOptions.EMBEDDED_SLOTS)) {
+            // At most that many tasks at once: an embedded Flink with that many slots.
+            close();
+            Configuration limited = new Configuration(conf);
+            limited.set(FloeOptions.EMBEDDED_SLOTS, workflow.parallelism());
+            try (EmbeddedRunner flink = EmbeddedRunner.start(limited)) {
+                result = flink.run(workflow, progress);
+            }
+        } else {
+            result = embedded().run(workflow, progress);
+        }
         out.printf("%s finished in %.2f s (job %s)%n", workflow.name(), result.wallTime().toMillis() / 1000.0, result.jobId());
         for (StageResult s : result.stages()) {
             out.printf("  %-24s %7d tasks  %3d retries  task time avg %6.0f ms, max %6d ms%s%n", s.stage(), s.tasks(),
