@@ -61,43 +61,62 @@ final class DependentStageOperator extends AbstractStreamOperator<TaskCompletion
     public void endInput() throws Exception {
         Stage stage = tasks.stage();
         int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+        // What an `all` dependency hands a task is the same for every task: gather it once.
+        Map<String, List<TaskCompletion>> whole = new HashMap<>();
+        for (Dependency d : stage.dependencies()) {
+            if (d.kind() == Dependency.Kind.ALL) {
+                whole.put(d.upstream(), List.copyOf(completions(stage, d, 0, received.get(d.upstream()).length, -1)));
+            }
+        }
+        int first = blocks.first(subtask);
+        int end = blocks.first(subtask + 1);
+        int n = stage.tasks();
         if (stage.isDynamic()) {
             // Every subtask has every input (all edges are broadcasts) and works out the same count.
-            int n = tasks.count(inputsOf(stage, 0));
+            n = tasks.count(inputsOf(stage, 0, whole));
             int used = Math.min(n, blocks.parallelism());
-            if (subtask < used) {
-                TaskBlocks actual = new TaskBlocks(n, used);
-                for (int index = actual.first(subtask); index < actual.first(subtask + 1); index++) {
-                    output.collect(new StreamRecord<>(tasks.run(index, n, inputsOf(stage, index))));
-                }
-            }
-            return;
+            TaskBlocks actual = subtask < used ? new TaskBlocks(n, used) : null;
+            first = actual == null ? 0 : actual.first(subtask);
+            end = actual == null ? 0 : actual.first(subtask + 1);
         }
-        for (int index = blocks.first(subtask); index < blocks.first(subtask + 1); index++) {
-            output.collect(new StreamRecord<>(tasks.run(index, inputsOf(stage, index))));
+        for (int index = first; index < end; index++) {
+            output.collect(new StreamRecord<>(tasks.run(index, n, inputsOf(stage, index, whole))));
         }
     }
 
-    private List<TaskCompletion> inputsOf(Stage stage, int index) {
+    /** Task {@code index}'s inputs in dependency order: whole upstream stages, or its own pointwise slice. */
+    private List<TaskCompletion> inputsOf(Stage stage, int index, Map<String, List<TaskCompletion>> whole) {
+        if (stage.dependencies().size() == 1 && whole.size() == 1) {
+            return whole.values().iterator().next();
+        }
         List<TaskCompletion> inputs = new ArrayList<>();
         for (Dependency d : stage.dependencies()) {
-            TaskCompletion[] byIndex = received.get(d.upstream());
-            int from = d.kind() == Dependency.Kind.ALL ? 0 : d.firstUpstream(index);
-            int to = d.kind() == Dependency.Kind.ALL ? byIndex.length : d.endUpstream(index, byIndex.length);
-            boolean dynamic = workflow.stage(d.upstream()).isDynamic();
-            for (int t = from; t < to; t++) {
-                if (byIndex[t] == null && dynamic) {
-                    continue; // a stage sized at run time: its array is as long as it may be
-                }
-                if (byIndex[t] == null) {
-                    // Never skip a task silently: a missing completion is a bug in the plan.
-                    throw new IllegalStateException("stage '" + stage.name() + "' task " + index
-                            + " cannot start: no completion of " + d.upstream() + " task " + t);
-                }
-                inputs.add(byIndex[t]);
+            if (d.kind() == Dependency.Kind.ALL) {
+                inputs.addAll(whole.get(d.upstream()));
+            } else {
+                int upstreamTasks = received.get(d.upstream()).length;
+                inputs.addAll(completions(stage, d, d.firstUpstream(index), d.endUpstream(index, upstreamTasks), index));
             }
         }
         return inputs;
+    }
+
+    private List<TaskCompletion> completions(Stage stage, Dependency d, int from, int to, int index) {
+        TaskCompletion[] byIndex = received.get(d.upstream());
+        boolean dynamic = workflow.stage(d.upstream()).isDynamic();
+        List<TaskCompletion> out = new ArrayList<>(to - from);
+        for (int t = from; t < to; t++) {
+            if (byIndex[t] == null && dynamic) {
+                continue; // a stage sized at run time: its array is as long as it may be
+            }
+            if (byIndex[t] == null) {
+                // Never skip a task silently: a missing completion is a bug in the plan.
+                throw new IllegalStateException("stage '" + stage.name() + "'" + (index < 0 ? "" : " task " + index)
+                        + " cannot start: no completion of " + d.upstream() + " task " + t);
+            }
+            out.add(byIndex[t]);
+        }
+        return out;
     }
 
     @Override

@@ -23,6 +23,7 @@ final class StageTasks implements Serializable {
     private final Workflow workflow;
     private final String stageName;
     private final String logDir;
+    private transient Stage stage;
     private transient TaskExecutor executor;
     private transient StageMetrics metrics;
 
@@ -33,7 +34,10 @@ final class StageTasks implements Serializable {
     }
 
     Stage stage() {
-        return workflow.stage(stageName);
+        if (stage == null) {
+            stage = workflow.stage(stageName);
+        }
+        return stage;
     }
 
     void open(RuntimeContext context) {

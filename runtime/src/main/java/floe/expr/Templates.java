@@ -160,6 +160,7 @@ public final class Templates {
         Map<String, Object> functions = new HashMap<>();
         functions.put(null, ArgoFunctions.class);
         return new JexlBuilder()
+                .cache(512) // the same expressions come back for every task of a stage: parse them once
                 .namespaces(functions)
                 .arithmetic(new ArgoArithmetic())
                 .permissions(JexlPermissions.RESTRICTED.compose("floe.expr.*"))
