@@ -1,15 +1,11 @@
 package floe.argo;
 
 import floe.SpecException;
-import floe.expr.Templates;
 import floe.model.Command;
-import floe.model.RetryCondition;
-import floe.model.RetryPolicy;
 import floe.model.Stage;
 import floe.model.Workflow;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -117,8 +113,8 @@ final class ArgoConverter {
      * and {@code !} need conditional tasks, which Floe does not run yet.
      */
     private void dag(ArgoSpec.Template main, String mainPath, Map<String, String> globals, Workflow.Builder out) throws IOException {
-        unsupportedTemplateFields(main, mainPath);
-        unsupported(mainPath + ".dag.target", main.dag().target());
+        TemplateSettings.unsupportedTemplateFields(main, mainPath);
+        TemplateSettings.unsupported(mainPath + ".dag.target", main.dag().target());
         List<ArgoSpec.DagTask> tasks = main.dag().tasks() == null ? List.of() : main.dag().tasks();
         if (tasks.isEmpty()) {
             throw new ArgoError(mainPath + ".dag.tasks", "no tasks");
@@ -132,7 +128,7 @@ final class ArgoConverter {
         Map<Integer, List<String>> upstream = new LinkedHashMap<>();
         Map<Integer, ArgoDepends> conditions = new LinkedHashMap<>();
         for (int i = 0; i < tasks.size(); i++) {
-            ArgoDepends depends = dagDepends(tasks.get(i), mainPath + ".dag.tasks[" + i + "]", byName);
+            ArgoDepends depends = DagOrder.dagDepends(tasks.get(i), mainPath + ".dag.tasks[" + i + "]", byName);
             conditions.put(i, depends);
             upstream.put(i, depends == null ? List.of() : depends.terms().stream().map(ArgoDepends.Term::name).distinct().toList());
             if (depends != null) {
@@ -143,7 +139,7 @@ final class ArgoConverter {
         List<Integer> order = new ArrayList<>();
         Map<Integer, Integer> state = new LinkedHashMap<>();
         for (int i = 0; i < tasks.size(); i++) {
-            topo(i, tasks, upstream, byName, state, order, new ArrayList<>(), mainPath);
+            DagOrder.topo(i, tasks, upstream, byName, state, order, new ArrayList<>(), mainPath);
         }
         for (int i : order) {
             ArgoSpec.DagTask task = tasks.get(i);
@@ -152,51 +148,6 @@ final class ArgoConverter {
             out.stage(runnable(task.asStep(), taskPath, globals, upstream.get(i)));
             currentDepends = null;
         }
-    }
-
-    /** A DAG task's condition on its upstream tasks, from {@code depends} or {@code dependencies}. */
-    private static ArgoDepends dagDepends(ArgoSpec.DagTask task, String path, Map<String, Integer> known) {
-        if (task.dependencies() != null && task.depends() != null) {
-            throw new ArgoError(path, "dependencies and depends both given; use one");
-        }
-        if (task.dependencies() != null) {
-            for (int i = 0; i < task.dependencies().size(); i++) {
-                checkKnown(task.dependencies().get(i), path + ".dependencies[" + i + "]", known);
-            }
-            return task.dependencies().isEmpty() ? null : ArgoDepends.allOf(task.dependencies(), path + ".dependencies");
-        }
-        if (task.depends() != null) {
-            ArgoDepends depends = ArgoDepends.parse(task.depends(), path + ".depends");
-            depends.terms().forEach(t -> checkKnown(t.name(), path + ".depends", known));
-            return depends;
-        }
-        return null;
-    }
-
-    private static String checkKnown(String name, String path, Map<String, Integer> known) {
-        if (!known.containsKey(name)) {
-            throw new ArgoError(path, "no task '" + name + "' in this dag (known: " + String.join(", ", known.keySet()) + ")");
-        }
-        return name;
-    }
-
-    private static void topo(int i, List<ArgoSpec.DagTask> tasks, Map<Integer, List<String>> upstream, Map<String, Integer> byName,
-            Map<Integer, Integer> state, List<Integer> order, List<String> path, String mainPath) {
-        Integer s = state.get(i);
-        if (s != null && s == 2) {
-            return;
-        }
-        path.add(tasks.get(i).name());
-        if (s != null) {
-            throw new ArgoError(mainPath + ".dag.tasks[" + i + "]", "dependency cycle: " + String.join(" -> ", path));
-        }
-        state.put(i, 1);
-        for (String up : upstream.get(i)) {
-            topo(byName.get(up), tasks, upstream, byName, state, order, path, mainPath);
-        }
-        path.remove(path.size() - 1);
-        state.put(i, 2);
-        order.add(i);
     }
 
     /** A step or DAG task that runs a container or script template: its stage. */
@@ -243,7 +194,7 @@ final class ArgoConverter {
     }
 
     private void steps(ArgoSpec.Template main, String mainPath, Map<String, String> globals, Workflow.Builder out) throws IOException {
-        unsupportedTemplateFields(main, mainPath);
+        TemplateSettings.unsupportedTemplateFields(main, mainPath);
         List<String> previous = List.of();
         for (int g = 0; g < main.steps().size(); g++) {
             List<String> group = new ArrayList<>();
@@ -261,8 +212,8 @@ final class ArgoConverter {
 
     private Stage stage(String name, String stepPath, ArgoSpec.Step step, ArgoSpec.Template template, String templatePath,
             Map<String, String> globals, List<String> after) throws IOException {
-        unsupportedTemplateFields(template, templatePath);
-        List<Object> items = items(step, stepPath, globals);
+        TemplateSettings.unsupportedTemplateFields(template, templatePath);
+        List<Object> items = TemplateSettings.items(step, stepPath, globals);
         ArgoSpec.Container c = template.container() != null ? template.container() : template.script();
         String kind = template.container() != null ? "container" : "script";
         List<String> upstream = new ArrayList<>(after);
@@ -314,9 +265,9 @@ final class ArgoConverter {
         if (template.parallelism() != null) {
             stage.parallelism(template.parallelism());
         }
-        retry(template, templatePath, globals, stage);
-        timeout(template, templatePath, stage);
-        resources(c, templatePath + "." + kind, stage);
+        TemplateSettings.retry(template, templatePath, globals, stage);
+        TemplateSettings.timeout(template, templatePath, stage);
+        TemplateSettings.resources(c, templatePath + "." + kind, stage);
         return stage.build();
     }
 
@@ -344,51 +295,6 @@ final class ArgoConverter {
         return names;
     }
 
-    private List<Object> items(ArgoSpec.Step step, String stepPath, Map<String, String> globals) {
-        int loops = (step.withSequence() != null ? 1 : 0) + (step.withItems() != null ? 1 : 0) + (step.withParam() != null ? 1 : 0);
-        if (loops > 1) {
-            throw new ArgoError(stepPath, "more than one of withSequence, withItems and withParam given; use one");
-        }
-        if (step.withParam() != null) {
-            return List.of(); // known when the step starts
-        }
-        if (step.withItems() != null) {
-            if (step.withItems().isEmpty()) {
-                throw new ArgoError(stepPath + ".withItems", "empty list: the step would run no task");
-            }
-            return new ArrayList<>(step.withItems().stream().map(i -> i instanceof Map ? (Object) new TreeMap<>((Map<?, ?>) i) : String.valueOf(i)).toList());
-        }
-        ArgoSpec.Sequence seq = step.withSequence();
-        if (seq == null) {
-            return List.of();
-        }
-        String path = stepPath + ".withSequence";
-        long start = seq.start() == null ? 0 : integer(Templates.resolve(seq.start(), globals, path + ".start"), path + ".start");
-        long end;
-        if (seq.count() != null && seq.end() != null) {
-            throw new ArgoError(path, "count and end both given; use one");
-        } else if (seq.count() != null) {
-            long count = integer(Templates.resolve(seq.count(), globals, path + ".count"), path + ".count");
-            if (count < 1 || count > 1_000_000) {
-                throw new ArgoError(path + ".count", "must be 1..1000000, got " + count);
-            }
-            end = start + count - 1;
-        } else if (seq.end() != null) {
-            end = integer(Templates.resolve(seq.end(), globals, path + ".end"), path + ".end");
-        } else {
-            throw new ArgoError(path, "give count or end");
-        }
-        List<Object> values = new ArrayList<>();
-        long increment = end >= start ? 1 : -1;
-        for (long v = start; ; v += increment) {
-            values.add(seq.format() == null ? Long.toString(v) : String.format(seq.format(), v));
-            if (v == end) {
-                break;
-            }
-        }
-        return values;
-    }
-
     private List<Command.Mount> mounts(ArgoSpec.Container c, String path) {
         List<Command.Mount> mounts = new ArrayList<>();
         if (c.volumeMounts() == null) {
@@ -409,54 +315,6 @@ final class ArgoConverter {
             mounts.add(new Command.Mount(m.subPath() == null ? host : host + "/" + m.subPath(), m.mountPath()));
         }
         return mounts;
-    }
-
-    private static void retry(ArgoSpec.Template t, String path, Map<String, String> globals, Stage.Builder stage) {
-        ArgoSpec.RetryStrategy r = t.retryStrategy();
-        if (r == null) {
-            return;
-        }
-        int limit = r.limit() == null ? 10 : (int) integer(Templates.resolve(r.limit(), globals, path + ".retryStrategy.limit"), path + ".retryStrategy.limit");
-        RetryCondition condition = ArgoRetryPolicy.named(r.retryPolicy() == null ? "OnFailure" : r.retryPolicy(),
-                path + ".retryStrategy.retryPolicy");
-        if (r.expression() != null) {
-            if (r.expression().contains("lastRetry.duration")) {
-                throw new ArgoError(path + ".retryStrategy.expression", "lastRetry.duration is not supported by Floe yet");
-            }
-            ArgoRetryExpression expression = new ArgoRetryExpression(r.expression(), path + ".retryStrategy.expression", condition);
-            expression.check();
-            condition = expression;
-        }
-        RetryPolicy policy = RetryPolicy.attempts(limit + 1).onlyIf(condition);
-        if (r.backoff() != null && r.backoff().duration() != null) {
-            String where = path + ".retryStrategy.backoff";
-            double factor = r.backoff().factor() == null ? 1.0 : Double.parseDouble(r.backoff().factor());
-            Duration max = r.backoff().maxDuration() == null ? Duration.ZERO : Quantities.duration(r.backoff().maxDuration(), where + ".maxDuration");
-            policy = policy.withBackoff(Quantities.duration(r.backoff().duration(), where + ".duration"), factor, max);
-        }
-        stage.retry(policy);
-    }
-
-    private static void timeout(ArgoSpec.Template t, String path, Stage.Builder stage) {
-        if (t.activeDeadlineSeconds() != null) {
-            stage.timeout(Quantities.duration(t.activeDeadlineSeconds(), path + ".activeDeadlineSeconds"));
-        } else if (t.timeout() != null) {
-            stage.timeout(Quantities.duration(t.timeout(), path + ".timeout"));
-        }
-    }
-
-    private static void resources(ArgoSpec.Container c, String path, Stage.Builder stage) {
-        if (c.resources() == null) {
-            return;
-        }
-        Map<String, String> asked = c.resources().requests() != null ? c.resources().requests() : c.resources().limits();
-        if (asked == null) {
-            return;
-        }
-        String where = path + ".resources." + (c.resources().requests() != null ? "requests" : "limits");
-        double cpu = asked.containsKey("cpu") ? Quantities.cpu(asked.get("cpu"), where + ".cpu") : 0;
-        int memory = asked.containsKey("memory") ? Quantities.memoryMb(asked.get("memory"), where + ".memory") : 0;
-        stage.resources(cpu, memory);
     }
 
     private String workflowName() {
@@ -489,47 +347,6 @@ final class ArgoConverter {
             throw new ArgoError("spec.arguments.parameters", "no parameter " + overrides.keySet() + " to set with -p");
         }
         return globals;
-    }
-
-    private static void unsupportedTemplateFields(ArgoSpec.Template t, String path) {
-        if (t.outputs() != null) {
-            unsupported(path + ".outputs.artifacts", t.outputs().artifacts());
-            unsupported(path + ".outputs.result", t.outputs().result());
-            unsupported(path + ".outputs.exitCode", t.outputs().exitCode());
-            List<ArgoSpec.Parameter> ps = t.outputs().parameters() == null ? List.of() : t.outputs().parameters();
-            for (int i = 0; i < ps.size(); i++) {
-                String where = path + ".outputs.parameters[" + i + "]";
-                Map<String, Object> from = ps.get(i).valueFrom();
-                if (from == null || !(from.get("path") instanceof String p) || !p.startsWith("/")) {
-                    throw new ArgoError(where + ".valueFrom", "give valueFrom.path, an absolute path in the container"
-                            + " (other sources are not supported by Floe yet)");
-                }
-                for (String key : from.keySet()) {
-                    if (!key.equals("path") && !key.equals("default")) {
-                        throw new ArgoError(where + ".valueFrom." + key, "not supported by Floe yet (use path and default)");
-                    }
-                }
-            }
-        }
-        unsupported(path + ".resource", t.resource());
-        unsupported(path + ".suspend", t.suspend());
-        if (t.inputs() != null) {
-            unsupported(path + ".inputs.artifacts", t.inputs().artifacts());
-        }
-    }
-
-    private static void unsupported(String path, Object value) {
-        if (value != null) {
-            throw new ArgoError(path, "not supported by Floe yet");
-        }
-    }
-
-    private static long integer(String text, String path) {
-        try {
-            return Long.parseLong(text.trim());
-        } catch (NumberFormatException e) {
-            throw new ArgoError(path, "'" + text + "' is not an integer");
-        }
     }
 
     /** An error at a spec path; {@link ArgoWorkflows} adds the file, line and column. */

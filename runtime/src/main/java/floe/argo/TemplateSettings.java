@@ -1,0 +1,156 @@
+package floe.argo;
+
+import floe.expr.Templates;
+import floe.model.RetryCondition;
+import floe.model.RetryPolicy;
+import floe.model.Stage;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import floe.argo.ArgoConverter.ArgoError;
+
+/**
+ * What a template or step says about its tasks, read into a stage: the loop ({@code withSequence},
+ * {@code withItems}), retries, deadlines and resources; and the fields Floe refuses, by path.
+ */
+final class TemplateSettings {
+    private TemplateSettings() {}
+
+    static List<Object> items(ArgoSpec.Step step, String stepPath, Map<String, String> globals) {
+        int loops = (step.withSequence() != null ? 1 : 0) + (step.withItems() != null ? 1 : 0) + (step.withParam() != null ? 1 : 0);
+        if (loops > 1) {
+            throw new ArgoError(stepPath, "more than one of withSequence, withItems and withParam given; use one");
+        }
+        if (step.withParam() != null) {
+            return List.of(); // known when the step starts
+        }
+        if (step.withItems() != null) {
+            if (step.withItems().isEmpty()) {
+                throw new ArgoError(stepPath + ".withItems", "empty list: the step would run no task");
+            }
+            return new ArrayList<>(step.withItems().stream().map(i -> i instanceof Map ? (Object) new TreeMap<>((Map<?, ?>) i) : String.valueOf(i)).toList());
+        }
+        ArgoSpec.Sequence seq = step.withSequence();
+        if (seq == null) {
+            return List.of();
+        }
+        String path = stepPath + ".withSequence";
+        long start = seq.start() == null ? 0 : integer(Templates.resolve(seq.start(), globals, path + ".start"), path + ".start");
+        long end;
+        if (seq.count() != null && seq.end() != null) {
+            throw new ArgoError(path, "count and end both given; use one");
+        } else if (seq.count() != null) {
+            long count = integer(Templates.resolve(seq.count(), globals, path + ".count"), path + ".count");
+            if (count < 1 || count > 1_000_000) {
+                throw new ArgoError(path + ".count", "must be 1..1000000, got " + count);
+            }
+            end = start + count - 1;
+        } else if (seq.end() != null) {
+            end = integer(Templates.resolve(seq.end(), globals, path + ".end"), path + ".end");
+        } else {
+            throw new ArgoError(path, "give count or end");
+        }
+        List<Object> values = new ArrayList<>();
+        long increment = end >= start ? 1 : -1;
+        for (long v = start; ; v += increment) {
+            values.add(seq.format() == null ? Long.toString(v) : String.format(seq.format(), v));
+            if (v == end) {
+                break;
+            }
+        }
+        return values;
+    }
+
+    static void retry(ArgoSpec.Template t, String path, Map<String, String> globals, Stage.Builder stage) {
+        ArgoSpec.RetryStrategy r = t.retryStrategy();
+        if (r == null) {
+            return;
+        }
+        int limit = r.limit() == null ? 10 : (int) integer(Templates.resolve(r.limit(), globals, path + ".retryStrategy.limit"), path + ".retryStrategy.limit");
+        RetryCondition condition = ArgoRetryPolicy.named(r.retryPolicy() == null ? "OnFailure" : r.retryPolicy(),
+                path + ".retryStrategy.retryPolicy");
+        if (r.expression() != null) {
+            if (r.expression().contains("lastRetry.duration")) {
+                throw new ArgoError(path + ".retryStrategy.expression", "lastRetry.duration is not supported by Floe yet");
+            }
+            ArgoRetryExpression expression = new ArgoRetryExpression(r.expression(), path + ".retryStrategy.expression", condition);
+            expression.check();
+            condition = expression;
+        }
+        RetryPolicy policy = RetryPolicy.attempts(limit + 1).onlyIf(condition);
+        if (r.backoff() != null && r.backoff().duration() != null) {
+            String where = path + ".retryStrategy.backoff";
+            double factor = r.backoff().factor() == null ? 1.0 : Double.parseDouble(r.backoff().factor());
+            Duration max = r.backoff().maxDuration() == null ? Duration.ZERO : Quantities.duration(r.backoff().maxDuration(), where + ".maxDuration");
+            policy = policy.withBackoff(Quantities.duration(r.backoff().duration(), where + ".duration"), factor, max);
+        }
+        stage.retry(policy);
+    }
+
+    static void timeout(ArgoSpec.Template t, String path, Stage.Builder stage) {
+        if (t.activeDeadlineSeconds() != null) {
+            stage.timeout(Quantities.duration(t.activeDeadlineSeconds(), path + ".activeDeadlineSeconds"));
+        } else if (t.timeout() != null) {
+            stage.timeout(Quantities.duration(t.timeout(), path + ".timeout"));
+        }
+    }
+
+    static void resources(ArgoSpec.Container c, String path, Stage.Builder stage) {
+        if (c.resources() == null) {
+            return;
+        }
+        Map<String, String> asked = c.resources().requests() != null ? c.resources().requests() : c.resources().limits();
+        if (asked == null) {
+            return;
+        }
+        String where = path + ".resources." + (c.resources().requests() != null ? "requests" : "limits");
+        double cpu = asked.containsKey("cpu") ? Quantities.cpu(asked.get("cpu"), where + ".cpu") : 0;
+        int memory = asked.containsKey("memory") ? Quantities.memoryMb(asked.get("memory"), where + ".memory") : 0;
+        stage.resources(cpu, memory);
+    }
+
+    static void unsupportedTemplateFields(ArgoSpec.Template t, String path) {
+        if (t.outputs() != null) {
+            unsupported(path + ".outputs.artifacts", t.outputs().artifacts());
+            unsupported(path + ".outputs.result", t.outputs().result());
+            unsupported(path + ".outputs.exitCode", t.outputs().exitCode());
+            List<ArgoSpec.Parameter> ps = t.outputs().parameters() == null ? List.of() : t.outputs().parameters();
+            for (int i = 0; i < ps.size(); i++) {
+                String where = path + ".outputs.parameters[" + i + "]";
+                Map<String, Object> from = ps.get(i).valueFrom();
+                if (from == null || !(from.get("path") instanceof String p) || !p.startsWith("/")) {
+                    throw new ArgoError(where + ".valueFrom", "give valueFrom.path, an absolute path in the container"
+                            + " (other sources are not supported by Floe yet)");
+                }
+                for (String key : from.keySet()) {
+                    if (!key.equals("path") && !key.equals("default")) {
+                        throw new ArgoError(where + ".valueFrom." + key, "not supported by Floe yet (use path and default)");
+                    }
+                }
+            }
+        }
+        unsupported(path + ".resource", t.resource());
+        unsupported(path + ".suspend", t.suspend());
+        if (t.inputs() != null) {
+            unsupported(path + ".inputs.artifacts", t.inputs().artifacts());
+        }
+    }
+
+    static void unsupported(String path, Object value) {
+        if (value != null) {
+            throw new ArgoError(path, "not supported by Floe yet");
+        }
+    }
+
+    static long integer(String text, String path) {
+        try {
+            return Long.parseLong(text.trim());
+        } catch (NumberFormatException e) {
+            throw new ArgoError(path, "'" + text + "' is not an integer");
+        }
+    }
+}
