@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The benchmark: the reference case end to end with Floe (a fresh JVM running {@code floe
@@ -104,18 +105,7 @@ public final class Bench {
             List<String> args = new ArrayList<>(program.equals("floe")
                     ? List.of("tree-merge", "-D", "floe.progress=false") : List.of("baseline", "--kind", program));
             args.addAll(List.of("--input", input.toString(), "--work", work.toString(), "--output", output.toString()));
-            List<String> cmd = ChildJvm.floe(args);
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-            pb.environment().put(PeakMemory.ENV, peakFile.getPath());
-            File log = new File(peakFile.getPath() + ".log");
-            pb.redirectOutput(log);
-            long start = System.nanoTime();
-            int exit = pb.start().waitFor();
-            double seconds = (System.nanoTime() - start) / 1e9;
-            if (exit != 0) {
-                throw new IllegalStateException(program + " exited " + exit + ":\n" + Files.readString(log.toPath()));
-            }
-            log.delete();
+            double seconds = ChildJvm.time(ChildJvm.floe(args), Map.of(PeakMemory.ENV, peakFile.getPath()));
             String peak = Files.readString(peakFile.toPath()).trim();
             peakKib[0] = peak.isEmpty() ? -1 : Long.parseLong(peak);
             return seconds;

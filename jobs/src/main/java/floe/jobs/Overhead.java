@@ -7,12 +7,11 @@ import floe.run.RunResult;
 
 import org.apache.flink.configuration.Configuration;
 
-import java.io.File;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Per-task overhead: many tiny tasks end to end, each program in a fresh JVM or shell. Command
@@ -57,9 +56,9 @@ public final class Overhead {
                 "        image: busybox",
                 "        command: [\"true\"]",
                 ""));
-        double floe = time(java("run", spec.toString(), "-D", "floe.progress=false", "-D", "floe.task.log-dir=" + dir.resolve("logs")));
-        double xargs = time(List.of("sh", "-c", "seq " + commandTasks + " | xargs -P " + cores + " -n 1 true"));
-        double java = time(java("baseline", "--kind", "noop-java", "--tasks", Integer.toString(javaTasks), "--input", "-", "--work", "-", "--output", "-"));
+        double floe = ChildJvm.time(java("run", spec.toString(), "-D", "floe.progress=false", "-D", "floe.task.log-dir=" + dir.resolve("logs")), Map.of());
+        double xargs = ChildJvm.time(List.of("sh", "-c", "seq " + commandTasks + " | xargs -P " + cores + " -n 1 true"), Map.of());
+        double java = ChildJvm.time(java("baseline", "--kind", "noop-java", "--tasks", Integer.toString(javaTasks), "--input", "-", "--work", "-", "--output", "-"), Map.of());
         out.printf("per-task overhead, %d cores%n", cores);
         out.printf("  %,d command tasks (true) with floe run : %6.2f s  (%.2f ms a task)%n", commandTasks, floe, floe * 1000 / commandTasks);
         out.printf("  the same with xargs -P %d            : %6.2f s  (floe / xargs = %.2f)%n", cores, xargs, floe / xargs);
@@ -69,18 +68,5 @@ public final class Overhead {
 
     private static List<String> java(String... args) {
         return ChildJvm.floe(List.of(args));
-    }
-
-    private static double time(List<String> cmd) throws IOException, InterruptedException {
-        File log = File.createTempFile("floe-overhead", ".log");
-        long start = System.nanoTime();
-        int exit = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log).start().waitFor();
-        double seconds = (System.nanoTime() - start) / 1e9;
-        if (exit != 0) {
-            throw new IllegalStateException(String.join(" ", cmd.subList(Math.max(0, cmd.size() - 6), cmd.size()))
-                    + " exited " + exit + ":\n" + Files.readString(log.toPath()));
-        }
-        log.delete();
-        return seconds;
     }
 }
