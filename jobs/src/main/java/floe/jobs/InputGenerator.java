@@ -131,7 +131,8 @@ public final class InputGenerator {
                     min = Math.min(min, v);
                     max = Math.max(max, v);
                 }
-                m.set(key(k), n, sum / 1024.0, min / 1024.0, max / 1024.0);
+                key(k, m.key());
+                m.values(n, sum / 1024.0, min / 1024.0, max / 1024.0);
                 out.write(m);
             }
             return out.commit();
@@ -148,7 +149,13 @@ public final class InputGenerator {
         return chosen;
     }
 
-    static String key(int k) {
-        return String.format("k%08d", k);
+    /** Writes key {@code k%08d} into {@code key}'s own buffer: no string per record. */
+    static void key(int k, org.apache.avro.util.Utf8 key) {
+        key.setByteLength(9);
+        byte[] b = key.getBytes();
+        b[0] = 'k';
+        for (int i = 8, v = k; i >= 1; i--, v /= 10) {
+            b[i] = (byte) ('0' + v % 10);
+        }
     }
 }
