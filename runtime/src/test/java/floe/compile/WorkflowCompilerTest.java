@@ -73,6 +73,17 @@ class WorkflowCompilerTest {
     }
 
     @Test
+    void everyStageOperatorCarriesItsStableUid() {
+        List<String> uids = jobGraph(treeMerge(16), 128).getVerticesSortedTopologicallyFromSources().stream()
+                .flatMap(v -> v.getOperatorIDs().stream())
+                .map(org.apache.flink.runtime.OperatorIDPair::getUserDefinedOperatorUid)
+                .filter(java.util.Objects::nonNull)
+                .toList();
+
+        assertThat(uids).contains("floe/tree-merge/merge-l1", "floe/tree-merge/merge-l2", "floe/tree-merge/merge-result");
+    }
+
+    @Test
     void compilingTwiceGivesTheSameVertexIds() {
         List<JobVertexID> first = jobGraph(treeMerge(16), 128).getVerticesSortedTopologicallyFromSources()
                 .stream().map(JobVertex::getID).toList();
