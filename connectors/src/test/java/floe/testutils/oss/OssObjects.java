@@ -86,7 +86,8 @@ final class OssObjects {
             return;
         }
         long limit = drop != null ? length / 2 : length;
-        try (InputStream in = Files.newInputStream(o.file()); OutputStream out = x.http.getResponseBody()) {
+        OutputStream out = x.http.getResponseBody();
+        try (InputStream in = Files.newInputStream(o.file())) {
             in.skipNBytes(from);
             byte[] buf = new byte[64 * 1024];
             long left = limit;
@@ -96,11 +97,13 @@ final class OssObjects {
                 left -= n;
                 x.server.bytesOut.addAndGet(n);
             }
-            if (drop != null) {
-                out.flush();
-                throw new DroppedConnection();
-            }
         }
+        out.flush();
+        if (drop != null) {
+            // not closed: the connection goes down with the body half sent
+            throw new DroppedConnection();
+        }
+        out.close();
         x.http.close();
     }
 
