@@ -5,6 +5,7 @@ import org.apache.flink.core.fs.FileStatus;
 import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.fs.Path;
 
+import floe.connectors.oss.OssErrors;
 import floe.connectors.oss.OssSettings;
 
 import java.io.BufferedOutputStream;
@@ -58,6 +59,14 @@ public final class AtomicFile implements AutoCloseable {
 
     /** Opens {@code target} for writing; nothing appears under its name until {@link #commit()}. */
     public static AtomicFile create(Path target) throws IOException {
+        try {
+            return open(target);
+        } catch (RuntimeException e) {
+            throw OssErrors.at(target.toString(), e);
+        }
+    }
+
+    private static AtomicFile open(Path target) throws IOException {
         FileSystem fs = target.getFileSystem();
         if (OssSettings.isObjectStore(target.toUri())) {
             java.nio.file.Path staged = Files.createTempFile("floe-" + target.getName() + "-", ".staged");
@@ -93,7 +102,13 @@ public final class AtomicFile implements AutoCloseable {
         stream.close();
         done = true;
         if (staged != null) {
-            upload();
+            try {
+                upload();
+            } catch (RuntimeException e) {
+                throw OssErrors.at(target.toString(), e);
+            } catch (IOException e) {
+                throw new IOException(target + ": upload failed, nothing published: " + OssErrors.describe(e), e);
+            }
             return;
         }
         try {
