@@ -6,6 +6,8 @@ import floe.connectors.avro.Codecs;
 import floe.connectors.avro.MetricReader;
 import floe.connectors.commit.AtomicFile;
 import floe.connectors.merge.Manifest;
+import floe.connectors.oss.OssErrors;
+import floe.FloeException;
 import floe.model.RetryPolicy;
 import floe.model.Workflow;
 
@@ -42,7 +44,12 @@ public final class TreeMerge {
      */
     public static Workflow prepare(TreeMergeSpec spec) throws IOException {
         Codecs.named(spec.codec());
-        List<Path> inputs = listInputs(Layout.dir(spec.input()));
+        List<Path> inputs;
+        try {
+            inputs = listInputs(Layout.dir(spec.input()));
+        } catch (RuntimeException e) {
+            throw OssErrors.at("--input " + Layout.dir(spec.input()), e);
+        }
         for (Path in : inputs) {
             try (MetricReader ignored = MetricReader.open(in)) {
                 // the header is read and checked on open
@@ -51,7 +58,11 @@ public final class TreeMerge {
         Path output = Layout.dir(spec.output());
         Path work = Layout.dir(spec.work());
         List<Integer> widths = spec.levelWidths(inputs.size());
-        checkOutput(output, spec.overwrite());
+        try {
+            checkOutput(output, spec.overwrite());
+        } catch (RuntimeException e) {
+            throw OssErrors.at("--output " + output, e);
+        }
         checkWritable("--work", work);
         checkWritable("--output", output);
         return workflow(spec, inputs, work, output, widths);
@@ -156,6 +167,12 @@ public final class TreeMerge {
         } catch (IOException | RuntimeException e) {
             if (e instanceof DataException) {
                 throw (DataException) e;
+            }
+            if (e instanceof RuntimeException r && OssErrors.find(r).isPresent()) {
+                throw OssErrors.at(option + " " + dir, r);
+            }
+            if (e instanceof FloeException f) {
+                throw new SpecException(option + " " + dir + ": not writable: " + f.getMessage());
             }
             String why = e.getMessage() != null && e.getMessage().contains("could not create")
                     ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();

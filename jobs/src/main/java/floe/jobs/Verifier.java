@@ -33,7 +33,12 @@ public final class Verifier {
     public static Report verify(String input, String result) throws IOException {
         Path resultDir = Layout.dir(result);
         Manifest written = Manifest.read(new Path(resultDir, Manifest.NAME));
-        Manifest expected = oracle(TreeMerge.listInputs(Layout.dir(input)));
+        Manifest expected;
+        try {
+            expected = oracle(TreeMerge.listInputs(Layout.dir(input)));
+        } catch (RuntimeException e) {
+            throw floe.connectors.oss.OssErrors.at("--input " + Layout.dir(input), e);
+        }
         Manifest recomputed = manifestOf(new Path(resultDir, Layout.RESULT));
         return new Report(expected, written, recomputed);
     }

@@ -8,9 +8,9 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 
 /** One in-process {@code floe} command: its exit code and what it printed. */
-record FloeRun(int exitCode, String out, String err) {
+public record FloeRun(int exitCode, String out, String err) {
 
-    static FloeRun of(String... args) {
+    public static FloeRun of(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine cli = FloeCli.commandLine();

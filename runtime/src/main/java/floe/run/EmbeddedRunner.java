@@ -61,6 +61,7 @@ public final class EmbeddedRunner implements AutoCloseable {
         if (!base.contains(RestOptions.BIND_PORT)) {
             conf.set(RestOptions.BIND_PORT, "0");
         }
+        FileSystems.initialize(conf);
         MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
                 .setConfiguration(conf)
                 .setNumTaskManagers(1)

@@ -1,6 +1,7 @@
 package floe.connectors.avro;
 
 import floe.DataException;
+import floe.connectors.oss.OssErrors;
 import floe.example.Metric;
 
 import org.apache.avro.AvroRuntimeException;
@@ -58,6 +59,9 @@ public final class MetricReader implements AutoCloseable {
         } catch (IOException | AvroRuntimeException e) {
             closeQuietly(in);
             throw new DataException(path + ": not a readable Avro file: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeQuietly(in);
+            throw OssErrors.at(path.toString(), e);
         }
     }
 

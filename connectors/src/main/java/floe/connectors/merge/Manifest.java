@@ -52,6 +52,8 @@ public record Manifest(long records, long distinctKeys, long totalCount, double 
             throw new DataException(path + ": no such file (the merge did not finish, or this is not a result)");
         } catch (IOException e) {
             throw new DataException(path + ": not a Floe manifest: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw floe.connectors.oss.OssErrors.at(path.toString(), e);
         }
     }
 }

@@ -1,5 +1,9 @@
 package floe.jobs.cli;
 
+import floe.SpecException;
+import floe.connectors.oss.OssSettings;
+import floe.run.FileSystems;
+
 import org.apache.flink.configuration.ConfigConstants;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.GlobalConfiguration;
@@ -11,7 +15,9 @@ import java.util.Map;
 
 /**
  * Flink and Floe settings for a command: {@code config.yaml} from {@code FLINK_CONF_DIR} when set,
- * then {@code -D key=value} options on top.
+ * then {@code -D key=value} options on top, then OSS credentials and endpoint from the environment
+ * where neither gave them. Loading also makes Flink's file systems (plugins included) usable in
+ * this JVM with these settings. Secrets are refused on the command line, where {@code ps} shows them.
  */
 final class FlinkConfig {
     @Option(names = "-D", paramLabel = "KEY=VALUE",
@@ -19,9 +25,15 @@ final class FlinkConfig {
     Map<String, String> settings = new LinkedHashMap<>();
 
     Configuration load() {
+        settings.keySet().stream().filter(OssSettings::isSecret).findFirst().ifPresent(key -> {
+            throw new SpecException("-D " + key + ": secrets are not taken on the command line (ps shows them to every user);"
+                    + " set OSS_ACCESS_KEY_SECRET in the environment or " + key + " in config.yaml");
+        });
         String dir = System.getenv(ConfigConstants.ENV_FLINK_CONF_DIR);
         Configuration conf = dir == null ? new Configuration() : GlobalConfiguration.loadConfiguration(dir);
         settings.forEach(conf::setString);
-        return conf;
+        Configuration withOss = OssSettings.apply(conf, System.getenv());
+        FileSystems.initialize(withOss);
+        return withOss;
     }
 }

@@ -36,12 +36,16 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "avro", description = "avro (part-N.avro) or csv (part-N.csv, for the command-task examples) (default ${DEFAULT-VALUE}).")
     String format;
 
+    @picocli.CommandLine.Mixin
+    FlinkConfig flink;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter console = spec.commandLine().getOut();
+        flink.load();
         int keySpace = keys == null ? InputGenerator.defaultKeys(records) : keys;
         InputGenerator generator = new InputGenerator(files, records, keySpace, seed, codec, format);
         Path dir = Layout.level(Layout.dir(out), 0);

@@ -18,12 +18,16 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--result", required = true, paramLabel = "URI", description = "Directory holding result.avro and _SUCCESS.")
     String result;
 
+    @picocli.CommandLine.Mixin
+    FlinkConfig flink;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        flink.load();
         Verifier.Report report = Verifier.verify(input, result);
         if (report.ok()) {
             out.printf("verified: %d source records, %d distinct keys, total count %d, checksum %s%n",
