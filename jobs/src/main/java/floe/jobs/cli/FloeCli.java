@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
             VerifyCommand.class,
             BenchCommand.class,
             BaselineCommand.class,
+            ClusterCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class FloeCli implements Runnable {
