@@ -39,6 +39,17 @@ public final class FloeCli implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        if (floe.run.ContextRunner.isDetached()) {
+            // Submitted without waiting (flink run -d, or a jar run through the REST API, where this
+            // runs inside the JobManager): never exit the JVM, fail with the message instead.
+            java.io.StringWriter err = new java.io.StringWriter();
+            CommandLine cli = commandLine();
+            cli.setErr(new java.io.PrintWriter(err, true));
+            if (cli.execute(args) != 0) {
+                throw new FloeException(err.toString().trim().replaceFirst("^floe: ", ""));
+            }
+            return;
+        }
         int code = commandLine().execute(args);
         floe.jobs.PeakMemory.reportIfAsked();
         if (code != 0 || !floe.run.ContextRunner.isInFlinkClient()) {

@@ -35,6 +35,12 @@ final class WorkflowLauncher implements AutoCloseable {
                 ? null : CompletableFuture.supplyAsync(() -> EmbeddedRunner.start(conf)));
     }
 
+    /** True when the workflow is only submitted, not waited for (a detached Flink client). */
+    boolean detached() {
+        return embedded == null && ContextRunner.isDetached();
+    }
+
+    /** Runs {@code workflow} and prints its plan and stage figures; null when it was only submitted (detached). */
     RunResult run(Workflow workflow, PrintWriter out) {
         out.print(FloeOptions.compiler(conf).plan(workflow).describe());
         if (workflow.onExit() != null) {
@@ -43,7 +49,11 @@ final class WorkflowLauncher implements AutoCloseable {
         out.flush();
         ProgressListener progress = conf.get(FloeOptions.PROGRESS) ? TerminalProgress.onStderr() : ProgressListener.none();
         RunResult result;
-        if (embedded == null) {
+        if (detached()) {
+            out.printf("%s submitted as job %s%n", workflow.name(), ContextRunner.submit(workflow, conf));
+            out.flush();
+            return null;
+        } else if (embedded == null) {
             result = ContextRunner.run(workflow, conf);
         } else if (workflow.parallelism() > 0 && workflow.parallelism() < conf.get(FloeOptions.EMBEDDED_SLOTS)) {
             // At most that many tasks at once: an embedded Flink with that many slots.
