@@ -29,6 +29,10 @@ import picocli.CommandLine.Command;
             BenchCommand.class,
             BaselineCommand.class,
             ClusterCommand.class,
+            SubmitCommand.class,
+            JobCommands.ListJobs.class,
+            JobCommands.Status.class,
+            JobCommands.Cancel.class,
             CommandLine.HelpCommand.class
         })
 public final class FloeCli implements Runnable {
@@ -60,6 +64,8 @@ public final class FloeCli implements Runnable {
     /** The command line with Floe's error handling, for main and for tests. */
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new FloeCli());
+        // floe submit [its options] FILE|tree-merge ARGS: what follows FILE belongs to the job.
+        cli.getSubcommands().get("submit").setStopAtPositional(true);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("floe: " + message(e));
             return e instanceof SpecException || e instanceof DataException ? BAD_INPUT : FAILED;

@@ -66,14 +66,19 @@ final class WorkflowLauncher implements AutoCloseable {
         } else {
             result = embedded().run(workflow, progress);
         }
-        out.printf("%s finished in %.2f s (job %s)%n", workflow.name(), result.wallTime().toMillis() / 1000.0, result.jobId());
+        printResult(result, out);
+        return result;
+    }
+
+    /** The run's wall time and each stage's tasks, retries and task times. */
+    static void printResult(RunResult result, PrintWriter out) {
+        out.printf("%s finished in %.2f s (job %s)%n", result.workflow(), result.wallTime().toMillis() / 1000.0, result.jobId());
         for (StageResult s : result.stages()) {
             out.printf("  %-24s %7d tasks  %3d retries  task time avg %6.0f ms, max %6d ms%s%n", s.stage(), s.tasks(),
                     s.retries(), s.tasks() == 0 ? 0.0 : (double) s.taskMillis() / s.tasks(), s.maxTaskMillis(),
                     (s.skipped() > 0 ? "  " + s.skipped() + " skipped" : "") + (s.failed() > 0 ? "  " + s.failed() + " FAILED (continued)" : ""));
         }
         out.flush();
-        return result;
     }
 
     private EmbeddedRunner embedded() {

@@ -7,10 +7,13 @@ import java.nio.file.Path;
 
 /**
  * Where a session cluster's parts come from: the Flink configuration directory ({@code
- * config.yaml}, {@code log4j.properties}), the directory of Flink's jars, and the file of JVM
- * options every Flink JVM needs on Java 17.
+ * config.yaml}, {@code log4j.properties}), the directory of Flink's jars (and {@code cluster-lib}
+ * beside it), and the file of JVM options every Flink JVM needs on Java 17.
  */
 public record ClusterHome(Path confDir, Path libDir, Path jvmArgs) {
+    /** Beside {@code libDir}: jars only the cluster's JVMs use (the JobManager's web submission and UI). */
+    static final String CLUSTER_LIB = "cluster-lib";
+
 
     /** The layout of a Floe checkout or distribution: {@code conf/session}, {@code jobs/target/flink-lib}. */
     public static ClusterHome of(Path floeHome) {
@@ -39,6 +42,6 @@ public record ClusterHome(Path confDir, Path libDir, Path jvmArgs) {
     }
 
     String classpath() {
-        return libDir.resolve("*").toString();
+        return libDir.resolve("*") + java.io.File.pathSeparator + libDir.resolveSibling(CLUSTER_LIB).resolve("*");
     }
 }
