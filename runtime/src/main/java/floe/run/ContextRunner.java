@@ -5,6 +5,7 @@ import floe.model.Workflow;
 
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.DeploymentOptions;
 import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -20,6 +21,33 @@ public final class ContextRunner {
     /** True when this JVM was started by a Flink client, so jobs go to its cluster. */
     public static boolean isInFlinkClient() {
         return !(StreamExecutionEnvironment.getExecutionEnvironment() instanceof LocalStreamEnvironment);
+    }
+
+    /**
+     * True when the launching client does not wait for jobs: {@code flink run -d}, or a jar run
+     * through the REST API ({@code /jars/:id/run}, where this program runs inside the JobManager).
+     */
+    public static boolean isDetached() {
+        return isInFlinkClient() && !StreamExecutionEnvironment.getExecutionEnvironment().getConfiguration().get(DeploymentOptions.ATTACHED);
+    }
+
+    /**
+     * Submits {@code workflow} to the launching cluster and returns its job id without waiting,
+     * for detached clients. Whoever follows the job enforces its deadline; an exit handler needs
+     * the workflow's end, so a workflow with one is refused here.
+     */
+    public static String submit(Workflow workflow, Configuration conf) {
+        if (workflow.onExit() != null) {
+            throw new floe.SpecException("workflow '" + workflow.name() + "': an exit handler (onExit) runs after the"
+                    + " workflow ends, which a detached submission does not wait for; run it attached (flink run without -d, or floe run)");
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(FlinkSettings.job(conf));
+        FloeOptions.compiler(conf).compile(workflow, env);
+        try {
+            return env.executeAsync(workflow.name()).getJobID().toString();
+        } catch (Exception e) {
+            throw Results.failure(workflow.name(), e, Thread.currentThread().getContextClassLoader());
+        }
     }
 
     /** Runs {@code workflow} on the launching cluster, then its exit handler if it has one. */

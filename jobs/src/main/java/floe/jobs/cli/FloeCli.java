@@ -28,6 +28,11 @@ import picocli.CommandLine.Command;
             VerifyCommand.class,
             BenchCommand.class,
             BaselineCommand.class,
+            ClusterCommand.class,
+            SubmitCommand.class,
+            JobCommands.ListJobs.class,
+            JobCommands.Status.class,
+            JobCommands.Cancel.class,
             CommandLine.HelpCommand.class
         })
 public final class FloeCli implements Runnable {
@@ -38,6 +43,17 @@ public final class FloeCli implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        if (floe.run.ContextRunner.isDetached()) {
+            // Submitted without waiting (flink run -d, or a jar run through the REST API, where this
+            // runs inside the JobManager): never exit the JVM, fail with the message instead.
+            java.io.StringWriter err = new java.io.StringWriter();
+            CommandLine cli = commandLine();
+            cli.setErr(new java.io.PrintWriter(err, true));
+            if (cli.execute(args) != 0) {
+                throw new FloeException(err.toString().trim().replaceFirst("^floe: ", ""));
+            }
+            return;
+        }
         int code = commandLine().execute(args);
         floe.jobs.PeakMemory.reportIfAsked();
         if (code != 0 || !floe.run.ContextRunner.isInFlinkClient()) {
@@ -48,6 +64,8 @@ public final class FloeCli implements Runnable {
     /** The command line with Floe's error handling, for main and for tests. */
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new FloeCli());
+        // floe submit [its options] FILE|tree-merge ARGS: what follows FILE belongs to the job.
+        cli.getSubcommands().get("submit").setStopAtPositional(true);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("floe: " + message(e));
             return e instanceof SpecException || e instanceof DataException ? BAD_INPUT : FAILED;

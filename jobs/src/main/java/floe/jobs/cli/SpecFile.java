@@ -44,7 +44,24 @@ final class SpecFile {
                     + " image's working directory (default: the workflow file's directory, or the Batch directory).")
     Path imageDir;
 
+    @Option(names = "--shipped", hidden = true, paramLabel = "NAME=DATA",
+            description = "The workflow's files as the submitting client read them (floe submit), by relative name.")
+    Map<String, String> shipped = new LinkedHashMap<>();
+
+    /** Where container commands run when their template sets no workingDir. */
+    Path workDir() {
+        boolean batch = Files.isDirectory(file);
+        return (imageDir != null ? imageDir : batch ? file : file.toAbsolutePath().getParent()).toAbsolutePath().normalize();
+    }
+
     Workflow load(org.apache.flink.configuration.Configuration conf) {
+        if (!shipped.isEmpty()) {
+            return ShippedSpec.load(this, conf);
+        }
+        return loadFromDisk(conf);
+    }
+
+    Workflow loadFromDisk(org.apache.flink.configuration.Configuration conf) {
         String name = file.getFileName().toString();
         boolean batch = Files.isDirectory(file);
         if (!batch && !name.endsWith(".yaml") && !name.endsWith(".yml")) {
@@ -58,7 +75,7 @@ final class SpecFile {
             }
             dirs.put(volume, p.toString());
         });
-        Path workDir = (imageDir != null ? imageDir : batch ? file : file.toAbsolutePath().getParent()).toAbsolutePath().normalize();
+        Path workDir = workDir();
         Map<String, String> imageDirs = new LinkedHashMap<>();
         images.forEach((image, dir) -> imageDirs.put(image, Path.of(dir).toAbsolutePath().normalize().toString()));
         LocalImages local = LocalImages.of(conf.get(FloeOptions.LOCAL_ALLOWED_IMAGES), imageDirs, workDir.toString());

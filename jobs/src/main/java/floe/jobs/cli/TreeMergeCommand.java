@@ -56,7 +56,9 @@ final class TreeMergeCommand implements Callable<Integer> {
         TreeMergeSpec merge = new TreeMergeSpec(input, work, output, fanIn, widths, codec, attempts, overwrite);
         try (WorkflowLauncher launcher = WorkflowLauncher.start(flink.load())) {
             Workflow workflow = TreeMerge.prepare(merge);
-            launcher.run(workflow, out);
+            if (launcher.run(workflow, out) == null) {
+                return 0;
+            }
         }
         Path dir = Layout.dir(output);
         out.println("result   " + new Path(dir, Layout.RESULT));

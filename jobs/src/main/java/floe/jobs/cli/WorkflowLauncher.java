@@ -35,6 +35,12 @@ final class WorkflowLauncher implements AutoCloseable {
                 ? null : CompletableFuture.supplyAsync(() -> EmbeddedRunner.start(conf)));
     }
 
+    /** True when the workflow is only submitted, not waited for (a detached Flink client). */
+    boolean detached() {
+        return embedded == null && ContextRunner.isDetached();
+    }
+
+    /** Runs {@code workflow} and prints its plan and stage figures; null when it was only submitted (detached). */
     RunResult run(Workflow workflow, PrintWriter out) {
         boolean limited = embedded != null && workflow.parallelism() > 0 && workflow.parallelism() < conf.get(FloeOptions.EMBEDDED_SLOTS);
         Configuration runConf = new Configuration(conf);
@@ -49,7 +55,11 @@ final class WorkflowLauncher implements AutoCloseable {
         out.flush();
         ProgressListener progress = conf.get(FloeOptions.PROGRESS) ? TerminalProgress.onStderr() : ProgressListener.none();
         RunResult result;
-        if (embedded == null) {
+        if (detached()) {
+            out.printf("%s submitted as job %s%n", workflow.name(), ContextRunner.submit(workflow, conf));
+            out.flush();
+            return null;
+        } else if (embedded == null) {
             result = ContextRunner.run(workflow, conf);
         } else if (limited) {
             // At most that many tasks at once: an embedded Flink with that many slots.
@@ -60,14 +70,19 @@ final class WorkflowLauncher implements AutoCloseable {
         } else {
             result = embedded().run(workflow, progress);
         }
-        out.printf("%s finished in %.2f s (job %s)%n", workflow.name(), result.wallTime().toMillis() / 1000.0, result.jobId());
+        printResult(result, out);
+        return result;
+    }
+
+    /** The run's wall time and each stage's tasks, retries and task times. */
+    static void printResult(RunResult result, PrintWriter out) {
+        out.printf("%s finished in %.2f s (job %s)%n", result.workflow(), result.wallTime().toMillis() / 1000.0, result.jobId());
         for (StageResult s : result.stages()) {
             out.printf("  %-24s %7d tasks  %3d retries  task time avg %6.0f ms, max %6d ms%s%n", s.stage(), s.tasks(),
                     s.retries(), s.tasks() == 0 ? 0.0 : (double) s.taskMillis() / s.tasks(), s.maxTaskMillis(),
                     (s.skipped() > 0 ? "  " + s.skipped() + " skipped" : "") + (s.failed() > 0 ? "  " + s.failed() + " FAILED (continued)" : ""));
         }
         out.flush();
-        return result;
     }
 
     private EmbeddedRunner embedded() {

@@ -1,0 +1,119 @@
+package floe.jobs.cli;
+
+import floe.jobs.cluster.ClusterHome;
+import floe.jobs.cluster.ClusterStatus;
+import floe.jobs.cluster.SessionCluster;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code floe cluster start|stop|status}: a Flink standalone session cluster on this machine. */
+@Command(name = "cluster", mixinStandardHelpOptions = true,
+        description = "Start, stop or show a Flink standalone session cluster on this machine (conf/session/config.yaml).",
+        subcommands = {ClusterCommand.Start.class, ClusterCommand.Stop.class, ClusterCommand.Status.class})
+final class ClusterCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Where the cluster keeps pid files and logs. */
+    static final class Where {
+        @Option(names = "--dir", paramLabel = "DIR",
+                description = "The cluster's pid files and logs (default: log/session under Floe's home).")
+        Path dir;
+
+        Path dir() {
+            return dir != null ? dir : Path.of(System.getProperty("floe.home", "."), "log", "session");
+        }
+    }
+
+    @Command(name = "start", mixinStandardHelpOptions = true,
+            description = "Start a JobManager and N TaskManagers; returns when the REST API answers and all TaskManagers registered.")
+    static final class Start implements Callable<Integer> {
+        @Option(names = "--taskmanagers", defaultValue = "1", paramLabel = "N", description = "TaskManager JVMs (default ${DEFAULT-VALUE}).")
+        int taskManagers;
+
+        @Option(names = "--slots", paramLabel = "S", description = "Task slots per TaskManager (default: taskmanager.numberOfTaskSlots of the config).")
+        Integer slots;
+
+        @Option(names = "--rest-port", paramLabel = "PORT", description = "Port of the REST API and web UI (default: rest.port of the config, 8081).")
+        Integer restPort;
+
+        @Option(names = "--timeout", defaultValue = "180", paramLabel = "SECONDS", description = "How long to wait for the cluster (default ${DEFAULT-VALUE}).")
+        int timeoutSeconds;
+
+        @Option(names = "-D", paramLabel = "KEY=VALUE", description = "A Flink setting for this cluster, over config.yaml (repeatable).")
+        Map<String, String> settings = new LinkedHashMap<>();
+
+        @picocli.CommandLine.Mixin
+        Where where;
+
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            Map<String, String> all = new LinkedHashMap<>(settings);
+            if (slots != null) {
+                all.put("taskmanager.numberOfTaskSlots", Integer.toString(slots));
+            }
+            if (restPort != null) {
+                all.put("rest.port", Integer.toString(restPort));
+            }
+            SessionCluster cluster = SessionCluster.in(where.dir(), ClusterHome.fromSystem(), all);
+            cluster.start(taskManagers, Duration.ofSeconds(timeoutSeconds));
+            PrintWriter out = spec.commandLine().getOut();
+            out.print(cluster.status().describe());
+            out.println("submit with: floe submit --rest " + cluster.restAddress() + " FILE");
+            out.println("        or: FLINK_CONF_DIR=" + cluster.dir().resolve("conf") + " bin/flink run jobs/target/floe-jobs.jar ...");
+            out.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "stop", mixinStandardHelpOptions = true, description = "Stop the session cluster's JVMs (TaskManagers, then the JobManager).")
+    static final class Stop implements Callable<Integer> {
+        @picocli.CommandLine.Mixin
+        Where where;
+
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            SessionCluster cluster = SessionCluster.existing(where.dir(), ClusterHome.fromSystem());
+            boolean stopped = cluster.stop();
+            spec.commandLine().getOut().println(stopped ? "stopped the session cluster in " + cluster.dir()
+                    : "no session cluster running in " + cluster.dir());
+            return 0;
+        }
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true, description = "Show the session cluster's JVMs and what its REST API reports; exit 1 if it does not run.")
+    static final class Status implements Callable<Integer> {
+        @picocli.CommandLine.Mixin
+        Where where;
+
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            ClusterStatus status = SessionCluster.existing(where.dir(), ClusterHome.fromSystem()).status();
+            spec.commandLine().getOut().print(status.describe());
+            spec.commandLine().getOut().flush();
+            return status.running() ? 0 : FloeCli.FAILED;
+        }
+    }
+}

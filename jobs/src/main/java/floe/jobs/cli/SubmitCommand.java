@@ -1,0 +1,160 @@
+package floe.jobs.cli;
+
+import floe.SpecException;
+import floe.compile.Plan;
+import floe.connectors.merge.Manifest;
+import floe.jobs.Layout;
+import floe.jobs.TreeMerge;
+import floe.jobs.TreeMergeSpec;
+import floe.jobs.submit.SubmitOptions;
+import floe.jobs.submit.SubmitTarget;
+import floe.jobs.submit.Submission;
+import floe.jobs.submit.Submitter;
+import floe.model.Workflow;
+import floe.run.FloeOptions;
+import floe.run.ProgressListener;
+import floe.run.RunResult;
+import floe.run.TerminalProgress;
+
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.fs.Path;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.PrintWriter;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code floe submit [--target rest] [--rest URL] FILE|tree-merge ARGS...}: a workflow or the tree
+ * merge to a running Flink cluster, followed until it ends. The job is checked here first (the
+ * same checks as {@code floe run} and {@code floe tree-merge}), so bad input fails before
+ * anything is sent.
+ */
+@Command(name = "submit", mixinStandardHelpOptions = true,
+        description = {"Submit a workflow file or the tree merge to a running Flink cluster and follow it to its end"
+                + " (exit 0 only if it succeeded). Options of submit come before FILE or tree-merge; what follows"
+                + " are the options of floe run FILE or floe tree-merge.",
+                "The REST target's Authorization header, if the cluster asks for one, comes from FLOE_REST_AUTHORIZATION."})
+final class SubmitCommand implements Callable<Integer> {
+    static final String AUTHORIZATION_ENV = "FLOE_REST_AUTHORIZATION";
+
+    @Option(names = "--target", defaultValue = "rest", paramLabel = "TARGET",
+            description = "Where the job goes: rest (a running cluster's REST API; default), kubernetes-session, kubernetes-application.")
+    String target;
+
+    @Option(names = "--rest", paramLabel = "URL",
+            description = "The cluster's REST address, e.g. http://127.0.0.1:8081 (default: rest.address and rest.port of FLINK_CONF_DIR's config, else 127.0.0.1:8081).")
+    URI rest;
+
+    @Option(names = "--jar", paramLabel = "JAR", description = "The jobs jar to run (default: the floe-jobs.jar this command runs from).")
+    java.nio.file.Path jar;
+
+    @Option(names = "--detach", description = "Return once the job is submitted, printing its id (follow it with floe status).")
+    boolean detach;
+
+    @Mixin
+    FlinkConfig flink;
+
+    @Parameters(index = "0", paramLabel = "FILE|tree-merge", description = "An Argo workflow file or Batch directory, or tree-merge.")
+    String what;
+
+    @Parameters(index = "1..*", paramLabel = "ARGS", description = "The options of floe run FILE or floe tree-merge.")
+    List<String> args = new ArrayList<>();
+
+    @picocli.CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        Configuration conf = flink.load();
+        SubmitOptions options = new SubmitOptions(Optional.ofNullable(rest), Optional.ofNullable(System.getenv(AUTHORIZATION_ENV))
+                .filter(a -> !a.isBlank()), conf);
+        Submitter submitter = SubmitTarget.named(target).submitter(options);
+        Job job = "tree-merge".equals(what) ? treeMerge(conf) : workflowFile(conf);
+        List<String> programArgs = new ArrayList<>(job.programArgs());
+        flink.settings.forEach((k, v) -> programArgs.addAll(List.of("-D", k + "=" + v)));
+        Plan plan = FloeOptions.compiler(conf).plan(job.workflow());
+        out.print(plan.describe());
+        out.flush();
+        ProgressListener progress = conf.get(FloeOptions.PROGRESS) ? TerminalProgress.onStderr() : ProgressListener.none();
+        Submission submission = new Submission(jobsJar(), programArgs, plan, conf, detach, out, progress);
+        Optional<RunResult> result = submitter.submit(submission);
+        if (result.isPresent()) {
+            WorkflowLauncher.printResult(result.get(), out);
+            job.output().ifPresent(dir -> printManifest(dir, out));
+        }
+        return 0;
+    }
+
+    private record Job(Workflow workflow, List<String> programArgs, Optional<String> output) {}
+
+    private Job treeMerge(Configuration conf) throws Exception {
+        TreeMergeCommand merge = new TreeMergeCommand();
+        new CommandLine(merge).parseArgs(args.toArray(new String[0]));
+        TreeMergeSpec mergeSpec = new TreeMergeSpec(merge.input, merge.work, merge.output, merge.fanIn, merge.widths,
+                merge.codec, merge.attempts, merge.overwrite);
+        Workflow workflow = TreeMerge.prepare(mergeSpec);
+        List<String> programArgs = new ArrayList<>(List.of("tree-merge"));
+        programArgs.addAll(args);
+        return new Job(workflow, programArgs, Optional.of(merge.output));
+    }
+
+    private Job workflowFile(Configuration conf) {
+        RunCommand run = new RunCommand();
+        List<String> all = new ArrayList<>(List.of(what));
+        all.addAll(args);
+        new CommandLine(run).parseArgs(all.toArray(new String[0]));
+        if (!run.spec.shipped.isEmpty()) {
+            throw new SpecException("--shipped: set by floe submit itself, not on its command line");
+        }
+        Workflow workflow = run.spec.load(conf);
+        if (workflow.onExit() != null) {
+            throw new SpecException(what + ": workflow '" + workflow.name() + "' has an exit handler (onExit), which floe submit"
+                    + " does not run yet; run it with floe run, or flink run jobs/target/floe-jobs.jar run " + what);
+        }
+        List<String> programArgs = new ArrayList<>(List.of("run"));
+        programArgs.addAll(ShippedSpec.args(run.spec));
+        return new Job(workflow, programArgs, Optional.empty());
+    }
+
+    /** The jar this command runs from, else the build's {@code jobs/target/floe-jobs.jar}. */
+    private java.nio.file.Path jobsJar() throws Exception {
+        if (jar != null) {
+            if (!java.nio.file.Files.isRegularFile(jar)) {
+                throw new SpecException("--jar " + jar + ": no such file");
+            }
+            return jar;
+        }
+        java.nio.file.Path self = java.nio.file.Path.of(FloeCli.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        if (self.getFileName().toString().equals("floe-jobs.jar")) {
+            return self;
+        }
+        java.nio.file.Path built = java.nio.file.Path.of(System.getProperty("floe.home", "."), "jobs", "target", "floe-jobs.jar");
+        if (!java.nio.file.Files.isRegularFile(built)) {
+            throw new SpecException(built + ": no jobs jar (build it with: mvn package -DskipTests, or pass --jar)");
+        }
+        return built;
+    }
+
+    private static void printManifest(String output, PrintWriter out) {
+        Path dir = Layout.dir(output);
+        Path manifest = new Path(dir, Manifest.NAME);
+        out.println("result   " + new Path(dir, Layout.RESULT));
+        out.println("manifest " + manifest);
+        try {
+            out.print(Manifest.read(manifest).toJson());
+        } catch (RuntimeException e) {
+            out.println("(the manifest is not readable from here: " + e.getMessage() + ")");
+        }
+        out.flush();
+    }
+}

@@ -1,0 +1,182 @@
+package floe.run.rest;
+
+import floe.FloeException;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.SecurityOptions;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * A client of a Flink cluster's REST API (the one its web UI uses): JSON in and out, over TLS when
+ * the cluster's {@code security.ssl.rest.*} settings ask for it, with an {@code Authorization}
+ * header when a proxy in front of the cluster asks for one.
+ *
+ * <pre>{@code
+ * FlinkRest flink = FlinkRest.connect(URI.create("http://127.0.0.1:8081"), new Configuration(), Optional.empty());
+ * int taskManagers = flink.overview().taskManagers();
+ * }</pre>
+ */
+public final class FlinkRest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration UPLOAD_TIMEOUT = Duration.ofMinutes(10);
+
+    private final URI base;
+    private final HttpClient http;
+    private final Optional<String> authorization;
+
+    private FlinkRest(URI base, HttpClient http, Optional<String> authorization) {
+        this.base = base;
+        this.http = http;
+        this.authorization = authorization;
+    }
+
+    /**
+     * A client of the REST API at {@code base} ({@code http://host:8081} or {@code https://...});
+     * TLS material comes from {@code conf}'s {@code security.ssl.rest.*} settings.
+     */
+    public static FlinkRest connect(URI base, Configuration conf, Optional<String> authorization) {
+        String scheme = base.getScheme();
+        if (base.getHost() == null || !("http".equals(scheme) || "https".equals(scheme))) {
+            throw new floe.SpecException("--rest " + base + ": not a REST address; expected http://HOST:PORT or https://HOST:PORT");
+        }
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT)
+                .followRedirects(HttpClient.Redirect.NEVER);
+        if ("https".equals(scheme) || SecurityOptions.isRestSSLEnabled(conf)) {
+            builder.sslContext(RestTls.context(conf));
+        }
+        String path = base.getPath() == null || base.getPath().equals("/") ? "" : base.getPath().replaceAll("/$", "");
+        URI root = URI.create(("https".equals(scheme) || SecurityOptions.isRestSSLEnabled(conf) ? "https" : "http")
+                + "://" + base.getHost() + ":" + (base.getPort() < 0 ? 8081 : base.getPort()) + path);
+        return new FlinkRest(root, builder.build(), authorization);
+    }
+
+    /** The cluster overview, or empty while nothing answers at {@code base} (for waiting on a start). */
+    public static Optional<Overview> probe(URI base, Configuration conf) {
+        try {
+            return Optional.of(connect(base, conf, Optional.empty()).overview());
+        } catch (RestUnreachableException e) {
+            return Optional.empty();
+        } catch (FloeException e) {
+            return Optional.empty();
+        }
+    }
+
+    public URI address() {
+        return base;
+    }
+
+    /** TaskManagers, slots and the Flink version the cluster reports. */
+    public record Overview(int taskManagers, int slotsTotal, int slotsAvailable, int jobsRunning, String flinkVersion) {}
+
+    public Overview overview() {
+        JsonNode o = get("/overview");
+        return new Overview(o.path("taskmanagers").asInt(), o.path("slots-total").asInt(), o.path("slots-available").asInt(),
+                o.path("jobs-running").asInt(), o.path("flink-version").asText());
+    }
+
+    public JsonNode get(String path) {
+        return send(request(path).GET().timeout(CALL_TIMEOUT).build());
+    }
+
+    public JsonNode post(String path, JsonNode body) {
+        return send(request(path).header("Content-Type", "application/json").timeout(CALL_TIMEOUT)
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build());
+    }
+
+    public JsonNode patch(String path) {
+        return send(request(path).timeout(CALL_TIMEOUT).method("PATCH", HttpRequest.BodyPublishers.noBody()).build());
+    }
+
+    /** Uploads a jar under {@code name} ({@code POST /jars/upload}) and returns the cluster's answer. */
+    public JsonNode uploadJar(Path jar, String name) {
+        String boundary = "floe-" + UUID.randomUUID();
+        byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"jarfile\"; filename=\"" + name
+                + "\"\r\nContent-Type: application/x-java-archive\r\n\r\n").getBytes(StandardCharsets.UTF_8);
+        byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
+        List<byte[]> parts = new ArrayList<>();
+        try {
+            parts.add(head);
+            parts.add(Files.readAllBytes(jar));
+            parts.add(tail);
+        } catch (IOException e) {
+            throw new floe.SpecException(jar + ": cannot read the jobs jar: " + e.getMessage());
+        }
+        return send(request("/jars/upload").header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .timeout(UPLOAD_TIMEOUT).POST(HttpRequest.BodyPublishers.ofByteArrays(parts)).build());
+    }
+
+    private HttpRequest.Builder request(String path) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).header("Accept", "application/json");
+        authorization.ifPresent(a -> b.header("Authorization", a));
+        return b;
+    }
+
+    private JsonNode send(HttpRequest request) {
+        HttpResponse<String> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (HttpConnectTimeoutException | ConnectException e) {
+            throw new RestUnreachableException(base, e);
+        } catch (HttpTimeoutException e) {
+            throw new FloeException(base + request.uri().getPath() + ": no answer within " + request.timeout()
+                    .map(Duration::toSeconds).orElse(0L) + " s", e);
+        } catch (javax.net.ssl.SSLException e) {
+            throw new FloeException(base + ": TLS handshake failed: " + e.getMessage()
+                    + " (check security.ssl.rest.truststore and the address's scheme)", e);
+        } catch (IOException e) {
+            throw new RestUnreachableException(base, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FloeException("interrupted while calling " + base, e);
+        }
+        String body = response.body();
+        JsonNode json;
+        try {
+            json = body == null || body.isBlank() ? JSON.createObjectNode() : JSON.readTree(body);
+        } catch (IOException e) {
+            throw new FloeException(base + request.uri().getPath() + ": HTTP " + response.statusCode()
+                    + ", not a Flink REST API (the answer is not JSON)");
+        }
+        int status = response.statusCode();
+        if (status == 401 || status == 403) {
+            throw new FloeException(base + ": HTTP " + status + ": the cluster asks for credentials; set FLOE_REST_AUTHORIZATION"
+                    + " to the Authorization header's value");
+        }
+        if (status >= 300) {
+            throw new RestCallException(status, request.method() + " " + request.uri().getPath(), errors(json));
+        }
+        return json;
+    }
+
+    private static List<String> errors(JsonNode json) {
+        List<String> errors = new ArrayList<>();
+        json.path("errors").forEach(e -> errors.add(e.asText()));
+        return errors;
+    }
+
+    /** A JSON object for a request body. */
+    public static com.fasterxml.jackson.databind.node.ObjectNode object() {
+        return JSON.createObjectNode();
+    }
+}
