@@ -6,6 +6,7 @@ import floe.model.TaskCompletion;
 import floe.model.Workflow;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.operators.SlotSharingGroup;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -35,13 +36,19 @@ public final class WorkflowCompiler {
 
     private final int maxParallelism;
     private final String taskLogDir;
+    private final boolean stageResources;
 
     private WorkflowCompiler(int maxParallelism, String taskLogDir) {
+        this(maxParallelism, taskLogDir, false);
+    }
+
+    private WorkflowCompiler(int maxParallelism, String taskLogDir, boolean stageResources) {
         if (maxParallelism < 1) {
             throw new IllegalArgumentException("max parallelism must be at least 1, got " + maxParallelism);
         }
         this.maxParallelism = maxParallelism;
         this.taskLogDir = taskLogDir;
+        this.stageResources = stageResources;
     }
 
     /** A compiler whose stages run on at most {@code maxParallelism} subtasks each. */
@@ -51,7 +58,15 @@ public final class WorkflowCompiler {
 
     /** A copy whose command tasks log under {@code dir} (on the TaskManager's disk). */
     public WorkflowCompiler withTaskLogs(String dir) {
-        return new WorkflowCompiler(maxParallelism, dir);
+        return new WorkflowCompiler(maxParallelism, dir, stageResources);
+    }
+
+    /**
+     * A copy that, when {@code on}, gives each stage declaring resources slots of that size
+     * ({@link StageSlots}; Flink fine-grained resource management).
+     */
+    public WorkflowCompiler withStageResources(boolean on) {
+        return new WorkflowCompiler(maxParallelism, taskLogDir, on);
     }
 
     /** The plan alone, without building a Flink job (for {@code plan} and tests). */
@@ -85,10 +100,22 @@ public final class WorkflowCompiler {
                     ? rootStage(workflow, stage, env, taskLogDir)
                     : dependentStage(workflow, stage, plan, outputs, taskLogDir);
             outputs.put(stage.stage().name(), out);
+            SlotSharingGroup group = stageResources ? StageSlots.groupOf(workflow, stage.stage()) : null;
+            if (group != null) {
+                // Explicit for every stage: an operator left without a group inherits its input's.
+                // The stage's source (if any) is chained to it: same group, so the chain stays whole.
+                out.slotSharingGroup(group);
+                if (stage.edges().isEmpty()) {
+                    out.getTransformation().getInputs().forEach(t -> t.setSlotSharingGroup(group));
+                }
+            }
             if (workflow.downstreamOf(stage.stage().name()).isEmpty()) {
-                out.sinkTo(new DiscardingSink<>())
+                var done = out.sinkTo(new DiscardingSink<>())
                         .name(stage.stage().name() + "/done").uid(stage.uid() + "/done")
                         .setParallelism(stage.parallelism());
+                if (group != null) {
+                    done.slotSharingGroup(group);
+                }
             }
         }
         return plan;
