@@ -68,13 +68,13 @@ final class TaskManagerPods {
         TaskExecutorProcessSpec spec = defaultWorker(conf);
         try (FlinkKubeClient client = FlinkKubeClientFactory.getInstance().fromConfiguration(conf, "resourcemanager")) {
             FlinkPod podTemplate = KubernetesUtils.loadPodFromTemplateFile(client, template.toFile(), Constants.MAIN_CONTAINER_NAME);
-            KubernetesTaskManagerParameters parameters = new KubernetesTaskManagerParameters(conf, clusterId + "-taskmanager-1-1",
+            KubernetesTaskManagerParameters parameters = new KubernetesTaskManagerParameters(conf, clusterId + "-taskmanager-template-1",
                     "", ProcessMemoryUtils.generateJvmParametersStr(spec), ContaineredTaskManagerParameters.create(conf, spec),
                     Map.of(), Set.of());
             client.createTaskManagerPod(KubernetesTaskManagerFactory.buildTaskManagerKubernetesPod(podTemplate, parameters))
                     .get(60, TimeUnit.SECONDS);
         }
-        return kube.client().pods().withName(clusterId + "-taskmanager-1-1").get();
+        return kube.client().pods().withName(clusterId + "-taskmanager-template-1").get();
     }
 
     /** Requests one TaskManager of the default size through the driver and returns the pod created. */
