@@ -1,7 +1,7 @@
 package floe.jobs.kubernetes;
 
 import floe.SpecException;
-import floe.jobs.testutils.TestingKubernetesApi;
+import floe.testutils.TestingKubernetesApi;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.SecretBuilder;

@@ -1,6 +1,6 @@
 package floe.jobs.kubernetes;
 
-import floe.jobs.testutils.TestingKubernetesApi;
+import floe.testutils.TestingKubernetesApi;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;

@@ -1,7 +1,7 @@
 package floe.jobs.kubernetes;
 
-import floe.jobs.testutils.TestingKubernetesApi;
-import floe.jobs.testutils.TestingResourceEventHandler;
+import floe.testutils.TestingKubernetesApi;
+import floe.testutils.TestingResourceEventHandler;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import org.apache.flink.configuration.Configuration;

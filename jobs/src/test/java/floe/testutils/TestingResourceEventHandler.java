@@ -1,4 +1,4 @@
-package floe.jobs.testutils;
+package floe.testutils;
 
 import org.apache.flink.runtime.clusterframework.types.ResourceID;
 import org.apache.flink.runtime.resourcemanager.active.ResourceEventHandler;

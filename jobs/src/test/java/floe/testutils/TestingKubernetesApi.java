@@ -1,4 +1,4 @@
-package floe.jobs.testutils;
+package floe.testutils;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
