@@ -116,8 +116,8 @@ public final class KubernetesSubmit {
                 ClusterClient<String> client = descriptor.deployApplicationCluster(spec, app).getClusterClient()) {
             describeCluster("application cluster", clusterId, conf, client, out);
             out.printf("  runs %s; the cluster goes away when it ends%n", job);
-        } catch (ClusterDeploymentException e) {
-            throw deployFailed(clusterId, conf, e);
+        } catch (ClusterDeploymentException | RuntimeException e) {
+            throw e instanceof FloeException f ? f : deployFailed(clusterId, conf, e);
         }
         out.flush();
         return 0;
@@ -134,8 +134,8 @@ public final class KubernetesSubmit {
                     describeCluster("session cluster", clusterId, conf, client, out);
                 }
             }
-        } catch (ClusterDeploymentException e) {
-            throw deployFailed(clusterId, conf, e);
+        } catch (ClusterDeploymentException | RuntimeException e) {
+            throw e instanceof FloeException f ? f : deployFailed(clusterId, conf, e);
         }
         out.flush();
         File jar = jobsJarHere();
@@ -184,25 +184,22 @@ public final class KubernetesSubmit {
         out.printf("  logs: kubectl -n %s logs -f deployment/%s%n", namespace, clusterId);
     }
 
-    private static FloeException deployFailed(String clusterId, Configuration conf, ClusterDeploymentException e) {
+    private static FloeException deployFailed(String clusterId, Configuration conf, Exception e) {
         return new FloeException("could not create Kubernetes cluster '" + clusterId + "' (" + where(conf) + "): " + rootMessage(e), e);
     }
 
     private static String where(Configuration conf) {
-        return "namespace " + conf.get(KubernetesConfigOptions.NAMESPACE)
-                + conf.getOptional(KubernetesConfigOptions.KUBE_CONFIG_FILE).map(f -> ", kubeconfig " + f).orElse("");
+        return "namespace " + conf.get(KubernetesConfigOptions.NAMESPACE) + ", kubeconfig "
+                + conf.getOptional(KubernetesConfigOptions.KUBE_CONFIG_FILE).orElse("~/.kube/config or the pod's service account");
     }
 
+    /** The deepest cause, which says what went wrong (e.g. {@code UnknownHostException: kubernetes.default.svc}). */
     private static String rootMessage(Throwable e) {
         Throwable t = e;
-        String message = e.getMessage();
         while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();
-            if (t.getMessage() != null) {
-                message = t.getMessage();
-            }
         }
-        return message;
+        return t == e || t.getMessage() == null ? String.valueOf(e.getMessage()) : t.getClass().getSimpleName() + ": " + t.getMessage();
     }
 
     /**
