@@ -6,6 +6,7 @@ import floe.model.TaskCompletion;
 import floe.model.Workflow;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.operators.SlotSharingGroup;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -38,24 +39,26 @@ public final class WorkflowCompiler {
     private final int maxParallelism;
     private final int slots;
     private final String taskLogDir;
+    private final boolean stageResources;
 
-    private WorkflowCompiler(int maxParallelism, int slots, String taskLogDir) {
+    private WorkflowCompiler(int maxParallelism, int slots, String taskLogDir, boolean stageResources) {
         if (maxParallelism < 1) {
             throw new IllegalArgumentException("max parallelism must be at least 1, got " + maxParallelism);
         }
         this.maxParallelism = maxParallelism;
         this.slots = slots;
         this.taskLogDir = taskLogDir;
+        this.stageResources = stageResources;
     }
 
     /** A compiler whose stages run on at most {@code maxParallelism} subtasks each. */
     public static WorkflowCompiler withMaxParallelism(int maxParallelism) {
-        return new WorkflowCompiler(maxParallelism, 0, System.getProperty("java.io.tmpdir") + "/floe-tasks");
+        return new WorkflowCompiler(maxParallelism, 0, System.getProperty("java.io.tmpdir") + "/floe-tasks", false);
     }
 
     /** A copy whose command tasks log under {@code dir} (on the TaskManager's disk). */
     public WorkflowCompiler withTaskLogs(String dir) {
-        return new WorkflowCompiler(maxParallelism, slots, dir);
+        return new WorkflowCompiler(maxParallelism, slots, dir, stageResources);
     }
 
     /**
@@ -69,7 +72,15 @@ public final class WorkflowCompiler {
         if (slots < 1) {
             throw new IllegalArgumentException("slots must be at least 1, got " + slots);
         }
-        return new WorkflowCompiler(maxParallelism, slots, taskLogDir);
+        return new WorkflowCompiler(maxParallelism, slots, taskLogDir, stageResources);
+    }
+
+    /**
+     * A copy that, when {@code on}, gives each stage declaring resources slots of that size
+     * ({@link StageSlots}; Flink fine-grained resource management).
+     */
+    public WorkflowCompiler withStageResources(boolean on) {
+        return new WorkflowCompiler(maxParallelism, slots, taskLogDir, on);
     }
 
     /** The plan alone, without building a Flink job (for {@code plan} and tests). */
@@ -106,10 +117,22 @@ public final class WorkflowCompiler {
                     ? rootStage(workflow, stage, env, taskLogDir)
                     : dependentStage(workflow, stage, plan, outputs, taskLogDir);
             outputs.put(stage.stage().name(), out);
+            SlotSharingGroup group = stageResources ? StageSlots.groupOf(workflow, stage.stage()) : null;
+            if (group != null) {
+                // Explicit for every stage: an operator left without a group inherits its input's.
+                // The stage's source (if any) is chained to it: same group, so the chain stays whole.
+                out.slotSharingGroup(group);
+                if (stage.edges().isEmpty()) {
+                    out.getTransformation().getInputs().forEach(t -> t.setSlotSharingGroup(group));
+                }
+            }
             if (workflow.downstreamOf(stage.stage().name()).isEmpty()) {
-                out.sinkTo(new DiscardingSink<>())
+                var done = out.sinkTo(new DiscardingSink<>())
                         .name(stage.stage().name() + "/done").uid(stage.uid() + "/done")
                         .setParallelism(stage.parallelism());
+                if (group != null) {
+                    done.slotSharingGroup(group);
+                }
             }
         }
         return plan;

@@ -34,6 +34,12 @@ final class CommandRunner {
     }
 
     void run(Command command, TaskContext ctx) throws Exception {
+        // A volume already at its mount path (a Kubernetes pod mounts it there) needs no namespace.
+        List<Command.Mount> needed = command.mounts().stream()
+                .filter(m -> !Path.of(m.hostDir()).normalize().equals(Path.of(m.path()).normalize())).toList();
+        if (needed.size() != command.mounts().size()) {
+            command = command.withMounts(needed);
+        }
         Path dir = logDir.resolve(ctx.workflow()).resolve(ctx.stage());
         if (!dir.equals(createdDir)) {
             Files.createDirectories(dir);

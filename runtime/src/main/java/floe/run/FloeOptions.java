@@ -9,7 +9,8 @@ public final class FloeOptions {
 
     /** The compiler these settings ask for. */
     public static floe.compile.WorkflowCompiler compiler(org.apache.flink.configuration.Configuration conf) {
-        return floe.compile.WorkflowCompiler.withMaxParallelism(conf.get(MAX_PARALLELISM)).withTaskLogs(conf.get(TASK_LOG_DIR));
+        return floe.compile.WorkflowCompiler.withMaxParallelism(conf.get(MAX_PARALLELISM)).withTaskLogs(conf.get(TASK_LOG_DIR))
+                .withStageResources(conf.get(STAGE_RESOURCES));
     }
 
     /** The compiler for the embedded Flink, whose slots are known. */
@@ -46,4 +47,11 @@ public final class FloeOptions {
             .booleanType()
             .defaultValue(true)
             .withDescription("Print per-stage progress while a workflow runs.");
+
+    public static final ConfigOption<Boolean> STAGE_RESOURCES = ConfigOptions.key("floe.resources.stage-slots")
+            .booleanType()
+            .defaultValue(false)
+            .withDescription("Give each stage that declares resources (Argo resources, Batch resourceRequirements)"
+                    + " slots of that CPU and memory: a slot sharing group per stage (Flink fine-grained resource"
+                    + " management). On for Kubernetes, where TaskManagers are sized for it; off on the embedded Flink.");
 }

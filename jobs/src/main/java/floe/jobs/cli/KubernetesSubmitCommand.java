@@ -1,0 +1,100 @@
+package floe.jobs.cli;
+
+import floe.SpecException;
+import floe.jobs.kubernetes.KubernetesConf;
+import floe.jobs.kubernetes.KubernetesJob;
+import floe.jobs.kubernetes.KubernetesOptions;
+import floe.jobs.kubernetes.KubernetesSubmit;
+import floe.jobs.kubernetes.KubernetesTarget;
+import floe.jobs.kubernetes.ShippedSpec;
+
+import org.apache.flink.configuration.ConfigConstants;
+import org.apache.flink.configuration.Configuration;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code floe submit-kubernetes --target kubernetes-application|kubernetes-session FILE}. */
+@Command(name = "submit-kubernetes", mixinStandardHelpOptions = true,
+        description = "Run an Argo workflow or a directory of Batch jobs on Kubernetes (Flink native mode): an application"
+                + " cluster of its own, or a session cluster. Settings: conf/kubernetes/config.yaml, then -D.")
+final class KubernetesSubmitCommand implements Callable<Integer> {
+    @Option(names = "--target", required = true, paramLabel = "TARGET",
+            description = "kubernetes-application (a cluster for this workflow) or kubernetes-session (submit to the session"
+                    + " cluster kubernetes.cluster-id, created if missing).")
+    String target;
+
+    @Parameters(index = "0", paramLabel = "FILE",
+            description = "An Argo Workflow (.yaml, .yml), or a directory of Batch job definitions and job submissions (.json).")
+    Path file;
+
+    @Parameters(index = "1..*", paramLabel = "TEMPLATE", description = "Argo WorkflowTemplates the workflow's templateRefs name.")
+    List<Path> templates = new ArrayList<>();
+
+    @Option(names = "--volume", paramLabel = "NAME=DIR",
+            description = "Where a volume of the workflow is in the TaskManager pods (the pod template mounts it), e.g."
+                    + " workdir=/mnt/vol (repeatable).")
+    Map<String, String> volumes = new LinkedHashMap<>();
+
+    @Option(names = {"-p", "--parameter"}, paramLabel = "NAME=VALUE", description = "Set a workflow parameter (repeatable).")
+    Map<String, String> parameters = new LinkedHashMap<>();
+
+    @Option(names = "--image", paramLabel = "IMAGE=DIR",
+            description = "Run the commands of IMAGE in DIR inside the TaskManager's container (repeatable).")
+    Map<String, String> images = new LinkedHashMap<>();
+
+    @Option(names = "--image-dir", paramLabel = "DIR",
+            description = "Where commands run inside the TaskManager's container when their template sets no workingDir"
+                    + " (default: floe.kubernetes.image-dir).")
+    String imageDir;
+
+    @Option(names = "--conf-dir", paramLabel = "DIR",
+            description = "The Kubernetes configuration directory (default: conf/kubernetes beside FLINK_CONF_DIR).")
+    Path confDir;
+
+    @Option(names = "-D", paramLabel = "KEY=VALUE",
+            description = "A Flink or Floe setting, e.g. -D kubernetes.cluster-id=nightly (repeatable).")
+    Map<String, String> settings = new LinkedHashMap<>();
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec cli;
+
+    @Override
+    public Integer call() {
+        KubernetesTarget where = KubernetesTarget.named(target);
+        Configuration conf = KubernetesConf.load(confDir != null ? confDir : defaultConfDir(), settings);
+        String dir = imageDir != null ? imageDir : conf.get(KubernetesOptions.IMAGE_DIR);
+        ShippedSpec spec;
+        if (Files.isDirectory(file)) {
+            if (!templates.isEmpty()) {
+                throw new SpecException(templates.get(0) + ": WorkflowTemplates go with Argo workflows, not Batch jobs");
+            }
+            if (!parameters.isEmpty()) {
+                throw new SpecException("-p: Batch jobs take parameters in their files (parameters, Ref::NAME), not on the command line");
+            }
+            spec = ShippedSpec.batch(file, volumes, images, dir);
+        } else {
+            String name = file.getFileName().toString();
+            if (!name.endsWith(".yaml") && !name.endsWith(".yml")) {
+                throw new SpecException(file + ": not an Argo workflow file (.yaml, .yml) or a directory of Batch jobs");
+            }
+            spec = ShippedSpec.argo(file, templates, volumes, parameters, images, dir);
+        }
+        return KubernetesSubmit.submit(where, KubernetesJob.workflow(spec), conf, cli.commandLine().getOut());
+    }
+
+    private static Path defaultConfDir() {
+        String flinkConf = System.getenv(ConfigConstants.ENV_FLINK_CONF_DIR);
+        Path base = flinkConf != null ? Path.of(flinkConf).toAbsolutePath().getParent() : Path.of("conf");
+        return base.resolve("kubernetes");
+    }
+}

@@ -1,0 +1,243 @@
+package floe.jobs.kubernetes;
+
+import floe.FloeException;
+import floe.SpecException;
+import floe.model.Workflow;
+import floe.run.FloeOptions;
+
+import org.apache.flink.client.ClientUtils;
+import org.apache.flink.client.deployment.ClusterDeploymentException;
+import org.apache.flink.client.deployment.ClusterSpecification;
+import org.apache.flink.client.deployment.application.ApplicationConfiguration;
+import org.apache.flink.client.program.ClusterClient;
+import org.apache.flink.client.program.PackagedProgram;
+import org.apache.flink.client.program.ProgramInvocationException;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.DeploymentOptions;
+import org.apache.flink.configuration.GlobalConfiguration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.core.execution.DefaultExecutorServiceLoader;
+import org.apache.flink.kubernetes.KubernetesClusterClientFactory;
+import org.apache.flink.kubernetes.KubernetesClusterDescriptor;
+import org.apache.flink.kubernetes.configuration.KubernetesConfigOptions;
+import org.apache.flink.kubernetes.kubeclient.FlinkKubeClient;
+import org.apache.flink.kubernetes.kubeclient.FlinkKubeClientFactory;
+import org.apache.flink.kubernetes.kubeclient.decorators.ExternalServiceDecorator;
+import org.apache.flink.util.ExceptionUtils;
+
+import java.io.File;
+import java.io.PrintWriter;
+import java.net.URISyntaxException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * Runs Floe on Kubernetes through Flink's native integration ({@code flink-kubernetes}): the
+ * JobManager is a Deployment Flink creates, and Flink's active resource manager asks Kubernetes for
+ * TaskManager pods when stages need slots and releases them after
+ * {@code resourcemanager.taskmanager-timeout}.
+ *
+ * <ul>
+ *   <li>{@code kubernetes-application}: a cluster of its own for this job. Its JobManager runs
+ *       {@link ClusterMain} from the image's jobs jar with the workflow as program argument; the call
+ *       returns once the cluster is created, and the cluster goes away when the job ends.
+ *   <li>{@code kubernetes-session}: the session cluster {@code kubernetes.cluster-id} (created first
+ *       if it does not exist), to which this process submits the job as {@code flink run} would,
+ *       following it to its end.
+ * </ul>
+ *
+ * <p>Every stage that declares resources gets slots of its size, and TaskManagers are sized to hold
+ * the largest ({@link TaskManagerSizing}). Credentials never travel in the Flink configuration (it
+ * becomes a ConfigMap): a sensitive key is refused; pods take OSS credentials from a Secret
+ * through their pod templates.
+ *
+ * <pre>{@code
+ * Configuration conf = KubernetesConf.load(Path.of("conf/kubernetes"), Map.of("kubernetes.cluster-id", "nightly"));
+ * int exit = KubernetesSubmit.submit(KubernetesTarget.APPLICATION,
+ *         KubernetesJob.workflow(ShippedSpec.argo(file, List.of(), Map.of("workdir", "/mnt/vol"), Map.of(), Map.of(), "/opt/floe/process-data")),
+ *         conf, new PrintWriter(System.out, true));
+ * }</pre>
+ */
+public final class KubernetesSubmit {
+    /** Cluster id of a session when none is configured. */
+    public static final String DEFAULT_SESSION_ID = "floe-session";
+    // Flink's limit for kubernetes.cluster-id (it becomes part of object names).
+    private static final int MAX_CLUSTER_ID = 45;
+
+    private KubernetesSubmit() {}
+
+    /**
+     * Deploys {@code job} to {@code target}. Returns 0 when the application cluster was created, or
+     * when the job on the session cluster succeeded. Bad input (the workflow, a setting) throws
+     * {@link SpecException} (exit 2); a failed deployment, submission or job throws {@link FloeException} (exit 1).
+     */
+    public static int submit(KubernetesTarget target, KubernetesJob job, Configuration conf, PrintWriter out) {
+        Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(job, "job");
+        Objects.requireNonNull(out, "out");
+        Configuration effective = prepare(target, job, conf, out);
+        return target == KubernetesTarget.APPLICATION ? application(job, effective, out) : session(job, effective, out);
+    }
+
+    /** The configuration the cluster gets: checked, sized for the workflow, with Floe's defaults. */
+    static Configuration prepare(KubernetesTarget target, KubernetesJob job, Configuration conf, PrintWriter out) {
+        refuseCredentials(conf);
+        Configuration c = new Configuration(conf);
+        c.set(DeploymentOptions.TARGET, target.flinkName());
+        if (!c.contains(FloeOptions.STAGE_RESOURCES)) {
+            c.set(FloeOptions.STAGE_RESOURCES, true);
+        }
+        if (!c.contains(KubernetesConfigOptions.CLUSTER_ID)) {
+            c.set(KubernetesConfigOptions.CLUSTER_ID, target == KubernetesTarget.SESSION ? DEFAULT_SESSION_ID : applicationId(job));
+        }
+        if (job.spec() != null) {
+            // Read here first: a bad workflow fails now, with its file and line, before anything is created.
+            Workflow workflow = job.spec().workflow(c.get(FloeOptions.LOCAL_ALLOWED_IMAGES));
+            out.print(FloeOptions.compiler(c).plan(workflow).describe());
+            if (c.get(FloeOptions.STAGE_RESOURCES)) {
+                TaskManagerSizing sizing = TaskManagerSizing.fit(workflow, c);
+                sizing.describe().forEach(out::println);
+                c = sizing.conf();
+            }
+        }
+        out.flush();
+        return c;
+    }
+
+    private static int application(KubernetesJob job, Configuration conf, PrintWriter out) {
+        conf.set(PipelineOptions.JARS, List.of(conf.get(KubernetesOptions.JOBS_JAR)));
+        ApplicationConfiguration app = new ApplicationConfiguration(job.programArgs().toArray(String[]::new), ClusterMain.class.getName());
+        KubernetesClusterClientFactory factory = new KubernetesClusterClientFactory();
+        ClusterSpecification spec = factory.getClusterSpecification(conf);
+        String clusterId = conf.get(KubernetesConfigOptions.CLUSTER_ID);
+        try (KubernetesClusterDescriptor descriptor = descriptor(factory, conf);
+                ClusterClient<String> client = descriptor.deployApplicationCluster(spec, app).getClusterClient()) {
+            describeCluster("application cluster", clusterId, conf, client, out);
+            out.printf("  runs %s; the cluster goes away when it ends%n", job);
+        } catch (ClusterDeploymentException | RuntimeException e) {
+            throw e instanceof FloeException f ? f : deployFailed(clusterId, conf, e);
+        }
+        out.flush();
+        return 0;
+    }
+
+    private static int session(KubernetesJob job, Configuration conf, PrintWriter out) {
+        String clusterId = conf.get(KubernetesConfigOptions.CLUSTER_ID);
+        KubernetesClusterClientFactory factory = new KubernetesClusterClientFactory();
+        try (KubernetesClusterDescriptor descriptor = descriptor(factory, conf)) {
+            if (sessionExists(conf, clusterId)) {
+                out.printf("session cluster '%s' in namespace '%s' is running: submitting to it%n", clusterId, conf.get(KubernetesConfigOptions.NAMESPACE));
+            } else {
+                try (ClusterClient<String> client = descriptor.deploySessionCluster(factory.getClusterSpecification(conf)).getClusterClient()) {
+                    describeCluster("session cluster", clusterId, conf, client, out);
+                }
+            }
+        } catch (ClusterDeploymentException | RuntimeException e) {
+            throw e instanceof FloeException f ? f : deployFailed(clusterId, conf, e);
+        }
+        out.flush();
+        File jar = jobsJarHere();
+        Configuration run = new Configuration(conf);
+        run.set(DeploymentOptions.ATTACHED, true);
+        run.set(PipelineOptions.JARS, List.of(jar.toURI().toString()));
+        try {
+            PackagedProgram program = PackagedProgram.newBuilder()
+                    .setJarFile(jar)
+                    .setEntryPointClassName(ClusterMain.class.getName())
+                    .setArguments(job.programArgs().toArray(String[]::new))
+                    .setConfiguration(run)
+                    .build();
+            ClientUtils.executeProgram(new DefaultExecutorServiceLoader(), run, program, false, false);
+        } catch (ProgramInvocationException e) {
+            FloeException floe = ExceptionUtils.findThrowable(e, FloeException.class).orElse(null);
+            if (floe != null) {
+                throw floe;
+            }
+            throw new FloeException("session cluster '" + clusterId + "': the job could not be submitted or failed: "
+                    + ExceptionUtils.stripException(e, ProgramInvocationException.class).getMessage(), e);
+        }
+        return 0;
+    }
+
+    private static KubernetesClusterDescriptor descriptor(KubernetesClusterClientFactory factory, Configuration conf) {
+        try {
+            return factory.createClusterDescriptor(conf);
+        } catch (RuntimeException e) {
+            throw new FloeException("cannot reach Kubernetes (" + where(conf) + "): " + rootMessage(e), e);
+        }
+    }
+
+    private static boolean sessionExists(Configuration conf, String clusterId) {
+        try (FlinkKubeClient kube = FlinkKubeClientFactory.getInstance().fromConfiguration(conf, "client")) {
+            return kube.getService(ExternalServiceDecorator.getExternalServiceName(clusterId)).isPresent();
+        } catch (RuntimeException e) {
+            throw new FloeException("cannot reach Kubernetes (" + where(conf) + "): " + rootMessage(e), e);
+        }
+    }
+
+    private static void describeCluster(String what, String clusterId, Configuration conf, ClusterClient<String> client, PrintWriter out) {
+        String namespace = conf.get(KubernetesConfigOptions.NAMESPACE);
+        out.printf("%s '%s' created in namespace '%s' (image %s)%n", what, clusterId, namespace, conf.get(KubernetesConfigOptions.CONTAINER_IMAGE));
+        out.printf("  JobManager REST and web UI: %s%n", client.getWebInterfaceURL());
+        out.printf("  logs: kubectl -n %s logs -f deployment/%s%n", namespace, clusterId);
+    }
+
+    private static FloeException deployFailed(String clusterId, Configuration conf, Exception e) {
+        return new FloeException("could not create Kubernetes cluster '" + clusterId + "' (" + where(conf) + "): " + rootMessage(e), e);
+    }
+
+    private static String where(Configuration conf) {
+        return "namespace " + conf.get(KubernetesConfigOptions.NAMESPACE) + ", kubeconfig "
+                + conf.getOptional(KubernetesConfigOptions.KUBE_CONFIG_FILE).orElse("~/.kube/config or the pod's service account");
+    }
+
+    /** The deepest cause, which says what went wrong (e.g. {@code UnknownHostException: kubernetes.default.svc}). */
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t == e || t.getMessage() == null ? String.valueOf(e.getMessage()) : t.getClass().getSimpleName() + ": " + t.getMessage();
+    }
+
+    /**
+     * Credentials in the Flink configuration would be written into the cluster's ConfigMap and its
+     * logs: refuse them, naming the key and never the value.
+     */
+    static void refuseCredentials(Configuration conf) {
+        for (String key : conf.keySet()) {
+            if (GlobalConfiguration.isSensitive(key) || key.toLowerCase(Locale.ROOT).startsWith("fs.oss.accesskey")) {
+                throw new SpecException(key + ": credentials do not go in the Flink configuration on Kubernetes (it becomes a"
+                        + " ConfigMap anyone with read access sees); put them in a Secret the pod templates take them from"
+                        + " (conf/kubernetes: Secret 'oss-credentials', env OSS_ACCESS_KEY_ID / OSS_ACCESS_KEY_SECRET)");
+            }
+        }
+    }
+
+    private static String applicationId(KubernetesJob job) {
+        String base = job.spec() != null ? job.spec().name().replaceAll("\\.(ya?ml)$", "") : job.floeArgs().get(0);
+        String name = base.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]+", "-").replaceAll("^-+|-+$", "");
+        String suffix = UUID.randomUUID().toString().substring(0, 6);
+        int room = MAX_CLUSTER_ID - "floe-".length() - suffix.length() - 1;
+        if (name.length() > room) {
+            name = name.substring(0, room).replaceAll("-+$", "");
+        }
+        return "floe-" + (name.isEmpty() ? "" : name + "-") + suffix;
+    }
+
+    /** The jobs jar this process runs from: a session cluster gets it with the job. */
+    private static File jobsJarHere() {
+        try {
+            File here = new File(KubernetesSubmit.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            if (here.isFile()) {
+                return here;
+            }
+            throw new FloeException("submitting to a session cluster ships the packaged jobs jar, but Floe runs from " + here
+                    + ": build it (mvn package) and run bin/floe");
+        } catch (URISyntaxException | SecurityException e) {
+            throw new FloeException("cannot find the jobs jar to ship: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,191 @@
+package floe.jobs.kubernetes;
+
+import floe.testutils.TestingKubernetesApi;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import floe.run.FloeOptions;
+import org.apache.flink.client.deployment.application.ApplicationConfiguration;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.kubernetes.configuration.KubernetesConfigOptionsInternal;
+import org.apache.flink.kubernetes.entrypoint.KubernetesSessionClusterEntrypoint;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Application and session deployment against a Kubernetes API server (fabric8's mock, CRUD
+ * mode), with the project's own conf/kubernetes: what Flink creates carries the image, the
+ * resources, the pod templates' volumes and the Secret env the user configured.
+ */
+class KubernetesDeploymentTest {
+    static final Path CONF = Path.of("../conf/kubernetes");
+    static final Path SIZED = Path.of("src/test/resources/kubernetes/sized.yaml");
+    static final String IMAGE = "registry.example.com/floe:test";
+
+    @TempDir
+    Path tmp;
+
+    TestingKubernetesApi kube;
+    final StringWriter printed = new StringWriter();
+
+    @BeforeEach
+    void startApi() {
+        kube = TestingKubernetesApi.start(tmp, "batch");
+    }
+
+    @AfterEach
+    void stopApi() {
+        kube.close();
+    }
+
+    Configuration conf(String clusterId) {
+        return KubernetesConf.load(CONF, Map.of(
+                "kubernetes.config.file", kube.kubeconfig().toString(),
+                "kubernetes.namespace", kube.namespace(),
+                "kubernetes.cluster-id", clusterId,
+                "kubernetes.container.image.ref", IMAGE));
+    }
+
+    static KubernetesJob sizedWorkflow() {
+        return KubernetesJob.workflow(ShippedSpec.argo(SIZED, List.of(), Map.of("workdir", "/mnt/vol"), Map.of(), Map.of(), "/opt/floe/work"));
+    }
+
+    int submit(KubernetesTarget target, KubernetesJob job, Configuration conf) {
+        return KubernetesSubmit.submit(target, job, conf, new PrintWriter(printed, true));
+    }
+
+    @Test
+    void applicationClusterIsAJobManagerDeploymentWithItsConfigMapAndServices() {
+        int exit = submit(KubernetesTarget.APPLICATION, sizedWorkflow(), conf("sized-app"));
+
+        assertThat(exit).isZero();
+        Deployment jm = kube.client().apps().deployments().withName("sized-app").get();
+        assertThat(jm).as("JobManager Deployment").isNotNull();
+        Container main = mainContainer(jm);
+        assertThat(main.getImage()).isEqualTo(IMAGE);
+        // JobManager resources as configured (conf/kubernetes: 1 CPU, 1600m).
+        assertThat(main.getResources().getRequests()).containsEntry("cpu", new Quantity("1.0"));
+        assertThat(Quantity.getAmountInBytes(main.getResources().getRequests().get("memory")).longValue())
+                .isEqualTo(1600L << 20);
+        // OSS credentials from the Secret, by reference, from the JobManager's pod template.
+        assertThat(secretRefs(main)).containsExactlyInAnyOrder(
+                "OSS_ACCESS_KEY_ID=oss-credentials/access-key-id", "OSS_ACCESS_KEY_SECRET=oss-credentials/access-key-secret");
+        assertThat(jm.getSpec().getTemplate().getSpec().getServiceAccountName()).isEqualTo("floe-flink");
+
+        assertThat(kube.client().services().withName("sized-app").get()).as("internal service").isNotNull();
+        assertThat(kube.client().services().withName("sized-app-rest").get()).as("REST service").isNotNull();
+
+        ConfigMap flinkConf = kube.client().configMaps().withName("flink-config-sized-app").get();
+        assertThat(flinkConf).as("Flink configuration ConfigMap").isNotNull();
+        Configuration cluster = ClusterConfig.of(flinkConf);
+        // The application: Floe's entry class from the image's jar, the workflow shipped as an argument.
+        assertThat(cluster.get(ApplicationConfiguration.APPLICATION_MAIN_CLASS)).isEqualTo(ClusterMain.class.getName());
+        assertThat(cluster.get(PipelineOptions.JARS)).containsExactly("local:///opt/flink/usrlib/floe-jobs.jar");
+        assertThat(cluster.get(FloeOptions.STAGE_RESOURCES)).isTrue();
+        // The TaskManagers' pod template travels with it, with the workflow's volume and the Secret env.
+        String tmTemplate = kube.client().configMaps().withName("pod-template-sized-app").get().getData()
+                .get("taskmanager-pod-template.yaml");
+        assertThat(tmTemplate).contains("claimName: pvc-oss").contains("mountPath: /mnt/vol").contains("name: oss-credentials");
+        assertThat(flinkConf.getData()).containsKey("log4j-console.properties");
+
+        assertThat(printed.toString())
+                .contains("application cluster 'sized-app' created in namespace 'batch' (image " + IMAGE + ")")
+                .contains("TaskManager pods: 3 CPU");
+    }
+
+    @Test
+    void theShippedWorkflowInTheConfigMapIsTheUsersFile() {
+        submit(KubernetesTarget.APPLICATION, sizedWorkflow(), conf("shipped"));
+
+        Configuration cluster = ClusterConfig.of(kube.client().configMaps().withName("flink-config-shipped").get());
+        List<String> args = cluster.get(ApplicationConfiguration.APPLICATION_ARGS);
+        assertThat(args).hasSize(2).first().isEqualTo(ClusterMain.WORKFLOW);
+        ShippedSpec spec = ShippedSpec.decode(args.get(1));
+        assertThat(spec.name()).isEqualTo("sized.yaml");
+        assertThat(spec.volumes()).containsEntry("workdir", "/mnt/vol");
+        assertThat(spec.workflow(List.of("*")).stages()).extracting(s -> s.name()).containsExactly("split", "merge");
+    }
+
+    @Test
+    void sessionClusterIsCreatedOnceAndReused() {
+        Configuration conf = conf("floe-session");
+        KubernetesJob job = sizedWorkflow();
+
+        // Tests run from compiled classes, not the packaged jar a session submission ships: the
+        // cluster is made, then the submission says what is missing.
+        assertThatSubmitFails(() -> submit(KubernetesTarget.SESSION, job, conf), "ships the packaged jobs jar");
+        Deployment jm = kube.client().apps().deployments().withName("floe-session").get();
+        assertThat(jm).isNotNull();
+        assertThat(mainContainer(jm).getImage()).isEqualTo(IMAGE);
+        Configuration cluster = ClusterConfig.of(kube.client().configMaps().withName("flink-config-floe-session").get());
+        assertThat(cluster.get(KubernetesConfigOptionsInternal.ENTRY_POINT_CLASS)).isEqualTo(KubernetesSessionClusterEntrypoint.class.getName());
+        assertThat(cluster.getOptional(ApplicationConfiguration.APPLICATION_MAIN_CLASS)).isEmpty();
+        assertThat(printed.toString()).contains("session cluster 'floe-session' created in namespace 'batch'");
+
+        assertThatSubmitFails(() -> submit(KubernetesTarget.SESSION, job, conf), "ships the packaged jobs jar");
+        assertThat(printed.toString()).contains("session cluster 'floe-session' in namespace 'batch' is running: submitting to it");
+        assertThat(kube.client().apps().deployments().list().getItems()).hasSize(1);
+    }
+
+    @Test
+    void aSecondApplicationWithTheSameIdIsRefused() {
+        submit(KubernetesTarget.APPLICATION, sizedWorkflow(), conf("twice"));
+        assertThatSubmitFails(() -> submit(KubernetesTarget.APPLICATION, sizedWorkflow(), conf("twice")), "already exists");
+    }
+
+    @Test
+    void aBadWorkflowFailsBeforeAnythingIsCreated() throws Exception {
+        Path bad = tmp.resolve("bad.yaml");
+        java.nio.file.Files.writeString(bad, """
+                apiVersion: argoproj.io/v1alpha1
+                kind: Workflow
+                metadata: {name: bad}
+                spec:
+                  entrypoint: mian
+                  templates:
+                    - name: main
+                      container: {image: busybox, command: [echo]}
+                """);
+        KubernetesJob job = KubernetesJob.workflow(ShippedSpec.argo(bad, List.of(), Map.of(), Map.of(), Map.of(), "/opt/flink"));
+
+        floe.SpecException e = org.junit.jupiter.api.Assertions.assertThrows(floe.SpecException.class,
+                () -> submit(KubernetesTarget.APPLICATION, job, conf("bad")));
+        assertThat(e.getMessage()).contains("bad.yaml").contains("mian");
+        assertThat(kube.objects()).isEmpty();
+    }
+
+    static void assertThatSubmitFails(org.junit.jupiter.api.function.Executable submit, String message) {
+        floe.FloeException e = org.junit.jupiter.api.Assertions.assertThrows(floe.FloeException.class, submit);
+        assertThat(e).isNotInstanceOf(floe.SpecException.class);
+        assertThat(e.getMessage()).contains(message);
+    }
+
+    static Container mainContainer(Deployment deployment) {
+        return deployment.getSpec().getTemplate().getSpec().getContainers().stream()
+                .filter(c -> c.getName().equals("flink-main-container")).findFirst().orElseThrow();
+    }
+
+    static List<String> secretRefs(Container container) {
+        return container.getEnv().stream()
+                .filter(e -> e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null)
+                .map(KubernetesDeploymentTest::ref).toList();
+    }
+
+    private static String ref(EnvVar e) {
+        return e.getName() + "=" + e.getValueFrom().getSecretKeyRef().getName() + "/" + e.getValueFrom().getSecretKeyRef().getKey();
+    }
+}
