@@ -42,16 +42,23 @@ public final class BatchCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** The environment credentials and the endpoint are read from. */
+    final java.util.Map<String, String> env;
+
+    private BatchCli(java.util.Map<String, String> env) {
+        this.env = java.util.Map.copyOf(env);
+    }
+
     public static void main(String[] args) {
-        int code = commandLine().execute(args);
+        int code = commandLine(System.getenv()).execute(args);
         if (code != 0 || !ServeCommand.serving()) {
             System.exit(code);
         }
     }
 
-    /** The command line with Floe's error handling, for main and for tests. */
-    public static CommandLine commandLine() {
-        CommandLine cli = new CommandLine(new BatchCli());
+    /** The command line with Floe's error handling, reading {@code env} as its environment (main: the process's). */
+    public static CommandLine commandLine(java.util.Map<String, String> env) {
+        CommandLine cli = new CommandLine(new BatchCli(env));
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("floe batch: " + message(e));
             if (e instanceof ApiException api) {

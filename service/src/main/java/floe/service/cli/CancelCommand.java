@@ -13,6 +13,9 @@ import java.util.concurrent.Callable;
 @Command(name = "cancel", mixinStandardHelpOptions = true,
         description = "Cancel a job that has not started (CancelJob); a running one needs terminate.")
 final class CancelCommand implements Callable<Integer> {
+    @picocli.CommandLine.ParentCommand
+    BatchCli parent;
+
     @Mixin
     Endpoint endpoint;
 
@@ -22,16 +25,16 @@ final class CancelCommand implements Callable<Integer> {
     @Option(names = "--reason", defaultValue = "Cancelled by floe batch cancel", description = "Why (the job's statusReason).")
     String reason;
 
-    static Integer stop(Endpoint endpoint, String operation, String id, String reason) {
+    static Integer stop(Endpoint endpoint, java.util.Map<String, String> env, String operation, String id, String reason) {
         ObjectNode request = JsonFile.JSON.createObjectNode();
         request.put("jobId", id);
         request.put("reason", reason);
-        endpoint.client().call(operation, request);
+        endpoint.client(env).call(operation, request);
         return 0;
     }
 
     @Override
     public Integer call() {
-        return stop(endpoint, "canceljob", id, reason);
+        return stop(endpoint, parent.env, "canceljob", id, reason);
     }
 }

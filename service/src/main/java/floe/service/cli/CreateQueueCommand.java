@@ -11,6 +11,9 @@ import java.util.concurrent.Callable;
 /** {@code floe batch create-queue NAME}: CreateJobQueue. */
 @Command(name = "create-queue", mixinStandardHelpOptions = true, description = "Create a job queue (CreateJobQueue); prints its ARN.")
 final class CreateQueueCommand implements Callable<Integer> {
+    @picocli.CommandLine.ParentCommand
+    BatchCli parent;
+
     @Mixin
     Endpoint endpoint;
 
@@ -25,7 +28,7 @@ final class CreateQueueCommand implements Callable<Integer> {
         ObjectNode request = JsonFile.JSON.createObjectNode();
         request.put("jobQueueName", name);
         request.put("priority", 1);
-        cli.commandLine().getOut().println(endpoint.client().call("createjobqueue", request).get("jobQueueArn").asText());
+        cli.commandLine().getOut().println(endpoint.client(parent.env).call("createjobqueue", request).get("jobQueueArn").asText());
         return 0;
     }
 }

@@ -12,6 +12,9 @@ import java.util.concurrent.Callable;
 /** {@code floe batch describe ID...}: DescribeJobs, as JSON. */
 @Command(name = "describe", mixinStandardHelpOptions = true, description = "Describe jobs (DescribeJobs): their states, reasons and times, as JSON.")
 final class DescribeCommand implements Callable<Integer> {
+    @picocli.CommandLine.ParentCommand
+    BatchCli parent;
+
     @Mixin
     Endpoint endpoint;
 
@@ -25,7 +28,7 @@ final class DescribeCommand implements Callable<Integer> {
     public Integer call() {
         ObjectNode request = JsonFile.JSON.createObjectNode();
         ids.forEach(request.putArray("jobs")::add);
-        var answer = endpoint.client().call("describejobs", request);
+        var answer = endpoint.client(parent.env).call("describejobs", request);
         if (answer.get("jobs").size() < ids.size()) {
             cli.commandLine().getOut().println(JsonFile.pretty(answer));
             throw new floe.SpecException("no job with id " + ids.stream()

@@ -13,19 +13,19 @@ final class Endpoint {
             description = "The Batch service (default: $FLOE_BATCH_ENDPOINT, else http://127.0.0.1:8000).")
     String endpoint;
 
-    BatchClient client() {
-        String url = endpoint != null ? endpoint : System.getenv().getOrDefault("FLOE_BATCH_ENDPOINT", "http://127.0.0.1:8000");
+    BatchClient client(java.util.Map<String, String> env) {
+        String url = endpoint != null ? endpoint : env.getOrDefault("FLOE_BATCH_ENDPOINT", "http://127.0.0.1:8000");
         URI uri;
         try {
             uri = URI.create(url);
         } catch (IllegalArgumentException e) {
             throw new SpecException("--endpoint: '" + url + "' is not a URL: " + e.getMessage());
         }
-        return BatchClient.of(uri, credential("FLOE_BATCH_ACCESS_KEY_ID"), credential("FLOE_BATCH_SECRET_ACCESS_KEY"));
+        return BatchClient.of(uri, credential(env, "FLOE_BATCH_ACCESS_KEY_ID"), credential(env, "FLOE_BATCH_SECRET_ACCESS_KEY"));
     }
 
-    static String credential(String name) {
-        String value = System.getenv(name);
+    static String credential(java.util.Map<String, String> env, String name) {
+        String value = env.get(name);
         if (value == null || value.isEmpty()) {
             throw new SpecException(name + " is not set: the Batch service checks every request against its credentials");
         }

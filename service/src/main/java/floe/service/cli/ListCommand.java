@@ -13,6 +13,9 @@ import java.util.concurrent.Callable;
 @Command(name = "list", mixinStandardHelpOptions = true,
         description = "List jobs (ListJobs) of a queue or an array job in one state: ID  STATUS  NAME, one a line.")
 final class ListCommand implements Callable<Integer> {
+    @picocli.CommandLine.ParentCommand
+    BatchCli parent;
+
     @Mixin
     Endpoint endpoint;
 
@@ -43,7 +46,7 @@ final class ListCommand implements Callable<Integer> {
             if (next != null) {
                 request.put("nextToken", next);
             }
-            JsonNode answer = endpoint.client().call("listjobs", request);
+            JsonNode answer = endpoint.client(parent.env).call("listjobs", request);
             for (JsonNode job : answer.get("jobSummaryList")) {
                 cli.commandLine().getOut().printf("%s\t%s\t%s%n", job.get("jobId").asText(), job.get("status").asText(),
                         job.get("jobName").asText());

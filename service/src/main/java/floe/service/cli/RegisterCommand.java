@@ -13,6 +13,9 @@ import java.util.concurrent.Callable;
 @Command(name = "register", mixinStandardHelpOptions = true,
         description = "Register a job definition (RegisterJobDefinition JSON); prints name:revision and its ARN.")
 final class RegisterCommand implements Callable<Integer> {
+    @picocli.CommandLine.ParentCommand
+    BatchCli parent;
+
     @Mixin
     Endpoint endpoint;
 
@@ -24,7 +27,7 @@ final class RegisterCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        JsonNode answer = endpoint.client().call("registerjobdefinition", JsonFile.read(file));
+        JsonNode answer = endpoint.client(parent.env).call("registerjobdefinition", JsonFile.read(file));
         cli.commandLine().getOut().println(answer.get("jobDefinitionName").asText() + ":" + answer.get("revision").asInt()
                 + "\t" + answer.get("jobDefinitionArn").asText());
         return 0;

@@ -23,6 +23,9 @@ import java.util.concurrent.CountDownLatch;
         description = "Serve the AWS Batch API (POST /v1/...) and run the jobs submitted on Flink. Credentials: "
                 + "FLOE_BATCH_ACCESS_KEY_ID and FLOE_BATCH_SECRET_ACCESS_KEY.")
 final class ServeCommand implements Callable<Integer> {
+    @picocli.CommandLine.ParentCommand
+    BatchCli parent;
+
     private static volatile boolean serving;
 
     @Option(names = "--port", paramLabel = "PORT", description = "Port of the API (default 8000; 0: any free port).")
@@ -88,8 +91,8 @@ final class ServeCommand implements Callable<Integer> {
                 throw new floe.SpecException("--volume " + v.getKey() + "=" + v.getValue() + ": no such directory");
             }
         }
-        BatchService service = BatchService.start(conf, volumes, Endpoint.credential("FLOE_BATCH_ACCESS_KEY_ID"),
-                Endpoint.credential("FLOE_BATCH_SECRET_ACCESS_KEY"));
+        BatchService service = BatchService.start(conf, volumes, Endpoint.credential(parent.env, "FLOE_BATCH_ACCESS_KEY_ID"),
+                Endpoint.credential(parent.env, "FLOE_BATCH_SECRET_ACCESS_KEY"));
         serving = true;
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -17,6 +17,9 @@ import java.util.concurrent.Callable;
 @Command(name = "submit", mixinStandardHelpOptions = true,
         description = "Submit a job (SubmitJob JSON); prints the job id.")
 final class SubmitCommand implements Callable<Integer> {
+    @picocli.CommandLine.ParentCommand
+    BatchCli parent;
+
     @Mixin
     Endpoint endpoint;
 
@@ -50,7 +53,7 @@ final class SubmitCommand implements Callable<Integer> {
                 }
             }
         }
-        cli.commandLine().getOut().println(endpoint.client().call("submitjob", job).get("jobId").asText());
+        cli.commandLine().getOut().println(endpoint.client(parent.env).call("submitjob", job).get("jobId").asText());
         return 0;
     }
 }

@@ -10,6 +10,9 @@ import java.util.concurrent.Callable;
 /** {@code floe batch terminate ID}: TerminateJob (stops a running job too). */
 @Command(name = "terminate", mixinStandardHelpOptions = true, description = "Terminate a job, running or not (TerminateJob).")
 final class TerminateCommand implements Callable<Integer> {
+    @picocli.CommandLine.ParentCommand
+    BatchCli parent;
+
     @Mixin
     Endpoint endpoint;
 
@@ -21,6 +24,6 @@ final class TerminateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return CancelCommand.stop(endpoint, "terminatejob", id, reason);
+        return CancelCommand.stop(endpoint, parent.env, "terminatejob", id, reason);
     }
 }
