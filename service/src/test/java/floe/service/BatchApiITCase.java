@@ -42,13 +42,16 @@ class BatchApiITCase {
 
     private static BatchService service;
     private static BatchClient batch;
+    private static Path out;
 
     @BeforeAll
-    static void start() {
+    static void start() throws java.io.IOException {
         Configuration conf = new Configuration();
         conf.set(BatchServiceOptions.PORT, 0);
         conf.set(BatchServiceOptions.DATA_DIR, dir.resolve("data").toString());
-        service = BatchService.start(conf, Map.of(), TestingBatch.ACCESS_KEY, TestingBatch.SECRET_KEY);
+        out = dir.resolve("out");
+        java.nio.file.Files.createDirectories(out);
+        service = BatchService.start(conf, Map.of("out", out.toString()), TestingBatch.ACCESS_KEY, TestingBatch.SECRET_KEY);
         batch = TestingBatch.client(service.endpoint());
         register("sleeper", List.of("sleep", "300"));
         register("exits-3", List.of("sh", "-c", "echo failing >&2; exit 3"));
@@ -67,7 +70,9 @@ class BatchApiITCase {
 
     private static void register(String name, List<String> command) {
         batch.registerJobDefinition(RegisterJobDefinitionRequest.builder().jobDefinitionName(name).type(JobDefinitionType.CONTAINER)
-                .containerProperties(ContainerProperties.builder().image("busybox").command(command).build()).build());
+                .containerProperties(ContainerProperties.builder().image("busybox").command(command)
+                        .volumes(v -> v.name("out").host(h -> h.sourcePath("/mnt/out")))
+                        .mountPoints(m -> m.sourceVolume("out").containerPath("/mnt/out")).build()).build());
     }
 
     private static SubmitJobRequest.Builder job(String name, String definition) {
@@ -168,6 +173,42 @@ class BatchApiITCase {
         JobDetail failedDependent = await(dependent, "FAILED");
         assertThat(failedDependent.statusReason()).isEqualTo("Dependent Job failed");
         assertThat(failedDependent.startedAt()).isNull();
+    }
+
+    @Test
+    void sequentialChildrenRunOneAfterAnotherAndNToNWaitsForTheUpstreamChildren() throws Exception {
+        register("log-child", List.of("sh", "-c", "echo start-$AWS_BATCH_JOB_ARRAY_INDEX >> /mnt/out/$LOG; sleep 0.2;"
+                + " echo end-$AWS_BATCH_JOB_ARRAY_INDEX >> /mnt/out/$LOG"));
+        String sequential = batch.submitJob(job("sequential", "log-child").arrayProperties(ArrayProperties.builder().size(3).build())
+                .dependsOn(JobDependency.builder().type("SEQUENTIAL").build())
+                .containerOverrides(o -> o.environment(env("LOG", "sequential"))).build()).jobId();
+        String nToN = batch.submitJob(job("n-to-n", "log-child").arrayProperties(ArrayProperties.builder().size(3).build())
+                .dependsOn(JobDependency.builder().jobId(sequential).type("N_TO_N").build())
+                .containerOverrides(o -> o.environment(env("LOG", "n-to-n"))).build()).jobId();
+        TestingBatch.awaitJobs(batch, List.of(sequential, nToN), TestingBatch::ended, Duration.ofMinutes(2));
+        assertThat(describe(nToN).statusAsString()).isEqualTo("SUCCEEDED");
+        assertThat(java.nio.file.Files.readAllLines(out.resolve("sequential")))
+                .containsExactly("start-0", "end-0", "start-1", "end-1", "start-2", "end-2");
+        assertThat(java.nio.file.Files.readAllLines(out.resolve("n-to-n"))).hasSize(6);
+        assertThat(describe(nToN).startedAt()).isGreaterThanOrEqualTo(describe(sequential).stoppedAt());
+        assertThatThrownBy(() -> batch.submitJob(job("mismatch", "log-child").arrayProperties(ArrayProperties.builder().size(4).build())
+                .dependsOn(JobDependency.builder().jobId(sequential).type("N_TO_N").build()).build()))
+                .isInstanceOf(ClientException.class).hasMessageContaining("N_TO_N needs array jobs of the same size");
+    }
+
+    @Test
+    void aFailedAttemptIsRetriedUpToRetryStrategyAttempts() throws Exception {
+        register("fails-once", List.of("sh", "-c", "if [ -f /mnt/out/tried ]; then echo second; else touch /mnt/out/tried; exit 1; fi"));
+        String retried = batch.submitJob(job("retried", "fails-once").retryStrategy(RetryStrategy.builder().attempts(2).build()).build()).jobId();
+        assertThat(await(retried, "SUCCEEDED").container().exitCode()).isZero();
+
+        String noRetry = batch.submitJob(job("no-retry", "exits-3").retryStrategy(RetryStrategy.builder().attempts(3)
+                .evaluateOnExit(e -> e.onExitCode("3").action("EXIT")).build()).build()).jobId();
+        assertThat(await(noRetry, "FAILED").statusReason()).contains("failed after 1 attempt");
+    }
+
+    private static software.amazon.awssdk.services.batch.model.KeyValuePair env(String name, String value) {
+        return software.amazon.awssdk.services.batch.model.KeyValuePair.builder().name(name).value(value).build();
     }
 
     @Test

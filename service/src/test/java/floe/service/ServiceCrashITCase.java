@@ -4,7 +4,7 @@ import floe.service.testutils.MetricCsv;
 import floe.service.testutils.ServiceProcess;
 import floe.service.testutils.TestingBatch;
 
-import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import software.amazon.awssdk.services.batch.BatchClient;
@@ -35,7 +35,7 @@ class ServiceCrashITCase {
     @TempDir
     Path dir;
 
-    @RepeatedTest(value = 1)
+    @Test
     void killedDuringEachLevelTheFlowStillEndsWithTheRightResultAndNoJobRunsTwiceToCompletion() throws Exception {
         int repeat = Integer.getInteger("floe.faults.repeat", 1);
         for (int round = 0; round < repeat; round++) {
