@@ -18,11 +18,11 @@ import java.util.function.LongSupplier;
 final class BatchApi {
     static final ObjectMapper JSON = new ObjectMapper();
 
-    private final JobStore store;
+    private final CatalogStore store;
     private final JobsApi jobs;
     private final LongSupplier clock;
 
-    BatchApi(JobStore store, JobsApi jobs, LongSupplier clock) {
+    BatchApi(CatalogStore store, JobsApi jobs, LongSupplier clock) {
         this.store = store;
         this.jobs = jobs;
         this.clock = clock;

@@ -66,16 +66,17 @@ public final class BatchService implements AutoCloseable {
         Dispatcher dispatcher = null;
         try {
             JobStore store = new JobStore(db);
+            CatalogStore catalog = new CatalogStore(db);
             for (String queue : conf.get(BatchServiceOptions.QUEUES)) {
-                store.createQueue(queue, "ENABLED", 1, clock.getAsLong());
+                catalog.createQueue(queue, "ENABLED", 1, clock.getAsLong());
             }
             engine = new EmbeddedEngine(flinkConf);
             LocalImages images = LocalImages.of(conf.get(FloeOptions.LOCAL_ALLOWED_IMAGES), Map.of(),
                     new File(conf.get(BatchServiceOptions.IMAGE_DIR)).getAbsolutePath());
             JobWorkflows workflows = new JobWorkflows(volumes, images);
-            dispatcher = new Dispatcher(store, engine, workflows, conf.get(BatchServiceOptions.MAX_RUNNING_JOBS), clock);
+            dispatcher = new Dispatcher(store, catalog, engine, workflows, conf.get(BatchServiceOptions.MAX_RUNNING_JOBS), clock);
             dispatcher.recover().join();
-            BatchApi api = new BatchApi(store, new JobsApi(store, dispatcher, workflows, clock), clock);
+            BatchApi api = new BatchApi(catalog, new JobsApi(store, catalog, dispatcher, workflows, clock), clock);
             String host = conf.get(BatchServiceOptions.HOST);
             HttpFront http = HttpFront.start(host, conf.get(BatchServiceOptions.PORT), api, accessKeyId, secretKey);
             return new BatchService(db, engine, dispatcher, http, host, Database.redact(url));

@@ -27,6 +27,7 @@ final class Dispatcher implements AutoCloseable {
     static final String DEPENDENCY_FAILED = "Dependent Job failed";
 
     private final JobStore store;
+    private final CatalogStore catalog;
     private final FlinkEngine engine;
     private final JobWorkflows workflows;
     private final int maxRunning;
@@ -40,8 +41,9 @@ final class Dispatcher implements AutoCloseable {
     private final Map<String, String> terminations = new ConcurrentHashMap<>();
     private volatile boolean stopping;
 
-    Dispatcher(JobStore store, FlinkEngine engine, JobWorkflows workflows, int maxRunning, LongSupplier clock) {
+    Dispatcher(JobStore store, CatalogStore catalog, FlinkEngine engine, JobWorkflows workflows, int maxRunning, LongSupplier clock) {
         this.store = store;
+        this.catalog = catalog;
         this.engine = engine;
         this.workflows = workflows;
         this.maxRunning = maxRunning;
@@ -137,7 +139,7 @@ final class Dispatcher implements AutoCloseable {
                 continue;
             }
             running.put(job.id(), true);
-            JobRun run = new JobRun(job, store, engine, workflows, terminations::get, clock, () -> stopping);
+            JobRun run = new JobRun(job, store, catalog, engine, workflows, terminations::get, clock, () -> stopping);
             runs.execute(() -> {
                 threads.put(job.id(), Thread.currentThread());
                 try {

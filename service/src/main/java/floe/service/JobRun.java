@@ -27,6 +27,7 @@ final class JobRun implements Runnable {
 
     private final Records.Job job;
     private final JobStore store;
+    private final CatalogStore catalog;
     private final FlinkEngine engine;
     private final JobWorkflows workflows;
     private final Function<String, String> terminated;
@@ -40,11 +41,12 @@ final class JobRun implements Runnable {
      * {@code terminated}: the reason this job was terminated, or null; {@code stopping}: whether the
      * service is stopping (a run it interrupts then is left to run again at the next start).
      */
-    JobRun(Records.Job job, JobStore store, FlinkEngine engine, JobWorkflows workflows, Function<String, String> terminated,
+    JobRun(Records.Job job, JobStore store, CatalogStore catalog, FlinkEngine engine, JobWorkflows workflows, Function<String, String> terminated,
             LongSupplier clock, java.util.function.BooleanSupplier stopping) {
         this.stopping = stopping;
         this.job = job;
         this.store = store;
+        this.catalog = catalog;
         this.engine = engine;
         this.workflows = workflows;
         this.terminated = terminated;
@@ -61,7 +63,7 @@ final class JobRun implements Runnable {
             if (terminated.apply(id) != null) {
                 throw new FloeException("terminated before it started");
             }
-            Records.Definition definition = store.definition(job.definitionName(), job.definitionRevision());
+            Records.Definition definition = catalog.definition(job.definitionName(), job.definitionRevision());
             Workflow workflow = workflows.workflow(job, definition);
             RunResult result = engine.run(workflow, this::progress);
             long now = clock.getAsLong();

@@ -19,12 +19,14 @@ final class JobsApi {
     private static final int MAX_DEPENDENCIES = 20;
 
     private final JobStore store;
+    private final CatalogStore catalog;
     private final Dispatcher dispatcher;
     private final JobWorkflows workflows;
     private final LongSupplier clock;
 
-    JobsApi(JobStore store, Dispatcher dispatcher, JobWorkflows workflows, LongSupplier clock) {
+    JobsApi(JobStore store, CatalogStore catalog, Dispatcher dispatcher, JobWorkflows workflows, LongSupplier clock) {
         this.store = store;
+        this.catalog = catalog;
         this.dispatcher = dispatcher;
         this.workflows = workflows;
         this.clock = clock;
@@ -35,7 +37,7 @@ final class JobsApi {
         String queueName = Arns.name("job-queue", Validation.required(body, "jobQueue"));
         String definitionRef = Arns.name("job-definition", Validation.required(body, "jobDefinition"));
         BatchSpec.Job job = JobWorkflows.read(body, BatchSpec.Job.class);
-        Records.Queue queue = store.queue(queueName);
+        Records.Queue queue = catalog.queue(queueName);
         if (queue == null) {
             throw ApiException.client("JobQueue " + queueName + " not found");
         }
@@ -82,9 +84,9 @@ final class JobsApi {
             } catch (NumberFormatException e) {
                 throw ApiException.client("Job definition " + ref + " is invalid: name:revision, name or its ARN");
             }
-            d = store.definition(ref.substring(0, ref.indexOf(':')), revision);
+            d = catalog.definition(ref.substring(0, ref.indexOf(':')), revision);
         } else {
-            d = store.definition(ref, null);
+            d = catalog.definition(ref, null);
         }
         if (d == null || !d.status().equals("ACTIVE")) {
             throw ApiException.client("Job definition " + ref + " not found" + (d == null ? "" : " (it is INACTIVE)"));

@@ -33,6 +33,7 @@ import picocli.CommandLine.Command;
             CancelCommand.class,
             TerminateCommand.class,
             CreateQueueCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class BatchCli implements Runnable {
