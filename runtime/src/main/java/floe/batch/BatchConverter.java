@@ -33,6 +33,7 @@ final class BatchConverter {
     private final Map<String, String> volumes;
     private final floe.spec.LocalImages images;
     private final Map<String, List<Located<BatchSpec.JobDefinition>>> revisions = new LinkedHashMap<>();
+    private String jobId;
 
     BatchConverter(List<Located<BatchSpec.JobDefinition>> definitions, List<Located<BatchSpec.Job>> jobs,
             Map<String, String> volumes, floe.spec.LocalImages images) {
@@ -40,6 +41,12 @@ final class BatchConverter {
         this.jobs = jobs;
         this.volumes = volumes;
         this.images = images;
+    }
+
+    /** The job id its children see as {@code AWS_BATCH_JOB_ID} (default: the job's name). */
+    BatchConverter withJobId(String id) {
+        this.jobId = id;
+        return this;
     }
 
     Workflow convert(String name) {
@@ -102,7 +109,7 @@ final class BatchConverter {
         }
         String workingDir = images.workingDir(c.image(), def.file() + ": containerProperties.image");
         Command cmd = new Command(argv, env, workingDir, c.image(), mounts(def.file(), c));
-        Stage.Builder stage = Stage.named(job.jobName()).withSequence(size).command(new BatchCommand(job.jobName(), array, cmd));
+        Stage.Builder stage = Stage.named(job.jobName()).withSequence(size).command(new BatchCommand(jobId == null ? job.jobName() : jobId, array, cmd));
         dependencies(file, job, size, stage);
         BatchSpec.RetryStrategy retry = job.retryStrategy() != null && job.retryStrategy().attempts() != null ? job.retryStrategy() : def.spec().retryStrategy();
         if (retry != null) {

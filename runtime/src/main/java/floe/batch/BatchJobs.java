@@ -85,6 +85,23 @@ public final class BatchJobs {
         }
     }
 
+    /**
+     * One job submitted on its own, as a job queue runs it: a workflow named {@code jobId} with one
+     * stage named after the job, its children seeing {@code jobId} as {@code AWS_BATCH_JOB_ID}.
+     * Dependencies on other jobs are the queue's to wait for and are left out; {@code SEQUENTIAL}
+     * stays (children one after another). Errors read {@code job: FIELD: detail} or
+     * {@code jobDefinition NAME:REV: FIELD: detail}.
+     */
+    public static Workflow job(String jobId, String definitionRef, BatchSpec.JobDefinition definition, BatchSpec.Job job,
+            Map<String, String> volumes, LocalImages images) {
+        List<BatchSpec.DependsOn> sequential = job.dependsOn() == null ? List.of()
+                : job.dependsOn().stream().filter(d -> "SEQUENTIAL".equals(d.type())).toList();
+        BatchSpec.Job alone = new BatchSpec.Job(job.jobName(), definition.jobDefinitionName(), sequential,
+                job.arrayProperties(), job.retryStrategy(), job.timeout(), job.parameters(), job.containerOverrides());
+        return new BatchConverter(List.of(new BatchConverter.Located<>("jobDefinition " + definitionRef, definition)),
+                List.of(new BatchConverter.Located<>("job", alone)), volumes, images).withJobId(jobId).convert(jobId);
+    }
+
     /** Converter messages read {@code FILE: PATH: detail}: put the path's line and column in. */
     private static SpecException located(SpecException e, Map<String, String> texts) {
         String[] parts = e.getMessage().split(": ", 3);

@@ -92,8 +92,9 @@ public final class EmbeddedRunner implements AutoCloseable {
         jobGraph.setJobConfiguration(FlinkSettings.job(jobGraph.getJobConfiguration()));
         Map<JobVertexID, StagePlan> stageOf = stagesByVertex(plan, jobGraph);
         long start = System.nanoTime();
+        JobID jobId = null;
         try {
-            JobID jobId = cluster.submitJob(jobGraph).get().getJobID();
+            jobId = cluster.submitJob(jobGraph).get().getJobID();
             CompletableFuture<JobResult> done = cluster.requestJobResult(jobId);
             boolean follow = progress != ProgressListener.none();
             long deadline = workflow.hasDeadline() ? start + workflow.deadline().toNanos() : Long.MAX_VALUE;
@@ -128,6 +129,10 @@ public final class EmbeddedRunner implements AutoCloseable {
         } catch (FloeException e) {
             throw e;
         } catch (InterruptedException e) {
+            // Whoever interrupted the run wants it stopped: the job must not go on without a watcher.
+            if (jobId != null) {
+                cluster.cancelJob(jobId);
+            }
             Thread.currentThread().interrupt();
             throw new FloeException("interrupted while running workflow '" + workflow.name() + "'", e);
         } catch (Exception e) {

@@ -1,0 +1,116 @@
+package floe.service;
+
+import floe.FloeException;
+import floe.run.FloeOptions;
+import floe.spec.LocalImages;
+
+import org.apache.flink.configuration.Configuration;
+
+import java.io.File;
+import java.net.URI;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+/**
+ * Floe Batch: a job queue that speaks AWS Batch's REST/JSON API and runs each job as a Flink job
+ * through Floe's model and compiler. State lives in a database (an embedded H2 file by default,
+ * PostgreSQL with {@code floe.batch.db}); a restart picks up every job where it was.
+ *
+ * <pre>{@code
+ * Configuration conf = new Configuration();
+ * conf.set(BatchServiceOptions.PORT, 0);
+ * try (BatchService batch = BatchService.start(conf, Map.of("workdir", "/data/vol"), "AKID", "secret")) {
+ *     System.out.println(batch.endpoint());   // point the AWS SDK or CLI here
+ * }
+ * }</pre>
+ */
+public final class BatchService implements AutoCloseable {
+    private final Database db;
+    private final FlinkEngine engine;
+    private final Dispatcher dispatcher;
+    private final HttpFront http;
+    private final String host;
+    private final String databaseName;
+
+    private BatchService(Database db, FlinkEngine engine, Dispatcher dispatcher, HttpFront http, String host, String databaseName) {
+        this.db = db;
+        this.engine = engine;
+        this.dispatcher = dispatcher;
+        this.http = http;
+        this.host = host;
+        this.databaseName = databaseName;
+    }
+
+    /** Opens the database, starts Flink, takes up the jobs left unfinished, then serves the API. */
+    public static BatchService start(Configuration conf, Map<String, String> volumes, String accessKeyId, String secretKey) {
+        if (accessKeyId == null || accessKeyId.isEmpty() || secretKey == null || secretKey.isEmpty()) {
+            throw new floe.SpecException("the service needs credentials to check requests against:"
+                    + " set FLOE_BATCH_ACCESS_KEY_ID and FLOE_BATCH_SECRET_ACCESS_KEY");
+        }
+        File data = new File(conf.get(BatchServiceOptions.DATA_DIR));
+        String url = conf.getOptional(BatchServiceOptions.DB).orElse(null);
+        if (url == null) {
+            if (!data.isDirectory() && !data.mkdirs()) {
+                throw new floe.SpecException(BatchServiceOptions.DATA_DIR.key() + ": cannot create " + data);
+            }
+            // FILE_LOCK=FS: the OS lock goes with a killed process; WRITE_DELAY=0: a commit is written before it returns.
+            url = "jdbc:h2:file:" + new File(data, "floe-batch").getAbsolutePath() + ";FILE_LOCK=FS;WRITE_DELAY=0";
+        }
+        Configuration flinkConf = new Configuration(conf);
+        if (!conf.contains(FloeOptions.TASK_LOG_DIR)) {
+            flinkConf.set(FloeOptions.TASK_LOG_DIR, new File(data, "task-logs").getAbsolutePath());
+        }
+        LongSupplier clock = System::currentTimeMillis;
+        Database db = Database.open(url, System.getenv("FLOE_BATCH_DB_USER"), System.getenv("FLOE_BATCH_DB_PASSWORD"));
+        FlinkEngine engine = null;
+        Dispatcher dispatcher = null;
+        try {
+            JobStore store = new JobStore(db);
+            CatalogStore catalog = new CatalogStore(db);
+            for (String queue : conf.get(BatchServiceOptions.QUEUES)) {
+                catalog.createQueue(queue, "ENABLED", 1, clock.getAsLong());
+            }
+            engine = new EmbeddedEngine(flinkConf);
+            LocalImages images = LocalImages.of(conf.get(FloeOptions.LOCAL_ALLOWED_IMAGES), Map.of(),
+                    new File(conf.get(BatchServiceOptions.IMAGE_DIR)).getAbsolutePath());
+            JobWorkflows workflows = new JobWorkflows(volumes, images);
+            dispatcher = new Dispatcher(store, catalog, engine, workflows, conf.get(BatchServiceOptions.MAX_RUNNING_JOBS), clock);
+            dispatcher.recover().join();
+            BatchApi api = new BatchApi(catalog, new JobsApi(store, catalog, dispatcher, workflows, clock), clock);
+            String host = conf.get(BatchServiceOptions.HOST);
+            HttpFront http = HttpFront.start(host, conf.get(BatchServiceOptions.PORT), api, accessKeyId, secretKey);
+            return new BatchService(db, engine, dispatcher, http, host, Database.redact(url));
+        } catch (RuntimeException e) {
+            if (dispatcher != null) {
+                dispatcher.close();
+            }
+            if (engine != null) {
+                engine.close();
+            }
+            db.close();
+            throw e instanceof FloeException ? e : new FloeException("could not start the Batch service: " + e.getMessage(), e);
+        }
+    }
+
+    public int port() {
+        return http.port();
+    }
+
+    public URI endpoint() {
+        return URI.create("http://" + host + ":" + port());
+    }
+
+    /** One line for the terminal: where the API, the database and the Flink are. */
+    public String describe() {
+        return "floe batch: serving the Batch API on " + endpoint() + " (database " + databaseName + ", " + engine.describe() + ")";
+    }
+
+    /** Stops serving; jobs that were running run again at the next start. */
+    @Override
+    public void close() {
+        http.close();
+        dispatcher.close();
+        engine.close();
+        db.close();
+    }
+}

@@ -1,0 +1,48 @@
+package floe.service;
+
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+
+import java.util.List;
+
+/** Settings of the Batch service ({@code floe batch serve}); flags and {@code -D key=value} set them. */
+public final class BatchServiceOptions {
+    private BatchServiceOptions() {}
+
+    public static final ConfigOption<Integer> PORT = ConfigOptions.key("floe.batch.port")
+            .intType()
+            .defaultValue(8000)
+            .withDescription("Port of the HTTP API (0: any free port, printed at start).");
+
+    public static final ConfigOption<String> HOST = ConfigOptions.key("floe.batch.host")
+            .stringType()
+            .defaultValue("127.0.0.1")
+            .withDescription("Address the HTTP API listens on.");
+
+    public static final ConfigOption<String> DATA_DIR = ConfigOptions.key("floe.batch.data-dir")
+            .stringType()
+            .defaultValue(System.getProperty("user.home") + "/.floe/batch")
+            .withDescription("Where the service keeps its embedded database (and task logs, unless floe.task.log-dir says otherwise).");
+
+    public static final ConfigOption<String> DB = ConfigOptions.key("floe.batch.db")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("JDBC URL of the database (jdbc:postgresql://HOST/DB, user and password from"
+                    + " FLOE_BATCH_DB_USER / FLOE_BATCH_DB_PASSWORD). Default: an embedded H2 file in floe.batch.data-dir.");
+
+    public static final ConfigOption<Integer> MAX_RUNNING_JOBS = ConfigOptions.key("floe.batch.max-running-jobs")
+            .intType()
+            .defaultValue(8)
+            .withDescription("Most jobs running at once (each is one Flink job; their tasks share the Flink's slots).");
+
+    public static final ConfigOption<List<String>> QUEUES = ConfigOptions.key("floe.batch.queues")
+            .stringType()
+            .asList()
+            .defaultValues("default")
+            .withDescription("Job queues created at start if they do not exist (CreateJobQueue makes more).");
+
+    public static final ConfigOption<String> IMAGE_DIR = ConfigOptions.key("floe.batch.image-dir")
+            .stringType()
+            .defaultValue(".")
+            .withDescription("Where commands run (standing in for the image's working directory: where the jobs' scripts are).");
+}

@@ -1,0 +1,153 @@
+package floe.service;
+
+import floe.FloeException;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/**
+ * The service's database: an embedded H2 file by default, PostgreSQL for a durable deployment.
+ * The schema is versioned: {@code db/V<n>__*.sql} are applied in order at start, each in its own
+ * transaction, and recorded in {@code schema_version}.
+ */
+final class Database implements AutoCloseable {
+    /** The migrations, in order; add a file and a line here to change the schema. */
+    private static final List<String> MIGRATIONS = List.of("V1__jobs.sql");
+
+    private final HikariDataSource pool;
+
+    private Database(HikariDataSource pool) {
+        this.pool = pool;
+    }
+
+    /** Opens {@code url} (jdbc:h2:... or jdbc:postgresql://...) and brings its schema up to date. */
+    static Database open(String url, String user, String password) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        if (user != null) {
+            config.setUsername(user);
+        }
+        if (password != null) {
+            config.setPassword(password);
+        }
+        config.setMaximumPoolSize(8);
+        config.setAutoCommit(false);
+        config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+        config.setPoolName("floe-batch");
+        HikariDataSource pool;
+        try {
+            pool = new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            throw new FloeException("cannot open the database " + redact(url) + ": " + rootMessage(e), e);
+        }
+        Database db = new Database(pool);
+        try {
+            db.migrate();
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+        return db;
+    }
+
+    /** Work inside one transaction: committed when {@code work} returns, rolled back if it throws. */
+    <T> T inTransaction(Work<T> work) {
+        try (Connection c = pool.getConnection()) {
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new FloeException("database: " + e.getMessage(), e);
+        }
+    }
+
+    @FunctionalInterface
+    interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private void migrate() {
+        inTransaction(c -> {
+            try (Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE IF NOT EXISTS schema_version (version INT NOT NULL PRIMARY KEY, applied_at BIGINT NOT NULL)");
+            }
+            return null;
+        });
+        int current = inTransaction(c -> {
+            try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT MAX(version) FROM schema_version")) {
+                return r.next() ? r.getInt(1) : 0;
+            }
+        });
+        for (int v = current + 1; v <= MIGRATIONS.size(); v++) {
+            int version = v;
+            String sql = resource("db/" + MIGRATIONS.get(v - 1));
+            inTransaction(c -> {
+                try (Statement s = c.createStatement()) {
+                    for (String statement : statements(sql)) {
+                        s.execute(statement);
+                    }
+                }
+                try (PreparedStatement p = c.prepareStatement("INSERT INTO schema_version (version, applied_at) VALUES (?, ?)")) {
+                    p.setInt(1, version);
+                    p.setLong(2, System.currentTimeMillis());
+                    p.executeUpdate();
+                }
+                return null;
+            });
+        }
+    }
+
+    /** Statements of a migration: separated by ';' at a line's end; '--' lines are comments. */
+    private static List<String> statements(String sql) {
+        StringBuilder clean = new StringBuilder();
+        for (String line : sql.split("\n")) {
+            if (!line.strip().startsWith("--")) {
+                clean.append(line).append('\n');
+            }
+        }
+        return java.util.Arrays.stream(clean.toString().split(";\\s*\n")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = Database.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new FloeException("missing schema migration " + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new FloeException("cannot read schema migration " + name, e);
+        }
+    }
+
+    /** A JDBC URL without what may be a secret (password=...). */
+    static String redact(String url) {
+        return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
+    }
+
+    private static String rootMessage(Throwable t) {
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage();
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}

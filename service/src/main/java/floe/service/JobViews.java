@@ -1,0 +1,164 @@
+package floe.service;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+
+/**
+ * Jobs as DescribeJobs and ListJobs show them. An array job's children ({@code ID:N}) are not
+ * rows of their own: their states follow from the parent's (all RUNNABLE before it starts, all
+ * SUCCEEDED when it succeeded, the failing child FAILED when it failed).
+ */
+final class JobViews {
+    private JobViews() {}
+
+    static String parentId(String id) {
+        int colon = id.indexOf(':');
+        return colon < 0 ? id : id.substring(0, colon);
+    }
+
+    static Integer childIndex(String id) {
+        int colon = id.indexOf(':');
+        if (colon < 0) {
+            return null;
+        }
+        try {
+            return Integer.parseInt(id.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    static ObjectNode detail(Records.Job job) {
+        ObjectNode view = BatchApi.JSON.createObjectNode();
+        JsonNode spec = read(job.spec());
+        view.put("jobArn", Arns.job(job.id()));
+        view.put("jobName", job.name());
+        view.put("jobId", job.id());
+        view.put("jobQueue", Arns.queue(job.queue()));
+        view.put("status", job.status().name());
+        if (job.statusReason() != null) {
+            view.put("statusReason", job.statusReason());
+        }
+        view.put("createdAt", job.createdAt());
+        if (job.startedAt() != null) {
+            view.put("startedAt", job.startedAt());
+        }
+        if (job.stoppedAt() != null) {
+            view.put("stoppedAt", job.stoppedAt());
+        }
+        ArrayNode deps = view.putArray("dependsOn");
+        for (Records.Dependency d : job.dependsOn()) {
+            ObjectNode dep = deps.addObject();
+            dep.put("jobId", d.jobId());
+            if (d.type() != null) {
+                dep.put("type", d.type());
+            }
+        }
+        view.put("jobDefinition", Arns.jobDefinition(job.definitionName(), job.definitionRevision()));
+        view.set("parameters", spec.has("parameters") && !spec.get("parameters").isNull() ? spec.get("parameters") : BatchApi.JSON.createObjectNode());
+        ObjectNode container = view.putObject("container");
+        JsonNode overrides = spec.get("containerOverrides");
+        if (overrides != null && overrides.isObject()) {
+            overrides.fields().forEachRemaining(e -> container.set(e.getKey(), e.getValue()));
+        }
+        if (job.exitCode() != null && job.arraySize() == null) {
+            container.put("exitCode", job.exitCode());
+        }
+        if (job.status().done() && job.arraySize() == null && job.statusReason() != null) {
+            container.put("reason", job.statusReason());
+        }
+        view.set("attempts", job.arraySize() == null ? read(job.attempts()) : BatchApi.JSON.createArrayNode());
+        if (job.arraySize() != null) {
+            ObjectNode array = view.putObject("arrayProperties");
+            array.put("size", job.arraySize());
+            ObjectNode summary = array.putObject("statusSummary");
+            for (JobStatus s : JobStatus.values()) {
+                summary.put(s.name(), 0);
+            }
+            int size = job.arraySize();
+            switch (job.status()) {
+                case SUBMITTED, PENDING, RUNNABLE -> summary.put(job.status().name(), size);
+                case STARTING -> summary.put(JobStatus.RUNNABLE.name(), size);
+                case RUNNING -> {
+                    summary.put("RUNNING", job.childrenRunning());
+                    summary.put("SUCCEEDED", job.childrenSucceeded());
+                    summary.put("RUNNABLE", Math.max(0, size - job.childrenRunning() - job.childrenSucceeded()));
+                }
+                case SUCCEEDED -> summary.put("SUCCEEDED", size);
+                case FAILED -> {
+                    summary.put("SUCCEEDED", job.childrenSucceeded());
+                    summary.put("FAILED", size - job.childrenSucceeded());
+                }
+                default -> throw new IllegalStateException(job.status().name());
+            }
+        }
+        for (String field : new String[] {"retryStrategy", "timeout"}) {
+            if (spec.has(field) && !spec.get(field).isNull()) {
+                view.set(field, spec.get(field));
+            }
+        }
+        return view;
+    }
+
+    static ObjectNode childDetail(Records.Job parent, int index) {
+        ObjectNode view = detail(parent);
+        view.put("jobArn", Arns.job(parent.id() + ":" + index));
+        view.put("jobId", parent.id() + ":" + index);
+        ObjectNode array = BatchApi.JSON.createObjectNode();
+        array.put("index", index);
+        view.set("arrayProperties", array);
+        JobStatus status = switch (parent.status()) {
+            case STARTING -> JobStatus.RUNNABLE;
+            default -> parent.status();
+        };
+        view.put("status", status.name());
+        if (parent.status() == JobStatus.FAILED && parent.failedChild() != null && parent.failedChild() != index) {
+            view.put("statusReason", "Array job failed: child " + parent.failedChild() + " failed and the rest were stopped");
+        }
+        if (parent.failedChild() != null && parent.failedChild() == index && parent.exitCode() != null) {
+            ((ObjectNode) view.get("container")).put("exitCode", parent.exitCode());
+        }
+        return view;
+    }
+
+    /** A ListJobs entry from a DescribeJobs view. */
+    static ObjectNode summary(ObjectNode detail) {
+        ObjectNode s = BatchApi.JSON.createObjectNode();
+        for (String field : new String[] {"jobArn", "jobId", "jobName", "createdAt", "status", "statusReason", "startedAt",
+                "stoppedAt", "jobDefinition"}) {
+            if (detail.has(field)) {
+                s.set(field, detail.get(field));
+            }
+        }
+        ObjectNode container = s.putObject("container");
+        JsonNode c = detail.get("container");
+        if (c != null && c.has("exitCode")) {
+            container.set("exitCode", c.get("exitCode"));
+        }
+        if (c != null && c.has("reason")) {
+            container.set("reason", c.get("reason"));
+        }
+        JsonNode array = detail.get("arrayProperties");
+        if (array != null) {
+            ObjectNode a = s.putObject("arrayProperties");
+            if (array.has("size")) {
+                a.set("size", array.get("size"));
+            }
+            if (array.has("index")) {
+                a.set("index", array.get("index"));
+            }
+        }
+        return s;
+    }
+
+    private static JsonNode read(String json) {
+        try {
+            return BatchApi.JSON.readTree(json);
+        } catch (IOException e) {
+            throw ApiException.server("stored job cannot be read: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package floe.service;
+
+import floe.SpecException;
+import floe.batch.BatchJobs;
+import floe.batch.BatchSpec;
+import floe.model.Workflow;
+import floe.spec.LocalImages;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** A stored job and its definition -> the one-stage Floe workflow that runs it. */
+final class JobWorkflows {
+    static final ObjectMapper STRICT = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private final Map<String, String> volumes;
+    private final LocalImages images;
+
+    JobWorkflows(Map<String, String> volumes, LocalImages images) {
+        this.volumes = Map.copyOf(volumes);
+        this.images = images;
+    }
+
+    Workflow workflow(Records.Job job, Records.Definition definition) {
+        return workflow(job.id(), definition.ref(), definition(definition.spec()), submission(job.spec()));
+    }
+
+    Workflow workflow(String jobId, String definitionRef, BatchSpec.JobDefinition definition, BatchSpec.Job job) {
+        return BatchJobs.job(jobId, definitionRef, definition, job, volumes, images);
+    }
+
+    static BatchSpec.JobDefinition definition(String json) {
+        return parse(json, BatchSpec.JobDefinition.class);
+    }
+
+    static BatchSpec.Job submission(String json) {
+        return parse(json, BatchSpec.Job.class);
+    }
+
+    /** Reads a request body as Batch's JSON; a field Floe does not know is a ClientException naming it. */
+    static <T> T read(JsonNode node, Class<T> type) {
+        try {
+            return STRICT.treeToValue(node, type);
+        } catch (UnrecognizedPropertyException e) {
+            throw ApiException.client(path(e) + ": unknown field '" + e.getPropertyName() + "' (known: "
+                    + e.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.joining(", ")) + ")");
+        } catch (JsonProcessingException e) {
+            throw ApiException.client(path(e) + ": " + e.getOriginalMessage().split("\n")[0]);
+        }
+    }
+
+    private static String path(JsonProcessingException e) {
+        if (e instanceof com.fasterxml.jackson.databind.JsonMappingException m && !m.getPath().isEmpty()) {
+            StringBuilder out = new StringBuilder();
+            for (com.fasterxml.jackson.databind.JsonMappingException.Reference r : m.getPath()) {
+                if (r.getFieldName() != null) {
+                    out.append(out.length() == 0 ? "" : ".").append(r.getFieldName());
+                } else {
+                    out.append('[').append(r.getIndex()).append(']');
+                }
+            }
+            return out.toString();
+        }
+        return "request";
+    }
+
+    private static <T> T parse(String json, Class<T> type) {
+        try {
+            return STRICT.readValue(json, type);
+        } catch (JsonProcessingException e) {
+            throw new SpecException("stored " + type.getSimpleName() + " cannot be read: " + e.getOriginalMessage());
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package floe.service.cli;
+
+import floe.service.BatchService;
+import floe.service.BatchServiceOptions;
+
+import org.apache.flink.configuration.ConfigConstants;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.GlobalConfiguration;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.File;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code floe batch serve}: runs the service until it is stopped. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Serve the AWS Batch API (POST /v1/...) and run the jobs submitted on Flink. Credentials: "
+                + "FLOE_BATCH_ACCESS_KEY_ID and FLOE_BATCH_SECRET_ACCESS_KEY.")
+final class ServeCommand implements Callable<Integer> {
+    @picocli.CommandLine.ParentCommand
+    BatchCli parent;
+
+    private static volatile boolean serving;
+
+    @Option(names = "--port", paramLabel = "PORT", description = "Port of the API (default 8000; 0: any free port).")
+    Integer port;
+
+    @Option(names = "--host", paramLabel = "ADDRESS", description = "Address to listen on (default 127.0.0.1).")
+    String host;
+
+    @Option(names = "--db", paramLabel = "JDBC_URL",
+            description = "jdbc:postgresql://HOST/DB (user and password: FLOE_BATCH_DB_USER, FLOE_BATCH_DB_PASSWORD). Default: an embedded database in --data.")
+    String db;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "The service's own files (default ~/.floe/batch).")
+    File data;
+
+    @Option(names = "--volume", paramLabel = "NAME=DIR", description = "Host directory of a volume the job definitions mount (repeatable).")
+    Map<String, String> volumes = new LinkedHashMap<>();
+
+    @Option(names = "--image-dir", paramLabel = "DIR", description = "Where commands run: the jobs' scripts (default: here).")
+    File imageDir;
+
+    @Option(names = "--queue", paramLabel = "NAME", description = "A job queue to create at start if missing (repeatable; default: default).")
+    List<String> queues = new ArrayList<>();
+
+    @Option(names = "--flink", paramLabel = "embedded", description = "Where jobs run: embedded (the only choice so far).")
+    String flink = "embedded";
+
+    @Option(names = "-D", paramLabel = "KEY=VALUE", description = "A Flink, Floe or floe.batch.* setting (repeatable).")
+    Map<String, String> settings = new LinkedHashMap<>();
+
+    static boolean serving() {
+        return serving;
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        if (!flink.equals("embedded")) {
+            throw new floe.SpecException("--flink: '" + flink + "': only the embedded Flink is supported so far");
+        }
+        String dir = System.getenv(ConfigConstants.ENV_FLINK_CONF_DIR);
+        Configuration conf = dir == null ? new Configuration() : GlobalConfiguration.loadConfiguration(dir);
+        settings.forEach(conf::setString);
+        if (port != null) {
+            conf.set(BatchServiceOptions.PORT, port);
+        }
+        if (host != null) {
+            conf.set(BatchServiceOptions.HOST, host);
+        }
+        if (db != null) {
+            conf.set(BatchServiceOptions.DB, db);
+        }
+        if (data != null) {
+            conf.set(BatchServiceOptions.DATA_DIR, data.getPath());
+        }
+        if (imageDir != null) {
+            conf.set(BatchServiceOptions.IMAGE_DIR, imageDir.getPath());
+        }
+        if (!queues.isEmpty()) {
+            conf.set(BatchServiceOptions.QUEUES, queues);
+        }
+        for (Map.Entry<String, String> v : volumes.entrySet()) {
+            if (!new File(v.getValue()).isDirectory()) {
+                throw new floe.SpecException("--volume " + v.getKey() + "=" + v.getValue() + ": no such directory");
+            }
+        }
+        BatchService service = BatchService.start(conf, volumes, Endpoint.credential(parent.env, "FLOE_BATCH_ACCESS_KEY_ID"),
+                Endpoint.credential(parent.env, "FLOE_BATCH_SECRET_ACCESS_KEY"));
+        serving = true;
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            service.close();
+            stopped.countDown();
+        }, "floe-batch-stop"));
+        System.out.println(service.describe());
+        System.out.flush();
+        stopped.await();
+        return 0;
+    }
+}

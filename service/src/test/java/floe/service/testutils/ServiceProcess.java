@@ -1,0 +1,99 @@
+package floe.service.testutils;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code floe batch serve} as a real process of its own (this test's classpath), for tests that
+ * kill it: {@link #kill()} sends SIGKILL to it and to every process it started.
+ */
+public final class ServiceProcess implements AutoCloseable {
+    private static final Pattern SERVING = Pattern.compile("serving the Batch API on (http://\\S+)");
+
+    private final Process process;
+    private final URI endpoint;
+
+    private ServiceProcess(Process process, URI endpoint) {
+        this.process = process;
+        this.endpoint = endpoint;
+    }
+
+    /** Starts the service with these {@code serve} arguments and waits until it serves. */
+    public static ServiceProcess start(File log, List<String> serveArgs) throws IOException {
+        List<String> command = new ArrayList<>(List.of(
+                new File(System.getProperty("java.home"), "bin/java").getPath(), "-Xmx1g",
+                "-cp", System.getProperty("java.class.path"), "floe.service.cli.BatchCli", "serve", "--port", "0"));
+        command.addAll(serveArgs);
+        ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log));
+        pb.environment().put("FLOE_BATCH_ACCESS_KEY_ID", TestingBatch.ACCESS_KEY);
+        pb.environment().put("FLOE_BATCH_SECRET_ACCESS_KEY", TestingBatch.SECRET_KEY);
+        Process process = pb.start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        String line;
+        while ((line = out.readLine()) != null) {
+            Matcher m = SERVING.matcher(line);
+            if (m.find()) {
+                Thread drain = new Thread(() -> {
+                    try {
+                        out.lines().forEach(l -> { });
+                    } catch (java.io.UncheckedIOException closed) {
+                        // the process was killed
+                    }
+                }, "service-stdout");
+                drain.setDaemon(true);
+                drain.start();
+                return new ServiceProcess(process, URI.create(m.group(1)));
+            }
+        }
+        process.destroyForcibly();
+        throw new IOException("the service ended before it served (exit " + waitFor(process) + "); see " + log);
+    }
+
+    public URI endpoint() {
+        return endpoint;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** kill -9 of the service and of every process under it, as a machine's crash would stop them. */
+    public void kill() {
+        List<ProcessHandle> children = process.descendants().toList();
+        process.destroyForcibly();
+        children.forEach(ProcessHandle::destroyForcibly);
+        waitFor(process);
+        for (ProcessHandle child : children) {
+            child.onExit().join();
+        }
+    }
+
+    /** A normal stop (SIGTERM), waiting for it. */
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroy();
+            if (waitFor(process) == null) {
+                kill();
+            }
+        }
+    }
+
+    private static Integer waitFor(Process p) {
+        try {
+            return p.waitFor(60, TimeUnit.SECONDS) ? p.exitValue() : null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+}
