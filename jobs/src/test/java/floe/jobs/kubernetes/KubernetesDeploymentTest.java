@@ -142,6 +142,20 @@ class KubernetesDeploymentTest {
     }
 
     @Test
+    void aSessionTooSmallForAStageIsRefusedBeforeSubmitting() {
+        // A session made for a workflow without resources has configured-size TaskManagers (2 CPU).
+        KubernetesJob unsized = KubernetesJob.workflow(ShippedSpec.argo(Path.of("src/test/resources/kubernetes/unsized.yaml"),
+                List.of(), Map.of(), Map.of(), Map.of(), "/opt/flink"));
+        assertThatSubmitFails(() -> submit(KubernetesTarget.SESSION, unsized, conf("small-session")), "ships the packaged jobs jar");
+
+        floe.SpecException e = org.junit.jupiter.api.Assertions.assertThrows(floe.SpecException.class,
+                () -> submit(KubernetesTarget.SESSION, sizedWorkflow(), conf("small-session")));
+        assertThat(e.getMessage()).isEqualTo("stage 'merge' needs slots of cpu=3.0, heap=64Mi, off-heap=5120Mi, but session"
+                + " cluster 'small-session' has TaskManagers of 2 CPU, task heap 2022 MiB, task off-heap 1024 MiB: stop it to have"
+                + " it made again for this workflow, or use another kubernetes.cluster-id");
+    }
+
+    @Test
     void aSecondApplicationWithTheSameIdIsRefused() {
         submit(KubernetesTarget.APPLICATION, sizedWorkflow(), conf("twice"));
         assertThatSubmitFails(() -> submit(KubernetesTarget.APPLICATION, sizedWorkflow(), conf("twice")), "already exists");
