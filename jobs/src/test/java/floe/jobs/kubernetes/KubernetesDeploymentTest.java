@@ -85,6 +85,15 @@ class KubernetesDeploymentTest {
         assertThat(secretRefs(main)).containsExactlyInAnyOrder(
                 "OSS_ACCESS_KEY_ID=oss-credentials/access-key-id", "OSS_ACCESS_KEY_SECRET=oss-credentials/access-key-secret");
         assertThat(jm.getSpec().getTemplate().getSpec().getServiceAccountName()).isEqualTo("floe-flink");
+        // The workflow's volume from the pod template, beside the volumes Flink adds (its configuration, the TaskManager template).
+        assertThat(jm.getSpec().getTemplate().getSpec().getVolumes()).extracting(v -> v.getName())
+                .contains("workdir", "flink-config-volume", "pod-template-volume");
+        assertThat(jm.getSpec().getTemplate().getSpec().getVolumes()).filteredOn(v -> v.getName().equals("workdir"))
+                .singleElement().satisfies(v -> assertThat(v.getPersistentVolumeClaim().getClaimName()).isEqualTo("pvc-oss"));
+        assertThat(main.getVolumeMounts()).anySatisfy(m -> {
+            assertThat(m.getName()).isEqualTo("workdir");
+            assertThat(m.getMountPath()).isEqualTo("/mnt/vol");
+        });
 
         assertThat(kube.client().services().withName("sized-app").get()).as("internal service").isNotNull();
         assertThat(kube.client().services().withName("sized-app-rest").get()).as("REST service").isNotNull();
