@@ -151,7 +151,10 @@ public final class KubernetesSubmit {
             throw e instanceof FloeException f ? f : deployFailed(clusterId, conf, e);
         }
         out.flush();
-        File jar = jobsJarHere();
+        File jar = conf.getOptional(KubernetesOptions.CLIENT_JAR).map(File::new).orElseGet(KubernetesSubmit::jobsJarHere);
+        if (!jar.isFile()) {
+            throw new SpecException(KubernetesOptions.CLIENT_JAR.key() + ": no such jar: " + jar);
+        }
         Configuration run = new Configuration(conf);
         run.set(DeploymentOptions.ATTACHED, true);
         run.set(PipelineOptions.JARS, List.of(jar.toURI().toString()));
@@ -163,6 +166,8 @@ public final class KubernetesSubmit {
                     .setConfiguration(run)
                     .build();
             ClientUtils.executeProgram(new DefaultExecutorServiceLoader(), run, program, false, false);
+            out.printf("%s succeeded on session cluster '%s'%n", job, clusterId);
+            out.flush();
         } catch (ProgramInvocationException e) {
             FloeException floe = ExceptionUtils.findThrowable(e, FloeException.class).orElse(null);
             if (floe != null) {
