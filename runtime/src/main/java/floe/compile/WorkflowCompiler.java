@@ -33,32 +33,50 @@ import java.util.Map;
 public final class WorkflowCompiler {
     /** Subtasks of a stage whose number of tasks is only known at run time (unless it sets its own). */
     static final int DYNAMIC_PARALLELISM = 16;
+    /** Subtasks per slot for a stage with no pointwise edge, when the slots are known. */
+    static final int SUBTASKS_PER_SLOT = 4;
 
     private final int maxParallelism;
+    private final int slots;
     private final String taskLogDir;
     private final boolean stageResources;
 
-    private WorkflowCompiler(int maxParallelism, String taskLogDir) {
-        this(maxParallelism, taskLogDir, false);
+    private WorkflowCompiler(int maxParallelism, int slots, String taskLogDir) {
+        this(maxParallelism, slots, taskLogDir, false);
     }
 
-    private WorkflowCompiler(int maxParallelism, String taskLogDir, boolean stageResources) {
+    private WorkflowCompiler(int maxParallelism, int slots, String taskLogDir, boolean stageResources) {
         if (maxParallelism < 1) {
             throw new IllegalArgumentException("max parallelism must be at least 1, got " + maxParallelism);
         }
         this.maxParallelism = maxParallelism;
+        this.slots = slots;
         this.taskLogDir = taskLogDir;
         this.stageResources = stageResources;
     }
 
     /** A compiler whose stages run on at most {@code maxParallelism} subtasks each. */
     public static WorkflowCompiler withMaxParallelism(int maxParallelism) {
-        return new WorkflowCompiler(maxParallelism, System.getProperty("java.io.tmpdir") + "/floe-tasks");
+        return new WorkflowCompiler(maxParallelism, 0, System.getProperty("java.io.tmpdir") + "/floe-tasks");
     }
 
     /** A copy whose command tasks log under {@code dir} (on the TaskManager's disk). */
     public WorkflowCompiler withTaskLogs(String dir) {
-        return new WorkflowCompiler(maxParallelism, dir, stageResources);
+        return new WorkflowCompiler(maxParallelism, slots, dir, stageResources);
+    }
+
+    /**
+     * A copy for a cluster of exactly {@code slots} task slots (the embedded Flink). A stage with
+     * no pointwise edge in or out then runs on at most {@value #SUBTASKS_PER_SLOT} subtasks a slot:
+     * its tasks are spread over its subtasks in blocks either way, and every subtask beyond that
+     * only adds a deployment (128 of them cost about a second on 2 cores). Pointwise stages keep
+     * their width, which is what lets a consumer start as soon as its own producers are done.
+     */
+    public WorkflowCompiler forSlots(int slots) {
+        if (slots < 1) {
+            throw new IllegalArgumentException("slots must be at least 1, got " + slots);
+        }
+        return new WorkflowCompiler(maxParallelism, slots, taskLogDir, stageResources);
     }
 
     /**
@@ -66,7 +84,7 @@ public final class WorkflowCompiler {
      * ({@link StageSlots}; Flink fine-grained resource management).
      */
     public WorkflowCompiler withStageResources(boolean on) {
-        return new WorkflowCompiler(maxParallelism, taskLogDir, on);
+        return new WorkflowCompiler(maxParallelism, slots, taskLogDir, on);
     }
 
     /** The plan alone, without building a Flink job (for {@code plan} and tests). */
@@ -78,6 +96,9 @@ public final class WorkflowCompiler {
             int limit = workflow.parallelism() > 0 ? Math.min(workflow.parallelism(), maxParallelism) : maxParallelism;
             int cap = stage.parallelism() > 0 ? Math.min(stage.parallelism(), limit)
                     : stage.isDynamic() ? Math.min(DYNAMIC_PARALLELISM, limit) : limit;
+            if (slots > 0 && !pointwise(workflow, stage)) {
+                cap = Math.min(cap, SUBTASKS_PER_SLOT * slots);
+            }
             int parallelism = Math.min(stage.tasks(), cap);
             List<StagePlan.Edge> edges = new ArrayList<>();
             for (Dependency d : stage.dependencies()) {
@@ -173,6 +194,12 @@ public final class WorkflowCompiler {
             }
         }
         return EdgeKind.POINTWISE;
+    }
+
+    private static boolean pointwise(Workflow workflow, Stage stage) {
+        return stage.dependencies().stream().anyMatch(d -> d.kind() == Dependency.Kind.POINTWISE)
+                || workflow.downstreamOf(stage.name()).stream().flatMap(s -> s.dependencies().stream())
+                        .anyMatch(d -> d.upstream().equals(stage.name()) && d.kind() == Dependency.Kind.POINTWISE);
     }
 
     private static String uid(Workflow workflow, String stage) {

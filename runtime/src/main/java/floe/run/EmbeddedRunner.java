@@ -84,7 +84,7 @@ public final class EmbeddedRunner implements AutoCloseable {
 
     private RunResult runJob(Workflow workflow, ProgressListener progress) {
         StreamExecutionEnvironment env = new StreamExecutionEnvironment(FlinkSettings.job(conf));
-        Plan plan = FloeOptions.compiler(conf).compile(workflow, env);
+        Plan plan = FloeOptions.embeddedCompiler(conf).compile(workflow, env);
         StreamGraph streamGraph = env.getStreamGraph();
         streamGraph.setJobName(workflow.name());
         JobGraph jobGraph = streamGraph.getJobGraph(Thread.currentThread().getContextClassLoader());

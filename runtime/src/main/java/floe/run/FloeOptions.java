@@ -13,6 +13,11 @@ public final class FloeOptions {
                 .withStageResources(conf.get(STAGE_RESOURCES));
     }
 
+    /** The compiler for the embedded Flink, whose slots are known. */
+    public static floe.compile.WorkflowCompiler embeddedCompiler(org.apache.flink.configuration.Configuration conf) {
+        return compiler(conf).forSlots(conf.get(EMBEDDED_SLOTS));
+    }
+
     public static final ConfigOption<Integer> MAX_PARALLELISM = ConfigOptions.key("floe.task.max-parallelism")
             .intType()
             .defaultValue(128)

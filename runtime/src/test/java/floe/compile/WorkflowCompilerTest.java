@@ -118,4 +118,20 @@ class WorkflowCompilerTest {
         assertThat(jobGraph(wf, 4).getVerticesSortedTopologicallyFromSources().get(1).getInputs().get(0).getDistributionPattern())
                 .isEqualTo(DistributionPattern.ALL_TO_ALL);
     }
+
+    @Test
+    void onKnownSlotsOnlyStagesWithoutPointwiseEdgesNarrow() {
+        Workflow wf = Workflow.named("wide")
+                .stage("many", s -> s.withSequence(10_000).run(NOTHING))
+                .stage("after-all", s -> s.withSequence(500).after("many").run(NOTHING))
+                .build();
+
+        Plan onTwoSlots = WorkflowCompiler.withMaxParallelism(128).forSlots(2).plan(wf);
+        Plan tree = WorkflowCompiler.withMaxParallelism(128).forSlots(2).plan(treeMerge(128));
+
+        assertThat(onTwoSlots.stage("many").parallelism()).isEqualTo(8);
+        assertThat(onTwoSlots.stage("after-all").parallelism()).isEqualTo(8);
+        assertThat(WorkflowCompiler.withMaxParallelism(128).plan(wf).stage("many").parallelism()).isEqualTo(128);
+        assertThat(tree.describe()).isEqualTo(WorkflowCompiler.withMaxParallelism(128).plan(treeMerge(128)).describe());
+    }
 }

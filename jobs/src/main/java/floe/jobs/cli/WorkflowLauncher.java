@@ -36,21 +36,25 @@ final class WorkflowLauncher implements AutoCloseable {
     }
 
     RunResult run(Workflow workflow, PrintWriter out) {
-        out.print(FloeOptions.compiler(conf).plan(workflow).describe());
+        boolean limited = embedded != null && workflow.parallelism() > 0 && workflow.parallelism() < conf.get(FloeOptions.EMBEDDED_SLOTS);
+        Configuration runConf = new Configuration(conf);
+        if (limited) {
+            runConf.set(FloeOptions.EMBEDDED_SLOTS, workflow.parallelism());
+        }
+        floe.compile.WorkflowCompiler compiler = embedded == null ? FloeOptions.compiler(conf) : FloeOptions.embeddedCompiler(runConf);
+        out.print(compiler.plan(workflow).describe());
         if (workflow.onExit() != null) {
-            out.print("on exit, " + FloeOptions.compiler(conf).plan(workflow.onExit()).describe());
+            out.print("on exit, " + compiler.plan(workflow.onExit()).describe());
         }
         out.flush();
         ProgressListener progress = conf.get(FloeOptions.PROGRESS) ? TerminalProgress.onStderr() : ProgressListener.none();
         RunResult result;
         if (embedded == null) {
             result = ContextRunner.run(workflow, conf);
-        } else if (workflow.parallelism() > 0 && workflow.parallelism() < conf.get(FloeOptions.EMBEDDED_SLOTS)) {
+        } else if (limited) {
             // At most that many tasks at once: an embedded Flink with that many slots.
             close();
-            Configuration limited = new Configuration(conf);
-            limited.set(FloeOptions.EMBEDDED_SLOTS, workflow.parallelism());
-            try (EmbeddedRunner flink = EmbeddedRunner.start(limited)) {
+            try (EmbeddedRunner flink = EmbeddedRunner.start(runConf)) {
                 result = flink.run(workflow, progress);
             }
         } else {
