@@ -62,6 +62,8 @@ import java.util.UUID;
  * }</pre>
  */
 public final class KubernetesSubmit {
+    /** Room for the shipped workflow: it goes into the cluster's ConfigMap, which Kubernetes caps at 1 MiB. */
+    static final int MAX_SHIPPED_BYTES = 768 * 1024;
     /** Cluster id of a session when none is configured. */
     public static final String DEFAULT_SESSION_ID = "floe-session";
     // Flink's limit for kubernetes.cluster-id (it becomes part of object names).
@@ -98,6 +100,11 @@ public final class KubernetesSubmit {
             c.set(KubernetesConfigOptions.CLUSTER_ID, target == KubernetesTarget.SESSION ? DEFAULT_SESSION_ID : applicationId(job));
         }
         Workflow workflow = null;
+        int shipped = job.programArgs().stream().mapToInt(String::length).sum();
+        if (shipped > MAX_SHIPPED_BYTES) {
+            throw new SpecException(job + ": too large to ship with the submission (" + shipped / 1024 + " KiB compressed; the"
+                    + " cluster's ConfigMap holds at most " + MAX_SHIPPED_BYTES / 1024 + " KiB of it): put large data on a volume or OSS");
+        }
         if (job.spec() != null) {
             // Read here first: a bad workflow fails now, with its file and line, before anything is created.
             workflow = job.spec().workflow(c.get(FloeOptions.LOCAL_ALLOWED_IMAGES));

@@ -191,6 +191,25 @@ class KubernetesDeploymentTest {
         assertThat(kube.objects()).isEmpty();
     }
 
+    @Test
+    void aWorkflowTooLargeForTheConfigMapIsRefusedBeforeAnythingIsCreated() throws Exception {
+        // Text that does not compress: a comment of random letters, about 1 MiB.
+        java.util.Random random = new java.util.Random(42);
+        StringBuilder noise = new StringBuilder("# ");
+        for (int i = 0; i < 1 << 20; i++) {
+            noise.append((char) ('a' + random.nextInt(26)));
+        }
+        Path big = tmp.resolve("big.yaml");
+        java.nio.file.Files.writeString(big, java.nio.file.Files.readString(SIZED) + noise + "\n");
+        KubernetesJob job = KubernetesJob.workflow(ShippedSpec.argo(big, List.of(), Map.of("workdir", "/mnt/vol"), Map.of(), Map.of(), "/opt/flink"));
+
+        floe.SpecException e = org.junit.jupiter.api.Assertions.assertThrows(floe.SpecException.class,
+                () -> submit(KubernetesTarget.APPLICATION, job, conf("big")));
+        assertThat(e.getMessage()).startsWith("workflow big.yaml: too large to ship with the submission (")
+                .contains("at most 768 KiB");
+        assertThat(kube.objects()).isEmpty();
+    }
+
     static void assertThatSubmitFails(org.junit.jupiter.api.function.Executable submit, String message) {
         floe.FloeException e = org.junit.jupiter.api.Assertions.assertThrows(floe.FloeException.class, submit);
         assertThat(e).isNotInstanceOf(floe.SpecException.class);
