@@ -41,6 +41,10 @@ public final class WorkflowCompiler {
     private final String taskLogDir;
     private final boolean stageResources;
 
+    private WorkflowCompiler(int maxParallelism, int slots, String taskLogDir) {
+        this(maxParallelism, slots, taskLogDir, false);
+    }
+
     private WorkflowCompiler(int maxParallelism, int slots, String taskLogDir, boolean stageResources) {
         if (maxParallelism < 1) {
             throw new IllegalArgumentException("max parallelism must be at least 1, got " + maxParallelism);
@@ -53,7 +57,7 @@ public final class WorkflowCompiler {
 
     /** A compiler whose stages run on at most {@code maxParallelism} subtasks each. */
     public static WorkflowCompiler withMaxParallelism(int maxParallelism) {
-        return new WorkflowCompiler(maxParallelism, 0, System.getProperty("java.io.tmpdir") + "/floe-tasks", false);
+        return new WorkflowCompiler(maxParallelism, 0, System.getProperty("java.io.tmpdir") + "/floe-tasks");
     }
 
     /** A copy whose command tasks log under {@code dir} (on the TaskManager's disk). */

@@ -1,6 +1,5 @@
 package floe.jobs.cli;
 
-import floe.SpecException;
 import floe.jobs.kubernetes.KubernetesConf;
 import floe.jobs.kubernetes.KubernetesJob;
 import floe.jobs.kubernetes.KubernetesOptions;
@@ -15,7 +14,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -73,22 +71,7 @@ final class KubernetesSubmitCommand implements Callable<Integer> {
         KubernetesTarget where = KubernetesTarget.named(target);
         Configuration conf = KubernetesConf.load(confDir != null ? confDir : defaultConfDir(), settings);
         String dir = imageDir != null ? imageDir : conf.get(KubernetesOptions.IMAGE_DIR);
-        ShippedSpec spec;
-        if (Files.isDirectory(file)) {
-            if (!templates.isEmpty()) {
-                throw new SpecException(templates.get(0) + ": WorkflowTemplates go with Argo workflows, not Batch jobs");
-            }
-            if (!parameters.isEmpty()) {
-                throw new SpecException("-p: Batch jobs take parameters in their files (parameters, Ref::NAME), not on the command line");
-            }
-            spec = ShippedSpec.batch(file, volumes, images, dir);
-        } else {
-            String name = file.getFileName().toString();
-            if (!name.endsWith(".yaml") && !name.endsWith(".yml")) {
-                throw new SpecException(file + ": not an Argo workflow file (.yaml, .yml) or a directory of Batch jobs");
-            }
-            spec = ShippedSpec.argo(file, templates, volumes, parameters, images, dir);
-        }
+        ShippedSpec spec = ShippedSpec.of(file, templates, volumes, parameters, images, dir);
         return KubernetesSubmit.submit(where, KubernetesJob.workflow(spec), conf, cli.commandLine().getOut());
     }
 

@@ -18,4 +18,10 @@ public final class KubernetesOptions {
             .defaultValue("/opt/flink")
             .withDescription("Where command tasks run inside the TaskManager's container when their template sets no"
                     + " workingDir (--image-dir overrides it); the scripts a workflow runs must be there in the image.");
+
+    public static final ConfigOption<String> CLIENT_JAR = ConfigOptions.key("floe.kubernetes.client-jar")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("The jobs jar a submission to a session cluster ships with the job (default: the jar Floe"
+                    + " runs from, jobs/target/floe-jobs.jar under bin/floe).");
 }

@@ -23,6 +23,7 @@ import org.apache.flink.kubernetes.configuration.KubernetesConfigOptions;
 import org.apache.flink.kubernetes.kubeclient.FlinkKubeClient;
 import org.apache.flink.kubernetes.kubeclient.FlinkKubeClientFactory;
 import org.apache.flink.kubernetes.kubeclient.decorators.ExternalServiceDecorator;
+import org.apache.flink.kubernetes.kubeclient.decorators.FlinkConfMountDecorator;
 import org.apache.flink.util.ExceptionUtils;
 
 import java.io.File;
@@ -61,6 +62,8 @@ import java.util.UUID;
  * }</pre>
  */
 public final class KubernetesSubmit {
+    /** Room for the shipped workflow: it goes into the cluster's ConfigMap, which Kubernetes caps at 1 MiB. */
+    static final int MAX_SHIPPED_BYTES = 768 * 1024;
     /** Cluster id of a session when none is configured. */
     public static final String DEFAULT_SESSION_ID = "floe-session";
     // Flink's limit for kubernetes.cluster-id (it becomes part of object names).
@@ -77,12 +80,16 @@ public final class KubernetesSubmit {
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(job, "job");
         Objects.requireNonNull(out, "out");
-        Configuration effective = prepare(target, job, conf, out);
-        return target == KubernetesTarget.APPLICATION ? application(job, effective, out) : session(job, effective, out);
+        Prepared prepared = prepare(target, job, conf, out);
+        return target == KubernetesTarget.APPLICATION
+                ? application(job, prepared.conf(), out) : session(job, prepared, out);
     }
 
+    /** The cluster's configuration, and the workflow read from the job (null for a floe command). */
+    record Prepared(Configuration conf, Workflow workflow) {}
+
     /** The configuration the cluster gets: checked, sized for the workflow, with Floe's defaults. */
-    static Configuration prepare(KubernetesTarget target, KubernetesJob job, Configuration conf, PrintWriter out) {
+    static Prepared prepare(KubernetesTarget target, KubernetesJob job, Configuration conf, PrintWriter out) {
         refuseCredentials(conf);
         Configuration c = new Configuration(conf);
         c.set(DeploymentOptions.TARGET, target.flinkName());
@@ -92,9 +99,15 @@ public final class KubernetesSubmit {
         if (!c.contains(KubernetesConfigOptions.CLUSTER_ID)) {
             c.set(KubernetesConfigOptions.CLUSTER_ID, target == KubernetesTarget.SESSION ? DEFAULT_SESSION_ID : applicationId(job));
         }
+        Workflow workflow = null;
+        int shipped = job.programArgs().stream().mapToInt(String::length).sum();
+        if (shipped > MAX_SHIPPED_BYTES) {
+            throw new SpecException(job + ": too large to ship with the submission (" + shipped / 1024 + " KiB compressed; the"
+                    + " cluster's ConfigMap holds at most " + MAX_SHIPPED_BYTES / 1024 + " KiB of it): put large data on a volume or OSS");
+        }
         if (job.spec() != null) {
             // Read here first: a bad workflow fails now, with its file and line, before anything is created.
-            Workflow workflow = job.spec().workflow(c.get(FloeOptions.LOCAL_ALLOWED_IMAGES));
+            workflow = job.spec().workflow(c.get(FloeOptions.LOCAL_ALLOWED_IMAGES));
             out.print(FloeOptions.compiler(c).plan(workflow).describe());
             if (c.get(FloeOptions.STAGE_RESOURCES)) {
                 TaskManagerSizing sizing = TaskManagerSizing.fit(workflow, c);
@@ -103,7 +116,7 @@ public final class KubernetesSubmit {
             }
         }
         out.flush();
-        return c;
+        return new Prepared(c, workflow);
     }
 
     private static int application(KubernetesJob job, Configuration conf, PrintWriter out) {
@@ -123,12 +136,19 @@ public final class KubernetesSubmit {
         return 0;
     }
 
-    private static int session(KubernetesJob job, Configuration conf, PrintWriter out) {
+    private static int session(KubernetesJob job, Prepared prepared, PrintWriter out) {
+        Configuration conf = prepared.conf();
         String clusterId = conf.get(KubernetesConfigOptions.CLUSTER_ID);
         KubernetesClusterClientFactory factory = new KubernetesClusterClientFactory();
         try (KubernetesClusterDescriptor descriptor = descriptor(factory, conf)) {
-            if (sessionExists(conf, clusterId)) {
-                out.printf("session cluster '%s' in namespace '%s' is running: submitting to it%n", clusterId, conf.get(KubernetesConfigOptions.NAMESPACE));
+            Configuration running = sessionConfig(conf, clusterId);
+            if (running != null) {
+                String where = "session cluster '" + clusterId + "'";
+                if (prepared.workflow() != null && conf.get(FloeOptions.STAGE_RESOURCES)) {
+                    // A session keeps the TaskManager size it was made with.
+                    TaskManagerSizing.checkFits(prepared.workflow(), TaskManagerSizing.spec(running), where);
+                }
+                out.printf("%s in namespace '%s' is running: submitting to it%n", where, conf.get(KubernetesConfigOptions.NAMESPACE));
             } else {
                 try (ClusterClient<String> client = descriptor.deploySessionCluster(factory.getClusterSpecification(conf)).getClusterClient()) {
                     describeCluster("session cluster", clusterId, conf, client, out);
@@ -138,7 +158,10 @@ public final class KubernetesSubmit {
             throw e instanceof FloeException f ? f : deployFailed(clusterId, conf, e);
         }
         out.flush();
-        File jar = jobsJarHere();
+        File jar = conf.getOptional(KubernetesOptions.CLIENT_JAR).map(File::new).orElseGet(KubernetesSubmit::jobsJarHere);
+        if (!jar.isFile()) {
+            throw new SpecException(KubernetesOptions.CLIENT_JAR.key() + ": no such jar: " + jar);
+        }
         Configuration run = new Configuration(conf);
         run.set(DeploymentOptions.ATTACHED, true);
         run.set(PipelineOptions.JARS, List.of(jar.toURI().toString()));
@@ -150,6 +173,8 @@ public final class KubernetesSubmit {
                     .setConfiguration(run)
                     .build();
             ClientUtils.executeProgram(new DefaultExecutorServiceLoader(), run, program, false, false);
+            out.printf("%s succeeded on session cluster '%s'%n", job, clusterId);
+            out.flush();
         } catch (ProgramInvocationException e) {
             FloeException floe = ExceptionUtils.findThrowable(e, FloeException.class).orElse(null);
             if (floe != null) {
@@ -169,11 +194,36 @@ public final class KubernetesSubmit {
         }
     }
 
-    private static boolean sessionExists(Configuration conf, String clusterId) {
+    /** The configuration of the running session {@code clusterId} (from its ConfigMap), or null if there is none. */
+    private static Configuration sessionConfig(Configuration conf, String clusterId) {
         try (FlinkKubeClient kube = FlinkKubeClientFactory.getInstance().fromConfiguration(conf, "client")) {
-            return kube.getService(ExternalServiceDecorator.getExternalServiceName(clusterId)).isPresent();
+            if (kube.getService(ExternalServiceDecorator.getExternalServiceName(clusterId)).isEmpty()) {
+                return null;
+            }
+            String yaml = kube.getConfigMap(FlinkConfMountDecorator.getFlinkConfConfigMapName(clusterId))
+                    .map(m -> m.getData().get(GlobalConfiguration.FLINK_CONF_FILENAME))
+                    .orElseThrow(() -> new FloeException("session cluster '" + clusterId + "' has no Flink configuration"
+                            + " ConfigMap: was it made by Flink's native Kubernetes mode?"));
+            return readConfig(yaml);
+        } catch (FloeException e) {
+            throw e;
         } catch (RuntimeException e) {
             throw new FloeException("cannot reach Kubernetes (" + where(conf) + "): " + rootMessage(e), e);
+        }
+    }
+
+    private static Configuration readConfig(String yaml) {
+        try {
+            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("floe-session-conf");
+            try {
+                java.nio.file.Files.writeString(dir.resolve(GlobalConfiguration.FLINK_CONF_FILENAME), yaml);
+                return GlobalConfiguration.loadConfiguration(dir.toString());
+            } finally {
+                java.nio.file.Files.deleteIfExists(dir.resolve(GlobalConfiguration.FLINK_CONF_FILENAME));
+                java.nio.file.Files.deleteIfExists(dir);
+            }
+        } catch (java.io.IOException e) {
+            throw new FloeException("cannot read the session's Flink configuration: " + e.getMessage(), e);
         }
     }
 

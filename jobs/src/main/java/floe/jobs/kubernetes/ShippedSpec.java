@@ -64,6 +64,29 @@ public record ShippedSpec(
         images = new LinkedHashMap<>(images);
     }
 
+    /**
+     * A workflow file as users give it on the command line: an Argo workflow ({@code .yaml},
+     * {@code .yml}) with its WorkflowTemplates, or a directory of Batch jobs (which takes neither
+     * templates nor {@code -p} parameters).
+     */
+    public static ShippedSpec of(Path file, List<Path> templates, Map<String, String> volumes,
+            Map<String, String> parameters, Map<String, String> images, String imageDir) {
+        if (Files.isDirectory(file)) {
+            if (!templates.isEmpty()) {
+                throw new SpecException(templates.get(0) + ": WorkflowTemplates go with Argo workflows, not Batch jobs");
+            }
+            if (!parameters.isEmpty()) {
+                throw new SpecException("-p: Batch jobs take parameters in their files (parameters, Ref::NAME), not on the command line");
+            }
+            return batch(file, volumes, images, imageDir);
+        }
+        String name = file.getFileName().toString();
+        if (!name.endsWith(".yaml") && !name.endsWith(".yml")) {
+            throw new SpecException(file + ": not an Argo workflow file (.yaml, .yml) or a directory of Batch jobs");
+        }
+        return argo(file, templates, volumes, parameters, images, imageDir);
+    }
+
     /** An Argo workflow file and the WorkflowTemplates its steps use. */
     public static ShippedSpec argo(Path file, List<Path> templates, Map<String, String> volumes,
             Map<String, String> parameters, Map<String, String> images, String imageDir) {

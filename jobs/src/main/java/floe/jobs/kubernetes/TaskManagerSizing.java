@@ -84,6 +84,25 @@ public record TaskManagerSizing(Configuration conf, TaskExecutorProcessSpec size
         return new TaskManagerSizing(sized, size, List.copyOf(lines));
     }
 
+    /**
+     * Checks that every sized stage of {@code workflow} fits TaskManagers of {@code size}, as a
+     * running session cluster has them ({@code where} names it in the message).
+     */
+    public static void checkFits(Workflow workflow, TaskExecutorProcessSpec size, String where) {
+        double cpu = size.getCpuCores().getValue().doubleValue();
+        long heap = size.getTaskHeapSize().getMebiBytes();
+        long offHeap = size.getTaskOffHeapSize().getMebiBytes();
+        for (Stage stage : stages(workflow)) {
+            StageSlots slots = StageSlots.of(workflow, stage);
+            if (slots != null && (slots.cpu() > cpu || slots.heapMb() > heap || slots.offHeapMb() > offHeap)) {
+                throw new SpecException(String.format("stage '%s' needs slots of %s, but %s has TaskManagers of %s CPU,"
+                        + " task heap %d MiB, task off-heap %d MiB: stop it to have it made again for this workflow,"
+                        + " or use another kubernetes.cluster-id", stage.name(), slots, where,
+                        size.getCpuCores().getValue().stripTrailingZeros().toPlainString(), heap, offHeap));
+            }
+        }
+    }
+
     private static List<Stage> stages(Workflow workflow) {
         List<Stage> all = new ArrayList<>(workflow.stages());
         if (workflow.onExit() != null) {

@@ -16,8 +16,13 @@ final class ClusterConfig {
     static Configuration of(ConfigMap configMap) {
         try {
             Path dir = Files.createTempDirectory("flink-conf");
-            Files.writeString(dir.resolve("config.yaml"), configMap.getData().get("config.yaml"));
-            return GlobalConfiguration.loadConfiguration(dir.toString());
+            Path file = Files.writeString(dir.resolve("config.yaml"), configMap.getData().get("config.yaml"));
+            try {
+                return GlobalConfiguration.loadConfiguration(dir.toString());
+            } finally {
+                Files.delete(file);
+                Files.delete(dir);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

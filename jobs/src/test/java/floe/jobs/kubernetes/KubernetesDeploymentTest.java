@@ -85,6 +85,15 @@ class KubernetesDeploymentTest {
         assertThat(secretRefs(main)).containsExactlyInAnyOrder(
                 "OSS_ACCESS_KEY_ID=oss-credentials/access-key-id", "OSS_ACCESS_KEY_SECRET=oss-credentials/access-key-secret");
         assertThat(jm.getSpec().getTemplate().getSpec().getServiceAccountName()).isEqualTo("floe-flink");
+        // The workflow's volume from the pod template, beside the volumes Flink adds (its configuration, the TaskManager template).
+        assertThat(jm.getSpec().getTemplate().getSpec().getVolumes()).extracting(v -> v.getName())
+                .contains("workdir", "flink-config-volume", "pod-template-volume");
+        assertThat(jm.getSpec().getTemplate().getSpec().getVolumes()).filteredOn(v -> v.getName().equals("workdir"))
+                .singleElement().satisfies(v -> assertThat(v.getPersistentVolumeClaim().getClaimName()).isEqualTo("pvc-oss"));
+        assertThat(main.getVolumeMounts()).anySatisfy(m -> {
+            assertThat(m.getName()).isEqualTo("workdir");
+            assertThat(m.getMountPath()).isEqualTo("/mnt/vol");
+        });
 
         assertThat(kube.client().services().withName("sized-app").get()).as("internal service").isNotNull();
         assertThat(kube.client().services().withName("sized-app-rest").get()).as("REST service").isNotNull();
@@ -142,6 +151,20 @@ class KubernetesDeploymentTest {
     }
 
     @Test
+    void aSessionTooSmallForAStageIsRefusedBeforeSubmitting() {
+        // A session made for a workflow without resources has configured-size TaskManagers (2 CPU).
+        KubernetesJob unsized = KubernetesJob.workflow(ShippedSpec.argo(Path.of("src/test/resources/kubernetes/unsized.yaml"),
+                List.of(), Map.of(), Map.of(), Map.of(), "/opt/flink"));
+        assertThatSubmitFails(() -> submit(KubernetesTarget.SESSION, unsized, conf("small-session")), "ships the packaged jobs jar");
+
+        floe.SpecException e = org.junit.jupiter.api.Assertions.assertThrows(floe.SpecException.class,
+                () -> submit(KubernetesTarget.SESSION, sizedWorkflow(), conf("small-session")));
+        assertThat(e.getMessage()).isEqualTo("stage 'merge' needs slots of cpu=3.0, heap=64Mi, off-heap=5120Mi, but session"
+                + " cluster 'small-session' has TaskManagers of 2 CPU, task heap 2022 MiB, task off-heap 1024 MiB: stop it to have"
+                + " it made again for this workflow, or use another kubernetes.cluster-id");
+    }
+
+    @Test
     void aSecondApplicationWithTheSameIdIsRefused() {
         submit(KubernetesTarget.APPLICATION, sizedWorkflow(), conf("twice"));
         assertThatSubmitFails(() -> submit(KubernetesTarget.APPLICATION, sizedWorkflow(), conf("twice")), "already exists");
@@ -165,6 +188,25 @@ class KubernetesDeploymentTest {
         floe.SpecException e = org.junit.jupiter.api.Assertions.assertThrows(floe.SpecException.class,
                 () -> submit(KubernetesTarget.APPLICATION, job, conf("bad")));
         assertThat(e.getMessage()).contains("bad.yaml").contains("mian");
+        assertThat(kube.objects()).isEmpty();
+    }
+
+    @Test
+    void aWorkflowTooLargeForTheConfigMapIsRefusedBeforeAnythingIsCreated() throws Exception {
+        // Text that does not compress: a comment of random letters, about 1 MiB.
+        java.util.Random random = new java.util.Random(42);
+        StringBuilder noise = new StringBuilder("# ");
+        for (int i = 0; i < 1 << 20; i++) {
+            noise.append((char) ('a' + random.nextInt(26)));
+        }
+        Path big = tmp.resolve("big.yaml");
+        java.nio.file.Files.writeString(big, java.nio.file.Files.readString(SIZED) + noise + "\n");
+        KubernetesJob job = KubernetesJob.workflow(ShippedSpec.argo(big, List.of(), Map.of("workdir", "/mnt/vol"), Map.of(), Map.of(), "/opt/flink"));
+
+        floe.SpecException e = org.junit.jupiter.api.Assertions.assertThrows(floe.SpecException.class,
+                () -> submit(KubernetesTarget.APPLICATION, job, conf("big")));
+        assertThat(e.getMessage()).startsWith("workflow big.yaml: too large to ship with the submission (")
+                .contains("at most 768 KiB");
         assertThat(kube.objects()).isEmpty();
     }
 

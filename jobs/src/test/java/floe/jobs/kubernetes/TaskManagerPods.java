@@ -81,12 +81,13 @@ final class TaskManagerPods {
     static Pod request(TestingKubernetesApi kube, String clusterId) throws Exception {
         Configuration conf = clusterConfig(kube, clusterId);
         ScheduledExecutorService mainThread = Executors.newSingleThreadScheduledExecutor();
+        java.util.concurrent.ExecutorService io = Executors.newCachedThreadPool();
         KubernetesResourceManagerDriver driver = new KubernetesResourceManagerDriver(conf,
                 FlinkKubeClientFactory.getInstance().fromConfiguration(conf, "resourcemanager"),
                 new KubernetesResourceManagerDriverConfiguration(clusterId, null));
         TestingResourceEventHandler<KubernetesWorkerNode> handler = new TestingResourceEventHandler<>();
         try {
-            driver.initialize(handler, new ScheduledExecutorServiceAdapter(mainThread), Executors.newCachedThreadPool(), Set::of);
+            driver.initialize(handler, new ScheduledExecutorServiceAdapter(mainThread), io, Set::of);
             TaskExecutorProcessSpec spec = defaultWorker(conf);
             mainThread.submit(() -> driver.requestResource(spec)).get(60, TimeUnit.SECONDS);
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -102,6 +103,7 @@ final class TaskManagerPods {
         } finally {
             driver.terminate();
             mainThread.shutdownNow();
+            io.shutdownNow();
         }
     }
 }
