@@ -145,4 +145,13 @@ class OssFaultsITCase {
         assertThat(oss.keys("data")).noneMatch(k -> k.startsWith("out-down/result") || k.startsWith("out-down/_SUCCESS"));
         assertThat(oss.pendingUploads()).isZero();
     }
+
+    @Test
+    void aSecretOnTheCommandLineIsRefused() {
+        FloeRun r = run(oss.endpoint(), "verify", "--input", "oss://data/ref/level-0", "--result", "oss://data/out",
+                "-D", "fs.oss.accessKeySecret=" + TestingOss.SECRET);
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).startsWith("floe: -D fs.oss.accessKeySecret: secrets are not taken on the command line")
+                .doesNotContain(TestingOss.SECRET);
+    }
 }

@@ -127,4 +127,27 @@ class OssFileSystemITCase {
         assertThat(oss.keys("bucket")).noneMatch(k -> k.startsWith("mv/"));
         assertThat(oss.requests(OssOperation.DELETE_MULTIPLE_OBJECTS)).isGreaterThanOrEqualTo(1);
     }
+
+    @Test
+    void anOutputAppearsOnlyWhenCommittedAndAnAbandonedOneUploadsNothing() throws IOException {
+        Path target = new Path("oss://bucket/commit/part-00000.avro");
+        try (floe.connectors.commit.AtomicFile abandoned = floe.connectors.commit.AtomicFile.create(target)) {
+            abandoned.stream().write(new byte[200_000]);
+        }
+        assertThat(oss.keys("bucket")).noneMatch(k -> k.startsWith("commit/"));
+        assertThat(oss.requests(OssOperation.PUT_OBJECT) + oss.requests(OssOperation.INITIATE_MULTIPART_UPLOAD)).isZero();
+
+        byte[] data = new byte[250_000];
+        new Random(3).nextBytes(data);
+        try (floe.connectors.commit.AtomicFile file = floe.connectors.commit.AtomicFile.create(target)) {
+            file.stream().write(data);
+            assertThat(oss.keys("bucket")).as("nothing before the commit").noneMatch(k -> k.startsWith("commit/"));
+            file.commit();
+        }
+        assertThat(oss.keys("bucket")).filteredOn(k -> k.startsWith("commit/")).containsExactly("commit/part-00000.avro");
+        assertThat(oss.object("bucket", "commit/part-00000.avro")).isEqualTo(data);
+        assertThat(oss.requests(OssOperation.COPY_OBJECT)).as("no rename").isZero();
+        assertThat(oss.requests(OssOperation.COMPLETE_MULTIPART_UPLOAD)).isEqualTo(1);
+        assertThat(oss.pendingUploads()).isZero();
+    }
 }
