@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -54,15 +53,18 @@ class OssLogsITCase {
 
     @Test
     void noLogLineHoldsTheSecret() throws Exception {
-        String secret = "e2e-" + UUID.randomUUID();
+        String secret = TestingOss.SECRET;
         try (TestingOssServer oss = TestingOssServer.start(dir.resolve("oss"), TestingOss.KEY_ID, secret, "data")) {
+            // the inputs, written in this JVM (same credentials, from the test's environment)
+            FloeRun gen = FloeRun.of("generate", "--out", "oss://data/ref", "--files", "8", "--records", "500",
+                    "-D", "fs.oss.endpoint=" + oss.endpoint());
+            assertThat(gen.exitCode()).as(gen.err()).isZero();
             List<Outcome> runs = new ArrayList<>();
-            runs.add(floe(oss, secret, "generate", "generate", "--out", "oss://data/ref", "--files", "8", "--records", "500"));
             runs.add(floe(oss, secret, "merge", "tree-merge", "--input", "oss://data/ref/level-0", "--work", "oss://data/work",
                     "--output", "oss://data/out", "--widths", "4,2,1", "-D", "fs.oss.multipart.upload.size=102400"));
             runs.add(floe(oss, "not-" + secret, "wrong-secret", "verify", "--input", "oss://data/ref/level-0", "--result", "oss://data/out"));
 
-            assertThat(runs.stream().map(Outcome::exit)).containsExactly(0, 0, 2);
+            assertThat(runs.stream().map(Outcome::exit)).containsExactly(0, 2);
             assertThat(oss.keys("data")).contains("out/result.avro", "out/_SUCCESS");
             long lines = 0;
             for (Outcome run : runs) {

@@ -41,7 +41,7 @@ class OssTreeMergeITCase {
     @BeforeAll
     static void start() throws Exception {
         oss = TestingOssServer.start(shared.toPath().resolve("oss"), TestingOss.KEY_ID, TestingOss.SECRET, "data");
-        FloeRun gen = run("generate", "--out", "oss://data/ref/", "--files", "128", "--records", "200", "--seed", "42");
+        FloeRun gen = run("generate", "--out", "oss://data/ref/", "--files", "32", "--records", "800", "--seed", "42");
         assertThat(gen.exitCode()).as(gen.err()).isZero();
     }
 
@@ -72,9 +72,9 @@ class OssTreeMergeITCase {
         FloeRun merge = run("tree-merge", "--input", "oss://data/ref/level-0/", "--work", "oss://data/work/", "--output", "oss://data/out/");
 
         assertThat(merge.exitCode()).as(merge.err()).isZero();
-        assertThat(keys("ref/level-0/part-")).hasSize(128);
-        assertThat(keys("work/level-1/part-")).hasSize(64);
-        assertThat(keys("work/level-2/part-")).hasSize(32);
+        assertThat(keys("ref/level-0/part-")).hasSize(32);
+        assertThat(keys("work/level-1/part-")).hasSize(16);
+        assertThat(keys("work/level-2/part-")).hasSize(8);
         assertThat(keys("out/")).contains("out/result.avro", "out/_SUCCESS").allMatch(k -> !k.contains(".inprogress") && !k.contains("staged"));
         assertThat(oss.pendingUploads()).isZero();
         assertThat(oss.requests(OssOperation.COMPLETE_MULTIPART_UPLOAD)).as("result.avro (%d bytes) goes up in parts", oss.object("data", "out/result.avro").length).isGreaterThanOrEqualTo(1);
@@ -87,7 +87,7 @@ class OssTreeMergeITCase {
         FloeRun again = run("tree-merge", "--input", "oss://data/ref/level-0", "--work", "oss://data/work", "--output", "oss://data/out", "--overwrite");
         assertThat(again.exitCode()).as(again.err()).isZero();
         assertThat(oss.object("data", "out/result.avro")).as("re-execution writes the same key with the same bytes").isEqualTo(first);
-        assertThat(keys("work/level-1/part-")).hasSize(64);
+        assertThat(keys("work/level-1/part-")).hasSize(16);
     }
 
     @Test
@@ -97,7 +97,7 @@ class OssTreeMergeITCase {
         assertThat(toDisk.exitCode()).as(toDisk.err()).isZero();
         assertThat(local.list()).containsExactlyInAnyOrder("result.avro", "_SUCCESS");
 
-        FloeRun localInput = run("generate", "--out", dir.getPath(), "--files", "128", "--records", "200", "--seed", "42");
+        FloeRun localInput = run("generate", "--out", dir.getPath(), "--files", "32", "--records", "800", "--seed", "42");
         assertThat(localInput.exitCode()).as(localInput.err()).isZero();
         FloeRun toOss = run("tree-merge", "--input", new File(dir, "level-0").getPath(), "--work", "oss://data/mixed-work", "--output", "oss://data/mixed-out");
         assertThat(toOss.exitCode()).as(toOss.err()).isZero();

@@ -40,6 +40,7 @@ final class ArgoCommand implements CommandFunction {
     private final String imageDir;
     private final Set<String> loopedUpstream;
     private final ArgoDepends depends;
+    private final ArgoArtifacts artifacts;
 
     /**
      * @param loopedUpstream the upstream stages that ran a loop: their {@code outputs.result} is a
@@ -47,8 +48,9 @@ final class ArgoCommand implements CommandFunction {
      */
     ArgoCommand(String stepPath, String templatePath, ArgoSpec.Step step, ArgoSpec.Template template, List<Object> items,
             Map<String, String> globals, List<Command.Mount> mounts, String imageDir, Set<String> loopedUpstream,
-            ArgoDepends depends) {
+            ArgoDepends depends, ArgoArtifacts artifacts) {
         this.depends = depends;
+        this.artifacts = artifacts;
         this.loopedUpstream = new TreeSet<>(loopedUpstream);
         this.stepPath = stepPath;
         this.templatePath = templatePath;
@@ -117,7 +119,8 @@ final class ArgoCommand implements CommandFunction {
         if (materialize) {
             outputFiles(taskMounts, outputFiles);
         }
-        return new Command(argv, env, workingDir, c.image(), taskMounts, outputFiles);
+        List<Command.Artifact> staged = artifacts.resolve(vars, taskMounts, materialize);
+        return new Command(argv, env, workingDir, c.image(), taskMounts, outputFiles, staged);
     }
 
     /**

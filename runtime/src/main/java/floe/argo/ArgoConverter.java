@@ -223,8 +223,12 @@ final class ArgoConverter {
             }
         }
         String imageDir = options.images().workingDir(c.image(), templatePath + "." + kind + ".image");
+        if (step.arguments() != null && step.arguments().artifacts() != null) {
+            throw new ArgoError(stepPath + ".arguments.artifacts", "not supported by Floe yet (give the oss key in the template's inputs.artifacts)");
+        }
         ArgoCommand command = new ArgoCommand(stepPath, templatePath, step, template, items, globals,
-                mounts(c, templatePath + "." + kind), imageDir, looped, currentDepends);
+                mounts(c, templatePath + "." + kind), imageDir, looped, currentDepends,
+                ArgoArtifacts.of(template, templatePath, options.artifacts()));
         // Work out the first and the last task's command now: a bad template fails at lint, not at task 1000.
         int tasks = Math.max(1, items.size());
         List<floe.model.TaskCompletion> placeholders = new ArrayList<>();

@@ -8,13 +8,21 @@ import java.util.TreeMap;
 /**
  * How a workflow file meets this machine: a directory for each volume it mounts, parameter
  * values given on the command line ({@code -p name=value}), and which images may run here and in
- * which directory their commands run when a template sets no {@code workingDir} ({@link LocalImages}).
+ * which directory their commands run when a template sets no {@code workingDir} ({@link LocalImages}),
+ * and the repository of {@code oss} artifacts that name only a key ({@link ArtifactRepository}).
  */
-public record ArgoOptions(Map<String, String> volumes, Map<String, String> parameters, LocalImages images) {
+public record ArgoOptions(Map<String, String> volumes, Map<String, String> parameters, LocalImages images,
+        ArtifactRepository artifacts) {
 
     public ArgoOptions {
         volumes = new TreeMap<>(volumes);
         parameters = new TreeMap<>(parameters);
+        artifacts = artifacts == null ? ArtifactRepository.none() : artifacts;
+    }
+
+    /** No artifact repository: artifacts must name their bucket. */
+    public ArgoOptions(Map<String, String> volumes, Map<String, String> parameters, LocalImages images) {
+        this(volumes, parameters, images, ArtifactRepository.none());
     }
 
     /** Every image allowed, commands in {@code imageDir}. */

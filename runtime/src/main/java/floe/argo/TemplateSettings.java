@@ -115,7 +115,9 @@ final class TemplateSettings {
 
     static void unsupportedTemplateFields(ArgoSpec.Template t, String path) {
         if (t.outputs() != null) {
-            unsupported(path + ".outputs.artifacts", t.outputs().artifacts());
+            if (t.container() == null && t.script() == null) {
+                unsupported(path + ".outputs.artifacts", t.outputs().artifacts());
+            }
             unsupported(path + ".outputs.result", t.outputs().result());
             unsupported(path + ".outputs.exitCode", t.outputs().exitCode());
             List<ArgoSpec.Parameter> ps = t.outputs().parameters() == null ? List.of() : t.outputs().parameters();
@@ -136,7 +138,9 @@ final class TemplateSettings {
         unsupported(path + ".resource", t.resource());
         unsupported(path + ".suspend", t.suspend());
         if (t.inputs() != null) {
-            unsupported(path + ".inputs.artifacts", t.inputs().artifacts());
+            if (t.container() == null && t.script() == null) {
+                unsupported(path + ".inputs.artifacts", t.inputs().artifacts());
+            }
         }
     }
 

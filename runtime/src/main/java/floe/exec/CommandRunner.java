@@ -48,6 +48,15 @@ final class CommandRunner {
         String name = String.format("task-%05d.attempt-%d", ctx.index(), ctx.attempt());
         File out = dir.resolve(name + ".out").toFile();
         File err = dir.resolve(name + ".err").toFile();
+        try {
+            runStaged(command, ctx, out, err);
+        } finally {
+            ArtifactTransfer.cleanUp(command.artifacts());
+        }
+    }
+
+    private void runStaged(Command command, TaskContext ctx, File out, File err) throws Exception {
+        ArtifactTransfer.download(command.artifacts());
         List<String> argv = command.mounts().isEmpty() ? command.argv() : mounts.wrap(command);
         ProcessBuilder pb = new ProcessBuilder(argv).redirectOutput(out).redirectError(err);
         pb.environment().putAll(command.env());
@@ -91,6 +100,7 @@ final class CommandRunner {
                         + "' was not written (give valueFrom.default to make it optional)");
             }
         }
+        ArtifactTransfer.upload(command.artifacts());
     }
 
     private static void destroyTree(Process process) {

@@ -16,7 +16,7 @@ import java.util.TreeMap;
  * command sees at a path of its own, as a container sees a volume.
  */
 public record Command(List<String> argv, Map<String, String> env, String workingDir, String image, List<Mount> mounts,
-        List<OutputFile> outputFiles)
+        List<OutputFile> outputFiles, List<Artifact> artifacts)
         implements Serializable {
 
     public Command {
@@ -27,6 +27,13 @@ public record Command(List<String> argv, Map<String, String> env, String working
         env = Collections.unmodifiableMap(new TreeMap<>(env));
         mounts = List.copyOf(mounts);
         outputFiles = List.copyOf(outputFiles);
+        artifacts = List.copyOf(artifacts);
+    }
+
+    /** A command with output files and no artifacts. */
+    public Command(List<String> argv, Map<String, String> env, String workingDir, String image, List<Mount> mounts,
+            List<OutputFile> outputFiles) {
+        this(argv, env, workingDir, image, mounts, outputFiles, List.of());
     }
 
     /** A command with argv, env, working directory, image and mounts, and no output files. */
@@ -39,23 +46,42 @@ public record Command(List<String> argv, Map<String, String> env, String working
     }
 
     public Command withEnv(Map<String, String> env) {
-        return new Command(argv, env, workingDir, image, mounts, outputFiles);
+        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts);
     }
 
     public Command withWorkingDir(String workingDir) {
-        return new Command(argv, env, workingDir, image, mounts, outputFiles);
+        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts);
     }
 
     public Command withMounts(List<Mount> mounts) {
-        return new Command(argv, env, workingDir, image, mounts, outputFiles);
+        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts);
     }
 
     public Command withImage(String image) {
-        return new Command(argv, env, workingDir, image, mounts, outputFiles);
+        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts);
     }
 
     public Command withOutputFiles(List<OutputFile> outputFiles) {
-        return new Command(argv, env, workingDir, image, mounts, outputFiles);
+        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts);
+    }
+
+    public Command withArtifacts(List<Artifact> artifacts) {
+        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts);
+    }
+
+    /**
+     * A file (or, with {@code directory}, every object under a key prefix) staged between an object
+     * store ({@code uri}, any Flink file system) and {@code hostPath} on this machine, which the
+     * command sees mounted at its own path: an input is downloaded before the command starts (a
+     * missing one fails the attempt unless {@code optional}), an output uploaded after it exits 0.
+     */
+    public record Artifact(String name, String uri, String hostPath, boolean output, boolean directory, boolean optional)
+            implements Serializable {
+        public Artifact {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(uri, "uri");
+            Objects.requireNonNull(hostPath, "hostPath");
+        }
     }
 
     /**

@@ -1,9 +1,13 @@
 package floe.run;
 
+import org.apache.flink.configuration.ConfigConstants;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.plugin.PluginManager;
 import org.apache.flink.core.plugin.PluginUtils;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * Makes Flink's file systems (local, and those in the plugins directory, e.g. {@code oss://}
@@ -20,7 +24,9 @@ public final class FileSystems {
 
     /** Loads the plugins found under {@code $FLINK_PLUGINS_DIR} and configures every file system with {@code conf}. */
     public static void initialize(Configuration conf) {
-        PluginManager plugins = PluginUtils.createPluginManagerFromRootFolder(conf);
+        String dir = System.getenv().getOrDefault(ConfigConstants.ENV_FLINK_PLUGINS_DIR, ConfigConstants.DEFAULT_FLINK_PLUGINS_DIRS);
+        // Without a plugins directory only the built-in file systems exist (and Flink would warn on every start).
+        PluginManager plugins = Files.isDirectory(Path.of(dir)) ? PluginUtils.createPluginManagerFromRootFolder(conf) : null;
         FileSystem.initialize(conf, plugins);
     }
 }

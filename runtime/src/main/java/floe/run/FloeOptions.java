@@ -43,6 +43,12 @@ public final class FloeOptions {
             .withDescription("Container images whose commands may run on this machine in local mode (the command runs"
                     + " on the machine, not in the image); a trailing * is a wildcard. Default: any image.");
 
+    public static final ConfigOption<String> ARTIFACT_BUCKET = ConfigOptions.key("floe.argo.artifacts.oss.bucket")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("The OSS bucket of Argo oss artifacts that give only a key (Argo's artifact repository);"
+                    + " the endpoint is fs.oss.endpoint (or OSS_ENDPOINT).");
+
     public static final ConfigOption<Boolean> PROGRESS = ConfigOptions.key("floe.progress")
             .booleanType()
             .defaultValue(true)

@@ -1,6 +1,7 @@
 package floe.argo;
 
 import floe.batch.BatchJobs;
+import floe.spec.LocalImages;
 import floe.compile.WorkflowCompiler;
 import floe.model.Workflow;
 
@@ -41,7 +42,8 @@ class ExamplePlansTest {
                     ? Files.list(lib).filter(p -> p.toString().endsWith(".yaml")).sorted().toList() : List.of();
             Workflow wf = Files.isDirectory(spec)
                     ? BatchJobs.fromDirectory(spec, volumes, "/tmp")
-                    : ArgoWorkflows.fromYaml(spec, templates, new ArgoOptions(volumes, Map.of(), "/tmp"));
+                    : ArgoWorkflows.fromYaml(spec, templates, new ArgoOptions(volumes, Map.of(), LocalImages.anyIn("/tmp"),
+                            new ArtifactRepository("examples", null)));
             String plan = WorkflowCompiler.withMaxParallelism(128).plan(wf).toJson();
             String name = EXAMPLES.relativize(spec).toString().replace('/', '.').replaceAll("\\.yaml$", "");
             Path golden = GOLDEN.resolve(name + ".plan.json");

@@ -38,7 +38,7 @@ class OssFileSystemITCase {
         oss = TestingOssServer.start(root.toPath().resolve("oss"), TestingOss.KEY_ID, TestingOss.SECRET, "bucket");
         var conf = TestingOss.settings(oss, TestingOss.KEY_ID, TestingOss.SECRET);
         conf.setString("fs.oss.multipart.upload.size", "102400");
-        conf.setString("fs.oss.paging.maximum", "100");
+        conf.setString("fs.oss.paging.maximum", "50");
         floe.run.FileSystems.initialize(conf);
     }
 
@@ -94,9 +94,9 @@ class OssFileSystemITCase {
     }
 
     @Test
-    void listsThousandsOfObjectsPageByPage() throws IOException {
+    void listsLargePrefixesPageByPage() throws IOException {
         FileSystem fs = new Path("oss://bucket/").getFileSystem();
-        for (int i = 0; i < 250; i++) {
+        for (int i = 0; i < 120; i++) {
             try (FSDataOutputStream out = fs.create(new Path(String.format("oss://bucket/many/part-%05d", i)), FileSystem.WriteMode.OVERWRITE)) {
                 out.write(i);
             }
@@ -106,7 +106,7 @@ class OssFileSystemITCase {
         }
         oss.resetStats();
         FileStatus[] listed = fs.listStatus(new Path("oss://bucket/many"));
-        assertThat(listed).hasSize(251);
+        assertThat(listed).hasSize(121);
         assertThat(Arrays.stream(listed).filter(FileStatus::isDir).map(s -> s.getPath().getName())).containsExactly("sub");
         assertThat(oss.requests(OssOperation.LIST_OBJECTS_V2) + oss.requests(OssOperation.LIST_OBJECTS)).isGreaterThanOrEqualTo(3);
     }
@@ -126,5 +126,28 @@ class OssFileSystemITCase {
         assertThat(fs.delete(new Path("oss://bucket/mv"), true)).isTrue();
         assertThat(oss.keys("bucket")).noneMatch(k -> k.startsWith("mv/"));
         assertThat(oss.requests(OssOperation.DELETE_MULTIPLE_OBJECTS)).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void anOutputAppearsOnlyWhenCommittedAndAnAbandonedOneUploadsNothing() throws IOException {
+        Path target = new Path("oss://bucket/commit/part-00000.avro");
+        try (floe.connectors.commit.AtomicFile abandoned = floe.connectors.commit.AtomicFile.create(target)) {
+            abandoned.stream().write(new byte[200_000]);
+        }
+        assertThat(oss.keys("bucket")).noneMatch(k -> k.startsWith("commit/"));
+        assertThat(oss.requests(OssOperation.PUT_OBJECT) + oss.requests(OssOperation.INITIATE_MULTIPART_UPLOAD)).isZero();
+
+        byte[] data = new byte[250_000];
+        new Random(3).nextBytes(data);
+        try (floe.connectors.commit.AtomicFile file = floe.connectors.commit.AtomicFile.create(target)) {
+            file.stream().write(data);
+            assertThat(oss.keys("bucket")).as("nothing before the commit").noneMatch(k -> k.startsWith("commit/"));
+            file.commit();
+        }
+        assertThat(oss.keys("bucket")).filteredOn(k -> k.startsWith("commit/")).containsExactly("commit/part-00000.avro");
+        assertThat(oss.object("bucket", "commit/part-00000.avro")).isEqualTo(data);
+        assertThat(oss.requests(OssOperation.COPY_OBJECT)).as("no rename").isZero();
+        assertThat(oss.requests(OssOperation.COMPLETE_MULTIPART_UPLOAD)).isEqualTo(1);
+        assertThat(oss.pendingUploads()).isZero();
     }
 }

@@ -80,6 +80,23 @@ public final class TestingOssServer implements AutoCloseable {
         return server;
     }
 
+    /**
+     * Runs a server until killed, for trying Floe against OSS by hand:
+     * {@code TestingOssServer DIR KEY_ID SECRET BUCKET...}; prints the endpoint. (The secret is
+     * read from the environment variable OSS_ACCESS_KEY_SECRET when given as {@code -}.)
+     */
+    public static void main(String[] args) throws Exception {
+        if (args.length < 4) {
+            System.err.println("usage: TestingOssServer DIR KEY_ID SECRET|- BUCKET...");
+            System.exit(2);
+        }
+        String secret = args[2].equals("-") ? System.getenv("OSS_ACCESS_KEY_SECRET") : args[2];
+        TestingOssServer server = start(Path.of(args[0]), args[1], secret, java.util.Arrays.copyOfRange(args, 3, args.length));
+        System.out.println(server.endpoint());
+        System.out.flush();
+        Thread.currentThread().join();
+    }
+
     /** {@code http://127.0.0.1:PORT}: the value of {@code fs.oss.endpoint}. */
     public String endpoint() {
         return "http://127.0.0.1:" + http.getAddress().getPort();

@@ -3,6 +3,7 @@ package floe.jobs.cli;
 import floe.SpecException;
 import floe.argo.ArgoOptions;
 import floe.argo.ArgoWorkflows;
+import floe.argo.ArtifactRepository;
 import floe.batch.BatchJobs;
 import floe.run.FloeOptions;
 import floe.spec.LocalImages;
@@ -88,6 +89,7 @@ final class SpecFile {
             }
             return BatchJobs.fromDirectory(file, dirs, local);
         }
-        return ArgoWorkflows.fromYaml(file, templates, new ArgoOptions(dirs, parameters, local));
+        ArtifactRepository repository = new ArtifactRepository(conf.get(FloeOptions.ARTIFACT_BUCKET), conf.toMap().get("fs.oss.endpoint"));
+        return ArgoWorkflows.fromYaml(file, templates, new ArgoOptions(dirs, parameters, local, repository));
     }
 }

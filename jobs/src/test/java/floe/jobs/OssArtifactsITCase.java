@@ -1,0 +1,106 @@
+package floe.jobs;
+
+import floe.connectors.merge.Manifest;
+import floe.testutils.TestingFlink;
+import floe.testutils.oss.TestingOss;
+import floe.testutils.oss.TestingOssServer;
+
+import org.apache.flink.core.fs.Path;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The reference Argo workflow on TaskManagers that share no volume: every task stages its files
+ * through OSS artifacts (conf/examples/process-data/process-data-oss.yaml), against the testing
+ * OSS server; the result matches the native tree merge of the same data.
+ */
+class OssArtifactsITCase {
+    private static final String EXAMPLE = "../conf/examples/process-data/process-data-oss.yaml";
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = TestingFlink.withSlots(4);
+
+    @TempDir
+    static File shared;
+
+    static TestingOssServer oss;
+
+    @TempDir
+    File dir;
+
+    @BeforeAll
+    static void start() throws Exception {
+        oss = TestingOssServer.start(shared.toPath().resolve("oss"), TestingOss.KEY_ID, TestingOss.SECRET, "data", "sparse");
+        for (String bucket : List.of("data", "sparse")) {
+            FloeRun gen = run("generate", "--format", "csv", "--out", "oss://" + bucket, "--files", "8", "--records", "200");
+            assertThat(gen.exitCode()).as(gen.err()).isZero();
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        oss.close();
+    }
+
+    static FloeRun run(String... args) {
+        List<String> all = new ArrayList<>(Arrays.asList(args));
+        all.addAll(List.of("-D", "fs.oss.endpoint=" + oss.endpoint(), "-D", "floe.progress=false"));
+        return FloeRun.of(all.toArray(new String[0]));
+    }
+
+    @Test
+    void referenceWorkflowStagesEveryFileThroughOss() throws Exception {
+        File scratch = new File(dir, "scratch");
+        assertThat(scratch.mkdirs()).isTrue();
+
+        FloeRun wf = run("run", EXAMPLE, "-p", "numbers=4", "--volume", "workdir=" + scratch.getPath(),
+                "-D", "floe.argo.artifacts.oss.bucket=data");
+
+        assertThat(wf.exitCode()).as(wf.err()).isZero();
+        assertThat(oss.keys("data")).filteredOn(k -> k.startsWith("level-1/")).containsExactly(
+                "level-1/part-00000.csv", "level-1/part-00001.csv", "level-1/part-00002.csv", "level-1/part-00003.csv");
+        assertThat(oss.keys("data")).filteredOn(k -> k.startsWith("level-2/")).containsExactly("level-2/part-00000.csv", "level-2/part-00001.csv");
+        assertThat(oss.keys("data")).filteredOn(k -> k.startsWith("result/")).containsExactly("result/_SUCCESS", "result/result.csv");
+
+        File avro = new File(dir, "avro");
+        assertThat(FloeRun.of("generate", "--out", avro.getPath(), "--files", "8", "--records", "200").exitCode()).isZero();
+        FloeRun merge = FloeRun.of("tree-merge", "--input", avro + "/level-0", "--work", avro + "/work", "--output", avro + "/out");
+        assertThat(merge.exitCode()).as(merge.err()).isZero();
+        TestingOss.initialize(oss);
+        assertThat(Manifest.read(new Path("oss://data/result/_SUCCESS")))
+                .isEqualTo(Manifest.read(new Path(new File(avro, "out/_SUCCESS").toURI())));
+    }
+
+    @Test
+    void aMissingInputObjectFailsItsTaskNamingTheArtifact() throws Exception {
+        TestingOss.initialize(oss);
+        new Path("oss://sparse/level-0/part-00005.csv").getFileSystem().delete(new Path("oss://sparse/level-0/part-00005.csv"), false);
+        File scratch = new File(dir, "scratch");
+        assertThat(scratch.mkdirs()).isTrue();
+
+        FloeRun wf = run("run", EXAMPLE, "-p", "numbers=4", "--volume", "workdir=" + scratch.getPath(),
+                "-D", "floe.argo.artifacts.oss.bucket=sparse");
+
+        assertThat(wf.exitCode()).isEqualTo(1);
+        assertThat(wf.err()).contains("task 2 failed").contains("input artifact 'right' oss://sparse/level-0/part-00005.csv: no such object");
+        assertThat(oss.keys("sparse")).noneMatch(k -> k.startsWith("result/") || k.startsWith("level-2/"));
+    }
+
+    @Test
+    void lintNamesAnArtifactWithoutBucket() {
+        FloeRun lint = run("lint", EXAMPLE, "--volume", "workdir=" + dir.getPath());
+        assertThat(lint.exitCode()).isEqualTo(2);
+        assertThat(lint.err()).contains("spec.templates[1].inputs.artifacts[0].oss: artifact 'left' names no bucket");
+    }
+}
