@@ -17,6 +17,7 @@ import floe.run.RunResult;
 import floe.run.TerminalProgress;
 
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.core.fs.Path;
 
 import picocli.CommandLine;
@@ -81,7 +82,13 @@ final class SubmitCommand implements Callable<Integer> {
         Submitter submitter = SubmitTarget.named(target).submitter(options);
         Job job = "tree-merge".equals(what) ? treeMerge(conf) : workflowFile(conf);
         List<String> programArgs = new ArrayList<>(job.programArgs());
-        flink.settings.forEach((k, v) -> programArgs.addAll(List.of("-D", k + "=" + v)));
+        // Settings go along to the job, except the client's own TLS material and anything secret:
+        // program arguments are shown by the cluster.
+        flink.settings.forEach((k, v) -> {
+            if (!k.startsWith("security.") && !GlobalConfiguration.isSensitive(k)) {
+                programArgs.addAll(List.of("-D", k + "=" + v));
+            }
+        });
         Plan plan = FloeOptions.compiler(conf).plan(job.workflow());
         out.print(plan.describe());
         out.flush();

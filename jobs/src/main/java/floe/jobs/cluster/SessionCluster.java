@@ -125,7 +125,7 @@ public final class SessionCluster {
         }
         try {
             awaitReady(taskManagers, timeout);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             stop();
             throw e;
         }
