@@ -112,8 +112,8 @@ class TaskManagerLossFaults {
     }
 
     /**
-     * Waits until level 1 has finished some subtasks but not all, then kills a TaskManager that
-     * runs its tasks; says which one and how far level 1 was.
+     * Waits until level 1 has finished a quarter of its subtasks or more, but not all, then kills a
+     * TaskManager that runs its tasks; says which one and how far level 1 was.
      */
     private static String killInLevelOne(FlinkRest rest, CompletableFuture<FloeRun> submit) throws InterruptedException {
         long giveUp = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
@@ -124,7 +124,8 @@ class TaskManagerLossFaults {
                 }
                 for (JsonNode vertex : rest.get("/jobs/" + job.path("jid").asText()).path("vertices")) {
                     int finished = vertex.path("tasks").path("FINISHED").asInt();
-                    if (vertex.path("name").asText().endsWith("merge-l1") && finished > 0 && finished < vertex.path("parallelism").asInt()
+                    // At least a quarter of level 1 done, and more of it running: the middle of the level.
+                    if (vertex.path("name").asText().endsWith("merge-l1") && finished >= 16 && finished < vertex.path("parallelism").asInt()
                             && vertex.path("tasks").path("RUNNING").asInt() > 0) {
                         ProcessHandle victim = flink.cluster().taskManagers().get(0);
                         victim.destroyForcibly(); // SIGKILL: no shutdown hooks, no goodbye to the JobManager
