@@ -57,8 +57,13 @@ class SessionClusterE2E {
         List<ProcessHandle> jvms = new ArrayList<>(flink.cluster().taskManagers());
         flink.cluster().jobManager().ifPresent(jvms::add);
         assertThat(jvms).hasSize(3);
-        flink.close();
+        FloeRun stop = FloeRun.of("cluster", "stop", "--dir", flink.cluster().dir().toString());
+        assertThat(stop.exitCode()).as(stop.err()).isZero();
+        assertThat(stop.out().trim()).isEqualTo("stopped the session cluster in " + flink.cluster().dir());
         assertThat(jvms).noneMatch(ProcessHandle::isAlive);
+        FloeRun status = FloeRun.of("cluster", "status", "--dir", flink.cluster().dir().toString());
+        assertThat(status.exitCode()).isEqualTo(1);
+        assertThat(status.out().trim()).isEqualTo("no session cluster running (" + flink.cluster().dir() + ")");
         assertThat(shared.resolve("cluster").toFile().list((d, n) -> n.endsWith(".pid"))).isEmpty();
     }
 
@@ -75,7 +80,11 @@ class SessionClusterE2E {
                 .contains("-Xmx");
         FloeRun status = FloeRun.of("cluster", "status", "--dir", flink.cluster().dir().toString());
         assertThat(status.exitCode()).as(status.err()).isZero();
-        assertThat(status.out()).contains("session cluster " + flink.rest()).contains("registered    2 TaskManagers, 4 of 4 slots free");
+        assertThat(status.out()).contains("session cluster " + flink.rest()).containsPattern("registered    2 TaskManagers, \\d of 4 slots free");
+        FloeRun again = FloeRun.of("cluster", "start", "--dir", flink.cluster().dir().toString());
+        assertThat(again.exitCode()).isEqualTo(2);
+        assertThat(again.err().trim()).isEqualTo("floe: " + flink.cluster().dir() + ": a session cluster is already running here"
+                + " (JobManager pid " + flink.cluster().jobManager().orElseThrow().pid() + ", " + flink.rest() + "); stop it first with: floe cluster stop");
     }
 
     @Test
