@@ -51,6 +51,14 @@ class SubmitCommandTest {
     }
 
     @Test
+    void aMistakeInTheJobsOwnOptionsIsBadInput() {
+        FloeRun run = FloeRun.of("submit", "--rest", nobody, "tree-merge", "--input", dir.toString());
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err().trim()).isEqualTo("floe: tree-merge: Missing required options: '--work=URI', '--output=URI'");
+    }
+
+    @Test
     void aWorkflowWithAnExitHandlerIsRefusedNamingWhatRunsIt() {
         String spec = TestingFlinkCluster.floeHome().resolve("conf/examples/exit-handler/exit-handler.yaml").toString();
 

@@ -106,7 +106,7 @@ final class SubmitCommand implements Callable<Integer> {
 
     private Job treeMerge(Configuration conf) throws Exception {
         TreeMergeCommand merge = new TreeMergeCommand();
-        new CommandLine(merge).parseArgs(args.toArray(new String[0]));
+        parse(merge, "tree-merge", args);
         TreeMergeSpec mergeSpec = new TreeMergeSpec(merge.input, merge.work, merge.output, merge.fanIn, merge.widths,
                 merge.codec, merge.attempts, merge.overwrite);
         Workflow workflow = TreeMerge.prepare(mergeSpec);
@@ -117,9 +117,7 @@ final class SubmitCommand implements Callable<Integer> {
 
     private Job workflowFile(Configuration conf) {
         RunCommand run = new RunCommand();
-        List<String> all = new ArrayList<>(List.of(what));
-        all.addAll(args);
-        new CommandLine(run).parseArgs(all.toArray(new String[0]));
+        parse(run, what, args);
         if (!run.spec.shipped.isEmpty()) {
             throw new SpecException("--shipped: set by floe submit itself, not on its command line");
         }
@@ -131,6 +129,20 @@ final class SubmitCommand implements Callable<Integer> {
         List<String> programArgs = new ArrayList<>(List.of("run"));
         programArgs.addAll(ShippedSpec.args(run.spec));
         return new Job(workflow, programArgs, Optional.empty());
+    }
+
+    /** Reads the job's own options as its command would; a mistake there is bad input, exit 2. */
+    private void parse(Object command, String name, List<String> jobArgs) {
+        List<String> all = new ArrayList<>();
+        if (command instanceof RunCommand) {
+            all.add(name);
+        }
+        all.addAll(jobArgs);
+        try {
+            new CommandLine(command).parseArgs(all.toArray(new String[0]));
+        } catch (CommandLine.ParameterException e) {
+            throw new SpecException(name + ": " + e.getMessage());
+        }
     }
 
     /** The jar this command runs from, else the build's {@code jobs/target/floe-jobs.jar}. */
