@@ -222,6 +222,35 @@ class SessionClusterE2E {
     }
 
     @Test
+    void submitCancelsAWorkflowPastItsDeadlineAndExitsOne() throws Exception {
+        Path spec = dir.resolve("slow.yaml");
+        Files.writeString(spec, """
+                apiVersion: argoproj.io/v1alpha1
+                kind: Workflow
+                metadata: {name: slow}
+                spec:
+                  entrypoint: sleep
+                  activeDeadlineSeconds: 3
+                  templates:
+                    - name: sleep
+                      container: {image: busybox, command: [sh, -c, "sleep 600; echo late > late"]}
+                """);
+
+        FloeRun run = FloeRun.of("submit", "--rest", flink.rest().toString(), spec.toString());
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err().trim()).isEqualTo("floe: workflow 'slow' ran longer than its deadline of 3s and was stopped");
+        List<String> states = new ArrayList<>();
+        rest().get("/jobs/overview").path("jobs").forEach(j -> {
+            if ("slow".equals(j.path("name").asText())) {
+                states.add(j.path("state").asText());
+            }
+        });
+        assertThat(states).containsExactly("CANCELED");
+        assertThat(dir.resolve("late")).doesNotExist();
+    }
+
+    @Test
     void aWrongRestAddressFailsAtOnceNamingTheAddress() {
         String nobody = "http://127.0.0.1:" + TestingFlinkCluster.freePort();
 
