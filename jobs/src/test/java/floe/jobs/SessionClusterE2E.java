@@ -57,8 +57,13 @@ class SessionClusterE2E {
         List<ProcessHandle> jvms = new ArrayList<>(flink.cluster().taskManagers());
         flink.cluster().jobManager().ifPresent(jvms::add);
         assertThat(jvms).hasSize(3);
-        flink.close();
+        FloeRun stop = FloeRun.of("cluster", "stop", "--dir", flink.cluster().dir().toString());
+        assertThat(stop.exitCode()).as(stop.err()).isZero();
+        assertThat(stop.out().trim()).isEqualTo("stopped the session cluster in " + flink.cluster().dir());
         assertThat(jvms).noneMatch(ProcessHandle::isAlive);
+        FloeRun status = FloeRun.of("cluster", "status", "--dir", flink.cluster().dir().toString());
+        assertThat(status.exitCode()).isEqualTo(1);
+        assertThat(status.out().trim()).isEqualTo("no session cluster running (" + flink.cluster().dir() + ")");
         assertThat(shared.resolve("cluster").toFile().list((d, n) -> n.endsWith(".pid"))).isEmpty();
     }
 
@@ -75,7 +80,11 @@ class SessionClusterE2E {
                 .contains("-Xmx");
         FloeRun status = FloeRun.of("cluster", "status", "--dir", flink.cluster().dir().toString());
         assertThat(status.exitCode()).as(status.err()).isZero();
-        assertThat(status.out()).contains("session cluster " + flink.rest()).contains("registered    2 TaskManagers, 4 of 4 slots free");
+        assertThat(status.out()).contains("session cluster " + flink.rest()).containsPattern("registered    2 TaskManagers, \\d of 4 slots free");
+        FloeRun again = FloeRun.of("cluster", "start", "--dir", flink.cluster().dir().toString());
+        assertThat(again.exitCode()).isEqualTo(2);
+        assertThat(again.err().trim()).isEqualTo("floe: " + flink.cluster().dir() + ": a session cluster is already running here"
+                + " (JobManager pid " + flink.cluster().jobManager().orElseThrow().pid() + ", " + flink.rest() + "); stop it first with: floe cluster stop");
     }
 
     @Test
@@ -210,6 +219,35 @@ class SessionClusterE2E {
                 .contains("part-00005.avro: truncated: the last complete block ends at byte ");
         assertThat(out.resolve("result.avro")).doesNotExist();
         assertThat(out.resolve("_SUCCESS")).doesNotExist();
+    }
+
+    @Test
+    void submitCancelsAWorkflowPastItsDeadlineAndExitsOne() throws Exception {
+        Path spec = dir.resolve("slow.yaml");
+        Files.writeString(spec, """
+                apiVersion: argoproj.io/v1alpha1
+                kind: Workflow
+                metadata: {name: slow}
+                spec:
+                  entrypoint: sleep
+                  activeDeadlineSeconds: 3
+                  templates:
+                    - name: sleep
+                      container: {image: busybox, command: [sh, -c, "sleep 600; echo late > late"]}
+                """);
+
+        FloeRun run = FloeRun.of("submit", "--rest", flink.rest().toString(), spec.toString());
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err().trim()).isEqualTo("floe: workflow 'slow' ran longer than its deadline of 3s and was stopped");
+        List<String> states = new ArrayList<>();
+        rest().get("/jobs/overview").path("jobs").forEach(j -> {
+            if ("slow".equals(j.path("name").asText())) {
+                states.add(j.path("state").asText());
+            }
+        });
+        assertThat(states).containsExactly("CANCELED");
+        assertThat(dir.resolve("late")).doesNotExist();
     }
 
     @Test

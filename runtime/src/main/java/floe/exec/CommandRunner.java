@@ -103,11 +103,15 @@ final class CommandRunner {
         ArtifactTransfer.upload(command.artifacts());
     }
 
+    /**
+     * Kills the process, then every process it had started. The parent goes first: a shell whose
+     * child died first would go on to its next command ({@code sleep 60; touch done}).
+     */
     private static void destroyTree(Process process) {
         List<ProcessHandle> tree = new ArrayList<>();
         process.descendants().forEach(tree::add);
-        tree.forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
+        tree.forEach(ProcessHandle::destroyForcibly);
     }
 
     static String tail(File file, int bytes) throws IOException {

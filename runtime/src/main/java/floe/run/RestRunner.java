@@ -172,10 +172,11 @@ public final class RestRunner {
         return new FloeException("workflow '" + plan.workflow().name() + "' failed (job " + jobId + "): " + first);
     }
 
-    /** The last {@code Caused by:} of a stack trace's text, else its first line. */
+    /** A stack trace's first line, and its last {@code Caused by:} when there is one. */
     private static String rootCause(String trace) {
+        String first = trace.lines().findFirst().orElse(trace);
         return trace.lines().filter(l -> l.startsWith("Caused by: ")).reduce((a, b) -> b)
-                .map(l -> l.substring("Caused by: ".length())).orElse(trace.lines().findFirst().orElse(trace));
+                .map(l -> first + " (cause: " + l.substring("Caused by: ".length()) + ")").orElse(first);
     }
 
     /** {@code floe-jobs-<first 16 hex digits of SHA-256>.jar}: equal content, equal name. */

@@ -17,6 +17,7 @@ import floe.run.RunResult;
 import floe.run.TerminalProgress;
 
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.core.fs.Path;
 
 import picocli.CommandLine;
@@ -81,7 +82,13 @@ final class SubmitCommand implements Callable<Integer> {
         Submitter submitter = SubmitTarget.named(target).submitter(options);
         Job job = "tree-merge".equals(what) ? treeMerge(conf) : workflowFile(conf);
         List<String> programArgs = new ArrayList<>(job.programArgs());
-        flink.settings.forEach((k, v) -> programArgs.addAll(List.of("-D", k + "=" + v)));
+        // Settings go along to the job, except the client's own TLS material and anything secret:
+        // program arguments are shown by the cluster.
+        flink.settings.forEach((k, v) -> {
+            if (!k.startsWith("security.") && !GlobalConfiguration.isSensitive(k)) {
+                programArgs.addAll(List.of("-D", k + "=" + v));
+            }
+        });
         Plan plan = FloeOptions.compiler(conf).plan(job.workflow());
         out.print(plan.describe());
         out.flush();
@@ -99,7 +106,7 @@ final class SubmitCommand implements Callable<Integer> {
 
     private Job treeMerge(Configuration conf) throws Exception {
         TreeMergeCommand merge = new TreeMergeCommand();
-        new CommandLine(merge).parseArgs(args.toArray(new String[0]));
+        parse(merge, "tree-merge", args);
         TreeMergeSpec mergeSpec = new TreeMergeSpec(merge.input, merge.work, merge.output, merge.fanIn, merge.widths,
                 merge.codec, merge.attempts, merge.overwrite);
         Workflow workflow = TreeMerge.prepare(mergeSpec);
@@ -110,9 +117,7 @@ final class SubmitCommand implements Callable<Integer> {
 
     private Job workflowFile(Configuration conf) {
         RunCommand run = new RunCommand();
-        List<String> all = new ArrayList<>(List.of(what));
-        all.addAll(args);
-        new CommandLine(run).parseArgs(all.toArray(new String[0]));
+        parse(run, what, args);
         if (!run.spec.shipped.isEmpty()) {
             throw new SpecException("--shipped: set by floe submit itself, not on its command line");
         }
@@ -124,6 +129,20 @@ final class SubmitCommand implements Callable<Integer> {
         List<String> programArgs = new ArrayList<>(List.of("run"));
         programArgs.addAll(ShippedSpec.args(run.spec));
         return new Job(workflow, programArgs, Optional.empty());
+    }
+
+    /** Reads the job's own options as its command would; a mistake there is bad input, exit 2. */
+    private void parse(Object command, String name, List<String> jobArgs) {
+        List<String> all = new ArrayList<>();
+        if (command instanceof RunCommand) {
+            all.add(name);
+        }
+        all.addAll(jobArgs);
+        try {
+            new CommandLine(command).parseArgs(all.toArray(new String[0]));
+        } catch (CommandLine.ParameterException e) {
+            throw new SpecException(name + ": " + e.getMessage());
+        }
     }
 
     /** The jar this command runs from, else the build's {@code jobs/target/floe-jobs.jar}. */

@@ -69,7 +69,10 @@ final class FlinkJvm {
         }
         try {
             File out = dir.resolve(name + ".out").toFile();
-            Process process = new ProcessBuilder(cmd)
+            ProcessBuilder builder = new ProcessBuilder(cmd);
+            // As Flink's scripts do: programs run in the JobManager (jar runs) read the same configuration.
+            builder.environment().put("FLINK_CONF_DIR", home.confDir().toString());
+            Process process = builder
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.to(out))

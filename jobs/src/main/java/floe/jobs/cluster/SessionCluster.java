@@ -10,6 +10,7 @@ import org.apache.flink.configuration.ConfigurationUtils;
 import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -105,7 +106,7 @@ public final class SessionCluster {
         Optional<ProcessHandle> running = FlinkJvm.find(dir, JOBMANAGER, Role.JOBMANAGER);
         if (running.isPresent()) {
             throw new SpecException(dir + ": a session cluster is already running here (JobManager pid "
-                    + running.get().pid() + ", " + restAddress() + "); stop it first with: floe cluster stop");
+                    + running.get().pid() + ", " + existing(dir, home).restAddress() + "); stop it first with: floe cluster stop");
         }
         URI rest = restAddress();
         checkFree(rest.getHost(), rest.getPort(), "rest.port");
@@ -125,7 +126,7 @@ public final class SessionCluster {
         }
         try {
             awaitReady(taskManagers, timeout);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             stop();
             throw e;
         }
@@ -184,6 +185,7 @@ public final class SessionCluster {
 
     private void awaitReady(int taskManagers, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
+        int slots = taskManagers * configuration().get(TaskManagerOptions.NUM_TASK_SLOTS);
         URI rest = restAddress();
         while (true) {
             for (String name : allNames()) {
@@ -194,7 +196,8 @@ public final class SessionCluster {
                 }
             }
             Optional<FlinkRest.Overview> overview = FlinkRest.probe(rest, configuration());
-            if (overview.isPresent() && overview.get().taskManagers() >= taskManagers) {
+            // A TaskManager reports its slots just after it registers: wait for those too.
+            if (overview.isPresent() && overview.get().taskManagers() >= taskManagers && overview.get().slotsTotal() >= slots) {
                 return;
             }
             if (System.nanoTime() > deadline) {

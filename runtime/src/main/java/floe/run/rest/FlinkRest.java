@@ -75,9 +75,8 @@ public final class FlinkRest {
     public static Optional<Overview> probe(URI base, Configuration conf) {
         try {
             return Optional.of(connect(base, conf, Optional.empty()).overview());
-        } catch (RestUnreachableException e) {
-            return Optional.empty();
         } catch (FloeException e) {
+            // not answering yet, or not yet as a Flink REST API
             return Optional.empty();
         }
     }

@@ -1,0 +1,78 @@
+package floe.jobs.cli;
+
+import floe.model.Workflow;
+import floe.run.FloeOptions;
+
+import org.apache.flink.configuration.Configuration;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import picocli.CommandLine;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A workflow shipped in a run's arguments loads as the same workflow, with no file of the client read. */
+class ShippedSpecTest {
+    private static final Path EXAMPLES = Path.of(System.getProperty("floe.home", "..")).resolve("conf/examples").toAbsolutePath().normalize();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void anArgoWorkflowAndItsTemplatesTravelInTheArguments() throws Exception {
+        Path copy = dir.resolve("copy");
+        Files.createDirectories(copy.resolve("lib"));
+        Files.copy(EXAMPLES.resolve("templates/say-hello.yaml"), copy.resolve("say-hello.yaml"));
+        Files.copy(EXAMPLES.resolve("templates/lib/greetings.yaml"), copy.resolve("lib/greetings.yaml"));
+
+        Workflow here = load("run", copy.resolve("say-hello.yaml").toString(), copy.resolve("lib/greetings.yaml").toString());
+        List<String> shipped = shippedArgs(copy.resolve("say-hello.yaml").toString(), copy.resolve("lib/greetings.yaml").toString());
+        deleteTree(copy);
+        Workflow there = load(shipped.toArray(new String[0]));
+
+        assertThat(describe(there)).isEqualTo(describe(here));
+        assertThat(shipped).contains("--image-dir", copy.toString());
+    }
+
+    @Test
+    void aBatchDirectoryTravelsFileByFile() throws Exception {
+        Path batch = EXAMPLES.resolve("process-data/batch");
+        Path volume = Files.createDirectories(dir.resolve("vol"));
+
+        Workflow here = load("run", batch.toString(), "--volume", "workdir=" + volume);
+        Workflow there = load(shippedArgs(batch.toString(), "--volume", "workdir=" + volume).toArray(new String[0]));
+
+        assertThat(describe(there)).isEqualTo(describe(here));
+    }
+
+    private static List<String> shippedArgs(String... runArgs) {
+        RunCommand run = new RunCommand();
+        new CommandLine(run).parseArgs(runArgs);
+        List<String> args = new ArrayList<>(List.of("run"));
+        args.addAll(ShippedSpec.args(run.spec));
+        return args;
+    }
+
+    private static Workflow load(String... args) {
+        RunCommand run = new RunCommand();
+        new CommandLine(run).parseArgs(List.of(args).subList(1, args.length).toArray(new String[0]));
+        return run.spec.load(new Configuration());
+    }
+
+    private static String describe(Workflow w) {
+        return FloeOptions.compiler(new Configuration()).plan(w).describe();
+    }
+
+    private static void deleteTree(Path p) throws Exception {
+        try (var all = Files.walk(p)) {
+            all.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
+        assertThat(p).doesNotExist();
+    }
+}
