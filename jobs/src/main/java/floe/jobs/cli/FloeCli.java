@@ -33,7 +33,6 @@ import picocli.CommandLine.Command;
             JobCommands.ListJobs.class,
             JobCommands.Status.class,
             JobCommands.Cancel.class,
-            KubernetesSubmitCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class FloeCli implements Runnable {

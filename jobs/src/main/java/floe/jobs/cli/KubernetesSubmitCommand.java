@@ -14,18 +14,21 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
-/** {@code floe submit-kubernetes --target kubernetes-application|kubernetes-session FILE}. */
-@Command(name = "submit-kubernetes", mixinStandardHelpOptions = true,
+/**
+ * The Kubernetes targets of {@code floe submit --target kubernetes-application|kubernetes-session
+ * FILE [OPTIONS]}: the options that follow FILE.
+ */
+@Command(name = "submit --target kubernetes-*",
         description = "Run an Argo workflow or a directory of Batch jobs on Kubernetes (Flink native mode): an application"
                 + " cluster of its own, or a session cluster. Settings: conf/kubernetes/config.yaml, then -D.")
-final class KubernetesSubmitCommand implements Callable<Integer> {
+final class KubernetesSubmitCommand {
     @Option(names = "--target", required = true, paramLabel = "TARGET",
             description = "kubernetes-application (a cluster for this workflow) or kubernetes-session (submit to the session"
                     + " cluster kubernetes.cluster-id, created if missing).")
@@ -63,16 +66,12 @@ final class KubernetesSubmitCommand implements Callable<Integer> {
             description = "A Flink or Floe setting, e.g. -D kubernetes.cluster-id=nightly (repeatable).")
     Map<String, String> settings = new LinkedHashMap<>();
 
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec cli;
-
-    @Override
-    public Integer call() {
+    int submit(PrintWriter out) {
         KubernetesTarget where = KubernetesTarget.named(target);
         Configuration conf = KubernetesConf.load(confDir != null ? confDir : defaultConfDir(), settings);
         String dir = imageDir != null ? imageDir : conf.get(KubernetesOptions.IMAGE_DIR);
         ShippedSpec spec = ShippedSpec.of(file, templates, volumes, parameters, images, dir);
-        return KubernetesSubmit.submit(where, KubernetesJob.workflow(spec), conf, cli.commandLine().getOut());
+        return KubernetesSubmit.submit(where, KubernetesJob.workflow(spec), conf, out);
     }
 
     private static Path defaultConfDir() {

@@ -76,10 +76,14 @@ final class SubmitCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        SubmitTarget where = SubmitTarget.named(target);
+        if (where != SubmitTarget.REST) {
+            return kubernetes(where, out);
+        }
         Configuration conf = flink.load();
         SubmitOptions options = new SubmitOptions(Optional.ofNullable(rest), Optional.ofNullable(System.getenv(AUTHORIZATION_ENV))
                 .filter(a -> !a.isBlank()), conf);
-        Submitter submitter = SubmitTarget.named(target).submitter(options);
+        Submitter submitter = where.submitter(options);
         Job job = "tree-merge".equals(what) ? treeMerge(conf) : workflowFile(conf);
         List<String> programArgs = new ArrayList<>(job.programArgs());
         // Settings go along to the job, except the client's own TLS material and anything secret:
@@ -100,6 +104,28 @@ final class SubmitCommand implements Callable<Integer> {
             job.output().ifPresent(dir -> printManifest(dir, out));
         }
         return 0;
+    }
+
+    /**
+     * Kubernetes (native mode): Flink's Kubernetes client deploys the cluster, so no jar goes over
+     * REST. What follows FILE are the options of {@link KubernetesSubmitCommand}.
+     */
+    private int kubernetes(SubmitTarget where, PrintWriter out) {
+        if (rest != null || jar != null || detach) {
+            throw new SpecException("--target " + where.label() + ": --rest, --jar and --detach are for --target rest;"
+                    + " the cluster comes from conf/kubernetes and the jar from the image");
+        }
+        if ("tree-merge".equals(what)) {
+            throw new SpecException("--target " + where.label() + ": submits workflow files; run the tree merge on Kubernetes"
+                    + " as the reference Argo workflow (conf/examples/process-data/process-data.yaml)");
+        }
+        List<String> all = new ArrayList<>(List.of("--target", where.label()));
+        flink.settings.forEach((k, v) -> all.addAll(List.of("-D", k + "=" + v)));
+        all.add(what);
+        all.addAll(args);
+        KubernetesSubmitCommand kubernetes = new KubernetesSubmitCommand();
+        new CommandLine(kubernetes).parseArgs(all.toArray(new String[0]));
+        return kubernetes.submit(out);
     }
 
     private record Job(Workflow workflow, List<String> programArgs, Optional<String> output) {}

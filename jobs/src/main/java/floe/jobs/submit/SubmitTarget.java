@@ -6,8 +6,9 @@ import java.util.Arrays;
 import java.util.stream.Collectors;
 
 /**
- * Where {@code floe submit} sends a job ({@code --target}). {@link #submitter} is the one place a
- * target becomes the code that submits to it.
+ * Where {@code floe submit} sends a job ({@code --target}). The REST target submits the jobs jar
+ * through a {@link Submitter}; the Kubernetes targets deploy through Flink's Kubernetes client
+ * ({@code floe.jobs.kubernetes.KubernetesSubmit}), which ships the workflow with the cluster.
  */
 public enum SubmitTarget {
     /** A running Flink cluster's REST API ({@code --rest URL}): a session cluster. */
@@ -38,8 +39,8 @@ public enum SubmitTarget {
     public Submitter submitter(SubmitOptions options) {
         return switch (this) {
             case REST -> RestSubmitter.connect(options);
-            case KUBERNETES_SESSION, KUBERNETES_APPLICATION -> throw new SpecException("--target " + label
-                    + ": not available in this build of Floe (available: " + REST.label + ")");
+            case KUBERNETES_SESSION, KUBERNETES_APPLICATION -> throw new IllegalStateException(
+                    "--target " + label + " deploys through Flink's Kubernetes client (floe.jobs.kubernetes.KubernetesSubmit), not a jar over REST");
         };
     }
 }

@@ -11,12 +11,14 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.io.StringWriter;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@code floe submit-kubernetes} as a user types it: exit codes and messages. */
+/** {@code floe submit --target kubernetes-*} as a user types it: exit codes and messages. */
 class KubernetesSubmitCommandTest {
     @TempDir
     Path tmp;
@@ -42,14 +44,12 @@ class KubernetesSubmitCommandTest {
         return cli.execute(args);
     }
 
-    String[] submit(String target, String... more) {
-        String[] base = {"submit-kubernetes", "--target", target, "--conf-dir", "../conf/kubernetes",
-            "-D", "kubernetes.config.file=" + kube.kubeconfig(), "-D", "kubernetes.namespace=batch",
-            "--volume", "workdir=/mnt/vol", "--image-dir", "/opt/floe/process-data"};
-        String[] all = new String[base.length + more.length];
-        System.arraycopy(base, 0, all, 0, base.length);
-        System.arraycopy(more, 0, all, base.length, more.length);
-        return all;
+    String[] submit(String target, String file, String... more) {
+        List<String> all = new ArrayList<>(List.of("submit", "--target", target,
+                "-D", "kubernetes.config.file=" + kube.kubeconfig(), "-D", "kubernetes.namespace=batch", file,
+                "--conf-dir", "../conf/kubernetes", "--volume", "workdir=/mnt/vol", "--image-dir", "/opt/floe/process-data"));
+        all.addAll(List.of(more));
+        return all.toArray(new String[0]);
     }
 
     @Test
@@ -77,7 +77,7 @@ class KubernetesSubmitCommandTest {
         int exit = floe(submit("yarn-application", "../conf/examples/process-data/process-data.yaml"));
 
         assertThat(exit).isEqualTo(2);
-        assertThat(err.toString()).contains("--target yarn-application: not a Kubernetes target (known: kubernetes-application, kubernetes-session)");
+        assertThat(err.toString()).contains("--target yarn-application: no such target (known: rest, kubernetes-session, kubernetes-application)");
         assertThat(kube.objects()).isEmpty();
     }
 
@@ -95,8 +95,8 @@ class KubernetesSubmitCommandTest {
 
     @Test
     void aMissingConfigurationDirectoryIsNamed() {
-        int exit = floe("submit-kubernetes", "--target", "kubernetes-session", "--conf-dir", tmp.resolve("nowhere").toString(),
-                "../conf/examples/process-data/process-data.yaml");
+        int exit = floe("submit", "--target", "kubernetes-session", "../conf/examples/process-data/process-data.yaml",
+                "--conf-dir", tmp.resolve("nowhere").toString());
 
         assertThat(exit).isEqualTo(2);
         assertThat(err.toString()).contains("nowhere: no config.yaml");
