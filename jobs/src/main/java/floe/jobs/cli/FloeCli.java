@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
             VerifyCommand.class,
             BenchCommand.class,
             BaselineCommand.class,
+            BatchServiceCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class FloeCli implements Runnable {
