@@ -127,6 +127,37 @@ class BatchApiITCase {
                         .isEqualTo("containerProperties.command is required: Floe runs the command given (it has no image to take one from)"));
     }
 
+    @Test
+    void malformedRequestsAre400ClientExceptions() throws Exception {
+        assertRaw("submitjob", "{\"jobName\": \"x\",", 400, "ClientException", "The request body is not valid JSON");
+        assertRaw("registerjobdefinition", "{\"jobDefinitionName\": \"d\", \"type\": \"container\", \"containerProperties\":"
+                + " {\"image\": \"busybox\", \"command\": [\"true\"], \"gpus\": 1}}", 400, "ClientException",
+                "containerProperties.gpus: unknown field 'gpus' (known: command, environment, image, memory, mountPoints,"
+                        + " resourceRequirements, vcpus, volumes)");
+        assertRaw("describejobs", "{}", 400, "ClientException", "jobs is required: a list of 1 to 100 job ids");
+        assertRaw("nosuchoperation", "{}", 404, "ResourceNotFoundException", "Unknown operation: nosuchoperation");
+    }
+
+    /** A request the SDK would not send, signed as it would sign it. */
+    private static void assertRaw(String operation, String body, int status, String type, String message) throws Exception {
+        byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        java.net.URI uri = service.endpoint().resolve("/v1/" + operation);
+        Map<String, String> signed = SigV4.sign(new SigV4.Request("POST", uri.getPath(), "", Map.of("host",
+                uri.getHost() + ":" + uri.getPort()), bytes), TestingBatch.ACCESS_KEY, TestingBatch.SECRET_KEY, "us-east-1",
+                java.time.Instant.now());
+        java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(uri)
+                .version(java.net.http.HttpClient.Version.HTTP_1_1)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(bytes));
+        signed.forEach(request::header);
+        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient()
+                .send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(response.headers().firstValue("x-amzn-ErrorType")).hasValue(type);
+        com.fasterxml.jackson.databind.JsonNode error = new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body());
+        assertThat(error.get("__type").asText()).isEqualTo(type);
+        assertThat(error.get("message").asText()).contains(message);
+    }
+
     private static void assertClientError(SubmitJobRequest request, String message) {
         assertThatThrownBy(() -> batch.submitJob(request)).isInstanceOfSatisfying(ClientException.class, e -> {
             assertThat(e.statusCode()).isEqualTo(400);
