@@ -89,7 +89,9 @@ final class JobRun implements Runnable {
                 exitCode = command == null ? null : command.exitCode();
                 reason = e instanceof FloeException ? e.getMessage() : e.toString();
             }
-            store.outcome(id, 0, failedChild == null ? size : 1, failedChild, exitCode, attempts(started, now, exitCode, reason));
+            // Children seen done before the failure succeeded; the rest failed or were stopped with the job.
+            int succeeded = Math.max(0, Math.min(lastDone, size - 1));
+            store.outcome(id, succeeded, size - succeeded, failedChild, exitCode, attempts(started, now, exitCode, reason));
             store.move(id, java.util.Set.of(JobStatus.STARTING, JobStatus.RUNNING), JobStatus.FAILED, reason, now);
             store.runEnded(id, run, "FAILED", now);
         }

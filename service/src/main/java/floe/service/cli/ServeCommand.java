@@ -56,6 +56,19 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "-D", paramLabel = "KEY=VALUE", description = "A Flink, Floe or floe.batch.* setting (repeatable).")
     Map<String, String> settings = new LinkedHashMap<>();
 
+    /** From the environment, else from the configuration (config.yaml or -D). */
+    private String credential(String variable, Configuration conf, org.apache.flink.configuration.ConfigOption<String> option) {
+        String value = parent.env.get(variable);
+        if (value == null || value.isEmpty()) {
+            value = conf.getOptional(option).orElse(null);
+        }
+        if (value == null || value.isEmpty()) {
+            throw new floe.SpecException(variable + " is not set (nor " + option.key()
+                    + "): the Batch service checks every request against its credentials");
+        }
+        return value;
+    }
+
     static boolean serving() {
         return serving;
     }
@@ -91,8 +104,9 @@ final class ServeCommand implements Callable<Integer> {
                 throw new floe.SpecException("--volume " + v.getKey() + "=" + v.getValue() + ": no such directory");
             }
         }
-        BatchService service = BatchService.start(conf, volumes, Endpoint.credential(parent.env, "FLOE_BATCH_ACCESS_KEY_ID"),
-                Endpoint.credential(parent.env, "FLOE_BATCH_SECRET_ACCESS_KEY"));
+        BatchService service = BatchService.start(conf, volumes,
+                credential("FLOE_BATCH_ACCESS_KEY_ID", conf, BatchServiceOptions.ACCESS_KEY_ID),
+                credential("FLOE_BATCH_SECRET_ACCESS_KEY", conf, BatchServiceOptions.SECRET_ACCESS_KEY));
         serving = true;
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
