@@ -217,6 +217,11 @@ class BatchApiITCase {
                 .dependsOn(JobDependency.builder().jobId(sequential).type("N_TO_N").build())
                 .containerOverrides(o -> o.environment(env("LOG", "n-to-n"))).build()).jobId();
         TestingBatch.awaitJobs(batch, List.of(sequential, nToN), TestingBatch::ended, Duration.ofMinutes(2));
+        assertThat(describe(sequential).dependsOn()).extracting(JobDependency::typeAsString).containsExactly("SEQUENTIAL");
+        assertThat(batch.listJobs(b -> b.jobQueue("default").filters(f -> f.name("JOB_NAME").values("n-to*"))).jobSummaryList())
+                .extracting(s -> s.jobId()).containsExactly(nToN);
+        assertThatThrownBy(() -> batch.listJobs(b -> b.jobQueue("default").filters(f -> f.name("BEFORE_CREATED_AT").values("1"))))
+                .isInstanceOf(ClientException.class).hasMessageContaining("'BEFORE_CREATED_AT' is not supported by Floe");
         assertThat(describe(nToN).statusAsString()).isEqualTo("SUCCEEDED");
         assertThat(java.nio.file.Files.readAllLines(out.resolve("sequential")))
                 .containsExactly("start-0", "end-0", "start-1", "end-1", "start-2", "end-2");
