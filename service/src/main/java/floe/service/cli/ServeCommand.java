@@ -50,8 +50,9 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--queue", paramLabel = "NAME", description = "A job queue to create at start if missing (repeatable; default: default).")
     List<String> queues = new ArrayList<>();
 
-    @Option(names = "--flink", paramLabel = "embedded", description = "Where jobs run: embedded (the only choice so far).")
-    String flink = "embedded";
+    @Option(names = "--flink", paramLabel = "embedded|URL",
+            description = "Where jobs run: embedded (default) or a session cluster's REST endpoint, http://HOST:8081.")
+    String flink;
 
     @Option(names = "-D", paramLabel = "KEY=VALUE", description = "A Flink, Floe or floe.batch.* setting (repeatable).")
     Map<String, String> settings = new LinkedHashMap<>();
@@ -75,9 +76,6 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        if (!flink.equals("embedded")) {
-            throw new floe.SpecException("--flink: '" + flink + "': only the embedded Flink is supported so far");
-        }
         String dir = System.getenv(ConfigConstants.ENV_FLINK_CONF_DIR);
         Configuration conf = dir == null ? new Configuration() : GlobalConfiguration.loadConfiguration(dir);
         settings.forEach(conf::setString);
@@ -86,6 +84,9 @@ final class ServeCommand implements Callable<Integer> {
         }
         if (host != null) {
             conf.set(BatchServiceOptions.HOST, host);
+        }
+        if (flink != null) {
+            conf.set(BatchServiceOptions.FLINK, flink);
         }
         if (db != null) {
             conf.set(BatchServiceOptions.DB, db);

@@ -1,0 +1,38 @@
+package floe.service;
+
+import floe.model.Workflow;
+import floe.run.ProgressListener;
+import floe.run.RestRunner;
+import floe.run.RunResult;
+
+import org.apache.flink.configuration.Configuration;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+
+/** A Flink session cluster reached through its REST API ({@code --flink http://HOST:8081}). */
+final class RestEngine implements FlinkEngine {
+    private final RestRunner runner;
+    private final URI rest;
+
+    RestEngine(URI rest, Configuration conf, List<Path> jars) {
+        this.rest = rest;
+        this.runner = RestRunner.connect(rest, conf, jars);
+    }
+
+    @Override
+    public RunResult run(Workflow workflow, ProgressListener progress) {
+        return runner.run(workflow, progress);
+    }
+
+    @Override
+    public String describe() {
+        return "Flink session cluster " + rest;
+    }
+
+    @Override
+    public void close() {
+        runner.close();
+    }
+}
