@@ -63,10 +63,33 @@ public final class RestRunner implements AutoCloseable {
 
     /** Runs {@code workflow} to the end (then its exit handler); throws the failing task's error if it fails. */
     public RunResult run(Workflow workflow, ProgressListener progress) {
-        return ExitHandlers.run(workflow, wf -> runJob(wf, progress));
+        return run(workflow, progress, id -> { });
     }
 
-    private RunResult runJob(Workflow workflow, ProgressListener progress) {
+    /** As above; {@code submitted} is told the Flink job's id as soon as the cluster has the job. */
+    public RunResult run(Workflow workflow, ProgressListener progress, java.util.function.Consumer<String> submitted) {
+        return ExitHandlers.run(workflow, wf -> runJob(wf, progress, submitted, null));
+    }
+
+    /** Whether the cluster knows the Flink job {@code jobId} (running, or ended and still remembered). */
+    public boolean knows(String jobId) {
+        try {
+            JobID id = JobID.fromHexString(jobId);
+            return client.listJobs().get().stream().anyMatch(j -> j.getJobId().equals(id));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    /** Follows the Flink job {@code jobId} that ran {@code workflow} (submitted earlier, by another process maybe) to its end. */
+    public RunResult attach(Workflow workflow, String jobId, ProgressListener progress) {
+        return runJob(workflow, progress, id -> { }, JobID.fromHexString(jobId));
+    }
+
+    private RunResult runJob(Workflow workflow, ProgressListener progress, java.util.function.Consumer<String> submitted, JobID existing) {
         StreamExecutionEnvironment env = new StreamExecutionEnvironment(FlinkSettings.job(conf));
         Plan plan = FloeOptions.compiler(conf).compile(workflow, env);
         StreamGraph streamGraph = env.getStreamGraph();
@@ -77,10 +100,13 @@ public final class RestRunner implements AutoCloseable {
             jobGraph.addJar(new org.apache.flink.core.fs.Path(jar.toUri()));
         }
         long start = System.nanoTime();
-        JobID jobId = null;
+        JobID jobId = existing;
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         try {
-            jobId = client.submitJob(jobGraph).get();
+            if (jobId == null) {
+                jobId = client.submitJob(jobGraph).get();
+                submitted.accept(jobId.toHexString());
+            }
             long deadline = workflow.hasDeadline() ? start + workflow.deadline().toNanos() : Long.MAX_VALUE;
             boolean reportedRunning = false;
             while (true) {

@@ -22,7 +22,7 @@ import java.util.List;
  */
 final class Database implements AutoCloseable {
     /** The migrations, in order; add a file and a line here to change the schema. */
-    private static final List<String> MIGRATIONS = List.of("V1__jobs.sql");
+    private static final List<String> MIGRATIONS = List.of("V1__jobs.sql", "V2__flink_job_ids.sql");
 
     private final HikariDataSource pool;
 

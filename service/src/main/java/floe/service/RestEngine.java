@@ -22,8 +22,23 @@ final class RestEngine implements FlinkEngine {
     }
 
     @Override
-    public RunResult run(Workflow workflow, ProgressListener progress) {
-        return runner.run(workflow, progress);
+    public RunResult run(Workflow workflow, ProgressListener progress, java.util.function.Consumer<String> submitted) {
+        return runner.run(workflow, progress, submitted);
+    }
+
+    @Override
+    public boolean keepsJobs() {
+        return true;
+    }
+
+    @Override
+    public boolean knows(String flinkJobId) {
+        return runner.knows(flinkJobId);
+    }
+
+    @Override
+    public RunResult attach(Workflow workflow, String flinkJobId, ProgressListener progress) {
+        return runner.attach(workflow, flinkJobId, progress);
     }
 
     @Override

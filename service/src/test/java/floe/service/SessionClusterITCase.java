@@ -27,20 +27,54 @@ class SessionClusterITCase {
     @TempDir
     Path dir;
 
-    @Test
-    void jobsRunOnTheClusterAndTheirFailuresComeBack() throws Exception {
+    private static MiniCluster startCluster() throws Exception {
         Configuration clusterConf = new Configuration();
         clusterConf.set(RestOptions.BIND_PORT, "0");
         MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder().setConfiguration(clusterConf)
                 .setNumTaskManagers(1).setNumSlotsPerTaskManager(2).build());
         cluster.start();
+        return cluster;
+    }
+
+    private BatchService startService(MiniCluster cluster) throws Exception {
+        Configuration conf = new Configuration();
+        conf.set(BatchServiceOptions.PORT, 0);
+        conf.set(BatchServiceOptions.DATA_DIR, dir.resolve("data").toString());
+        conf.set(BatchServiceOptions.FLINK, cluster.getRestAddress().get().toString());
+        return BatchService.start(conf, Map.of("out", dir.toString()), TestingBatch.ACCESS_KEY, TestingBatch.SECRET_KEY);
+    }
+
+    @Test
+    void aRestartedServiceFollowsTheJobTheClusterStillRuns() throws Exception {
+        MiniCluster cluster = startCluster();
         try {
-            Configuration conf = new Configuration();
-            conf.set(BatchServiceOptions.PORT, 0);
-            conf.set(BatchServiceOptions.DATA_DIR, dir.resolve("data").toString());
-            conf.set(BatchServiceOptions.FLINK, cluster.getRestAddress().get().toString());
-            try (BatchService service = BatchService.start(conf, Map.of("out", dir.toString()), TestingBatch.ACCESS_KEY,
-                    TestingBatch.SECRET_KEY); BatchClient batch = TestingBatch.client(service.endpoint())) {
+            String id;
+            try (BatchService service = startService(cluster); BatchClient batch = TestingBatch.client(service.endpoint())) {
+                batch.registerJobDefinition(b -> b.jobDefinitionName("slow").type(JobDefinitionType.CONTAINER)
+                        .containerProperties(ContainerProperties.builder().image("busybox")
+                                .command("sh", "-c", "sleep 4; echo ran >> /mnt/out/ran")
+                                .volumes(v -> v.name("out").host(h -> h.sourcePath("/mnt/out")))
+                                .mountPoints(m -> m.sourceVolume("out").containerPath("/mnt/out")).build()));
+                id = batch.submitJob(b -> b.jobName("slow").jobQueue("default").jobDefinition("slow")).jobId();
+                TestingBatch.awaitJobs(batch, List.of(id), j -> j.statusAsString().equals("RUNNING"), Duration.ofMinutes(2));
+            }
+            assertThat(cluster.listJobs().get()).hasSize(1).allSatisfy(j -> assertThat(j.getJobState().isTerminalState()).isFalse());
+            try (BatchService service = startService(cluster); BatchClient batch = TestingBatch.client(service.endpoint())) {
+                List<List<JobDetail>> polls = TestingBatch.awaitJobs(batch, List.of(id), TestingBatch::ended, Duration.ofMinutes(2));
+                assertThat(polls.get(polls.size() - 1).get(0).statusAsString()).isEqualTo("SUCCEEDED");
+            }
+            assertThat(java.nio.file.Files.readAllLines(dir.resolve("ran"))).containsExactly("ran");
+            assertThat(cluster.listJobs().get()).as("followed again, not submitted again").hasSize(1);
+        } finally {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void jobsRunOnTheClusterAndTheirFailuresComeBack() throws Exception {
+        MiniCluster cluster = startCluster();
+        try {
+            try (BatchService service = startService(cluster); BatchClient batch = TestingBatch.client(service.endpoint())) {
                 assertThat(service.describe()).contains("Flink session cluster http://");
                 batch.registerJobDefinition(b -> b.jobDefinitionName("touch").type(JobDefinitionType.CONTAINER)
                         .containerProperties(ContainerProperties.builder().image("busybox")
