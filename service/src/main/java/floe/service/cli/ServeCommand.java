@@ -88,6 +88,11 @@ final class ServeCommand implements Callable<Integer> {
         if (flink != null) {
             conf.set(BatchServiceOptions.FLINK, flink);
         }
+        String jobsJar = System.getProperty("floe.jobs.jar");
+        if (!conf.contains(BatchServiceOptions.FLINK_JARS) && jobsJar != null) {
+            // bin/floe names the jobs jar: Floe's classes, shipped with every job to a session cluster.
+            conf.set(BatchServiceOptions.FLINK_JARS, List.of(jobsJar));
+        }
         if (db != null) {
             conf.set(BatchServiceOptions.DB, db);
         }
