@@ -70,7 +70,15 @@ public final class BatchService implements AutoCloseable {
             for (String queue : conf.get(BatchServiceOptions.QUEUES)) {
                 catalog.createQueue(queue, "ENABLED", 1, clock.getAsLong());
             }
-            engine = new EmbeddedEngine(flinkConf);
+            String flink = conf.get(BatchServiceOptions.FLINK);
+            if (flink.equals("embedded")) {
+                engine = new EmbeddedEngine(flinkConf);
+            } else if (flink.startsWith("http://") || flink.startsWith("https://")) {
+                engine = new RestEngine(URI.create(flink), flinkConf, conf.getOptional(BatchServiceOptions.FLINK_JARS).orElse(java.util.List.of())
+                        .stream().map(java.nio.file.Path::of).toList());
+            } else {
+                throw new floe.SpecException(BatchServiceOptions.FLINK.key() + ": '" + flink + "' is neither embedded nor http://HOST:PORT");
+            }
             LocalImages images = LocalImages.of(conf.get(FloeOptions.LOCAL_ALLOWED_IMAGES), Map.of(),
                     new File(conf.get(BatchServiceOptions.IMAGE_DIR)).getAbsolutePath());
             JobWorkflows workflows = new JobWorkflows(volumes, images);

@@ -45,4 +45,28 @@ public final class BatchServiceOptions {
             .stringType()
             .defaultValue(".")
             .withDescription("Where commands run (standing in for the image's working directory: where the jobs' scripts are).");
+
+    public static final ConfigOption<String> ACCESS_KEY_ID = ConfigOptions.key("floe.batch.access-key-id")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("Access key id requests must be signed with, when FLOE_BATCH_ACCESS_KEY_ID is not set.");
+
+    public static final ConfigOption<String> SECRET_ACCESS_KEY = ConfigOptions.key("floe.batch.secret-access-key")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("Secret access key requests must be signed with, when FLOE_BATCH_SECRET_ACCESS_KEY is not set"
+                    + " (keep the file that holds it private).");
+
+    public static final ConfigOption<String> FLINK = ConfigOptions.key("floe.batch.flink")
+            .stringType()
+            .defaultValue("embedded")
+            .withDescription("Where jobs run: embedded (a Flink in the service's JVM) or http://HOST:PORT, a Flink session"
+                    + " cluster's REST endpoint.");
+
+    public static final ConfigOption<List<String>> FLINK_JARS = ConfigOptions.key("floe.batch.flink-jars")
+            .stringType()
+            .asList()
+            .noDefaultValue()
+            .withDescription("Jars shipped with every job to a session cluster: Floe's classes (jobs/target/floe-jobs.jar;"
+                    + " bin/floe sets it).");
 }

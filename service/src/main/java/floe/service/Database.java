@@ -22,12 +22,46 @@ import java.util.List;
  */
 final class Database implements AutoCloseable {
     /** The migrations, in order; add a file and a line here to change the schema. */
-    private static final List<String> MIGRATIONS = List.of("V1__jobs.sql");
+    private static final List<String> MIGRATIONS = List.of("V1__jobs.sql", "V2__flink_job_ids.sql");
+
+    /** An arbitrary constant: the PostgreSQL advisory lock one service instance holds on its database. */
+    private static final long SERVICE_LOCK = 0x466c6f6542617463L;
 
     private final HikariDataSource pool;
+    private Connection lock;
 
     private Database(HikariDataSource pool) {
         this.pool = pool;
+    }
+
+    /**
+     * One service per database: a second one would take the first one's running jobs for lost.
+     * H2's file lock sees to it for the embedded database; on PostgreSQL a session-level advisory
+     * lock, held by a connection of its own for as long as the service runs.
+     */
+    private void lockForThisService(String url) {
+        if (!url.startsWith("jdbc:postgresql:")) {
+            return;
+        }
+        try {
+            lock = pool.getDataSource() == null ? java.sql.DriverManager.getConnection(url, pool.getUsername(), pool.getPassword())
+                    : pool.getDataSource().getConnection();
+            lock.setAutoCommit(true);
+            try (PreparedStatement p = lock.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
+                p.setLong(1, SERVICE_LOCK);
+                try (ResultSet r = p.executeQuery()) {
+                    if (r.next() && r.getBoolean(1)) {
+                        return;
+                    }
+                }
+            }
+            lock.close();
+            lock = null;
+            throw new FloeException("another Floe Batch service is using the database " + redact(url)
+                    + ": one service per database (stop it first)");
+        } catch (SQLException e) {
+            throw new FloeException("cannot lock the database " + redact(url) + ": " + e.getMessage(), e);
+        }
     }
 
     /** Opens {@code url} (jdbc:h2:... or jdbc:postgresql://...) and brings its schema up to date. */
@@ -52,6 +86,7 @@ final class Database implements AutoCloseable {
         }
         Database db = new Database(pool);
         try {
+            db.lockForThisService(url);
             db.migrate();
         } catch (RuntimeException e) {
             pool.close();
@@ -148,6 +183,13 @@ final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        if (lock != null) {
+            try {
+                lock.close();
+            } catch (SQLException e) {
+                // the lock goes with the connection either way
+            }
+        }
         pool.close();
     }
 }

@@ -58,8 +58,20 @@ final class Dispatcher implements AutoCloseable {
      */
     CompletableFuture<Void> recover() {
         return CompletableFuture.runAsync(() -> {
-            int lost = store.loseUnendedRuns(clock.getAsLong());
+            java.util.Map<String, Records.Run> unended = new HashMap<>();
+            store.unendedRuns().forEach(r -> unended.put(r.jobId(), r));
+            int lost = 0;
             for (Records.Job job : store.unfinished()) {
+                Records.Run last = unended.remove(job.id());
+                if (last != null && last.flinkJobId() != null && engine.keepsJobs() && engine.knows(last.flinkJobId())) {
+                    LOG.info("job {} ({}): following its Flink job {} again", job.id(), job.name(), last.flinkJobId());
+                    start(job, last);
+                    continue;
+                }
+                if (last != null) {
+                    store.runEnded(job.id(), last.run(), "LOST", clock.getAsLong());
+                    lost++;
+                }
                 if (job.status() == JobStatus.STARTING || job.status() == JobStatus.RUNNING) {
                     store.move(job.id(), EnumSet.of(JobStatus.STARTING, JobStatus.RUNNING), JobStatus.RUNNABLE,
                             "Requeued: the service restarted while the job ran", clock.getAsLong());
@@ -67,6 +79,11 @@ final class Dispatcher implements AutoCloseable {
                 } else {
                     evaluate(job.id());
                 }
+            }
+            // A job that ended but whose run was not closed yet when the service stopped: the run ended as the job did.
+            for (Records.Run r : unended.values()) {
+                Records.Job job = store.job(r.jobId());
+                store.runEnded(r.jobId(), r.run(), job != null && job.status().done() ? job.status().name() : "LOST", clock.getAsLong());
             }
             if (lost > 0) {
                 LOG.info("{} run(s) lost in the last stop", lost);
@@ -138,23 +155,27 @@ final class Dispatcher implements AutoCloseable {
             if (!store.move(job.id(), EnumSet.of(JobStatus.RUNNABLE), JobStatus.STARTING, null, clock.getAsLong())) {
                 continue;
             }
-            running.put(job.id(), true);
-            JobRun run = new JobRun(job, store, catalog, engine, workflows, terminations::get, clock, () -> stopping);
-            runs.execute(() -> {
-                threads.put(job.id(), Thread.currentThread());
-                try {
-                    run.run();
-                } catch (RuntimeException e) {
-                    LOG.error("job {} ({}): could not record how its run ended", job.id(), job.name(), e);
-                } finally {
-                    threads.remove(job.id());
-                    Thread.interrupted();
-                    if (!stopping) {
-                        events.execute(() -> ended(job.id()));
-                    }
-                }
-            });
+            start(job, null);
         }
+    }
+
+    private void start(Records.Job job, Records.Run attachTo) {
+        running.put(job.id(), true);
+        JobRun run = new JobRun(job, store, catalog, engine, workflows, terminations::get, clock, () -> stopping, attachTo);
+        runs.execute(() -> {
+            threads.put(job.id(), Thread.currentThread());
+            try {
+                run.run();
+            } catch (RuntimeException e) {
+                LOG.error("job {} ({}): could not record how its run ended", job.id(), job.name(), e);
+            } finally {
+                threads.remove(job.id());
+                Thread.interrupted();
+                if (!stopping) {
+                    events.execute(() -> ended(job.id()));
+                }
+            }
+        });
     }
 
     private void ended(String id) {
@@ -170,11 +191,19 @@ final class Dispatcher implements AutoCloseable {
         return t;
     }
 
-    /** Stops taking events and interrupts the runs (their Flink jobs are cancelled). */
+    /**
+     * Stops taking events. On the embedded Flink the runs are interrupted (their Flink jobs
+     * cancelled, to run again at the next start); a session cluster's jobs go on, to be followed
+     * again by the next start.
+     */
     @Override
     public void close() {
         stopping = true;
         events.shutdownNow();
+        if (engine.keepsJobs()) {
+            runs.shutdown();
+            return;
+        }
         runs.shutdownNow();
         try {
             runs.awaitTermination(30, TimeUnit.SECONDS);

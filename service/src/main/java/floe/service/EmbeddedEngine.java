@@ -19,7 +19,7 @@ final class EmbeddedEngine implements FlinkEngine {
     }
 
     @Override
-    public RunResult run(Workflow workflow, ProgressListener progress) {
+    public RunResult run(Workflow workflow, ProgressListener progress, java.util.function.Consumer<String> submitted) {
         return runner.run(workflow, progress);
     }
 

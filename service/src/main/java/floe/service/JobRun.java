@@ -33,17 +33,21 @@ final class JobRun implements Runnable {
     private final Function<String, String> terminated;
     private final LongSupplier clock;
     private final java.util.function.BooleanSupplier stopping;
+    private final Records.Run attachTo;
     private boolean running;
     private int lastRunning = -1;
     private int lastDone = -1;
 
     /**
      * {@code terminated}: the reason this job was terminated, or null; {@code stopping}: whether the
-     * service is stopping (a run it interrupts then is left to run again at the next start).
+     * service is stopping (a run it interrupts then is left to run again at the next start);
+     * {@code attachTo}: a run whose Flink job a session cluster still has, to follow instead of
+     * starting a new one (null: start one).
      */
     JobRun(Records.Job job, JobStore store, CatalogStore catalog, FlinkEngine engine, JobWorkflows workflows, Function<String, String> terminated,
-            LongSupplier clock, java.util.function.BooleanSupplier stopping) {
+            LongSupplier clock, java.util.function.BooleanSupplier stopping, Records.Run attachTo) {
         this.stopping = stopping;
+        this.attachTo = attachTo;
         this.job = job;
         this.store = store;
         this.catalog = catalog;
@@ -56,8 +60,8 @@ final class JobRun implements Runnable {
     @Override
     public void run() {
         String id = job.id();
-        int run = store.runStarted(id, clock.getAsLong());
-        long started = clock.getAsLong();
+        int run = attachTo != null ? attachTo.run() : store.runStarted(id, clock.getAsLong());
+        long started = attachTo != null ? attachTo.startedAt() : clock.getAsLong();
         int size = job.arraySize() == null ? 1 : job.arraySize();
         try {
             if (terminated.apply(id) != null) {
@@ -65,7 +69,8 @@ final class JobRun implements Runnable {
             }
             Records.Definition definition = catalog.definition(job.definitionName(), job.definitionRevision());
             Workflow workflow = workflows.workflow(job, definition);
-            RunResult result = engine.run(workflow, this::progress);
+            RunResult result = attachTo != null ? engine.attach(workflow, attachTo.flinkJobId(), this::progress)
+                    : engine.run(workflow, this::progress, flinkJob -> store.runFlinkJob(id, run, flinkJob));
             long now = clock.getAsLong();
             store.outcome(id, size, 0, null, 0, attempts(started, now, 0, SUCCEEDED_REASON));
             markRunning(now);
@@ -89,7 +94,9 @@ final class JobRun implements Runnable {
                 exitCode = command == null ? null : command.exitCode();
                 reason = e instanceof FloeException ? e.getMessage() : e.toString();
             }
-            store.outcome(id, 0, failedChild == null ? size : 1, failedChild, exitCode, attempts(started, now, exitCode, reason));
+            // Children seen done before the failure succeeded; the rest failed or were stopped with the job.
+            int succeeded = Math.max(0, Math.min(lastDone, size - 1));
+            store.outcome(id, succeeded, size - succeeded, failedChild, exitCode, attempts(started, now, exitCode, reason));
             store.move(id, java.util.Set.of(JobStatus.STARTING, JobStatus.RUNNING), JobStatus.FAILED, reason, now);
             store.runEnded(id, run, "FAILED", now);
         }

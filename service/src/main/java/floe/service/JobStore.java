@@ -273,13 +273,30 @@ final class JobStore {
         });
     }
 
-    /** Runs that never ended (the service stopped under them) are marked LOST; returns how many. */
-    int loseUnendedRuns(long now) {
-        return db.inTransaction(c -> {
-            try (PreparedStatement p = c.prepareStatement("UPDATE job_runs SET ended_at = ?, outcome = 'LOST' WHERE outcome IS NULL")) {
-                p.setLong(1, now);
-                return p.executeUpdate();
+    void runFlinkJob(String id, int run, String flinkJobId) {
+        db.inTransaction(c -> {
+            try (PreparedStatement p = c.prepareStatement("UPDATE job_runs SET flink_job_id = ? WHERE job_id = ? AND run = ?")) {
+                p.setString(1, flinkJobId);
+                p.setString(2, id);
+                p.setInt(3, run);
+                p.executeUpdate();
             }
+            return null;
+        });
+    }
+
+    /** Runs the service did not see end (it stopped under them). */
+    List<Records.Run> unendedRuns() {
+        return db.inTransaction(c -> {
+            List<Records.Run> out = new ArrayList<>();
+            try (PreparedStatement p = c.prepareStatement("SELECT job_id, run, started_at, ended_at, outcome, flink_job_id"
+                    + " FROM job_runs WHERE outcome IS NULL ORDER BY job_id, run"); ResultSet r = p.executeQuery()) {
+                while (r.next()) {
+                    out.add(new Records.Run(r.getString(1), r.getInt(2), r.getLong(3), r.getObject(4, Long.class), r.getString(5),
+                            r.getString(6)));
+                }
+            }
+            return out;
         });
     }
 
@@ -287,11 +304,12 @@ final class JobStore {
         return db.inTransaction(c -> {
             List<Records.Run> out = new ArrayList<>();
             try (PreparedStatement p = c.prepareStatement(
-                    "SELECT job_id, run, started_at, ended_at, outcome FROM job_runs WHERE job_id = ? ORDER BY run")) {
+                    "SELECT job_id, run, started_at, ended_at, outcome, flink_job_id FROM job_runs WHERE job_id = ? ORDER BY run")) {
                 p.setString(1, id);
                 try (ResultSet r = p.executeQuery()) {
                     while (r.next()) {
-                        out.add(new Records.Run(r.getString(1), r.getInt(2), r.getLong(3), r.getObject(4, Long.class), r.getString(5)));
+                        out.add(new Records.Run(r.getString(1), r.getInt(2), r.getLong(3), r.getObject(4, Long.class), r.getString(5),
+                                r.getString(6)));
                     }
                 }
             }

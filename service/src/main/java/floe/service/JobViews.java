@@ -57,6 +57,11 @@ final class JobViews {
                 dep.put("type", d.type());
             }
         }
+        for (JsonNode d : spec.path("dependsOn")) {
+            if ("SEQUENTIAL".equals(d.path("type").asText())) {
+                deps.addObject().put("type", "SEQUENTIAL");
+            }
+        }
         view.put("jobDefinition", Arns.jobDefinition(job.definitionName(), job.definitionRevision()));
         view.set("parameters", spec.has("parameters") && !spec.get("parameters").isNull() ? spec.get("parameters") : BatchApi.JSON.createObjectNode());
         ObjectNode container = view.putObject("container");

@@ -30,5 +30,5 @@ final class Records {
     }
 
     /** One run of a job on Flink; {@code outcome} null while it runs (or if the service died under it). */
-    record Run(String jobId, int run, long startedAt, Long endedAt, String outcome) {}
+    record Run(String jobId, int run, long startedAt, Long endedAt, String outcome, String flinkJobId) {}
 }

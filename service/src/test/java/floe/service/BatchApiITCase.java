@@ -127,6 +127,37 @@ class BatchApiITCase {
                         .isEqualTo("containerProperties.command is required: Floe runs the command given (it has no image to take one from)"));
     }
 
+    @Test
+    void malformedRequestsAre400ClientExceptions() throws Exception {
+        assertRaw("submitjob", "{\"jobName\": \"x\",", 400, "ClientException", "The request body is not valid JSON");
+        assertRaw("registerjobdefinition", "{\"jobDefinitionName\": \"d\", \"type\": \"container\", \"containerProperties\":"
+                + " {\"image\": \"busybox\", \"command\": [\"true\"], \"gpus\": 1}}", 400, "ClientException",
+                "containerProperties.gpus: unknown field 'gpus' (known: command, environment, image, memory, mountPoints,"
+                        + " resourceRequirements, vcpus, volumes)");
+        assertRaw("describejobs", "{}", 400, "ClientException", "jobs is required: a list of 1 to 100 job ids");
+        assertRaw("nosuchoperation", "{}", 404, "ResourceNotFoundException", "Unknown operation: nosuchoperation");
+    }
+
+    /** A request the SDK would not send, signed as it would sign it. */
+    private static void assertRaw(String operation, String body, int status, String type, String message) throws Exception {
+        byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        java.net.URI uri = service.endpoint().resolve("/v1/" + operation);
+        Map<String, String> signed = SigV4.sign(new SigV4.Request("POST", uri.getPath(), "", Map.of("host",
+                uri.getHost() + ":" + uri.getPort()), bytes), TestingBatch.ACCESS_KEY, TestingBatch.SECRET_KEY, "us-east-1",
+                java.time.Instant.now());
+        java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(uri)
+                .version(java.net.http.HttpClient.Version.HTTP_1_1)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(bytes));
+        signed.forEach(request::header);
+        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient()
+                .send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(response.headers().firstValue("x-amzn-ErrorType")).hasValue(type);
+        com.fasterxml.jackson.databind.JsonNode error = new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body());
+        assertThat(error.get("__type").asText()).isEqualTo(type);
+        assertThat(error.get("message").asText()).contains(message);
+    }
+
     private static void assertClientError(SubmitJobRequest request, String message) {
         assertThatThrownBy(() -> batch.submitJob(request)).isInstanceOfSatisfying(ClientException.class, e -> {
             assertThat(e.statusCode()).isEqualTo(400);
@@ -186,6 +217,11 @@ class BatchApiITCase {
                 .dependsOn(JobDependency.builder().jobId(sequential).type("N_TO_N").build())
                 .containerOverrides(o -> o.environment(env("LOG", "n-to-n"))).build()).jobId();
         TestingBatch.awaitJobs(batch, List.of(sequential, nToN), TestingBatch::ended, Duration.ofMinutes(2));
+        assertThat(describe(sequential).dependsOn()).extracting(JobDependency::typeAsString).containsExactly("SEQUENTIAL");
+        assertThat(batch.listJobs(b -> b.jobQueue("default").filters(f -> f.name("JOB_NAME").values("n-to*"))).jobSummaryList())
+                .extracting(s -> s.jobId()).containsExactly(nToN);
+        assertThatThrownBy(() -> batch.listJobs(b -> b.jobQueue("default").filters(f -> f.name("BEFORE_CREATED_AT").values("1"))))
+                .isInstanceOf(ClientException.class).hasMessageContaining("'BEFORE_CREATED_AT' is not supported by Floe");
         assertThat(describe(nToN).statusAsString()).isEqualTo("SUCCEEDED");
         assertThat(java.nio.file.Files.readAllLines(out.resolve("sequential")))
                 .containsExactly("start-0", "end-0", "start-1", "end-1", "start-2", "end-2");

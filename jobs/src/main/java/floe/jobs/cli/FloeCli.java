@@ -33,6 +33,7 @@ import picocli.CommandLine.Command;
             JobCommands.ListJobs.class,
             JobCommands.Status.class,
             JobCommands.Cancel.class,
+            BatchServiceCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class FloeCli implements Runnable {

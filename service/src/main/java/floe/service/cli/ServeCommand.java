@@ -50,11 +50,25 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--queue", paramLabel = "NAME", description = "A job queue to create at start if missing (repeatable; default: default).")
     List<String> queues = new ArrayList<>();
 
-    @Option(names = "--flink", paramLabel = "embedded", description = "Where jobs run: embedded (the only choice so far).")
-    String flink = "embedded";
+    @Option(names = "--flink", paramLabel = "embedded|URL",
+            description = "Where jobs run: embedded (default) or a session cluster's REST endpoint, http://HOST:8081.")
+    String flink;
 
     @Option(names = "-D", paramLabel = "KEY=VALUE", description = "A Flink, Floe or floe.batch.* setting (repeatable).")
     Map<String, String> settings = new LinkedHashMap<>();
+
+    /** From the environment, else from the configuration (config.yaml or -D). */
+    private String credential(String variable, Configuration conf, org.apache.flink.configuration.ConfigOption<String> option) {
+        String value = parent.env.get(variable);
+        if (value == null || value.isEmpty()) {
+            value = conf.getOptional(option).orElse(null);
+        }
+        if (value == null || value.isEmpty()) {
+            throw new floe.SpecException(variable + " is not set (nor " + option.key()
+                    + "): the Batch service checks every request against its credentials");
+        }
+        return value;
+    }
 
     static boolean serving() {
         return serving;
@@ -62,9 +76,6 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        if (!flink.equals("embedded")) {
-            throw new floe.SpecException("--flink: '" + flink + "': only the embedded Flink is supported so far");
-        }
         String dir = System.getenv(ConfigConstants.ENV_FLINK_CONF_DIR);
         Configuration conf = dir == null ? new Configuration() : GlobalConfiguration.loadConfiguration(dir);
         settings.forEach(conf::setString);
@@ -73,6 +84,14 @@ final class ServeCommand implements Callable<Integer> {
         }
         if (host != null) {
             conf.set(BatchServiceOptions.HOST, host);
+        }
+        if (flink != null) {
+            conf.set(BatchServiceOptions.FLINK, flink);
+        }
+        String jobsJar = System.getProperty("floe.jobs.jar");
+        if (!conf.contains(BatchServiceOptions.FLINK_JARS) && jobsJar != null) {
+            // bin/floe names the jobs jar: Floe's classes, shipped with every job to a session cluster.
+            conf.set(BatchServiceOptions.FLINK_JARS, List.of(jobsJar));
         }
         if (db != null) {
             conf.set(BatchServiceOptions.DB, db);
@@ -91,8 +110,9 @@ final class ServeCommand implements Callable<Integer> {
                 throw new floe.SpecException("--volume " + v.getKey() + "=" + v.getValue() + ": no such directory");
             }
         }
-        BatchService service = BatchService.start(conf, volumes, Endpoint.credential(parent.env, "FLOE_BATCH_ACCESS_KEY_ID"),
-                Endpoint.credential(parent.env, "FLOE_BATCH_SECRET_ACCESS_KEY"));
+        BatchService service = BatchService.start(conf, volumes,
+                credential("FLOE_BATCH_ACCESS_KEY_ID", conf, BatchServiceOptions.ACCESS_KEY_ID),
+                credential("FLOE_BATCH_SECRET_ACCESS_KEY", conf, BatchServiceOptions.SECRET_ACCESS_KEY));
         serving = true;
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
