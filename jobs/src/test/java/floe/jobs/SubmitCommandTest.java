@@ -18,12 +18,13 @@ class SubmitCommandTest {
     private final String nobody = "http://127.0.0.1:" + TestingFlinkCluster.freePort();
 
     @Test
-    void aTargetNotInThisBuildIsBadInputNamingTheOnesThatAre() {
-        FloeRun k8s = FloeRun.of("submit", "--target", "kubernetes-application", "conf/examples/dag/diamond.yaml");
+    void anUnknownTargetOrRestOptionsForKubernetesAreBadInput() {
+        FloeRun k8s = FloeRun.of("submit", "--target", "kubernetes-application", "--rest", nobody, "conf/examples/dag/diamond.yaml");
         FloeRun unknown = FloeRun.of("submit", "--target", "yarn", "conf/examples/dag/diamond.yaml");
 
         assertThat(k8s.exitCode()).isEqualTo(2);
-        assertThat(k8s.err().trim()).isEqualTo("floe: --target kubernetes-application: not available in this build of Floe (available: rest)");
+        assertThat(k8s.err().trim()).isEqualTo("floe: --target kubernetes-application: --rest, --jar and --detach are for"
+                + " --target rest; the cluster comes from conf/kubernetes and the jar from the image");
         assertThat(unknown.exitCode()).isEqualTo(2);
         assertThat(unknown.err().trim()).isEqualTo("floe: --target yarn: no such target (known: rest, kubernetes-session, kubernetes-application)");
     }
