@@ -142,6 +142,7 @@ public final class TaskExecutor implements AutoCloseable {
         if (timeoutThreads != null) {
             timeoutThreads.shutdownNow();
         }
+        commands.close();
     }
 
     /** Waits between attempts; a test passes one that does not really sleep. */

@@ -45,6 +45,26 @@ class CommandTaskTest {
     }
 
     @Test
+    void eachTaskKeepsWhatItPrintedAndATaskThatPrintedNothingLeavesNoLogFiles() throws Exception {
+        Stage stage = Stage.named("s").withSequence(3)
+                .command(ctx -> ctx.index() == 1 ? Command.of("true") : Command.of("sh", "-c", "echo out-$0; echo err-$0 >&2", "" + ctx.index()))
+                .build();
+        try (TaskExecutor executor = new TaskExecutor("wf", Map.of(), stage, logs)) {
+            for (int i = 0; i < 3; i++) {
+                executor.run(i, List.of());
+            }
+        }
+
+        assertThat(logs.resolve("wf/s/task-00000.attempt-1.out")).hasContent("out-0");
+        assertThat(logs.resolve("wf/s/task-00000.attempt-1.err")).hasContent("err-0");
+        assertThat(logs.resolve("wf/s/task-00002.attempt-1.out")).hasContent("out-2");
+        try (var files = Files.list(logs.resolve("wf/s"))) {
+            assertThat(files.map(f -> f.getFileName().toString())).containsExactlyInAnyOrder(
+                    "task-00000.attempt-1.out", "task-00000.attempt-1.err", "task-00002.attempt-1.out", "task-00002.attempt-1.err");
+        }
+    }
+
+    @Test
     void parameterValuesAreNeverInterpretedByAShell() throws Exception {
         Path marker = work.resolve("pwned");
         Stage stage = Stage.named("s").command(ctx -> Command.of("echo", "; touch " + marker)).build();
