@@ -21,8 +21,6 @@ import org.apache.flink.runtime.OperatorIDPair;
 import org.apache.flink.runtime.jobmaster.JobResult;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.graph.StreamGraph;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -84,12 +82,9 @@ public final class EmbeddedRunner implements AutoCloseable {
     }
 
     private RunResult runJob(Workflow workflow, ProgressListener progress) {
-        StreamExecutionEnvironment env = new StreamExecutionEnvironment(FlinkSettings.job(conf));
-        Plan plan = FloeOptions.embeddedCompiler(conf).compile(workflow, env);
-        StreamGraph streamGraph = env.getStreamGraph();
-        streamGraph.setJobName(workflow.name());
-        JobGraph jobGraph = streamGraph.getJobGraph(Thread.currentThread().getContextClassLoader());
-        jobGraph.setJobConfiguration(FlinkSettings.job(jobGraph.getJobConfiguration()));
+        CompiledJob job = CompiledJob.of(workflow, conf, FloeOptions.embeddedCompiler(conf));
+        Plan plan = job.plan();
+        JobGraph jobGraph = job.graph();
         Map<JobVertexID, StagePlan> stageOf = stagesByVertex(plan, jobGraph);
         long start = System.nanoTime();
         JobID jobId = null;

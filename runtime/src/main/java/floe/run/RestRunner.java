@@ -8,6 +8,11 @@ import floe.run.rest.RestCallException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 
+import org.apache.flink.runtime.jobgraph.JobGraph;
+import org.apache.flink.runtime.jobmaster.JobResult;
+import org.apache.flink.runtime.rest.messages.job.JobExecutionResultResponseBody;
+import org.apache.flink.runtime.rest.util.RestMapperUtils;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -23,10 +28,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Runs Floe jobs on a Flink cluster through its REST API: the jobs jar is uploaded once (a jar of
- * the same content is found again by its name, which carries its checksum), run with the job's
- * arguments ({@code /jars/:id/run}: the program runs in the JobManager and submits the job), and
- * the job is followed stage by stage until it ends.
+ * Runs Floe jobs on a Flink cluster through its REST API, in one of two ways, and follows them
+ * stage by stage until they end.
+ * <ul>
+ * <li>From the jobs jar ({@code floe submit}): the jar is uploaded once (a jar of the same content
+ * is found again by its name, which carries its checksum) and run with the job's arguments
+ * ({@code /jars/:id/run}: the program runs in the JobManager and submits the job).
+ * <li>From a job graph compiled here ({@link SessionRunner}, the Batch service): the graph goes
+ * with the jars that hold Floe's classes ({@code POST /jobs}).
+ * </ul>
  *
  * <pre>{@code
  * RestRunner flink = RestRunner.on(FlinkRest.connect(URI.create("http://127.0.0.1:8081"), conf, Optional.empty()));
@@ -38,7 +48,7 @@ import java.util.regex.Pattern;
 public final class RestRunner {
     private static final long POLL_MILLIS = 250;
     private static final Pattern MAIN_FAILED = Pattern.compile("The main method caused an error: (.*)");
-    private static final Pattern TASK_FAILED = Pattern.compile("(?m)^(?:Caused by: )?floe\\.TaskFailedException: (.*)$");
+    private static final long RESULT_WAIT_MILLIS = 30_000;
 
     private final FlinkRest rest;
 
@@ -103,6 +113,51 @@ public final class RestRunner {
     }
 
     /**
+     * Submits {@code graph} with the jars it names ({@code POST /jobs}: the serialized graph and
+     * the jars in one upload) and returns the job's id.
+     */
+    public String submit(JobGraph graph) {
+        Path file;
+        try {
+            file = Files.createTempFile("floe-job-" + graph.getJobID(), ".graph");
+        } catch (IOException e) {
+            throw new FloeException("cannot write the job graph of '" + graph.getName() + "' to a temporary file: " + e.getMessage(), e);
+        }
+        try {
+            try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(Files.newOutputStream(file))) {
+                out.writeObject(graph);
+            }
+            List<FlinkRest.FilePart> files = new java.util.ArrayList<>();
+            files.add(new FlinkRest.FilePart("file_0", file.getFileName().toString(), "application/octet-stream", file));
+            var request = FlinkRest.object();
+            request.put("executionPlanFileName", file.getFileName().toString());
+            ArrayNode jars = request.putArray("jobJarFileNames");
+            request.putArray("jobArtifactFileNames");
+            for (org.apache.flink.core.fs.Path jar : graph.getUserJars()) {
+                jars.add(jar.getName());
+                files.add(new FlinkRest.FilePart("file_" + files.size(), jar.getName(), "application/java-archive", Path.of(jar.toUri())));
+            }
+            JsonNode answer = rest.postFiles("/jobs", request, files);
+            String url = answer.path("jobUrl").asText();
+            return url.isEmpty() ? graph.getJobID().toHexString() : url.substring(url.lastIndexOf('/') + 1);
+        } catch (IOException e) {
+            throw new FloeException("cannot write the job graph of '" + graph.getName() + "': " + e.getMessage(), e);
+        } finally {
+            file.toFile().delete();
+        }
+    }
+
+    /** Whether the cluster knows job {@code jobId} (running, or ended and still remembered). */
+    public boolean knows(String jobId) {
+        for (JsonNode job : rest.get("/jobs").path("jobs")) {
+            if (jobId.equals(job.path("id").asText())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * Follows job {@code jobId} until it ends, telling {@code progress} how each of {@code plan}'s
      * stages stands; cancels it past {@code deadline}. Returns the run's figures when the job
      * finished; throws the failing task's message when it failed.
@@ -111,26 +166,43 @@ public final class RestRunner {
         long start = System.nanoTime();
         long cancelAt = deadline.map(d -> start + d.toNanos()).orElse(Long.MAX_VALUE);
         boolean follow = progress != ProgressListener.none();
-        while (true) {
-            JsonNode job = rest.get("/jobs/" + jobId);
-            String state = job.path("state").asText();
-            boolean ended = List.of("FINISHED", "FAILED", "CANCELED").contains(state);
-            if (follow) {
-                progress.update(RestProgress.of(plan, job), ended);
+        try {
+            while (true) {
+                JsonNode job = rest.get("/jobs/" + jobId);
+                String state = job.path("state").asText();
+                boolean ended = List.of("FINISHED", "FAILED", "CANCELED").contains(state);
+                if (follow) {
+                    progress.update(RestProgress.of(plan, job), ended);
+                }
+                if (ended) {
+                    Duration wall = Duration.ofMillis(Math.max(0, job.path("duration").asLong()));
+                    return switch (state) {
+                        case "FINISHED" -> Results.of(plan, jobId, wall, accumulators(jobId));
+                        case "CANCELED" -> throw System.nanoTime() > cancelAt ? Results.pastDeadline(plan.workflow())
+                                : new FloeException("workflow '" + plan.workflow().name() + "' was cancelled (job " + jobId + ")");
+                        default -> throw failure(plan, jobId);
+                    };
+                }
+                if (System.nanoTime() > cancelAt && !"CANCELLING".equals(state)) {
+                    cancel(jobId);
+                }
+                Thread.sleep(POLL_MILLIS);
             }
-            if (ended) {
-                Duration wall = Duration.ofMillis(Math.max(0, job.path("duration").asLong()));
-                return switch (state) {
-                    case "FINISHED" -> Results.of(plan, jobId, wall, accumulators(jobId));
-                    case "CANCELED" -> throw System.nanoTime() > cancelAt ? Results.pastDeadline(plan.workflow())
-                            : new FloeException("workflow '" + plan.workflow().name() + "' was cancelled (job " + jobId + ")");
-                    default -> throw failure(plan, jobId);
-                };
+        } catch (InterruptedException | FloeException e) {
+            if (!(e instanceof InterruptedException) && !Thread.currentThread().isInterrupted()) {
+                throw (FloeException) e;
             }
-            if (System.nanoTime() > cancelAt && !"CANCELLING".equals(state)) {
+            // Whoever interrupted the caller wants the run stopped: the job goes with it.
+            Thread.interrupted();
+            try {
                 cancel(jobId);
+            } catch (FloeException ignored) {
+                // the job may have ended meanwhile
+            } finally {
+                Thread.currentThread().interrupt();
             }
-            sleep();
+            throw new FloeException("interrupted while following workflow '" + plan.workflow().name() + "' (job " + jobId
+                    + ", cancelled)", e);
         }
     }
 
@@ -151,32 +223,39 @@ public final class RestRunner {
         return values;
     }
 
-    /** The failing task's own message when a task failed, else the job's first reported failure. */
-    private FloeException failure(Plan plan, String jobId) {
-        JsonNode exceptions = rest.get("/jobs/" + jobId + "/exceptions");
-        List<String> traces = new java.util.ArrayList<>();
-        if (exceptions.hasNonNull("root-exception")) {
-            traces.add(exceptions.path("root-exception").asText());
+    /**
+     * The failing task's own error when a task failed (by type: the job's result carries the
+     * failure serialized), else the job's failure.
+     */
+    private FloeException failure(Plan plan, String jobId) throws InterruptedException {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        JobResult result = result(jobId);
+        Throwable cause = result == null ? null : result.getSerializedThrowable().orElse(null);
+        if (cause == null) {
+            return new FloeException("workflow '" + plan.workflow().name() + "' failed (job " + jobId + "); the cluster reports no cause");
         }
-        for (JsonNode entry : exceptions.path("exceptionHistory").path("entries")) {
-            traces.add(entry.path("stacktrace").asText());
-            entry.path("concurrentExceptions").forEach(c -> traces.add(c.path("stacktrace").asText()));
-        }
-        for (String trace : traces) {
-            Matcher task = TASK_FAILED.matcher(trace);
-            if (task.find()) {
-                return new FloeException(task.group(1).trim());
-            }
-        }
-        String first = traces.isEmpty() ? "no failure reported" : rootCause(traces.get(0));
-        return new FloeException("workflow '" + plan.workflow().name() + "' failed (job " + jobId + "): " + first);
+        return Results.failure(plan.workflow().name(), cause, loader);
     }
 
-    /** A stack trace's first line, and its last {@code Caused by:} when there is one. */
-    private static String rootCause(String trace) {
-        String first = trace.lines().findFirst().orElse(trace);
-        return trace.lines().filter(l -> l.startsWith("Caused by: ")).reduce((a, b) -> b)
-                .map(l -> first + " (cause: " + l.substring("Caused by: ".length()) + ")").orElse(first);
+    /** The job's result ({@code /jobs/:id/execution-result}), once the cluster has it; null if it never comes. */
+    private JobResult result(String jobId) throws InterruptedException {
+        long until = System.currentTimeMillis() + RESULT_WAIT_MILLIS;
+        while (true) {
+            JsonNode answer = rest.get("/jobs/" + jobId + "/execution-result");
+            if ("COMPLETED".equals(answer.path("status").path("id").asText())) {
+                try {
+                    return RestMapperUtils.getStrictObjectMapper().readValue(answer.toString(), JobExecutionResultResponseBody.class)
+                            .getJobExecutionResult();
+                } catch (IOException e) {
+                    throw new FloeException(rest.address() + "/jobs/" + jobId + "/execution-result: cannot read the job's result: "
+                            + e.getMessage(), e);
+                }
+            }
+            if (System.currentTimeMillis() > until) {
+                return null;
+            }
+            Thread.sleep(POLL_MILLIS);
+        }
     }
 
     /** {@code floe-jobs-<first 16 hex digits of SHA-256>.jar}: equal content, equal name. */
@@ -190,15 +269,6 @@ public final class RestRunner {
             throw new floe.SpecException(jar + ": cannot read the jobs jar: " + e.getMessage());
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static void sleep() {
-        try {
-            Thread.sleep(POLL_MILLIS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new FloeException("interrupted while following the job", e);
         }
     }
 }

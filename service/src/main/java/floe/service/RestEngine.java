@@ -10,6 +10,7 @@ import org.apache.flink.configuration.Configuration;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /** A Flink session cluster reached through its REST API ({@code --flink http://HOST:8081}). */
 final class RestEngine implements FlinkEngine {
@@ -18,7 +19,7 @@ final class RestEngine implements FlinkEngine {
 
     RestEngine(URI rest, Configuration conf, List<Path> jars) {
         this.rest = rest;
-        this.runner = SessionRunner.connect(rest, conf, jars);
+        this.runner = SessionRunner.connect(rest, conf, Optional.ofNullable(System.getenv("FLOE_REST_AUTHORIZATION")), jars);
     }
 
     @Override
@@ -48,6 +49,6 @@ final class RestEngine implements FlinkEngine {
 
     @Override
     public void close() {
-        runner.close();
+        // nothing held open: each call is its own HTTP request
     }
 }

@@ -109,19 +109,36 @@ public final class FlinkRest {
 
     /** Uploads a jar under {@code name} ({@code POST /jars/upload}) and returns the cluster's answer. */
     public JsonNode uploadJar(Path jar, String name) {
+        return postFiles("/jars/upload", null, List.of(new FilePart("jarfile", name, "application/x-java-archive", jar)));
+    }
+
+    /** One file of a multipart request: the form field, the file name the server sees, its content. */
+    public record FilePart(String field, String fileName, String contentType, Path file) {}
+
+    /**
+     * A multipart {@code POST} of {@code files}, with {@code request} (JSON) in the form field
+     * {@code request} when given, as Flink's upload handlers take it ({@code /jars/upload},
+     * {@code /jobs}).
+     */
+    public JsonNode postFiles(String path, JsonNode request, List<FilePart> files) {
         String boundary = "floe-" + UUID.randomUUID();
-        byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"jarfile\"; filename=\"" + name
-                + "\"\r\nContent-Type: application/x-java-archive\r\n\r\n").getBytes(StandardCharsets.UTF_8);
-        byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
         List<byte[]> parts = new ArrayList<>();
-        try {
-            parts.add(head);
-            parts.add(Files.readAllBytes(jar));
-            parts.add(tail);
-        } catch (IOException e) {
-            throw new floe.SpecException(jar + ": cannot read the jobs jar: " + e.getMessage());
+        if (request != null) {
+            parts.add(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"request\"\r\n"
+                    + "Content-Type: application/json\r\n\r\n" + request + "\r\n").getBytes(StandardCharsets.UTF_8));
         }
-        return send(request("/jars/upload").header("Content-Type", "multipart/form-data; boundary=" + boundary)
+        for (FilePart f : files) {
+            parts.add(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + f.field() + "\"; filename=\""
+                    + f.fileName() + "\"\r\nContent-Type: " + f.contentType() + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+            try {
+                parts.add(Files.readAllBytes(f.file()));
+            } catch (IOException e) {
+                throw new floe.SpecException(f.file() + ": cannot read it to send it to " + base + ": " + e.getMessage());
+            }
+            parts.add("\r\n".getBytes(StandardCharsets.UTF_8));
+        }
+        parts.add(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        return send(request(path).header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .timeout(UPLOAD_TIMEOUT).POST(HttpRequest.BodyPublishers.ofByteArrays(parts)).build());
     }
 
