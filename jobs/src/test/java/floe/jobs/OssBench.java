@@ -1,5 +1,6 @@
 package floe.jobs;
 
+import floe.testutils.oss.OssFault;
 import floe.testutils.oss.OssOperation;
 import floe.testutils.oss.TestingOss;
 import floe.testutils.oss.TestingOssServer;
@@ -15,7 +16,8 @@ import java.util.Map;
  * The reference case through an OSS endpoint beside local disk, in the same run: each merge a
  * fresh JVM running {@code floe tree-merge} (as {@link Bench} runs Floe), the OSS side against a
  * {@link TestingOssServer} on this machine, whose request counts and bytes say where the time goes.
- * Every result is verified. Run by {@code bin/floe-bench-oss [S,M] [repeat]}.
+ * Every result is verified. Run by {@code bin/floe-bench-oss [S,M] [repeat] [dir] [latency ms]}: a
+ * latency is added to every request, as a network between Floe and OSS would.
  */
 public final class OssBench {
     private static final int TASKS = 64 + 32 + 1;
@@ -27,12 +29,18 @@ public final class OssBench {
         List<String> sizes = Arrays.asList((args.length > 0 ? args[0] : "S,M").split(","));
         int repeat = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         Path root = Path.of(args.length > 2 ? args[2] : "target/floe-bench-oss").toAbsolutePath();
+        int latencyMillis = args.length > 3 ? Integer.parseInt(args[3]) : 0;
         System.out.printf("machine: %d cores, %s %s; load %s%n", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.vm.name"), System.getProperty("java.version"), java.nio.file.Files.readString(Path.of("/proc/loadavg")).trim());
         try (TestingOssServer oss = TestingOssServer.start(root.resolve("oss"), TestingOss.KEY_ID, TestingOss.SECRET, "bench")) {
             Map<String, String> env = Map.of("OSS_ENDPOINT", oss.endpoint(), "OSS_ACCESS_KEY_ID", TestingOss.KEY_ID,
                     "OSS_ACCESS_KEY_SECRET", TestingOss.SECRET);
-            System.out.printf("OSS endpoint %s (testing server, objects on local disk), multipart part size %s bytes%n", oss.endpoint(), PART_SIZE);
+            if (latencyMillis > 0) {
+                // A real OSS endpoint is a network away: every request waits as long before its answer.
+                oss.inject(OssFault.delay(java.time.Duration.ofMillis(latencyMillis)).times(Integer.MAX_VALUE));
+            }
+            System.out.printf("OSS endpoint %s (testing server, objects on local disk, %d ms added to every request),"
+                    + " multipart part size %s bytes%n", oss.endpoint(), latencyMillis, PART_SIZE);
             for (String name : sizes) {
                 Bench.Size size = Bench.Size.named(name);
                 String records = Integer.toString(size.records());
