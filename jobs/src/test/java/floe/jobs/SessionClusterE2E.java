@@ -199,6 +199,47 @@ class SessionClusterE2E {
         assertThat(Files.readString(dir.resolve("out-2"))).isEqualTo("shipped 2\n");
     }
 
+    /**
+     * An exit handler (onExit) goes as a job of its own once the workflow's job ended, and sees
+     * how it ended; the submission still fails with the workflow's own error.
+     */
+    @Test
+    void submitRunsTheExitHandlerAfterTheWorkflowAndExitsWithTheWorkflowsOutcome() throws Exception {
+        Path spec = dir.resolve("with-handler.yaml");
+        Files.writeString(spec, """
+                apiVersion: argoproj.io/v1alpha1
+                kind: Workflow
+                metadata: {name: with-handler}
+                spec:
+                  entrypoint: main
+                  onExit: report
+                  arguments: {parameters: [{name: code, value: "0"}]}
+                  templates:
+                    - name: main
+                      container: {image: busybox, command: [sh, -c, "echo ran > main-ran; exit {{workflow.parameters.code}}"]}
+                    - name: report
+                      container: {image: busybox, command: [sh, -c, "echo {{workflow.status}} > handler-saw"]}
+                """);
+
+        FloeRun failed = FloeRun.of("submit", "--rest", flink.rest().toString(), spec.toString(), "-p", "code=3");
+
+        assertThat(failed.exitCode()).as(failed.out()).isEqualTo(1);
+        assertThat(failed.err()).contains("stage 'main' task 0 failed after 1 attempt").contains("exited with code 3");
+        assertThat(Files.readString(dir.resolve("main-ran"))).isEqualTo("ran\n");
+        assertThat(Files.readString(dir.resolve("handler-saw"))).isEqualTo("Failed\n");
+        assertThat(failed.out()).as("two jobs, the handler's after the workflow's").containsSubsequence("job ", "job ", "report");
+
+        FloeRun succeeded = FloeRun.of("submit", "--rest", flink.rest().toString(), spec.toString());
+
+        assertThat(succeeded.exitCode()).as(succeeded.err()).isZero();
+        assertThat(Files.readString(dir.resolve("handler-saw"))).isEqualTo("Succeeded\n");
+
+        FloeRun detached = FloeRun.of("submit", "--rest", flink.rest().toString(), "--detach", spec.toString());
+
+        assertThat(detached.exitCode()).isEqualTo(2);
+        assertThat(detached.err()).contains("has an exit handler (onExit), which runs after the workflow ends; submit it without --detach");
+    }
+
     @Test
     void submitOfAFailingTaskExitsOneWithTheTasksMessageAndLeavesNoResult() throws Exception {
         Path bad = dir.resolve("bad");

@@ -5,6 +5,7 @@ import floe.argo.ArgoOptions;
 import floe.argo.ArgoWorkflows;
 import floe.argo.ArtifactRepository;
 import floe.batch.BatchJobs;
+import floe.run.ExitHandlers;
 import floe.run.FloeOptions;
 import floe.spec.LocalImages;
 import floe.model.Workflow;
@@ -49,6 +50,14 @@ final class SpecFile {
             description = "The workflow's files as the submitting client read them (floe submit), by relative name.")
     Map<String, String> shipped = new LinkedHashMap<>();
 
+    @Option(names = "--without-exit-handler", hidden = true,
+            description = "Run the workflow but not its exit handler (floe submit runs that as a job of its own).")
+    boolean withoutExitHandler;
+
+    @Option(names = "--exit-handler-after", hidden = true, paramLabel = "STATUS",
+            description = "Run only the workflow's exit handler, as after the workflow ended STATUS (Succeeded or Failed; set by floe submit).")
+    String exitHandlerAfter;
+
     /** Where container commands run when their template sets no workingDir. */
     Path workDir() {
         boolean batch = Files.isDirectory(file);
@@ -56,10 +65,11 @@ final class SpecFile {
     }
 
     Workflow load(org.apache.flink.configuration.Configuration conf) {
-        if (!shipped.isEmpty()) {
-            return ShippedSpec.load(this, conf);
+        Workflow workflow = shipped.isEmpty() ? loadFromDisk(conf) : ShippedSpec.load(this, conf);
+        if (exitHandlerAfter != null) {
+            return ExitHandlers.handler(workflow, exitHandlerAfter);
         }
-        return loadFromDisk(conf);
+        return withoutExitHandler ? workflow.withoutOnExit() : workflow;
     }
 
     Workflow loadFromDisk(org.apache.flink.configuration.Configuration conf) {

@@ -11,6 +11,7 @@ import floe.jobs.submit.SubmitTarget;
 import floe.jobs.submit.Submission;
 import floe.jobs.submit.Submitter;
 import floe.model.Workflow;
+import floe.run.ExitHandlers;
 import floe.run.FloeOptions;
 import floe.run.ProgressListener;
 import floe.run.RunResult;
@@ -85,7 +86,28 @@ final class SubmitCommand implements Callable<Integer> {
                 .filter(a -> !a.isBlank()), conf);
         Submitter submitter = where.submitter(options);
         Job job = "tree-merge".equals(what) ? treeMerge(conf) : workflowFile(conf);
-        List<String> programArgs = new ArrayList<>(job.programArgs());
+        Workflow workflow = job.workflow();
+        if (workflow.onExit() == null) {
+            submit(submitter, workflow, job.programArgs(), conf, out).ifPresent(r -> job.output().ifPresent(dir -> printManifest(dir, out)));
+            return 0;
+        }
+        if (detach) {
+            throw new SpecException(what + ": workflow '" + workflow.name() + "' has an exit handler (onExit), which runs after"
+                    + " the workflow ends; submit it without --detach");
+        }
+        // The cluster runs each submitted program detached, one job each: the workflow goes first,
+        // then its exit handler as a job of its own once this client has seen how the workflow ended.
+        ExitHandlers.run(workflow,
+                main -> submit(submitter, main, with(job.programArgs(), "--without-exit-handler"), conf, out).orElseThrow(),
+                (handler, status) -> submit(submitter, handler, with(job.programArgs(), "--exit-handler-after", status), conf, out)
+                        .orElseThrow());
+        return 0;
+    }
+
+    /** Submits one job and follows it (unless detached), printing its plan and its figures. */
+    private Optional<RunResult> submit(Submitter submitter, Workflow workflow, List<String> jobArgs, Configuration conf,
+            PrintWriter out) {
+        List<String> programArgs = new ArrayList<>(jobArgs);
         // Settings go along to the job, except the client's own TLS material and anything secret:
         // program arguments are shown by the cluster.
         flink.settings.forEach((k, v) -> {
@@ -93,17 +115,19 @@ final class SubmitCommand implements Callable<Integer> {
                 programArgs.addAll(List.of("-D", k + "=" + v));
             }
         });
-        Plan plan = FloeOptions.compiler(conf).plan(job.workflow());
+        Plan plan = FloeOptions.compiler(conf).plan(workflow);
         out.print(plan.describe());
         out.flush();
         ProgressListener progress = conf.get(FloeOptions.PROGRESS) ? TerminalProgress.onStderr() : ProgressListener.none();
-        Submission submission = new Submission(jobsJar(), programArgs, plan, conf, detach, out, progress);
-        Optional<RunResult> result = submitter.submit(submission);
-        if (result.isPresent()) {
-            WorkflowLauncher.printResult(result.get(), out);
-            job.output().ifPresent(dir -> printManifest(dir, out));
-        }
-        return 0;
+        Optional<RunResult> result = submitter.submit(new Submission(jobsJar(), programArgs, plan, conf, detach, out, progress));
+        result.ifPresent(r -> WorkflowLauncher.printResult(r, out));
+        return result;
+    }
+
+    private static List<String> with(List<String> args, String... more) {
+        List<String> all = new ArrayList<>(args);
+        all.addAll(List.of(more));
+        return all;
     }
 
     /**
@@ -148,10 +172,6 @@ final class SubmitCommand implements Callable<Integer> {
             throw new SpecException("--shipped: set by floe submit itself, not on its command line");
         }
         Workflow workflow = run.spec.load(conf);
-        if (workflow.onExit() != null) {
-            throw new SpecException(what + ": workflow '" + workflow.name() + "' has an exit handler (onExit), which floe submit"
-                    + " does not run yet; run it with floe run, or flink run jobs/target/floe-jobs.jar run " + what);
-        }
         List<String> programArgs = new ArrayList<>(List.of("run"));
         programArgs.addAll(ShippedSpec.args(run.spec));
         return new Job(workflow, programArgs, Optional.empty());
@@ -172,14 +192,19 @@ final class SubmitCommand implements Callable<Integer> {
     }
 
     /** The jar this command runs from, else the build's {@code jobs/target/floe-jobs.jar}. */
-    private java.nio.file.Path jobsJar() throws Exception {
+    private java.nio.file.Path jobsJar() {
         if (jar != null) {
             if (!java.nio.file.Files.isRegularFile(jar)) {
                 throw new SpecException("--jar " + jar + ": no such file");
             }
             return jar;
         }
-        java.nio.file.Path self = java.nio.file.Path.of(FloeCli.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        java.nio.file.Path self;
+        try {
+            self = java.nio.file.Path.of(FloeCli.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
         if (self.getFileName().toString().equals("floe-jobs.jar")) {
             return self;
         }
