@@ -60,12 +60,12 @@ class SubmitCommandTest {
     }
 
     @Test
-    void aWorkflowWithAnExitHandlerIsRefusedNamingWhatRunsIt() {
+    void aDetachedWorkflowWithAnExitHandlerIsRefusedBeforeAnythingIsSent() {
         String spec = TestingFlinkCluster.floeHome().resolve("conf/examples/exit-handler/exit-handler.yaml").toString();
 
-        FloeRun run = FloeRun.of("submit", "--rest", nobody, spec);
+        FloeRun run = FloeRun.of("submit", "--rest", nobody, "--detach", spec);
 
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).contains("has an exit handler (onExit), which floe submit does not run yet; run it with floe run");
+        assertThat(run.err().trim()).endsWith("has an exit handler (onExit), which runs after the workflow ends; submit it without --detach");
     }
 }
