@@ -74,8 +74,14 @@ public final class BatchService implements AutoCloseable {
             if (flink.equals("embedded")) {
                 engine = new EmbeddedEngine(flinkConf);
             } else if (flink.startsWith("http://") || flink.startsWith("https://")) {
-                engine = new RestEngine(URI.create(flink), flinkConf, conf.getOptional(BatchServiceOptions.FLINK_JARS).orElse(java.util.List.of())
-                        .stream().map(java.nio.file.Path::of).toList());
+                java.util.List<java.nio.file.Path> jars = conf.getOptional(BatchServiceOptions.FLINK_JARS).orElse(java.util.List.of())
+                        .stream().map(java.nio.file.Path::of).toList();
+                for (java.nio.file.Path jar : jars) {
+                    if (!java.nio.file.Files.isRegularFile(jar)) {
+                        throw new floe.SpecException(BatchServiceOptions.FLINK_JARS.key() + ": " + jar + ": no such file");
+                    }
+                }
+                engine = new RestEngine(URI.create(flink), flinkConf, jars);
             } else {
                 throw new floe.SpecException(BatchServiceOptions.FLINK.key() + ": '" + flink + "' is neither embedded nor http://HOST:PORT");
             }

@@ -67,6 +67,8 @@ public final class BatchServiceOptions {
             .stringType()
             .asList()
             .noDefaultValue()
-            .withDescription("Jars shipped with every job to a session cluster: Floe's classes (jobs/target/floe-jobs.jar;"
-                    + " bin/floe sets it).");
+            .withDescription("Jars shipped with every job to a session cluster: Floe's classes (default, set by bin/floe:"
+                    + " jobs/target/floe-jobs.jar, 17 MB, with the libraries Floe uses). For a cluster whose lib/ already"
+                    + " holds those libraries, as one started by floe cluster start does, jobs/target/floe-classes.jar"
+                    + " (Floe's own classes, 0.5 MB) is enough, and single-task jobs run about 2.5x as many a second.");
 }

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** {@code --flink http://HOST:PORT}: jobs go to a Flink cluster through its REST API (here one in this JVM). */
 class SessionClusterITCase {
@@ -42,6 +43,19 @@ class SessionClusterITCase {
         conf.set(BatchServiceOptions.DATA_DIR, dir.resolve("data").toString());
         conf.set(BatchServiceOptions.FLINK, cluster.getRestAddress().get().toString());
         return BatchService.start(conf, Map.of("out", dir.toString()), TestingBatch.ACCESS_KEY, TestingBatch.SECRET_KEY);
+    }
+
+    @Test
+    void aJarToShipThatDoesNotExistStopsTheServiceFromStarting() {
+        Configuration conf = new Configuration();
+        conf.set(BatchServiceOptions.PORT, 0);
+        conf.set(BatchServiceOptions.DATA_DIR, dir.resolve("data").toString());
+        conf.set(BatchServiceOptions.FLINK, "http://127.0.0.1:8081");
+        conf.set(BatchServiceOptions.FLINK_JARS, List.of(dir.resolve("no-such.jar").toString()));
+
+        assertThatThrownBy(() -> BatchService.start(conf, Map.of(), TestingBatch.ACCESS_KEY, TestingBatch.SECRET_KEY))
+                .isInstanceOf(floe.SpecException.class)
+                .hasMessage("floe.batch.flink-jars: " + dir.resolve("no-such.jar") + ": no such file");
     }
 
     @Test

@@ -77,6 +77,9 @@ final class ClusterCommand implements Runnable {
             out.print(cluster.status().describe());
             out.println("submit with: floe submit --rest " + cluster.restAddress() + " FILE");
             out.println("        or: FLINK_CONF_DIR=" + cluster.dir().resolve("conf") + " bin/flink run jobs/target/floe-jobs.jar ...");
+            // This cluster runs on the libraries Floe uses: the Batch service need ship only Floe's own classes.
+            out.println("the Batch service on it: floe batch serve --flink " + cluster.restAddress() + " -D floe.batch.flink-jars="
+                    + java.nio.file.Path.of(System.getProperty("floe.home", "."), "jobs", "target", "floe-classes.jar").toAbsolutePath().normalize());
             out.flush();
             return 0;
         }
