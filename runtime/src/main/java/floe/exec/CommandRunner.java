@@ -29,6 +29,10 @@ final class CommandRunner {
     private Path createdDir;
     private final String scratchId = java.util.UUID.randomUUID().toString();
     private final java.util.Set<File> scratchFiles = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** The commands running now: a JVM that stops (Ctrl-C, SIGTERM) takes them down with it. */
+    private final java.util.Set<Process> live = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Thread onShutdown = new Thread(this::killLive, "floe-stop-commands");
+    private boolean hooked;
 
     CommandRunner(Path logDir) {
         this.logDir = logDir;
@@ -83,6 +87,35 @@ final class CommandRunner {
     void close() {
         scratchFiles.forEach(File::delete);
         scratchFiles.clear();
+        synchronized (this) {
+            if (hooked) {
+                hooked = false;
+                try {
+                    Runtime.getRuntime().removeShutdownHook(onShutdown);
+                } catch (IllegalStateException stopping) {
+                    // the JVM is stopping: the hook runs anyway
+                }
+            }
+        }
+    }
+
+    /**
+     * Without this, the processes of a JVM stopped by Ctrl-C or SIGTERM would run on, orphaned,
+     * writing their outputs while a rerun writes the same files.
+     */
+    private synchronized void hookShutdown() {
+        if (!hooked) {
+            try {
+                Runtime.getRuntime().addShutdownHook(onShutdown);
+                hooked = true;
+            } catch (IllegalStateException stopping) {
+                // the JVM is already stopping
+            }
+        }
+    }
+
+    private void killLive() {
+        live.forEach(CommandRunner::destroyTree);
     }
 
     private void runStaged(Command command, TaskContext ctx, File outLog, File errLog) throws Exception {
@@ -94,12 +127,14 @@ final class CommandRunner {
         if (command.workingDir() != null && command.mounts().isEmpty()) {
             pb.directory(new File(command.workingDir()));
         }
+        hookShutdown();
         Process process;
         try {
             process = pb.start();
         } catch (IOException e) {
             throw new CommandNotFoundException(ctx.stage(), command.argv().get(0), command.workingDir(), e);
         }
+        live.add(process);
         int exit;
         try {
             exit = process.waitFor();
@@ -108,6 +143,8 @@ final class CommandRunner {
             keep(scratch(dir, "out"), outLog);
             keep(scratch(dir, "err"), errLog);
             throw e;
+        } finally {
+            live.remove(process);
         }
         File out = keep(scratch(dir, "out"), outLog);
         File err = keep(scratch(dir, "err"), errLog);
