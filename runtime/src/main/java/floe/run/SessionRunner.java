@@ -51,7 +51,7 @@ public final class SessionRunner {
 
     /**
      * Runs {@code workflow} to the end (then its exit handler); throws the failing task's error if
-     * it fails. {@code submitted} is told the Flink job's id as soon as the cluster has the job.
+     * it fails. {@code submitted} is told the Flink job's id just before the job is sent.
      */
     public RunResult run(Workflow workflow, ProgressListener progress, Consumer<String> submitted) {
         return ExitHandlers.run(workflow, wf -> {
@@ -60,8 +60,11 @@ public final class SessionRunner {
             for (Path jar : jars) {
                 graph.addJar(new org.apache.flink.core.fs.Path(jar.toUri()));
             }
+            // The id is the graph's own, known before the cluster has the job: told first, a caller
+            // that records it and dies during the submission finds the job again (or learns that
+            // the cluster never got it) instead of submitting a second one.
+            submitted.accept(graph.getJobID().toHexString());
             String jobId = rest.submit(graph);
-            submitted.accept(jobId);
             return rest.follow(jobId, job.plan(), progress, deadline(wf));
         });
     }
