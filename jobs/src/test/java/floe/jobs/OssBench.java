@@ -16,8 +16,9 @@ import java.util.Map;
  * The reference case through an OSS endpoint beside local disk, in the same run: each merge a
  * fresh JVM running {@code floe tree-merge} (as {@link Bench} runs Floe), the OSS side against a
  * {@link TestingOssServer} on this machine, whose request counts and bytes say where the time goes.
- * Every result is verified. Run by {@code bin/floe-bench-oss [S,M] [repeat] [dir] [latency ms]}: a
- * latency is added to every request, as a network between Floe and OSS would.
+ * Every result is verified. Run by {@code bin/floe-bench-oss [S,M] [repeat] [dir] [latency ms]
+ * [KEY=VALUE,...]}: a latency is added to every request, as a network between Floe and OSS would;
+ * the settings go to every merge (e.g. {@code floe.embedded.slots=8}).
  */
 public final class OssBench {
     private static final int TASKS = 64 + 32 + 1;
@@ -30,6 +31,7 @@ public final class OssBench {
         int repeat = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         Path root = Path.of(args.length > 2 ? args[2] : "target/floe-bench-oss").toAbsolutePath();
         int latencyMillis = args.length > 3 ? Integer.parseInt(args[3]) : 0;
+        List<String> settings = args.length > 4 ? Arrays.asList(args[4].split(",")) : List.of();
         System.out.printf("machine: %d cores, %s %s; load %s%n", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.vm.name"), System.getProperty("java.version"), java.nio.file.Files.readString(Path.of("/proc/loadavg")).trim());
         try (TestingOssServer oss = TestingOssServer.start(root.resolve("oss"), TestingOss.KEY_ID, TestingOss.SECRET, "bench")) {
@@ -54,10 +56,10 @@ public final class OssBench {
                 long in = 0;
                 long out = 0;
                 for (int r = 0; r < repeat; r++) {
-                    disk[r] = ChildJvm.time(merge(local.getPath() + "/level-0", local.getPath() + "/work", local.getPath() + "/out"), env);
+                    disk[r] = ChildJvm.time(merge(local.getPath() + "/level-0", local.getPath() + "/work", local.getPath() + "/out", settings), env);
                     oss.resetStats();
                     remote[r] = ChildJvm.time(merge("oss://bench/" + name + "/level-0", "oss://bench/" + name + "-work",
-                            "oss://bench/" + name + "-out"), env);
+                            "oss://bench/" + name + "-out", settings), env);
                     counts = oss.requestCounts();
                     in = oss.bytesIn();
                     out = oss.bytesOut();
@@ -76,9 +78,11 @@ public final class OssBench {
         }
     }
 
-    private static List<String> merge(String input, String work, String output) {
-        return ChildJvm.floe(new ArrayList<>(List.of("tree-merge", "--input", input, "--work", work, "--output", output,
-                "--overwrite", "-D", "floe.progress=false", "-D", "fs.oss.multipart.upload.size=" + PART_SIZE)));
+    private static List<String> merge(String input, String work, String output, List<String> settings) {
+        List<String> args = new ArrayList<>(List.of("tree-merge", "--input", input, "--work", work, "--output", output,
+                "--overwrite", "-D", "floe.progress=false", "-D", "fs.oss.multipart.upload.size=" + PART_SIZE));
+        settings.forEach(kv -> args.addAll(List.of("-D", kv)));
+        return ChildJvm.floe(args);
     }
 
     private static double median(double[] s) {
