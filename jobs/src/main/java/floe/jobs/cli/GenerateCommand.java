@@ -13,7 +13,7 @@ import java.util.concurrent.Callable;
 
 /** {@code floe generate}: the reference case's input files. */
 @Command(name = "generate", mixinStandardHelpOptions = true,
-        description = "Write the reference inputs: DIR/level-0/part-%05d.avro (or .csv), sorted Metric records.")
+        description = "Write the reference inputs: DIR/level-0/part-%%05d.avro (or .csv), sorted Metric records.")
 final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Where level-0/ goes (a path or URI).")
     String out;
