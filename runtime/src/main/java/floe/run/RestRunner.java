@@ -4,6 +4,7 @@ import floe.FloeException;
 import floe.compile.Plan;
 import floe.run.rest.FlinkRest;
 import floe.run.rest.RestCallException;
+import floe.run.rest.RestUnreachableException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -46,18 +47,29 @@ import java.util.regex.Pattern;
  * }</pre>
  */
 public final class RestRunner {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RestRunner.class);
     private static final long POLL_MILLIS = 250;
     private static final Pattern MAIN_FAILED = Pattern.compile("The main method caused an error: (.*)");
     private static final long RESULT_WAIT_MILLIS = 30_000;
 
-    private final FlinkRest rest;
+    /** How long a job is followed through a cluster that does not answer before it counts as lost. */
+    static final Duration PATIENCE = Duration.ofSeconds(60);
 
-    private RestRunner(FlinkRest rest) {
+    private final FlinkRest rest;
+    private final Duration patience;
+
+    private RestRunner(FlinkRest rest, Duration patience) {
         this.rest = rest;
+        this.patience = patience;
     }
 
     public static RestRunner on(FlinkRest rest) {
-        return new RestRunner(rest);
+        return new RestRunner(rest, PATIENCE);
+    }
+
+    /** As {@link #on(FlinkRest)}, giving up on a cluster that does not answer after {@code patience}. */
+    static RestRunner on(FlinkRest rest, Duration patience) {
+        return new RestRunner(rest, patience);
     }
 
     public FlinkRest rest() {
@@ -137,13 +149,47 @@ public final class RestRunner {
                 jars.add(jar.getName());
                 files.add(new FlinkRest.FilePart("file_" + files.size(), jar.getName(), "application/java-archive", Path.of(jar.toUri())));
             }
-            JsonNode answer = rest.postFiles("/jobs", request, files);
-            String url = answer.path("jobUrl").asText();
-            return url.isEmpty() ? graph.getJobID().toHexString() : url.substring(url.lastIndexOf('/') + 1);
+            return post(graph.getJobID().toHexString(), request, files);
         } catch (IOException e) {
             throw new FloeException("cannot write the job graph of '" + graph.getName() + "': " + e.getMessage(), e);
         } finally {
             file.toFile().delete();
+        }
+    }
+
+    /**
+     * Posts a job, again while the cluster does not answer, up to the patience. The id is the
+     * graph's own: before each repeat the cluster is asked whether an earlier post arrived after all.
+     */
+    private String post(String jobId, JsonNode request, List<FlinkRest.FilePart> files) {
+        long since = System.nanoTime();
+        for (boolean again = false; ; again = true) {
+            try {
+                if (again && knowsQuietly(jobId)) {
+                    return jobId;
+                }
+                rest.postFiles("/jobs", request, files); // the cluster takes the graph's id as the job's
+                return jobId;
+            } catch (RestUnreachableException e) {
+                if (System.nanoTime() - since > patience.toNanos()) {
+                    throw e;
+                }
+                LOG.warn("job {}: the cluster at {} does not answer ({}); trying again", jobId, rest.address(), e.getMessage());
+                try {
+                    Thread.sleep(POLL_MILLIS * 4);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new FloeException("interrupted while submitting job " + jobId, interrupted);
+                }
+            }
+        }
+    }
+
+    private boolean knowsQuietly(String jobId) {
+        try {
+            return knows(jobId);
+        } catch (RestUnreachableException e) {
+            return false;
         }
     }
 
@@ -166,9 +212,31 @@ public final class RestRunner {
         long start = System.nanoTime();
         long cancelAt = deadline.map(d -> start + d.toNanos()).orElse(Long.MAX_VALUE);
         boolean follow = progress != ProgressListener.none();
+        long silentSince = -1;
         try {
             while (true) {
-                JsonNode job = rest.get("/jobs/" + jobId);
+                JsonNode job;
+                try {
+                    job = rest.get("/jobs/" + jobId);
+                    silentSince = -1;
+                } catch (RestUnreachableException | RestCallException e) {
+                    // A JobManager that restarts (a failover, an upgrade) is away for a while, then
+                    // knows its jobs again: wait for it, up to the patience.
+                    if (e instanceof RestCallException call && call.status() < 500 && call.status() != 404) {
+                        throw e;
+                    }
+                    long now = System.nanoTime();
+                    if (silentSince < 0) {
+                        silentSince = now;
+                        LOG.warn("job {}: the cluster at {} does not answer ({}); waiting up to {} s", jobId, rest.address(),
+                                e.getMessage(), patience.toSeconds());
+                    } else if (now - silentSince > patience.toNanos()) {
+                        throw new FloeException("lost job " + jobId + " of workflow '" + plan.workflow().name() + "': the cluster at "
+                                + rest.address() + " did not answer for " + patience.toSeconds() + " s (" + e.getMessage() + ")", e);
+                    }
+                    Thread.sleep(POLL_MILLIS);
+                    continue;
+                }
                 String state = job.path("state").asText();
                 boolean ended = List.of("FINISHED", "FAILED", "CANCELED").contains(state);
                 if (follow) {
