@@ -132,7 +132,7 @@ final class ArgoCommand implements CommandFunction {
         if (template.outputs() == null || template.outputs().parameters() == null) {
             return;
         }
-        Path host = Files.createTempDirectory("floe-outputs-");
+        Path host = Files.createTempDirectory(Command.OutputFile.SCRATCH_DIR_PREFIX);
         int n = 0;
         for (ArgoSpec.Parameter p : template.outputs().parameters()) {
             Path file = Files.createFile(host.resolve("output-" + n++));

@@ -54,10 +54,28 @@ final class CommandRunner {
         String name = String.format("task-%05d.attempt-%d", ctx.index(), ctx.attempt());
         File out = dir.resolve(name + ".out").toFile();
         File err = dir.resolve(name + ".err").toFile();
-        try {
-            runStaged(command, ctx, out, err);
-        } finally {
-            ArtifactTransfer.cleanUp(command.artifacts());
+        runStaged(command, ctx, out, err);
+    }
+
+    /**
+     * Removes what resolving {@code command} made for one attempt on this machine, run or skipped:
+     * the staging directories of its artifacts ({@code floe-artifact-*}) and the files its output
+     * parameters were read from ({@code floe-outputs-*}). Files the command was given are kept.
+     */
+    static void cleanUp(Command command) {
+        ArtifactTransfer.cleanUp(command.artifacts());
+        for (Command.OutputFile o : command.outputFiles()) {
+            Path file = Path.of(o.hostPath());
+            Path dir = file.getParent();
+            if (dir == null || !dir.getFileName().toString().startsWith(Command.OutputFile.SCRATCH_DIR_PREFIX)) {
+                continue;
+            }
+            try {
+                Files.deleteIfExists(file);
+                Files.deleteIfExists(dir);
+            } catch (IOException e) {
+                // another output's file is still there (deleted in its turn), or a leftover temporary file
+            }
         }
     }
 

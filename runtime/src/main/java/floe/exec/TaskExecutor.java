@@ -99,8 +99,12 @@ public final class TaskExecutor implements AutoCloseable {
         TaskFunction function = stage.body() instanceof CommandTask command
                 ? ctx -> {
                     Command resolved = command.command().resolve(ctx);
-                    if (!ctx.skipped()) {
-                        commands.run(resolved, ctx);
+                    try {
+                        if (!ctx.skipped()) {
+                            commands.run(resolved, ctx);
+                        }
+                    } finally {
+                        CommandRunner.cleanUp(resolved);
                     }
                 }
                 : ((JavaTask) stage.body()).function();

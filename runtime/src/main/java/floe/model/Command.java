@@ -89,6 +89,9 @@ public record Command(List<String> argv, Map<String, String> env, String working
      * once it exited 0; {@code defaultValue} (or null: an error) when the file is not there.
      */
     public record OutputFile(String name, String hostPath, String defaultValue) implements Serializable {
+        /** A file in a directory whose name starts so is the attempt's own: removed once the attempt is over. */
+        public static final String SCRATCH_DIR_PREFIX = "floe-outputs-";
+
         public OutputFile {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(hostPath, "hostPath");

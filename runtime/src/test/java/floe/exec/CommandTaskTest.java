@@ -109,17 +109,45 @@ class CommandTaskTest {
     }
 
     @Test
+    void anAttemptsOwnOutputFilesGoWhenItIsOverAndFilesTheCommandWasGivenStay() throws Exception {
+        Path given = work.resolve("given.txt");
+        Stage stage = Stage.named("out").command(ctx -> {
+            Path scratch = Files.createDirectories(work.resolve(Command.OutputFile.SCRATCH_DIR_PREFIX + ctx.index()));
+            Path file = Files.createFile(scratch.resolve("output-0"));
+            if (ctx.index() == 1) {
+                ctx.skip("when was false");
+            }
+            return Command.of("sh", "-c", "echo 42 > \"$1\"; echo kept > \"$2\"", "sh", file.toString(), given.toString())
+                    .withOutputFiles(List.of(new Command.OutputFile("answer", file.toString(), null),
+                            new Command.OutputFile("given", given.toString(), null)));
+        }).withSequence(2).build();
+
+        TaskCompletion ran = run(stage, 0);
+        run(stage, 1);
+
+        assertThat(ran.outputs()).containsEntry("outputs.parameters.answer", "42").containsEntry("outputs.parameters.given", "kept");
+        assertThat(work.resolve(Command.OutputFile.SCRATCH_DIR_PREFIX + "0")).as("the attempt's own").doesNotExist();
+        assertThat(work.resolve(Command.OutputFile.SCRATCH_DIR_PREFIX + "1")).as("a skipped attempt's own").doesNotExist();
+        assertThat(given).as("given to the command").hasContent("kept");
+    }
+
+    @Test
     void volumesAppearAtTheirMountPathOrTheTaskSaysWhyNot() throws Exception {
         Files.writeString(work.resolve("in.txt"), "on the volume");
         String mountPath = "/tmp/floe-mount-test-" + ProcessHandle.current().pid();
         Stage stage = Stage.named("mounted").command(ctx -> Command.of("sh", "-c", "cat in.txt > out.txt")
                 .withWorkingDir(mountPath).withMounts(List.of(new Command.Mount(work.toString(), mountPath)))).build();
 
-        if (mountNamespacesWork()) {
-            run(stage, 0);
-            assertThat(work.resolve("out.txt")).hasContent("on the volume");
-        } else {
-            assertThatThrownBy(() -> run(stage, 0)).hasMessageContaining("could not mount the task's volumes");
+        try {
+            if (mountNamespacesWork()) {
+                run(stage, 0);
+                assertThat(work.resolve("out.txt")).hasContent("on the volume");
+            } else {
+                assertThatThrownBy(() -> run(stage, 0)).hasMessageContaining("could not mount the task's volumes");
+            }
+        } finally {
+            // The mount point is made on the host, empty, as a container runtime would: not the test's to keep.
+            Files.deleteIfExists(Path.of(mountPath));
         }
     }
 
