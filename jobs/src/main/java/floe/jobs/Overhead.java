@@ -10,8 +10,10 @@ import org.apache.flink.configuration.Configuration;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * Per-task overhead: many tiny tasks end to end, each program in a fresh JVM or shell. Command
@@ -64,6 +66,9 @@ public final class Overhead {
         out.printf("  the same with xargs -P %d            : %6.2f s  (floe / xargs = %.2f)%n", cores, xargs, floe / xargs);
         out.printf("  %,d Java no-op tasks, Java API      : %6.2f s  (%.3f ms a task)%n", javaTasks, java, java * 1000 / javaTasks);
         out.flush();
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
     }
 
     private static List<String> java(String... args) {
