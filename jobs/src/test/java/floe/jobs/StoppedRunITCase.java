@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A {@code floe run} stopped by the user (Ctrl-C, SIGTERM) takes its running commands down with it. */
+/** A Floe run stopped by the user (Ctrl-C, SIGTERM) takes its commands down with it and leaves no unfinished file. */
 class StoppedRunITCase {
     @TempDir
     Path dir;
@@ -54,6 +54,43 @@ class StoppedRunITCase {
             for (long pid : pidsWritten()) {
                 ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
             }
+        }
+    }
+
+    @Test
+    void stoppingATreeMergeLeavesNoUnfinishedFileBehind() throws Exception {
+        FloeRun gen = FloeRun.of("generate", "--out", dir.resolve("data").toString(), "--records", "50000");
+        assertThat(gen.exitCode()).as(gen.err()).isZero();
+        Path work = dir.resolve("work");
+        Path out = dir.resolve("out");
+        Process floe = new ProcessBuilder(ChildJvm.floe(List.of("tree-merge", "--input", dir.resolve("data/level-0").toString(),
+                "--work", work.toString(), "--output", out.toString(), "-D", "floe.progress=false")))
+                .redirectErrorStream(true).redirectOutput(dir.resolve("floe.log").toFile()).start();
+        try {
+            long until = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            while (!Files.isDirectory(work.resolve("level-1")) || listed(work.resolve("level-1")).isEmpty()) {
+                assertThat(floe.isAlive()).as("tree-merge ended early: %s", Files.readString(dir.resolve("floe.log"))).isTrue();
+                assertThat(System.nanoTime()).as("level 1 started").isLessThan(until);
+                Thread.sleep(20);
+            }
+
+            floe.destroy();
+            assertThat(floe.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+            List<String> unfinished = new ArrayList<>();
+            try (var all = Files.walk(dir)) {
+                all.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".inprogress")).forEach(unfinished::add);
+            }
+            assertThat(unfinished).as("unfinished files after the stop; log: %s", Files.readString(dir.resolve("floe.log"))).isEmpty();
+            assertThat(out.resolve("_SUCCESS")).doesNotExist();
+        } finally {
+            floe.destroyForcibly();
+        }
+    }
+
+    private static List<String> listed(Path dir) throws java.io.IOException {
+        try (var files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).toList();
         }
     }
 

@@ -43,12 +43,38 @@ import java.util.concurrent.TimeUnit;
 public final class EmbeddedRunner implements AutoCloseable {
     private static final long POLL_MILLIS = 250;
 
+    /** How long a stopping JVM waits for its running jobs to be cancelled. */
+    private static final long STOP_GRACE_MILLIS = 10_000;
+
     private final Configuration conf;
     private final MiniCluster cluster;
+    private final Thread onShutdown;
 
     private EmbeddedRunner(Configuration conf, MiniCluster cluster) {
         this.conf = conf;
         this.cluster = cluster;
+        this.onShutdown = new Thread(this::cancelRunningJobs, "floe-stop-embedded-flink");
+        Runtime.getRuntime().addShutdownHook(onShutdown);
+    }
+
+    /**
+     * A JVM stopped by Ctrl-C or SIGTERM cancels its jobs first, so that their tasks close as on
+     * any cancellation: writers remove their unfinished files, commands are stopped.
+     */
+    private void cancelRunningJobs() {
+        try {
+            List<JobID> running = cluster.listJobs().get(STOP_GRACE_MILLIS, TimeUnit.MILLISECONDS).stream()
+                    .filter(j -> !j.getJobState().isGloballyTerminalState()).map(j -> j.getJobId()).toList();
+            for (JobID id : running) {
+                cluster.cancelJob(id);
+            }
+            long until = System.currentTimeMillis() + STOP_GRACE_MILLIS;
+            for (JobID id : running) {
+                cluster.requestJobResult(id).get(Math.max(1, until - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
+            }
+        } catch (Exception e) {
+            // the JVM is going down either way
+        }
     }
 
     /** Starts an embedded Flink configured by {@code base} plus Floe's batch settings. */
@@ -189,6 +215,11 @@ public final class EmbeddedRunner implements AutoCloseable {
 
     @Override
     public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(onShutdown);
+        } catch (IllegalStateException stopping) {
+            // the JVM is stopping: the hook runs anyway
+        }
         try {
             cluster.closeAsync().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {

@@ -161,7 +161,7 @@ final class Dispatcher implements AutoCloseable {
 
     private void start(Records.Job job, Records.Run attachTo) {
         running.put(job.id(), true);
-        JobRun run = new JobRun(job, store, catalog, engine, workflows, terminations::get, clock, () -> stopping, attachTo);
+        JobRun run = new JobRun(job, store, catalog, engine, workflows, terminations::get, clock, () -> stopping || jvmStopping(), attachTo);
         runs.execute(() -> {
             threads.put(job.id(), Thread.currentThread());
             try {
@@ -183,6 +183,22 @@ final class Dispatcher implements AutoCloseable {
         terminations.remove(id);
         dependentsOf(id);
         startRunnable();
+    }
+
+    /**
+     * Whether this JVM is on its way down (Ctrl-C, SIGTERM). Its shutdown hooks run side by side:
+     * the embedded Flink cancels its jobs and the command runners stop their processes, possibly
+     * before {@link #close} ran, so a run that fails now failed because the service stops.
+     */
+    static boolean jvmStopping() {
+        Thread probe = new Thread(() -> { });
+        try {
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+            return false;
+        } catch (IllegalStateException shutdownInProgress) {
+            return true;
+        }
     }
 
     private static Thread daemon(Runnable r, String name) {
