@@ -104,7 +104,9 @@ public final class TaskExecutor implements AutoCloseable {
                             commands.run(resolved, ctx);
                         }
                     } finally {
-                        CommandRunner.cleanUp(resolved);
+                        if (resolved != null) { // a skipped task may have no command
+                            CommandRunner.cleanUp(resolved);
+                        }
                     }
                 }
                 : ((JavaTask) stage.body()).function();

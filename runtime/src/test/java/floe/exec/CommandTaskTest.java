@@ -132,6 +132,16 @@ class CommandTaskTest {
     }
 
     @Test
+    void aSkippedTaskNeedsNoCommand() throws Exception {
+        Stage stage = Stage.named("maybe").command(ctx -> {
+            ctx.skip("when was false");
+            return null;
+        }).build();
+
+        assertThat(run(stage, 0).outputs()).containsEntry("phase", "Skipped");
+    }
+
+    @Test
     void volumesAppearAtTheirMountPathOrTheTaskSaysWhyNot() throws Exception {
         Files.writeString(work.resolve("in.txt"), "on the volume");
         String mountPath = "/tmp/floe-mount-test-" + ProcessHandle.current().pid();
