@@ -304,6 +304,50 @@ class SessionClusterE2E {
         assertThat(dir.resolve("out/result.avro")).doesNotExist();
     }
 
+    /** Ctrl-C (here SIGTERM) stops the client, not the job, and the client says how to stop the job. */
+    @Test
+    void stoppingASubmitLeavesTheJobRunningAndSaysHowToCancelIt() throws Exception {
+        Path spec = dir.resolve("gate.yaml");
+        Files.writeString(spec, """
+                apiVersion: argoproj.io/v1alpha1
+                kind: Workflow
+                metadata: {name: gate}
+                spec:
+                  entrypoint: wait
+                  templates:
+                    - name: wait
+                      container: {image: busybox, command: [sh, -c, "while [ ! -f gate ]; do sleep 0.1; done"]}
+                """);
+        String url = flink.rest().toString();
+        Path log = dir.resolve("submit.log");
+        Process submit = new ProcessBuilder(ChildJvm.floe(List.of("submit", "--rest", url, "--jar", jobsJar(), spec.toString(),
+                "-D", "floe.progress=false"))).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        String job;
+        try {
+            Pattern submitted = Pattern.compile("job ([0-9a-f]{32}) submitted");
+            long until = System.nanoTime() + java.time.Duration.ofMinutes(2).toNanos();
+            Matcher id = submitted.matcher(Files.readString(log));
+            while (!id.find()) {
+                assertThat(submit.isAlive()).as(Files.readString(log)).isTrue();
+                assertThat(System.nanoTime()).as("submitted").isLessThan(until);
+                Thread.sleep(100);
+                id = submitted.matcher(Files.readString(log));
+            }
+            job = id.group(1);
+
+            submit.destroy();
+            assertThat(submit.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        } finally {
+            submit.destroyForcibly();
+        }
+
+        assertThat(Files.readString(log)).contains("floe: stopped following job " + job + "; it goes on running on " + url
+                + " (stop it with: floe cancel " + job + " --rest " + url + ")");
+        assertThat(FloeRun.of("status", "--rest", url, job).out()).startsWith("job " + job + "  gate  ");
+        FloeRun cancel = FloeRun.of("cancel", "--rest", url, job);
+        assertThat(cancel.out().trim()).as(cancel.err()).isEqualTo("job " + job + " CANCELED");
+    }
+
     @Test
     void listStatusAndCancelFollowADetachedSubmission() throws Exception {
         Path spec = dir.resolve("waits.yaml");
