@@ -13,6 +13,7 @@ import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.apache.flink.runtime.jobmaster.JobResult;
 import org.apache.flink.runtime.rest.messages.job.JobExecutionResultResponseBody;
 import org.apache.flink.runtime.rest.util.RestMapperUtils;
+import org.apache.flink.util.InstantiationUtil;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -129,32 +130,24 @@ public final class RestRunner {
      * the jars in one upload) and returns the job's id.
      */
     public String submit(JobGraph graph) {
-        Path file;
+        String graphFile = "job-" + graph.getJobID() + ".graph";
+        byte[] serialized;
         try {
-            file = Files.createTempFile("floe-job-" + graph.getJobID(), ".graph");
+            serialized = InstantiationUtil.serializeObject(graph);
         } catch (IOException e) {
-            throw new FloeException("cannot write the job graph of '" + graph.getName() + "' to a temporary file: " + e.getMessage(), e);
+            throw new FloeException("cannot serialize the job graph of '" + graph.getName() + "': " + e.getMessage(), e);
         }
-        try {
-            try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(Files.newOutputStream(file))) {
-                out.writeObject(graph);
-            }
-            List<FlinkRest.FilePart> files = new java.util.ArrayList<>();
-            files.add(new FlinkRest.FilePart("file_0", file.getFileName().toString(), "application/octet-stream", file));
-            var request = FlinkRest.object();
-            request.put("executionPlanFileName", file.getFileName().toString());
-            ArrayNode jars = request.putArray("jobJarFileNames");
-            request.putArray("jobArtifactFileNames");
-            for (org.apache.flink.core.fs.Path jar : graph.getUserJars()) {
-                jars.add(jar.getName());
-                files.add(new FlinkRest.FilePart("file_" + files.size(), jar.getName(), "application/java-archive", Path.of(jar.toUri())));
-            }
-            return post(graph.getJobID().toHexString(), request, files);
-        } catch (IOException e) {
-            throw new FloeException("cannot write the job graph of '" + graph.getName() + "': " + e.getMessage(), e);
-        } finally {
-            file.toFile().delete();
+        List<FlinkRest.FilePart> files = new java.util.ArrayList<>();
+        files.add(FlinkRest.FilePart.of("file_0", graphFile, "application/octet-stream", serialized));
+        var request = FlinkRest.object();
+        request.put("executionPlanFileName", graphFile);
+        ArrayNode jars = request.putArray("jobJarFileNames");
+        request.putArray("jobArtifactFileNames");
+        for (org.apache.flink.core.fs.Path jar : graph.getUserJars()) {
+            jars.add(jar.getName());
+            files.add(FlinkRest.FilePart.of("file_" + files.size(), jar.getName(), "application/java-archive", Path.of(jar.toUri())));
         }
+        return post(graph.getJobID().toHexString(), request, files);
     }
 
     /**

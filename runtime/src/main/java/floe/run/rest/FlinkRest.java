@@ -17,7 +17,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -109,11 +108,25 @@ public final class FlinkRest {
 
     /** Uploads a jar under {@code name} ({@code POST /jars/upload}) and returns the cluster's answer. */
     public JsonNode uploadJar(Path jar, String name) {
-        return postFiles("/jars/upload", null, List.of(new FilePart("jarfile", name, "application/x-java-archive", jar)));
+        return postFiles("/jars/upload", null, List.of(FilePart.of("jarfile", name, "application/x-java-archive", jar)));
     }
 
     /** One file of a multipart request: the form field, the file name the server sees, its content. */
-    public record FilePart(String field, String fileName, String contentType, Path file) {}
+    public record FilePart(String field, String fileName, String contentType, HttpRequest.BodyPublisher content) {
+        /** A file on this machine, streamed from disk when the request goes (again, if it is sent again). */
+        public static FilePart of(String field, String fileName, String contentType, Path file) {
+            try {
+                return new FilePart(field, fileName, contentType, HttpRequest.BodyPublishers.ofFile(file));
+            } catch (java.io.FileNotFoundException e) {
+                throw new floe.SpecException(file + ": cannot read it to send it: " + e.getMessage());
+            }
+        }
+
+        /** Bytes made here (a serialized job graph). */
+        public static FilePart of(String field, String fileName, String contentType, byte[] bytes) {
+            return new FilePart(field, fileName, contentType, HttpRequest.BodyPublishers.ofByteArray(bytes));
+        }
+    }
 
     /**
      * A multipart {@code POST} of {@code files}, with {@code request} (JSON) in the form field
@@ -122,24 +135,24 @@ public final class FlinkRest {
      */
     public JsonNode postFiles(String path, JsonNode request, List<FilePart> files) {
         String boundary = "floe-" + UUID.randomUUID();
-        List<byte[]> parts = new ArrayList<>();
+        List<HttpRequest.BodyPublisher> parts = new ArrayList<>();
         if (request != null) {
-            parts.add(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"request\"\r\n"
-                    + "Content-Type: application/json\r\n\r\n" + request + "\r\n").getBytes(StandardCharsets.UTF_8));
+            parts.add(text("--" + boundary + "\r\nContent-Disposition: form-data; name=\"request\"\r\n"
+                    + "Content-Type: application/json\r\n\r\n" + request + "\r\n"));
         }
         for (FilePart f : files) {
-            parts.add(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + f.field() + "\"; filename=\""
-                    + f.fileName() + "\"\r\nContent-Type: " + f.contentType() + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-            try {
-                parts.add(Files.readAllBytes(f.file()));
-            } catch (IOException e) {
-                throw new floe.SpecException(f.file() + ": cannot read it to send it to " + base + ": " + e.getMessage());
-            }
-            parts.add("\r\n".getBytes(StandardCharsets.UTF_8));
+            parts.add(text("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + f.field() + "\"; filename=\""
+                    + f.fileName() + "\"\r\nContent-Type: " + f.contentType() + "\r\n\r\n"));
+            parts.add(f.content());
+            parts.add(text("\r\n"));
         }
-        parts.add(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        parts.add(text("--" + boundary + "--\r\n"));
         return send(request(path).header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .timeout(UPLOAD_TIMEOUT).POST(HttpRequest.BodyPublishers.ofByteArrays(parts)).build());
+                .timeout(UPLOAD_TIMEOUT).POST(HttpRequest.BodyPublishers.concat(parts.toArray(HttpRequest.BodyPublisher[]::new))).build());
+    }
+
+    private static HttpRequest.BodyPublisher text(String s) {
+        return HttpRequest.BodyPublishers.ofString(s, StandardCharsets.UTF_8);
     }
 
     private HttpRequest.Builder request(String path) {
