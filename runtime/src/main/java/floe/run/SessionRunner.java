@@ -80,8 +80,7 @@ public final class SessionRunner {
 
     /** Follows the Flink job {@code jobId} that ran {@code workflow} (submitted earlier, by another process maybe) to its end. */
     public RunResult attach(Workflow workflow, String jobId, ProgressListener progress) {
-        CompiledJob job = CompiledJob.of(workflow, conf, FloeOptions.compiler(conf));
-        return rest.follow(jobId, job.plan(), progress, deadline(workflow));
+        return rest.follow(jobId, FloeOptions.compiler(conf).plan(workflow), progress, deadline(workflow));
     }
 
     private static Optional<Duration> deadline(Workflow workflow) {
