@@ -31,8 +31,11 @@ final class CommandRunner {
     private final java.util.Set<File> scratchFiles = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** The commands running now: a JVM that stops (Ctrl-C, SIGTERM) takes them down with it. */
     private final java.util.Set<Process> live = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private final Thread onShutdown = new Thread(this::killLive, "floe-stop-commands");
-    private boolean hooked;
+    /**
+     * Without this, the processes of a JVM stopped by Ctrl-C or SIGTERM would run on, orphaned,
+     * writing their outputs while a rerun writes the same files.
+     */
+    private final OnJvmStop killOnStop = OnJvmStop.run("floe-stop-commands", () -> live.forEach(CommandRunner::destroyTree));
 
     CommandRunner(Path logDir) {
         this.logDir = logDir;
@@ -105,35 +108,7 @@ final class CommandRunner {
     void close() {
         scratchFiles.forEach(File::delete);
         scratchFiles.clear();
-        synchronized (this) {
-            if (hooked) {
-                hooked = false;
-                try {
-                    Runtime.getRuntime().removeShutdownHook(onShutdown);
-                } catch (IllegalStateException stopping) {
-                    // the JVM is stopping: the hook runs anyway
-                }
-            }
-        }
-    }
-
-    /**
-     * Without this, the processes of a JVM stopped by Ctrl-C or SIGTERM would run on, orphaned,
-     * writing their outputs while a rerun writes the same files.
-     */
-    private synchronized void hookShutdown() {
-        if (!hooked) {
-            try {
-                Runtime.getRuntime().addShutdownHook(onShutdown);
-                hooked = true;
-            } catch (IllegalStateException stopping) {
-                // the JVM is already stopping
-            }
-        }
-    }
-
-    private void killLive() {
-        live.forEach(CommandRunner::destroyTree);
+        killOnStop.close();
     }
 
     private void runStaged(Command command, TaskContext ctx, File outLog, File errLog) throws Exception {
@@ -145,7 +120,6 @@ final class CommandRunner {
         if (command.workingDir() != null && command.mounts().isEmpty()) {
             pb.directory(new File(command.workingDir()));
         }
-        hookShutdown();
         Process process;
         try {
             process = pb.start();

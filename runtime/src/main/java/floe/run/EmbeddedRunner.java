@@ -3,6 +3,7 @@ package floe.run;
 import floe.FloeException;
 import floe.compile.Plan;
 import floe.compile.StagePlan;
+import floe.exec.OnJvmStop;
 import floe.model.Workflow;
 
 import org.apache.flink.api.common.JobExecutionResult;
@@ -48,13 +49,12 @@ public final class EmbeddedRunner implements AutoCloseable {
 
     private final Configuration conf;
     private final MiniCluster cluster;
-    private final Thread onShutdown;
+    private final OnJvmStop cancelOnStop;
 
     private EmbeddedRunner(Configuration conf, MiniCluster cluster) {
         this.conf = conf;
         this.cluster = cluster;
-        this.onShutdown = new Thread(this::cancelRunningJobs, "floe-stop-embedded-flink");
-        Runtime.getRuntime().addShutdownHook(onShutdown);
+        this.cancelOnStop = OnJvmStop.run("floe-stop-embedded-flink", this::cancelRunningJobs);
     }
 
     /**
@@ -215,11 +215,7 @@ public final class EmbeddedRunner implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            Runtime.getRuntime().removeShutdownHook(onShutdown);
-        } catch (IllegalStateException stopping) {
-            // the JVM is stopping: the hook runs anyway
-        }
+        cancelOnStop.close();
         try {
             cluster.closeAsync().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {

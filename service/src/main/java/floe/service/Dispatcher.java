@@ -1,5 +1,7 @@
 package floe.service;
 
+import floe.exec.OnJvmStop;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -161,7 +163,9 @@ final class Dispatcher implements AutoCloseable {
 
     private void start(Records.Job job, Records.Run attachTo) {
         running.put(job.id(), true);
-        JobRun run = new JobRun(job, store, catalog, engine, workflows, terminations::get, clock, () -> stopping || jvmStopping(), attachTo);
+        // The JVM's shutdown hooks run side by side: the embedded Flink cancels its jobs and the command
+        // runners stop their processes, maybe before close() ran. A run failing then failed because the service stops.
+        JobRun run = new JobRun(job, store, catalog, engine, workflows, terminations::get, clock, () -> stopping || OnJvmStop.inProgress(), attachTo);
         runs.execute(() -> {
             threads.put(job.id(), Thread.currentThread());
             try {
@@ -183,22 +187,6 @@ final class Dispatcher implements AutoCloseable {
         terminations.remove(id);
         dependentsOf(id);
         startRunnable();
-    }
-
-    /**
-     * Whether this JVM is on its way down (Ctrl-C, SIGTERM). Its shutdown hooks run side by side:
-     * the embedded Flink cancels its jobs and the command runners stop their processes, possibly
-     * before {@link #close} ran, so a run that fails now failed because the service stops.
-     */
-    static boolean jvmStopping() {
-        Thread probe = new Thread(() -> { });
-        try {
-            Runtime.getRuntime().addShutdownHook(probe);
-            Runtime.getRuntime().removeShutdownHook(probe);
-            return false;
-        } catch (IllegalStateException shutdownInProgress) {
-            return true;
-        }
     }
 
     private static Thread daemon(Runnable r, String name) {

@@ -1,5 +1,6 @@
 package floe.jobs.submit;
 
+import floe.exec.OnJvmStop;
 import floe.model.Workflow;
 import floe.run.ProgressListener;
 import floe.run.RestRunner;
@@ -55,18 +56,10 @@ final class RestSubmitter implements Submitter {
         FirstRunning watch = new FirstRunning(s.progress(), start);
         Workflow wf = s.plan().workflow();
         // Ctrl-C stops this client, not the job (as with flink run and argo submit --watch): say so, and how to stop it.
-        Thread hint = new Thread(() -> System.err.printf("floe: stopped following job %s; it goes on running on %s"
-                + " (stop it with: floe cancel %s --rest %s)%n", jobId, rest.address(), jobId, rest.address()), "floe-submit-stopped");
-        Runtime.getRuntime().addShutdownHook(hint);
         RunResult result;
-        try {
+        try (OnJvmStop hint = OnJvmStop.run("floe-submit-stopped", () -> System.err.printf("floe: stopped following job %s;"
+                + " it goes on running on %s (stop it with: floe cancel %s --rest %s)%n", jobId, rest.address(), jobId, rest.address()))) {
             result = runner.follow(jobId, s.plan(), watch, wf.hasDeadline() ? Optional.of(wf.deadline()) : Optional.empty());
-        } finally {
-            try {
-                Runtime.getRuntime().removeShutdownHook(hint);
-            } catch (IllegalStateException stopping) {
-                // the JVM is stopping: the hint is on its way
-            }
         }
         double end = (System.nanoTime() - start) / 1e9;
         out.printf("from submit: first task running after %s, job ended after %.2f s%n",
