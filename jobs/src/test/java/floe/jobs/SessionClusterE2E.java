@@ -307,17 +307,7 @@ class SessionClusterE2E {
     /** Ctrl-C (here SIGTERM) stops the client, not the job, and the client says how to stop the job. */
     @Test
     void stoppingASubmitLeavesTheJobRunningAndSaysHowToCancelIt() throws Exception {
-        Path spec = dir.resolve("gate.yaml");
-        Files.writeString(spec, """
-                apiVersion: argoproj.io/v1alpha1
-                kind: Workflow
-                metadata: {name: gate}
-                spec:
-                  entrypoint: wait
-                  templates:
-                    - name: wait
-                      container: {image: busybox, command: [sh, -c, "while [ ! -f gate ]; do sleep 0.1; done"]}
-                """);
+        Path spec = waitingWorkflow("gate");
         String url = flink.rest().toString();
         Path log = dir.resolve("submit.log");
         Process submit = new ProcessBuilder(ChildJvm.floe(List.of("submit", "--rest", url, "--jar", jobsJar(), spec.toString(),
@@ -350,17 +340,7 @@ class SessionClusterE2E {
 
     @Test
     void listStatusAndCancelFollowADetachedSubmission() throws Exception {
-        Path spec = dir.resolve("waits.yaml");
-        Files.writeString(spec, """
-                apiVersion: argoproj.io/v1alpha1
-                kind: Workflow
-                metadata: {name: waits}
-                spec:
-                  entrypoint: wait
-                  templates:
-                    - name: wait
-                      container: {image: busybox, command: [sh, -c, "while [ ! -f gate ]; do sleep 0.1; done"]}
-                """);
+        Path spec = waitingWorkflow("waits");
         String url = flink.rest().toString();
 
         FloeRun submit = FloeRun.of("submit", "--rest", url, "--detach", spec.toString());
@@ -398,6 +378,20 @@ class SessionClusterE2E {
             Thread.sleep(200);
         }
         throw new AssertionError("job " + jobId + " did not end within 10 minutes");
+    }
+
+    /** A one-task workflow named {@code name} whose task waits for a file {@code gate} that never comes. */
+    private Path waitingWorkflow(String name) throws java.io.IOException {
+        return Files.writeString(dir.resolve(name + ".yaml"), """
+                apiVersion: argoproj.io/v1alpha1
+                kind: Workflow
+                metadata: {name: %s}
+                spec:
+                  entrypoint: wait
+                  templates:
+                    - name: wait
+                      container: {image: busybox, command: [sh, -c, "while [ ! -f gate ]; do sleep 0.1; done"]}
+                """.formatted(name));
     }
 
     static String jobsJar() {
