@@ -45,6 +45,11 @@ final class ArgoArtifacts implements Serializable {
         return new ArgoArtifacts(specs);
     }
 
+    /** No artifacts. */
+    static ArgoArtifacts none() {
+        return new ArgoArtifacts(List.of());
+    }
+
     boolean isEmpty() {
         return specs.isEmpty();
     }

@@ -79,6 +79,11 @@ final class ArgoDepends implements Serializable {
         return evaluate(phases);
     }
 
+    /** Whether the expression holds over the phases of the named upstream steps or tasks. */
+    boolean holds(Map<String, List<String>> phases) {
+        return evaluate(phases);
+    }
+
     String text() {
         return text;
     }

@@ -19,11 +19,19 @@ public final class ArgoSpec {
 
     public record Workflow(String apiVersion, String kind, Metadata metadata, WorkflowSpec spec) implements Serializable {}
 
+    /** A CronWorkflow: a workflow spec run on a schedule; {@code floe run} runs it once. */
+    public record CronWorkflow(String apiVersion, String kind, Metadata metadata, CronWorkflowSpec spec) implements Serializable {}
+
+    public record CronWorkflowSpec(WorkflowSpec workflowSpec, String schedule, List<String> schedules, String timezone,
+            String concurrencyPolicy, Object startingDeadlineSeconds, Object successfulJobsHistoryLimit,
+            Object failedJobsHistoryLimit, Boolean suspend, Map<String, Object> workflowMetadata, Map<String, Object> stopStrategy,
+            String when) implements Serializable {}
+
     public record Metadata(String name, String generateName, String namespace, Map<String, String> labels,
             Map<String, String> annotations) implements Serializable {}
 
     public record WorkflowSpec(String entrypoint, Arguments arguments, List<Volume> volumes, List<Template> templates,
-            Integer parallelism, String serviceAccountName, String activeDeadlineSeconds, String onExit,
+            Integer parallelism, String serviceAccountName, String activeDeadlineSeconds, String onExit, TemplateRef workflowTemplateRef,
             Map<String, Object> podGC, Map<String, Object> ttlStrategy, Map<String, String> nodeSelector)
             implements Serializable {}
 
@@ -49,7 +57,17 @@ public final class ArgoSpec {
             Container script, List<List<Step>> steps, Dag dag, RetryStrategy retryStrategy,
             String activeDeadlineSeconds, String timeout, Integer parallelism, Map<String, Object> metadata,
             Map<String, Object> resource, Map<String, Object> suspend, Map<String, String> nodeSelector)
-            implements Serializable {}
+            implements Serializable {
+
+        /** This template under another name (an {@code inline} template takes its step's). */
+        Template named(String newName) {
+            return new Template(newName, inputs, outputs, container, script, steps, dag, retryStrategy, activeDeadlineSeconds,
+                    timeout, parallelism, metadata, resource, suspend, nodeSelector);
+        }
+    }
+
+    /** A template of a WorkflowTemplate ({@code templateRef}) or a whole one ({@code workflowTemplateRef}). */
+    public record TemplateRef(String name, String template, Boolean clusterScope) implements Serializable {}
 
     public record Inputs(List<Parameter> parameters, List<Map<String, Object>> artifacts) implements Serializable {}
 
@@ -68,18 +86,18 @@ public final class ArgoSpec {
     public record ResourceRequirements(Map<String, String> requests, Map<String, String> limits) implements Serializable {}
 
     public record Step(String name, String template, Arguments arguments, Sequence withSequence, List<Object> withItems,
-            String withParam, String when, Map<String, Object> continueOn, Map<String, Object> templateRef)
+            String withParam, String when, Map<String, Object> continueOn, TemplateRef templateRef, Template inline)
             implements Serializable {}
 
     public record Dag(List<DagTask> tasks, String target, Boolean failFast) implements Serializable {}
 
     public record DagTask(String name, String template, Arguments arguments, List<String> dependencies, String depends,
             Sequence withSequence, List<Object> withItems, String withParam, String when, Map<String, Object> continueOn,
-            Map<String, Object> templateRef) implements Serializable {
+            TemplateRef templateRef, Template inline) implements Serializable {
 
         /** The fields a DAG task shares with a step, for what runs it. */
         Step asStep() {
-            return new Step(name, template, arguments, withSequence, withItems, withParam, when, continueOn, templateRef);
+            return new Step(name, template, arguments, withSequence, withItems, withParam, when, continueOn, templateRef, inline);
         }
     }
 

@@ -2,28 +2,19 @@ package floe.argo;
 
 import floe.SpecException;
 import floe.model.Workflow;
-import floe.spec.SpecLocations;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.stream.Collectors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Reads an Argo Workflow YAML file into a Floe workflow. Every error names the file, line and
- * column, the spec path and the value.
+ * Reads an Argo workflow file into a Floe workflow. A file may hold several documents: the
+ * workflow (a Workflow or CronWorkflow; or, when there is none, a WorkflowTemplate with an
+ * entrypoint) and WorkflowTemplates its steps use. Every error names the file, line and column,
+ * the spec path and the value, and the document when the file has several.
  *
  * <pre>{@code
  * Workflow wf = ArgoWorkflows.fromYaml(Path.of("process-data.yaml"),
@@ -31,9 +22,7 @@ import java.util.stream.Collectors;
  * }</pre>
  */
 public final class ArgoWorkflows {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY);
+    private static final Pattern LOCATED = Pattern.compile("^(?:([^#: ]+)#)?((?:spec|kind|metadata)[^: ]*): (.*)$", Pattern.DOTALL);
 
     private ArgoWorkflows() {}
 
@@ -42,99 +31,65 @@ public final class ArgoWorkflows {
     }
 
     /**
-     * Reads {@code file} with the WorkflowTemplates in {@code templates}, which its steps may use
-     * through {@code templateRef}.
+     * Reads {@code file} with the WorkflowTemplates and ClusterWorkflowTemplates in
+     * {@code templates}, which its steps may use through {@code templateRef} and the workflow
+     * through {@code workflowTemplateRef}.
      */
     public static Workflow fromYaml(Path file, List<Path> templates, ArgoOptions options) {
-        Map<String, SpecLocations> locations = new LinkedHashMap<>();
-        ArgoSpec.Workflow spec = parse(file, locations);
-        Map<String, ArgoSpec.Workflow> library = new LinkedHashMap<>();
+        List<ArgoDocuments.Doc> mine = ArgoDocuments.read(file);
+        List<ArgoDocuments.Doc> all = new ArrayList<>(mine);
         for (Path t : templates) {
-            ArgoSpec.Workflow template = parse(t, locations);
-            if (!"WorkflowTemplate".equals(template.kind()) && !"ClusterWorkflowTemplate".equals(template.kind())) {
-                throw new SpecException(locations.get(t.getFileName().toString()).at("kind") + ": '" + template.kind()
-                        + "' given after the workflow: only WorkflowTemplates go there");
+            for (ArgoDocuments.Doc d : ArgoDocuments.read(t)) {
+                if (!"WorkflowTemplate".equals(d.spec().kind()) && !"ClusterWorkflowTemplate".equals(d.spec().kind())) {
+                    throw new SpecException(d.where().at("kind") + ": '" + d.spec().kind() + "' given after the workflow:"
+                            + " only WorkflowTemplates and ClusterWorkflowTemplates go there" + d.label());
+                }
+                all.add(d);
             }
-            library.put(t.getFileName().toString(), template);
         }
-        String main = file.getFileName().toString();
+        ArgoDocuments.Doc main = main(mine);
+        ArgoDocuments.Library library = new ArgoDocuments.Library(main, all);
         try {
-            return new ArgoConverter(spec, options, library).convert();
-        } catch (ArgoConverter.ArgoError e) {
-            throw located(locations, main, e.path + ": " + e.detail);
+            return new ArgoConverter(main, library, options).convert();
         } catch (SpecException e) {
-            throw located(locations, main, e.getMessage());
+            throw located(library, main, e.getMessage());
         } catch (IOException e) {
-            throw new SpecException(main + ": " + e.getMessage());
+            throw new SpecException(main.file() + ": " + e.getMessage());
         }
     }
 
-    private static ArgoSpec.Workflow parse(Path file, Map<String, SpecLocations> locations) {
-        String name = file.getFileName().toString();
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new SpecException(file + ": no such file");
-        } catch (IOException e) {
-            throw new SpecException(file + ": cannot be read: " + e.getMessage());
+    /** The document that is the workflow to run. */
+    private static ArgoDocuments.Doc main(List<ArgoDocuments.Doc> docs) {
+        List<ArgoDocuments.Doc> workflows = docs.stream()
+                .filter(d -> "Workflow".equals(d.spec().kind()) || "CronWorkflow".equals(d.spec().kind())).toList();
+        if (workflows.size() > 1) {
+            ArgoDocuments.Doc second = workflows.get(1);
+            throw new SpecException(second.where().at("kind") + ": a second " + second.spec().kind() + " in the file"
+                    + second.label() + ": give one workflow a file");
         }
-        SpecLocations where;
-        try {
-            where = SpecLocations.of(name, text);
-        } catch (JsonProcessingException e) {
-            throw new SpecException(describe(name, null, e));
-        } catch (IOException e) {
-            throw new SpecException(name + ": " + e.getMessage());
+        if (!workflows.isEmpty()) {
+            return workflows.get(0);
         }
-        locations.put(name, where);
-        ArgoSpec.Workflow spec;
-        try {
-            spec = YAML.readValue(text, ArgoSpec.Workflow.class);
-        } catch (JsonProcessingException e) {
-            throw new SpecException(describe(name, where, e));
-        }
-        if (spec == null) {
-            throw new SpecException(name + ": empty");
-        }
-        return spec;
+        return docs.stream().filter(d -> d.spec().spec() != null && d.spec().spec().entrypoint() != null).findFirst()
+                .orElse(docs.get(0));
     }
 
     /**
      * An error message starts with the spec path it is about ({@code spec.templates[1]...}, or
-     * {@code FILE#spec...} for a template of another file): put the file, line and column in front.
+     * {@code KEY#spec...} for another document): put the file, line and column in front.
      */
-    private static SpecException located(Map<String, SpecLocations> locations, String main, String message) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(?:([^#: ]+)#)?((?:spec|kind|metadata)[^: ]*): (.*)$").matcher(message);
+    private static SpecException located(ArgoDocuments.Library library, ArgoDocuments.Doc main, String message) {
+        Matcher m = LOCATED.matcher(message);
         if (m.matches()) {
-            SpecLocations in = locations.get(m.group(1) == null ? main : m.group(1));
+            ArgoDocuments.Doc in = m.group(1) == null ? main : library.byKey(m.group(1));
             if (in != null) {
-                return new SpecException(in.at(m.group(2)) + ": " + m.group(3));
+                return new SpecException(in.where().at(m.group(2)) + ": " + m.group(3) + in.label());
             }
         }
-        return new SpecException(main + ": " + message);
-    }
-
-    private static String describe(String file, SpecLocations locations, JsonProcessingException e) {
-        String where = e.getLocation() == null ? file : file + ":" + e.getLocation().getLineNr() + ":" + e.getLocation().getColumnNr();
-        if (e instanceof UnrecognizedPropertyException u) {
-            return locations.at(SpecLocations.path(u)) + ": unknown field '" + u.getPropertyName() + "' (known: "
-                    + u.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.joining(", ")) + ")";
+        if (message.startsWith(main.file() + ":")) {
+            return new SpecException(message);
         }
-        if (e instanceof JsonMappingException m && !m.getPath().isEmpty() && locations != null) {
-            String problem = e.getOriginalMessage().split("\n")[0];
-            if (problem.contains("from Array value")) {
-                problem = "expected a single value, got a list";
-            } else if (problem.contains("from Object value")) {
-                problem = "expected a single value, got a mapping";
-            }
-            return locations.at(SpecLocations.path(m)) + ": " + problem;
-        }
-        // The YAML parser's message: its own lines start in column 1; quoted source lines are indented.
-        String problem = java.util.Arrays.stream(e.getOriginalMessage().split("\n"))
-                .filter(l -> !l.isBlank() && !Character.isWhitespace(l.charAt(0)))
-                .collect(Collectors.joining("; "));
-        return where + ": not valid YAML: " + problem;
+        return new SpecException(main.file() + ": " + message);
     }
 
 }

@@ -144,6 +144,48 @@ final class TemplateSettings {
         }
     }
 
+    /** The kind of a template that is neither container, script, steps nor dag: {@code resource}, {@code suspend} or {@code none}. */
+    static String otherKind(ArgoSpec.Template t) {
+        return t.resource() != null ? "resource" : t.suspend() != null ? "suspend" : "none";
+    }
+
+    /** What a steps or dag template may say: its outputs come from its steps ({@code valueFrom.parameter} or {@code expression}). */
+    static void nestedTemplateFields(ArgoSpec.Template t, String path) {
+        if (t.retryStrategy() != null) {
+            throw new ArgoError(path + ".retryStrategy", "retrying a whole steps or dag template is not supported by Floe yet"
+                    + " (give retryStrategy to the container or script templates it runs)");
+        }
+        if (t.activeDeadlineSeconds() != null || t.timeout() != null) {
+            throw new ArgoError(path + (t.timeout() != null ? ".timeout" : ".activeDeadlineSeconds"), "a deadline for a whole steps"
+                    + " or dag template is not supported by Floe yet (give it to the container or script templates it runs)");
+        }
+        if (t.inputs() != null) {
+            unsupported(path + ".inputs.artifacts", t.inputs().artifacts());
+        }
+        if (t.outputs() != null) {
+            unsupported(path + ".outputs.artifacts", t.outputs().artifacts());
+            unsupported(path + ".outputs.result", t.outputs().result());
+            unsupported(path + ".outputs.exitCode", t.outputs().exitCode());
+            List<ArgoSpec.Parameter> ps = t.outputs().parameters() == null ? List.of() : t.outputs().parameters();
+            for (int i = 0; i < ps.size(); i++) {
+                Map<String, Object> from = ps.get(i).valueFrom();
+                if (ps.get(i).value() == null && (from == null || (from.get("parameter") == null && from.get("expression") == null
+                        && from.get("default") == null))) {
+                    throw new ArgoError(path + ".outputs.parameters[" + i + "].valueFrom", "give valueFrom.parameter or"
+                            + " valueFrom.expression: a steps or dag template's outputs come from its steps");
+                }
+                if (from != null) {
+                    for (String key : from.keySet()) {
+                        if (!key.equals("parameter") && !key.equals("expression") && !key.equals("default")) {
+                            throw new ArgoError(path + ".outputs.parameters[" + i + "].valueFrom." + key,
+                                    "not supported by Floe yet for a steps or dag template (use parameter, expression and default)");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     static void unsupported(String path, Object value) {
         if (value != null) {
             throw new ArgoError(path, "not supported by Floe yet");

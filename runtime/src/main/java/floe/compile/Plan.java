@@ -25,8 +25,10 @@ public record Plan(Workflow workflow, List<StagePlan> stages) {
             out.append(i == 0 ? "\n" : ",\n").append(String.format(
                     "    {\"name\": \"%s\", \"tasks\": %d,%s \"parallelism\": %d, \"uid\": \"%s\", \"edges\": [%s]}",
                     s.stage().name(), s.stage().tasks(), s.stage().isDynamic() ? " \"dynamic\": true," : "", s.parallelism(), s.uid(),
-                    s.edges().stream().map(e -> String.format("{\"from\": \"%s\", \"dependency\": \"%s\", \"fanIn\": %d, \"edge\": \"%s\"}",
-                            e.dependency().upstream(), e.dependency().kind(), e.dependency().fanIn(), e.kind()))
+                    s.edges().stream().map(e -> String.format("{\"from\": \"%s\", \"dependency\": \"%s\", \"fanIn\": %d,%s \"edge\": \"%s\"}",
+                            e.dependency().upstream(), e.dependency().kind(), e.dependency().fanIn(),
+                            e.dependency().kind() == floe.model.Dependency.Kind.GROUPED ? " \"fanOut\": " + e.dependency().fanOut() + "," : "",
+                            e.kind()))
                             .collect(Collectors.joining(", "))));
         }
         return out.append("\n  ]\n}\n").toString();

@@ -181,8 +181,8 @@ public final class WorkflowCompiler {
      * {@code s} to consumer subtask {@code s / m}.
      */
     static EdgeKind edgeKind(Dependency d, TaskBlocks producer, TaskBlocks consumer) {
-        if (d.kind() == Dependency.Kind.ALL) {
-            return EdgeKind.BROADCAST;
+        if (d.kind() != Dependency.Kind.POINTWISE) {
+            return EdgeKind.BROADCAST; // a grouped consumer task may share its group's inputs with another subtask
         }
         if (producer.parallelism() % consumer.parallelism() != 0) {
             return EdgeKind.ROUTED;

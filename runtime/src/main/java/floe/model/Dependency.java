@@ -10,12 +10,18 @@ import java.util.Objects;
  * steps and Batch {@code dependsOn} mean) or {@code pointwise} (task {@code j} needs upstream tasks
  * {@code k·j .. k·j+k-1} only, as a tree merge or Batch {@code N_TO_N} does).
  */
-public record Dependency(String upstream, Kind kind, int fanIn) implements Serializable {
+public record Dependency(String upstream, Kind kind, int fanIn, int fanOut) implements Serializable {
 
-    /** The two shapes of dependency. */
+    /** The shapes of dependency. */
     public enum Kind {
         ALL,
-        POINTWISE
+        POINTWISE,
+        /**
+         * Groups: downstream tasks {@code m·g .. m·g+m-1} (group {@code g}) each need upstream tasks
+         * {@code k·g .. k·g+k-1}; how the instances of a looped Argo steps or dag template wait on
+         * one another inside each instance.
+         */
+        GROUPED
     }
 
     public Dependency {
@@ -24,9 +30,20 @@ public record Dependency(String upstream, Kind kind, int fanIn) implements Seria
         if (kind == Kind.POINTWISE && fanIn < 1) {
             throw new SpecException("pointwise dependency on '" + upstream + "': fan-in must be at least 1, got " + fanIn);
         }
+        if (kind == Kind.GROUPED && (fanIn < 1 || fanOut < 1)) {
+            throw new SpecException("grouped dependency on '" + upstream + "': groups must have at least 1 task on each side, got "
+                    + fanIn + " upstream and " + fanOut + " downstream");
+        }
         if (kind == Kind.ALL) {
             fanIn = 0;
         }
+        if (kind != Kind.GROUPED) {
+            fanOut = kind == Kind.ALL ? 0 : 1;
+        }
+    }
+
+    public Dependency(String upstream, Kind kind, int fanIn) {
+        this(upstream, kind, fanIn, kind == Kind.POINTWISE ? 1 : 0);
     }
 
     /** Every task waits for every task of {@code upstream}. */
@@ -39,18 +56,31 @@ public record Dependency(String upstream, Kind kind, int fanIn) implements Seria
         return new Dependency(upstream, Kind.POINTWISE, fanIn);
     }
 
-    /** First upstream task that downstream task {@code task} needs (pointwise only). */
-    public int firstUpstream(int task) {
-        return fanIn * task;
+    /**
+     * Downstream tasks {@code downstreamPerGroup·g ..} need upstream tasks {@code upstreamPerGroup·g ..}: a
+     * pointwise dependency when each group has one downstream task, else {@link Kind#GROUPED}.
+     */
+    public static Dependency grouped(String upstream, int upstreamPerGroup, int downstreamPerGroup) {
+        return downstreamPerGroup == 1 ? pointwise(upstream, upstreamPerGroup)
+                : new Dependency(upstream, Kind.GROUPED, upstreamPerGroup, downstreamPerGroup);
     }
 
-    /** One past the last upstream task that downstream task {@code task} needs (pointwise only). */
+    /** First upstream task that downstream task {@code task} needs (pointwise and grouped only). */
+    public int firstUpstream(int task) {
+        return fanIn * (task / fanOut);
+    }
+
+    /** One past the last upstream task that downstream task {@code task} needs (pointwise and grouped only). */
     public int endUpstream(int task, int upstreamTasks) {
-        return Math.min(fanIn * task + fanIn, upstreamTasks);
+        return Math.min(firstUpstream(task) + fanIn, upstreamTasks);
     }
 
     @Override
     public String toString() {
-        return kind == Kind.ALL ? "all(" + upstream + ")" : "pointwise(" + upstream + ", " + fanIn + ")";
+        return switch (kind) {
+            case ALL -> "all(" + upstream + ")";
+            case POINTWISE -> "pointwise(" + upstream + ", " + fanIn + ")";
+            case GROUPED -> "grouped(" + upstream + ", " + fanIn + ":" + fanOut + ")";
+        };
     }
 }

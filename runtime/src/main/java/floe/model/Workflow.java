@@ -116,9 +116,15 @@ public record Workflow(String name, List<Stage> stages, SortedMap<String, String
                 if (!upstreams.add(d.upstream())) {
                     throw new SpecException("workflow '" + workflow + "': " + path + ": depends on '" + d.upstream() + "' twice");
                 }
-                if (d.kind() == Dependency.Kind.POINTWISE && up.isDynamic()) {
+                if (d.kind() != Dependency.Kind.ALL && up.isDynamic()) {
                     throw new SpecException("workflow '" + workflow + "': " + path + ": pointwise on '" + d.upstream()
                             + "', whose number of tasks is only known at run time: depend on all of it (after)");
+                }
+                if (d.kind() == Dependency.Kind.GROUPED && (stage.tasks() % d.fanOut() != 0
+                        || (long) stage.tasks() / d.fanOut() * d.fanIn() != up.tasks())) {
+                    throw new SpecException(String.format("workflow '%s': %s: %s: %d upstream tasks in groups of %d and %d tasks"
+                            + " in groups of %d are not the same number of groups", workflow, path, d, up.tasks(), d.fanIn(),
+                            stage.tasks(), d.fanOut()));
                 }
                 if (d.kind() == Dependency.Kind.POINTWISE) {
                     int needed = (up.tasks() + d.fanIn() - 1) / d.fanIn();

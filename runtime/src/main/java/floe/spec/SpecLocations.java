@@ -35,6 +35,33 @@ public final class SpecLocations {
         return locations;
     }
 
+    /**
+     * One {@code SpecLocations} per document of a multi-document YAML text ({@code ---} between
+     * documents), in order; lines and columns count from the start of the whole text.
+     */
+    public static java.util.List<SpecLocations> ofDocuments(String file, String text) throws IOException {
+        java.util.List<SpecLocations> docs = new java.util.ArrayList<>();
+        try (JsonParser p = new YAMLFactory().createParser(text)) {
+            SpecLocations current = null;
+            int depth = 0;
+            for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+                if (depth == 0) {
+                    current = new SpecLocations(file);
+                    docs.add(current);
+                }
+                if (t == JsonToken.FIELD_NAME || t.isScalarValue() || t.isStructStart()) {
+                    current.byPath.putIfAbsent(tokenPath(p, t), p.currentTokenLocation());
+                }
+                if (t.isStructStart()) {
+                    depth++;
+                } else if (t.isStructEnd()) {
+                    depth--;
+                }
+            }
+        }
+        return docs;
+    }
+
     /** {@code file:line:column: path} for the deepest known prefix of {@code path}. */
     public String at(String path) {
         String probe = path;

@@ -41,6 +41,6 @@ class TemplateRefTest {
     @Test
     void onlyWorkflowTemplatesGoAfterTheWorkflow() {
         assertThatThrownBy(() -> ArgoWorkflows.fromYaml(EXAMPLE, List.of(EXAMPLE), new ArgoOptions(Map.of(), Map.of(), "/tmp")))
-                .hasMessage("say-hello.yaml:4:1: kind: 'Workflow' given after the workflow: only WorkflowTemplates go there");
+                .hasMessage("say-hello.yaml:4:1: kind: 'Workflow' given after the workflow: only WorkflowTemplates and ClusterWorkflowTemplates go there");
     }
 }

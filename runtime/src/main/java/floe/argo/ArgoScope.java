@@ -1,0 +1,449 @@
+package floe.argo;
+
+import floe.SpecException;
+import floe.expr.Templates;
+import floe.model.TaskCompletion;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What one task of a leaf stage sees, worked out along its chain of calls from the entrypoint
+ * down: at each level the step's loop item, the outputs of its sibling steps or tasks in the same
+ * instance of the enclosing template, its {@code depends} and {@code when}, and the inputs its
+ * arguments give the template it calls. A nested template's outputs (its status, and its
+ * {@code outputs.parameters} from {@code valueFrom.parameter} or {@code expression}) are worked out
+ * from the completions of the stages under it.
+ */
+final class ArgoScope {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The upstream completions a task was given, by stage and index. */
+    static final class Done {
+        private final Map<String, Map<Integer, TaskCompletion>> byStage = new HashMap<>();
+
+        Done(List<TaskCompletion> completions) {
+            for (TaskCompletion c : completions) {
+                byStage.computeIfAbsent(c.stage(), k -> new TreeMap<>()).put(c.index(), c);
+            }
+        }
+
+        /** The completions of {@code stage} with index in {@code [from, to)}, in index order; all of them when {@code to < 0}. */
+        List<TaskCompletion> range(String stage, int from, int to) {
+            Map<Integer, TaskCompletion> all = byStage.getOrDefault(stage, Map.of());
+            List<TaskCompletion> out = new ArrayList<>();
+            for (Map.Entry<Integer, TaskCompletion> e : all.entrySet()) {
+                if (to < 0 || (e.getKey() >= from && e.getKey() < to)) {
+                    out.add(e.getValue());
+                }
+            }
+            return out;
+        }
+    }
+
+    /** Where a task's chain ended: its variables, or the reason it is skipped. */
+    record Outcome(Map<String, String> vars, String skipped) {}
+
+    private final List<CallTree.Call> chain;
+    private final Map<String, String> base;
+
+    /**
+     * @param chain the calls from the entrypoint (first, with no step) to the leaf
+     * @param base the workflow's variables and the entrypoint's inputs, as the entrypoint sees them
+     */
+    ArgoScope(List<CallTree.Call> chain, Map<String, String> base) {
+        this.chain = chain;
+        this.base = base;
+    }
+
+    /** The loop position of task {@code index} at each level of the chain (level 0, the entrypoint, is 0). */
+    int[] digits(int index) {
+        int[] digits = new int[chain.size()];
+        for (int j = chain.size() - 1; j >= 1; j--) {
+            int w = chain.get(j).width;
+            if (w < 0) {
+                digits[j] = index;
+                index = 0;
+            } else {
+                digits[j] = index % w;
+                index /= w;
+            }
+        }
+        return digits;
+    }
+
+    /**
+     * Walks the chain for task {@code index}: the leaf template's variables, or why the task is
+     * skipped. {@code checking}: no real outputs yet (lint), a {@code withParam} item stands for 0.
+     */
+    Outcome walk(int index, Done done, Map<String, String> extra, boolean checking) {
+        int[] digits = digits(index);
+        Map<String, String> vars = new LinkedHashMap<>(base);
+        vars.putAll(extra);
+        int instance = 0;
+        for (int j = 1; j < chain.size(); j++) {
+            CallTree.Call call = chain.get(j);
+            CallTree.Body body = chain.get(j - 1).body;
+            Map<String, String> stepVars = stepVariables(call, body, instance, digits[j], vars, extra, done, checking);
+            String skip = condition(call, body, instance, stepVars, done, extra);
+            if (skip != null) {
+                return new Outcome(null, skip);
+            }
+            Map<String, String> inner = new LinkedHashMap<>(base);
+            inner.putAll(extra);
+            inputs(call, stepVars).forEach((k, v) -> inner.put("inputs.parameters." + k, v));
+            vars = inner;
+            instance = call.width < 0 ? digits[j] : instance * call.width + digits[j];
+        }
+        return new Outcome(vars, null);
+    }
+
+    /** The items of the leaf's {@code withParam} loop, as its first task sees them. */
+    List<Object> dynamicItems(Done done, Map<String, String> extra) {
+        CallTree.Call leaf = chain.get(chain.size() - 1);
+        Map<String, String> vars = new LinkedHashMap<>(base);
+        vars.putAll(extra);
+        Map<String, String> stepVars = new LinkedHashMap<>(vars);
+        stepVars.putAll(siblings(chain.get(chain.size() - 2).body, 0, vars, extra, done, leaf));
+        return paramItems(leaf, stepVars);
+    }
+
+    /** Why {@code call} does not run in this instance ({@code depends} or {@code when} false), or null. */
+    private String condition(CallTree.Call call, CallTree.Body body, int instance, Map<String, String> stepVars, Done done,
+            Map<String, String> extra) {
+        if (call.depends != null && !call.depends.holds(phases(body, instance, done))) {
+            return call.stepPath + ": depends '" + call.depends.text() + "' is false";
+        }
+        if (call.step != null && call.step.when() != null
+                && !Templates.condition(call.step.when(), stepVars, call.stepPath + ".when")) {
+            return call.stepPath + ": when '" + call.step.when() + "' is false";
+        }
+        return null;
+    }
+
+    /** What a step's arguments and {@code when} see: the caller's variables, sibling outputs, the loop item. */
+    private Map<String, String> stepVariables(CallTree.Call call, CallTree.Body body, int instance, int digit,
+            Map<String, String> caller, Map<String, String> extra, Done done, boolean checking) {
+        Map<String, String> stepVars = new LinkedHashMap<>(caller);
+        if (body != null) {
+            stepVars.putAll(siblings(body, instance, caller, extra, done, call));
+        }
+        item(call, digit, stepVars, checking);
+        return stepVars;
+    }
+
+    private void item(CallTree.Call call, int digit, Map<String, String> stepVars, boolean checking) {
+        if (call.step == null) {
+            return;
+        }
+        if (call.step.withParam() != null && call.items == null) {
+            if (checking) {
+                // No outputs to read yet: every item and item.FIELD the step names stands for 0.
+                stepVars.put("item", "0");
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\{\\{\\s*item\\.([\\w-]+)").matcher(String.valueOf(call.step));
+                while (m.find()) {
+                    stepVars.put("item." + m.group(1), "0");
+                }
+                return;
+            }
+            List<Object> items = paramItems(call, stepVars);
+            putItem(items.get(digit), stepVars);
+        } else if (call.items != null) {
+            putItem(call.items.get(digit), stepVars);
+        }
+    }
+
+    static void putItem(Object item, Map<String, String> vars) {
+        if (item instanceof Map<?, ?> map) {
+            map.forEach((k, v) -> vars.put("item." + k, v instanceof Map || v instanceof List ? json(v) : Templates.format(v)));
+            vars.put("item", json(item));
+        } else if (item instanceof List<?> list) {
+            vars.put("item", json(list));
+        } else {
+            vars.put("item", Templates.format(item));
+        }
+    }
+
+    /** The JSON list {@code withParam} names, each element an item (an object's fields are {@code item.KEY}). */
+    static List<Object> paramItems(CallTree.Call call, Map<String, String> vars) {
+        String where = call.stepPath + ".withParam";
+        String json = Templates.resolve(call.step.withParam(), vars, where);
+        return parseItems(json, where);
+    }
+
+    static List<Object> parseItems(String json, String where) {
+        try {
+            Object parsed = JSON.readValue(json, Object.class);
+            if (parsed instanceof List<?> list) {
+                return new ArrayList<>(list);
+            }
+        } catch (JsonProcessingException e) {
+            // reported below
+        }
+        throw new SpecException(where + ": '" + (json.length() > 200 ? json.substring(0, 200) + "..." : json)
+                + "' is not a JSON list");
+    }
+
+    /** The phases of the calls of {@code body} in one of its instances, by name, for {@code depends}. */
+    private Map<String, List<String>> phases(CallTree.Body body, int instance, Done done) {
+        Map<String, List<String>> phases = new TreeMap<>();
+        for (CallTree.Call c : body.calls) {
+            List<String> p = new ArrayList<>();
+            for (int k = 0; k < width(c, done); k++) {
+                String phase = phase(c, instance, k, done);
+                if (phase != null) {
+                    p.add(phase);
+                }
+            }
+            if (!p.isEmpty()) {
+                phases.put(c.name, p);
+            }
+        }
+        return phases;
+    }
+
+    private static int width(CallTree.Call c, Done done) {
+        return c.width >= 0 ? c.width : done.range(c.stage, 0, -1).size();
+    }
+
+    /** The phase of iteration {@code k} of {@code c} in instance {@code instance} of its body; null if not known here. */
+    private static String phase(CallTree.Call c, int instance, int k, Done done) {
+        int q = c.width < 0 ? k : instance * c.width + k;
+        boolean any = false;
+        boolean allSkipped = true;
+        for (CallTree.Leaf leaf : c.leaves()) {
+            for (TaskCompletion t : done.range(leaf.stage(), q * leaf.span(), (q + 1) * leaf.span())) {
+                any = true;
+                String phase = t.outputs().getOrDefault("phase", "Succeeded");
+                if (phase.equals("Failed")) {
+                    return "Failed";
+                }
+                allSkipped &= phase.equals("Skipped");
+            }
+        }
+        return !any ? null : allSkipped ? "Skipped" : "Succeeded";
+    }
+
+    /**
+     * The outputs of the calls of {@code body} in one of its instances that this task was given,
+     * as {@code steps.NAME.*} and {@code tasks.NAME.*}; the calls up to {@code upTo} (exclusive).
+     */
+    private Map<String, String> siblings(CallTree.Body body, int instance, Map<String, String> caller, Map<String, String> extra,
+            Done done, CallTree.Call upTo) {
+        Map<String, String> vars = new LinkedHashMap<>();
+        for (CallTree.Call c : body.calls) {
+            if (c == upTo) {
+                break;
+            }
+            Map<String, String> values = c.leaf() ? leafOutputs(c, instance, done) : nestedOutputs(c, body, instance, caller, extra, done, vars);
+            for (String scope : List.of("steps.", "tasks.")) {
+                values.forEach((field, value) -> vars.put(scope + c.name + "." + field, value));
+            }
+        }
+        return vars;
+    }
+
+    private static boolean looped(CallTree.Call c) {
+        return c.step != null && (c.items != null || c.step.withParam() != null);
+    }
+
+    private static Map<String, String> leafOutputs(CallTree.Call c, int instance, Done done) {
+        List<TaskCompletion> tasks = c.width < 0 ? done.range(c.stage, 0, -1)
+                : done.range(c.stage, instance * c.width, (instance + 1) * c.width);
+        Map<String, String> values = new LinkedHashMap<>();
+        if (tasks.isEmpty()) {
+            return values;
+        }
+        List<String[]> fields = new ArrayList<>(List.of(new String[] {"outputs.result", "result", null},
+                new String[] {"exitCode", "exitCode", null}, new String[] {"status", "phase", "Succeeded"}));
+        tasks.get(0).outputs().keySet().stream().filter(k -> k.startsWith("outputs.parameters."))
+                .forEach(k -> fields.add(new String[] {k, k, null}));
+        boolean looped = looped(c);
+        for (String[] field : fields) {
+            if (looped) {
+                List<Object> list = new ArrayList<>();
+                for (TaskCompletion t : tasks) {
+                    String v = t.outputs().get(field[1]);
+                    if (v != null || field[2] != null) {
+                        list.add(field[0].equals("outputs.result") ? parsed(v) : v == null ? field[2] : v);
+                    }
+                }
+                values.put(field[0], json(list));
+                if (field[0].equals("outputs.parameters")) {
+                    continue;
+                }
+            } else {
+                String v = tasks.get(0).outputs().getOrDefault(field[1], field[2]);
+                if (v != null) {
+                    values.put(field[0], v);
+                }
+            }
+        }
+        if (looped) {
+            // Argo's aggregate: every task's output parameters as one object each.
+            List<Map<String, String>> params = new ArrayList<>();
+            for (TaskCompletion t : tasks) {
+                Map<String, String> p = new TreeMap<>();
+                t.outputs().forEach((k, v) -> {
+                    if (k.startsWith("outputs.parameters.")) {
+                        p.put(k.substring("outputs.parameters.".length()), v);
+                    }
+                });
+                if (!p.isEmpty()) {
+                    params.add(p);
+                }
+            }
+            if (!params.isEmpty()) {
+                values.put("outputs.parameters", json(params));
+            }
+        }
+        return values;
+    }
+
+    /** A nested call's status and its template's output parameters, per iteration (a JSON list when it loops). */
+    private Map<String, String> nestedOutputs(CallTree.Call c, CallTree.Body body, int instance, Map<String, String> caller,
+            Map<String, String> extra, Done done, Map<String, String> earlier) {
+        Map<String, String> values = new LinkedHashMap<>();
+        List<String> statuses = new ArrayList<>();
+        Map<String, List<String>> params = new LinkedHashMap<>();
+        List<ArgoSpec.Parameter> declared = c.template.outputs() == null || c.template.outputs().parameters() == null
+                ? List.of() : c.template.outputs().parameters();
+        int w = Math.max(1, c.width);
+        for (int k = 0; k < w; k++) {
+            String phase = phase(c, instance, k, done);
+            if (phase == null) {
+                return values; // not an upstream of this task
+            }
+            statuses.add(phase);
+            if (declared.isEmpty()) {
+                continue;
+            }
+            Map<String, String> stepVars = new LinkedHashMap<>(caller);
+            stepVars.putAll(earlier);
+            item(c, k, stepVars, false);
+            Map<String, String> inner = new LinkedHashMap<>(base);
+            inner.putAll(extra);
+            boolean skipped = phase.equals("Skipped");
+            if (!skipped) {
+                inputs(c, stepVars).forEach((n, v) -> inner.put("inputs.parameters." + n, v));
+                inner.putAll(siblings(c.body, c.width < 0 ? k : instance * c.width + k, inner, extra, done, null));
+            }
+            for (int i = 0; i < declared.size(); i++) {
+                ArgoSpec.Parameter p = declared.get(i);
+                params.computeIfAbsent(p.name(), n -> new ArrayList<>()).add(outputValue(p, inner, skipped,
+                        c.templatePath + ".outputs.parameters[" + i + "]"));
+            }
+        }
+        boolean looped = looped(c);
+        values.put("status", looped ? json(statuses) : statuses.get(0));
+        params.forEach((name, list) -> values.put("outputs.parameters." + name, looped ? json(list) : list.get(0)));
+        return values;
+    }
+
+    /** One output parameter of a steps or dag template: its {@code valueFrom.parameter} or {@code expression}, else its default. */
+    static String outputValue(ArgoSpec.Parameter p, Map<String, String> vars, boolean skipped, String where) {
+        Map<String, Object> from = p.valueFrom() == null ? Map.of() : p.valueFrom();
+        Object fallback = from.get("default");
+        if (!skipped) {
+            try {
+                if (from.get("parameter") != null) {
+                    return Templates.resolve(String.valueOf(from.get("parameter")), vars, where + ".valueFrom.parameter");
+                }
+                if (from.get("expression") != null) {
+                    return Templates.resolve("{{=" + from.get("expression") + "}}", vars, where + ".valueFrom.expression");
+                }
+                if (p.value() != null) {
+                    return Templates.resolve(p.value(), vars, where + ".value");
+                }
+            } catch (SpecException e) {
+                if (fallback == null) {
+                    throw e;
+                }
+            }
+        }
+        if (fallback == null) {
+            throw new SpecException(where + ": output parameter '" + p.name() + "' has no value"
+                    + (skipped ? " (the template was skipped; give valueFrom.default)" : ""));
+        }
+        return String.valueOf(fallback);
+    }
+
+    /** The inputs {@code call}'s arguments give the template it calls, with its declared defaults. */
+    static Map<String, String> inputs(CallTree.Call call, Map<String, String> stepVars) {
+        Map<String, String> given = new LinkedHashMap<>();
+        if (call.step != null && call.step.arguments() != null && call.step.arguments().parameters() != null) {
+            List<ArgoSpec.Parameter> args = call.step.arguments().parameters();
+            for (int i = 0; i < args.size(); i++) {
+                ArgoSpec.Parameter p = args.get(i);
+                String where = call.stepPath + ".arguments.parameters[" + i + "]";
+                String value = p.value() != null ? p.value() : p.valueFrom() != null ? null : p.defaultValue();
+                if (p.valueFrom() != null && p.valueFrom().get("expression") != null) {
+                    value = "{{=" + p.valueFrom().get("expression") + "}}";
+                }
+                if (value == null) {
+                    throw new SpecException(where + ": argument '" + p.name() + "' has no value");
+                }
+                given.put(p.name(), Templates.resolve(value, stepVars, where + ".value"));
+            }
+        }
+        return bind(call.template, call.templatePath, given, stepVars, call.stepPath + ".arguments");
+    }
+
+    /** A template's declared inputs from {@code given} values, defaults and enums; errors at {@code argumentsPath}. */
+    static Map<String, String> bind(ArgoSpec.Template template, String templatePath, Map<String, String> given,
+            Map<String, String> vars, String argumentsPath) {
+        Map<String, String> left = new LinkedHashMap<>(given);
+        Map<String, String> inputs = new LinkedHashMap<>();
+        List<ArgoSpec.Parameter> declared = template.inputs() == null || template.inputs().parameters() == null
+                ? List.of() : template.inputs().parameters();
+        for (int i = 0; i < declared.size(); i++) {
+            ArgoSpec.Parameter p = declared.get(i);
+            String where = templatePath + ".inputs.parameters[" + i + "]";
+            String value = left.containsKey(p.name()) ? left.remove(p.name())
+                    : p.value() != null ? Templates.resolve(p.value(), vars, where + ".value")
+                    : p.defaultValue() != null ? Templates.resolve(p.defaultValue(), vars, where + ".default")
+                    : null;
+            if (value == null) {
+                throw new SpecException(argumentsPath + ": input parameter '" + p.name() + "' of template '"
+                        + template.name() + "' has no value (pass it in arguments.parameters, or give it a default)");
+            }
+            if (p.enumValues() != null && !p.enumValues().contains(value)) {
+                throw new SpecException(where + ".enum: '" + value + "' is not one of " + p.enumValues());
+            }
+            inputs.put(p.name(), value);
+        }
+        if (!left.isEmpty()) {
+            // Argo passes an argument the template does not declare along unused; Floe says so rather than drop it quietly.
+            throw new SpecException(argumentsPath + ".parameters: template '" + template.name()
+                    + "' has no input parameter " + left.keySet() + " (it has " + inputs.keySet() + ")");
+        }
+        return inputs;
+    }
+
+    private static Object parsed(String result) {
+        if (result == null) {
+            return null;
+        }
+        try {
+            Object v = JSON.readValue(result, Object.class);
+            return v instanceof Map || v instanceof List ? v : result;
+        } catch (JsonProcessingException e) {
+            return result;
+        }
+    }
+
+    static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

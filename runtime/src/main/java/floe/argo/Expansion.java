@@ -1,0 +1,470 @@
+package floe.argo;
+
+import floe.argo.ArgoConverter.ArgoError;
+import floe.model.Dependency;
+import floe.model.Stage;
+import floe.model.TaskCompletion;
+import floe.model.Workflow;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Expands one template call (the entrypoint, or the exit handler) into stages. A steps or dag
+ * template is a {@link CallTree.Body} whose calls are expanded in turn, at any depth; a container
+ * or script template is a leaf: one stage, named by the path of step names leading to it
+ * ({@code outer.inner}). A loop over a nested template multiplies the tasks of every stage under
+ * it; inside each instance, a stage waits only on the stages of the same instance ({@link
+ * Dependency#grouped}). A template that calls itself is expanded up to
+ * {@value #RECURSION_LIMIT} levels, each behind the condition that leads to it; a task that would
+ * go deeper fails with that limit named.
+ */
+final class Expansion {
+    /** The most items a {@code withParam} list may have. */
+    static final int MAX_PARAM_ITEMS = 10_000;
+    /** How deep a template may call itself (Argo's recursion, expanded ahead). */
+    static final int RECURSION_LIMIT = 10;
+    /** The most stages one workflow may expand to. */
+    static final int MAX_STAGES = 1_000;
+    private static final Pattern OUTPUT_REF = Pattern.compile(
+            "(?:steps|tasks)(?:\\.([A-Za-z0-9_-]+)|\\[\\s*['\"]([^'\"]+)['\"]\\s*])\\.(?:outputs|exitCode|status)");
+
+    /** A stage every stage made under a call waits on, established in a body that runs {@code groups} times. */
+    private record Need(String stage, int groups) {}
+
+    /** What a call passes down to everything expanded under it. */
+    private record Inherited(List<String> stack, int parallelism, boolean continueOnFailure) {
+        Inherited deeper(String template, Integer templateParallelism, boolean continueOn) {
+            List<String> s = new ArrayList<>(stack);
+            s.add(template);
+            int p = templateParallelism == null ? parallelism
+                    : parallelism == 0 ? templateParallelism : Math.min(parallelism, templateParallelism);
+            return new Inherited(s, p, continueOnFailure || continueOn);
+        }
+
+        Inherited handled(boolean failureHandled) {
+            return new Inherited(stack, parallelism, continueOnFailure || failureHandled);
+        }
+    }
+
+    private final String name;
+    private final ArgoDocuments.Home home;
+    private final ArgoDocuments.Library library;
+    private final ArgoOptions options;
+    private final List<ArgoSpec.Volume> volumes;
+    private final Map<String, String> globals;
+    private final boolean exitHandler;
+    private final Map<String, Stage> made = new LinkedHashMap<>();
+    private final Map<String, List<String>> outputNames = new HashMap<>();
+    private Workflow.Builder out;
+    private Map<String, String> base;
+
+    Expansion(String name, ArgoDocuments.Home home, ArgoDocuments.Library library, ArgoOptions options,
+            List<ArgoSpec.Volume> volumes, Map<String, String> globals, boolean exitHandler) {
+        this.name = name;
+        this.home = home;
+        this.library = library;
+        this.options = options;
+        this.volumes = volumes;
+        this.globals = globals;
+        this.exitHandler = exitHandler;
+    }
+
+    /** The workflow that runs template {@code entry}, whose inputs come from the workflow's {@code arguments}. */
+    Workflow.Builder run(String entry, String entryPath, List<ArgoSpec.Parameter> arguments, String argumentsPath) throws IOException {
+        ArgoDocuments.Found found = home.find(entry, entryPath);
+        out = Workflow.named(name);
+        globals.forEach((k, v) -> {
+            if (k.startsWith("workflow.parameters.") && !k.equals("workflow.parameters.json")) {
+                out.parameter(k.substring("workflow.parameters.".length()), v);
+            }
+        });
+        // Argo gives the entrypoint the workflow's arguments of the same names as its inputs.
+        Map<String, String> given = new LinkedHashMap<>();
+        List<ArgoSpec.Parameter> declared = found.template().inputs() == null || found.template().inputs().parameters() == null
+                ? List.of() : found.template().inputs().parameters();
+        for (ArgoSpec.Parameter p : declared) {
+            String value = globals.get("workflow.parameters." + p.name());
+            if (value != null) {
+                given.put(p.name(), value);
+            }
+        }
+        Map<String, String> inputs;
+        try {
+            inputs = ArgoScope.bind(found.template(), found.path(), given, globals, argumentsPath);
+        } catch (floe.SpecException e) {
+            if (e instanceof ArgoError) {
+                throw e;
+            }
+            throw new ArgoError(argumentsPath, e.getMessage().replaceFirst("^[^:]*: ", "")
+                    .replace("(pass it in arguments.parameters, or give it a default)",
+                            "(the entrypoint takes it from spec.arguments.parameters: give it there or with -p NAME=VALUE)"));
+        }
+        base = new LinkedHashMap<>(globals);
+        inputs.forEach((k, v) -> base.put("inputs.parameters." + k, v));
+        CallTree.Call call = new CallTree.Call(found.template().name(), entryPath, null, null, 1, null,
+                found.template(), found.path());
+        expand(call, List.of(), 1, List.of(), found.template().name(), new Inherited(List.of(), 0, false), found.home());
+        return out;
+    }
+
+    private void expand(CallTree.Call call, List<CallTree.Call> above, int instances, List<Need> needs, String stageName,
+            Inherited inherited, ArgoDocuments.Home at) throws IOException {
+        ArgoSpec.Template t = call.template;
+        List<CallTree.Call> chain = new ArrayList<>(above);
+        chain.add(call);
+        if (t.container() != null || t.script() != null) {
+            leaf(call, chain, instances, needs, stageName, inherited);
+            return;
+        }
+        if (t.steps() == null && t.dag() == null) {
+            throw new ArgoError(call.templatePath, refusal(t));
+        }
+        String key = at.prefix() + "/" + t.name();
+        if (inherited.stack().stream().filter(key::equals).count() >= RECURSION_LIMIT) {
+            call.tooDeep = RECURSION_LIMIT;
+            leaf(call, chain, instances, needs, stageName, inherited);
+            return;
+        }
+        if (call.dynamic()) {
+            throw new ArgoError(call.stepPath + ".withParam", "a loop over a steps or dag template whose list comes from"
+                    + " earlier steps' outputs is not supported by Floe yet (a list known before the run is)");
+        }
+        TemplateSettings.nestedTemplateFields(t, call.templatePath);
+        CallTree.Body body = new CallTree.Body(t, call.templatePath);
+        call.body = body;
+        int inner = instances * call.width;
+        String prefix = above.isEmpty() ? "" : stageName + ".";
+        Inherited deeper = inherited.deeper(key, t.parallelism(), continueOn(call));
+        if (t.steps() != null) {
+            steps(body, chain, inner, needs, prefix, deeper, at);
+        } else {
+            dag(body, chain, inner, needs, prefix, deeper, at);
+        }
+    }
+
+    /** The reason a template that is not container, script, steps or dag is refused, naming its kind. */
+    static String refusal(ArgoSpec.Template t) {
+        String kind = TemplateSettings.otherKind(t);
+        return switch (kind) {
+            case "resource" -> "template '" + t.name() + "' is a resource template, which needs a Kubernetes API server: Floe does not run it";
+            case "none" -> "template '" + t.name() + "' has nothing to run (steps, dag, container or script)";
+            default -> "template '" + t.name() + "' is a " + kind + " template, which Floe does not run yet";
+        };
+    }
+
+    private void steps(CallTree.Body body, List<CallTree.Call> chain, int inner, List<Need> needs, String prefix,
+            Inherited inherited, ArgoDocuments.Home at) throws IOException {
+        List<CallTree.Call> previous = List.of();
+        List<List<ArgoSpec.Step>> groups = body.template.steps();
+        for (int g = 0; g < groups.size(); g++) {
+            List<CallTree.Call> group = new ArrayList<>();
+            List<ArgoSpec.Step> steps = groups.get(g) == null ? List.of() : groups.get(g);
+            for (int s = 0; s < steps.size(); s++) {
+                ArgoSpec.Step step = steps.get(s);
+                String path = body.templatePath + ".steps[" + g + "][" + s + "]";
+                if (body.call(step.name()) != null) {
+                    throw new ArgoError(path + ".name", "step '" + step.name() + "' defined twice in template '" + body.template.name() + "'");
+                }
+                ArgoDocuments.Found target = target(step, path, at);
+                CallTree.Call c = call(step, path, target, null, chain, inner);
+                List<Need> n = new ArrayList<>(needs);
+                previous.forEach(p -> leaves(p, inner, n));
+                referenced(body, step, path, inner, n);
+                body.calls.add(c);
+                expand(c, chain, inner, n, prefix + c.name, inherited.handled(continueOn(c)), target.home());
+                group.add(c);
+            }
+            previous = group;
+        }
+    }
+
+    private void dag(CallTree.Body body, List<CallTree.Call> chain, int inner, List<Need> needs, String prefix,
+            Inherited inherited, ArgoDocuments.Home at) throws IOException {
+        ArgoSpec.Dag dag = body.template.dag();
+        String path = body.templatePath + ".dag";
+        TemplateSettings.unsupported(path + ".target", dag.target());
+        if (Boolean.FALSE.equals(dag.failFast())) {
+            throw new ArgoError(path + ".failFast", "false is not supported by Floe yet: a failed task stops the run, as with failFast: true");
+        }
+        List<ArgoSpec.DagTask> tasks = dag.tasks() == null ? List.of() : dag.tasks();
+        if (tasks.isEmpty()) {
+            throw new ArgoError(path + ".tasks", "no tasks");
+        }
+        Map<String, Integer> byName = new LinkedHashMap<>();
+        for (int i = 0; i < tasks.size(); i++) {
+            if (byName.put(tasks.get(i).name(), i) != null) {
+                throw new ArgoError(path + ".tasks[" + i + "].name", "task '" + tasks.get(i).name() + "' defined twice");
+            }
+        }
+        Map<Integer, List<String>> upstream = new LinkedHashMap<>();
+        Map<Integer, ArgoDepends> conditions = new LinkedHashMap<>();
+        Set<String> observed = new TreeSet<>();
+        for (int i = 0; i < tasks.size(); i++) {
+            ArgoDepends depends = DagOrder.dagDepends(tasks.get(i), path + ".tasks[" + i + "]", byName);
+            conditions.put(i, depends);
+            upstream.put(i, depends == null ? List.of() : depends.terms().stream().map(ArgoDepends.Term::name).distinct().toList());
+            if (depends != null) {
+                depends.terms().stream().filter(t -> t.result() != null && ArgoDepends.OBSERVE_FAILURE.contains(t.result()))
+                        .forEach(t -> observed.add(t.name()));
+            }
+        }
+        List<Integer> order = new ArrayList<>();
+        Map<Integer, Integer> state = new LinkedHashMap<>();
+        for (int i = 0; i < tasks.size(); i++) {
+            DagOrder.topo(i, tasks, upstream, byName, state, order, new ArrayList<>(), body.templatePath);
+        }
+        for (int i : order) {
+            ArgoSpec.DagTask task = tasks.get(i);
+            String taskPath = path + ".tasks[" + i + "]";
+            ArgoSpec.Step step = task.asStep();
+            ArgoDocuments.Found target = target(step, taskPath, at);
+            CallTree.Call c = call(step, taskPath, target, conditions.get(i), chain, inner);
+            List<Need> n = new ArrayList<>(needs);
+            for (String up : upstream.get(i)) {
+                leaves(body.call(up), inner, n);
+            }
+            referenced(body, step, taskPath, inner, n);
+            body.calls.add(c);
+            boolean handled = observed.contains(task.name()) || continueOn(c);
+            expand(c, chain, inner, n, prefix + c.name, inherited.handled(handled), target.home());
+        }
+    }
+
+    /** The template a step or task runs: {@code template}, {@code templateRef} or {@code inline}. */
+    private ArgoDocuments.Found target(ArgoSpec.Step step, String path, ArgoDocuments.Home at) {
+        int given = (step.template() != null ? 1 : 0) + (step.templateRef() != null ? 1 : 0) + (step.inline() != null ? 1 : 0);
+        if (given != 1) {
+            throw new ArgoError(path, given == 0 ? "give template, templateRef or inline" : "give only one of template, templateRef and inline");
+        }
+        if (step.inline() != null) {
+            ArgoSpec.Template inline = step.inline();
+            if (inline.name() == null) {
+                inline = inline.named(step.name());
+            }
+            return new ArgoDocuments.Found(inline, path + ".inline", at);
+        }
+        if (step.templateRef() != null) {
+            ArgoSpec.TemplateRef ref = step.templateRef();
+            if (ref.name() == null || ref.template() == null) {
+                throw new ArgoError(path + ".templateRef", "give name and template");
+            }
+            ArgoDocuments.Doc doc = library.find(ref.name(), Boolean.TRUE.equals(ref.clusterScope()), path + ".templateRef.name");
+            return library.home(doc).find(ref.template(), path + ".templateRef.template");
+        }
+        return at.find(step.template(), path + ".template");
+    }
+
+    private CallTree.Call call(ArgoSpec.Step step, String path, ArgoDocuments.Found target, ArgoDepends depends,
+            List<CallTree.Call> chain, int instances) {
+        if (step.name() == null) {
+            throw new ArgoError(path, "give the step a name");
+        }
+        List<Object> items = TemplateSettings.items(step, path, globals);
+        int width = items.isEmpty() ? 1 : items.size();
+        List<Object> fixed = items.isEmpty() ? null : items;
+        if (step.withParam() != null) {
+            width = staticWidth(step, path, chain, instances);
+            if (width < 0 && instances > 1) {
+                throw new ArgoError(path + ".withParam", "a loop whose list comes from earlier steps' outputs, inside a"
+                        + " looped steps or dag template, is not supported by Floe yet");
+            }
+        }
+        return new CallTree.Call(step.name(), path, step, fixed, width, depends, target.template(), target.path());
+    }
+
+    /**
+     * The size of a {@code withParam} list that needs no step's outputs: worked out now for every
+     * instance of the enclosing template (they must agree), or -1 when it needs outputs.
+     */
+    private int staticWidth(ArgoSpec.Step step, String path, List<CallTree.Call> chain, int instances) {
+        Matcher refs = OUTPUT_REF.matcher(step.withParam());
+        if (refs.find() || step.withParam().contains("{{item")) {
+            return -1;
+        }
+        ArgoScope scope = new ArgoScope(chain, base);
+        CallTree.Call probe = new CallTree.Call(step.name(), path, step, null, -1, null, null, null);
+        int width = -1;
+        int checked = Math.min(instances, 1_000);
+        for (int i = 0; i < checked; i++) {
+            int index = (int) ((long) i * instances / checked);
+            ArgoScope.Outcome o;
+            try {
+                o = scope.walk(index, new ArgoScope.Done(List.of()), exitVars(), false);
+            } catch (floe.SpecException e) {
+                return -1;
+            }
+            if (o.skipped() != null) {
+                continue;
+            }
+            int n = ArgoScope.paramItems(probe, o.vars()).size();
+            if (width >= 0 && n != width) {
+                throw new ArgoError(path + ".withParam", "the list has " + width + " items in one run of the enclosing template"
+                        + " and " + n + " in another: Floe needs the same number in each");
+            }
+            width = n;
+        }
+        if (width == 0) {
+            throw new ArgoError(path + ".withParam", "empty list: the step would run no task");
+        }
+        return width;
+    }
+
+    private Map<String, String> exitVars() {
+        return exitHandler ? Map.of("workflow.status", "Succeeded") : Map.of();
+    }
+
+    private static boolean continueOn(CallTree.Call c) {
+        if (c.step == null || c.step.continueOn() == null) {
+            return false;
+        }
+        boolean on = false;
+        for (Map.Entry<String, Object> e : c.step.continueOn().entrySet()) {
+            if (!e.getKey().equals("failed") && !e.getKey().equals("error")) {
+                throw new ArgoError(c.stepPath + ".continueOn." + e.getKey(), "not failed or error");
+            }
+            on |= Boolean.TRUE.equals(e.getValue()) || "true".equals(String.valueOf(e.getValue()));
+        }
+        return on;
+    }
+
+    /** Adds every stage under {@code c} as a need in a body of {@code groups} instances. */
+    private static void leaves(CallTree.Call c, int groups, List<Need> needs) {
+        for (CallTree.Leaf l : c.leaves()) {
+            needs.add(new Need(l.stage(), groups));
+        }
+    }
+
+    /** The earlier steps or tasks whose outputs the step's arguments, {@code when} or loop use. */
+    private void referenced(CallTree.Body body, ArgoSpec.Step step, String stepPath, int groups, List<Need> needs) {
+        Map<String, String> texts = new LinkedHashMap<>();
+        if (step.arguments() != null && step.arguments().parameters() != null) {
+            for (int i = 0; i < step.arguments().parameters().size(); i++) {
+                ArgoSpec.Parameter p = step.arguments().parameters().get(i);
+                texts.put(stepPath + ".arguments.parameters[" + i + "].value", p.value());
+                if (p.valueFrom() != null && p.valueFrom().get("expression") != null) {
+                    texts.put(stepPath + ".arguments.parameters[" + i + "].valueFrom.expression", String.valueOf(p.valueFrom().get("expression")));
+                }
+            }
+        }
+        texts.put(stepPath + ".when", step.when());
+        texts.put(stepPath + ".withParam", step.withParam());
+        for (Map.Entry<String, String> text : texts.entrySet()) {
+            Matcher m = OUTPUT_REF.matcher(text.getValue() == null ? "" : text.getValue());
+            while (m.find()) {
+                String ref = m.group(1) != null ? m.group(1) : m.group(2);
+                CallTree.Call c = body.call(ref);
+                if (c == null) {
+                    throw new ArgoError(text.getKey(), "'" + ref + "' is not an earlier step or task of template '"
+                            + body.template.name() + "' (earlier: " + (body.calls.isEmpty() ? "none"
+                            : String.join(", ", body.calls.stream().map(x -> x.name).toList())) + ")");
+                }
+                leaves(c, groups, needs);
+            }
+        }
+    }
+
+    private void leaf(CallTree.Call call, List<CallTree.Call> chain, int instances, List<Need> needs, String stageName,
+            Inherited inherited) throws IOException {
+        if (made.size() >= MAX_STAGES) {
+            throw new ArgoError(call.stepPath, "the workflow expands to more than " + MAX_STAGES + " stages (nested templates"
+                    + " and recursion up to " + RECURSION_LIMIT + " levels)");
+        }
+        if (made.containsKey(stageName)) {
+            throw new ArgoError(call.stepPath + ".name", "two steps expand to the stage '" + stageName + "'");
+        }
+        ArgoSpec.Template t = call.template;
+        if (call.step != null && call.step.arguments() != null && call.step.arguments().artifacts() != null) {
+            throw new ArgoError(call.stepPath + ".arguments.artifacts", "not supported by Floe yet (give the oss key in the template's inputs.artifacts)");
+        }
+        int tasks = call.dynamic() ? MAX_PARAM_ITEMS : instances * call.width;
+        ArgoCommand command;
+        ArgoSpec.Container c = null;
+        String kind = null;
+        if (call.tooDeep == 0) {
+            TemplateSettings.unsupportedTemplateFields(t, call.templatePath);
+            c = t.container() != null ? t.container() : t.script();
+            kind = t.container() != null ? "container" : "script";
+            String imageDir = options.images().workingDir(c.image(), call.templatePath + "." + kind + ".image");
+            command = new ArgoCommand(chain, base, ArgoConverter.mounts(c, call.templatePath + "." + kind, volumes, options),
+                    imageDir, ArgoArtifacts.of(t, call.templatePath, options.artifacts()), RECURSION_LIMIT);
+        } else {
+            command = new ArgoCommand(chain, base, List.of(), null, ArgoArtifacts.none(), RECURSION_LIMIT);
+        }
+        Stage.Builder stage = Stage.named(stageName).command(command);
+        if (call.dynamic()) {
+            stage.withTasksFrom(MAX_PARAM_ITEMS, command::count);
+        } else {
+            stage.withSequence(tasks);
+        }
+        Map<String, Integer> groups = new LinkedHashMap<>();
+        for (Need n : needs) {
+            groups.merge(n.stage(), n.groups(), Math::min);
+        }
+        groups.forEach((up, g) -> {
+            Stage u = made.get(up);
+            if (g == 1 || u.isDynamic()) {
+                stage.after(up);
+            } else {
+                stage.dependsOn(Dependency.grouped(up, u.tasks() / g, tasks / g));
+            }
+        });
+        if (call.tooDeep == 0) {
+            // Work out the first and the last task's command now: a bad template fails at lint, not at task 1000.
+            String status = exitHandler ? "Succeeded" : null;
+            command.check(0, placeholders(groups, 0, tasks), status);
+            if (tasks > 1 && !call.dynamic()) {
+                command.check(tasks - 1, placeholders(groups, tasks - 1, tasks), status);
+            }
+        }
+        stage.continueOnFailure(inherited.continueOnFailure() || continueOn(call));
+        int parallelism = inherited.parallelism();
+        if (t.parallelism() != null) {
+            parallelism = parallelism == 0 ? t.parallelism() : Math.min(parallelism, t.parallelism());
+        }
+        if (parallelism > 0) {
+            stage.parallelism(parallelism);
+        }
+        if (c != null) {
+            TemplateSettings.retry(t, call.templatePath, globals, stage);
+            TemplateSettings.timeout(t, call.templatePath, stage);
+            TemplateSettings.resources(c, call.templatePath + "." + kind, stage);
+        }
+        Stage built = stage.build();
+        out.stage(built);
+        made.put(stageName, built);
+        call.stage = stageName;
+        outputNames.put(stageName, t.outputs() == null || t.outputs().parameters() == null ? List.of()
+                : t.outputs().parameters().stream().map(ArgoSpec.Parameter::name).toList());
+    }
+
+    /** Stand-ins for the completions task {@code index} of a stage of {@code tasks} tasks waits on. */
+    private List<TaskCompletion> placeholders(Map<String, Integer> groups, int index, int tasks) {
+        List<TaskCompletion> out = new ArrayList<>();
+        groups.forEach((up, g) -> {
+            Stage u = made.get(up);
+            int n = u.isDynamic() ? 1 : u.tasks();
+            int from = 0;
+            int to = n;
+            if (g > 1 && !u.isDynamic()) {
+                int group = index / (tasks / g);
+                from = group * (n / g);
+                to = from + n / g;
+            }
+            Map<String, String> outputs = new LinkedHashMap<>(Map.of("result", "0", "exitCode", "0", "phase", "Succeeded"));
+            outputNames.getOrDefault(up, List.of()).forEach(p -> outputs.put("outputs.parameters." + p, "0"));
+            for (int i = from; i < to; i++) {
+                out.add(new TaskCompletion(up, i, 1, 0, 0, outputs, List.of()));
+            }
+        });
+        return out;
+    }
+}
