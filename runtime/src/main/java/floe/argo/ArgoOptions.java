@@ -12,12 +12,26 @@ import java.util.TreeMap;
  * and the repository of {@code oss} artifacts that name only a key ({@link ArtifactRepository}).
  */
 public record ArgoOptions(Map<String, String> volumes, Map<String, String> parameters, LocalImages images,
-        ArtifactRepository artifacts) {
+        ArtifactRepository artifacts, int recursionDepth) {
+    /** How many levels deep a template may call itself unless {@code floe.argo.max-recursion-depth} says otherwise. */
+    public static final int DEFAULT_RECURSION_DEPTH = 10;
 
     public ArgoOptions {
         volumes = new TreeMap<>(volumes);
         parameters = new TreeMap<>(parameters);
         artifacts = artifacts == null ? ArtifactRepository.none() : artifacts;
+        if (recursionDepth < 1) {
+            throw new floe.SpecException("floe.argo.max-recursion-depth: must be at least 1, got " + recursionDepth);
+        }
+    }
+
+    public ArgoOptions(Map<String, String> volumes, Map<String, String> parameters, LocalImages images, ArtifactRepository artifacts) {
+        this(volumes, parameters, images, artifacts, DEFAULT_RECURSION_DEPTH);
+    }
+
+    /** These options with another recursion limit. */
+    public ArgoOptions withRecursionDepth(int depth) {
+        return new ArgoOptions(volumes, parameters, images, artifacts, depth);
     }
 
     /** No artifact repository: artifacts must name their bucket. */

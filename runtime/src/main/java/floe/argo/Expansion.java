@@ -24,14 +24,12 @@ import java.util.regex.Pattern;
  * ({@code outer.inner}). A loop over a nested template multiplies the tasks of every stage under
  * it; inside each instance, a stage waits only on the stages of the same instance ({@link
  * Dependency#grouped}). A template that calls itself is expanded up to
- * {@value #RECURSION_LIMIT} levels, each behind the condition that leads to it; a task that would
+ * {@code floe.argo.max-recursion-depth} levels, each behind the condition that leads to it; a task that would
  * go deeper fails with that limit named.
  */
 final class Expansion {
     /** The most items a {@code withParam} list may have. */
     static final int MAX_PARAM_ITEMS = 10_000;
-    /** How deep a template may call itself (Argo's recursion, expanded ahead). */
-    static final int RECURSION_LIMIT = 10;
     /** The most stages one workflow may expand to. */
     static final int MAX_STAGES = 1_000;
     private static final Pattern OUTPUT_REF = Pattern.compile(
@@ -129,8 +127,8 @@ final class Expansion {
             throw new ArgoError(call.templatePath, refusal(t));
         }
         String key = at.prefix() + "/" + t.name();
-        if (inherited.stack().stream().filter(key::equals).count() >= RECURSION_LIMIT) {
-            call.tooDeep = RECURSION_LIMIT;
+        if (inherited.stack().stream().filter(key::equals).count() >= options.recursionDepth()) {
+            call.tooDeep = options.recursionDepth();
             leaf(call, chain, instances, needs, stageName, inherited);
             return;
         }
@@ -376,7 +374,7 @@ final class Expansion {
             Inherited inherited) throws IOException {
         if (made.size() >= MAX_STAGES) {
             throw new ArgoError(call.stepPath, "the workflow expands to more than " + MAX_STAGES + " stages (nested templates"
-                    + " and recursion up to " + RECURSION_LIMIT + " levels)");
+                    + " and recursion up to " + options.recursionDepth() + " levels)");
         }
         if (made.containsKey(stageName)) {
             throw new ArgoError(call.stepPath + ".name", "two steps expand to the stage '" + stageName + "'");
@@ -395,9 +393,9 @@ final class Expansion {
             kind = t.container() != null ? "container" : "script";
             String imageDir = options.images().workingDir(c.image(), call.templatePath + "." + kind + ".image");
             command = new ArgoCommand(chain, base, ArgoConverter.mounts(c, call.templatePath + "." + kind, volumes, options),
-                    imageDir, ArgoArtifacts.of(t, call.templatePath, options.artifacts()), RECURSION_LIMIT);
+                    imageDir, ArgoArtifacts.of(t, call.templatePath, options.artifacts()), options.recursionDepth());
         } else {
-            command = new ArgoCommand(chain, base, List.of(), null, ArgoArtifacts.none(), RECURSION_LIMIT);
+            command = new ArgoCommand(chain, base, List.of(), null, ArgoArtifacts.none(), options.recursionDepth());
         }
         Stage.Builder stage = Stage.named(stageName).command(command);
         if (call.dynamic()) {

@@ -49,6 +49,12 @@ public final class FloeOptions {
             .withDescription("The OSS bucket of Argo oss artifacts that give only a key (Argo's artifact repository);"
                     + " the endpoint is fs.oss.endpoint (or OSS_ENDPOINT).");
 
+    public static final ConfigOption<Integer> ARGO_MAX_RECURSION_DEPTH = ConfigOptions.key("floe.argo.max-recursion-depth")
+            .intType()
+            .defaultValue(floe.argo.ArgoOptions.DEFAULT_RECURSION_DEPTH)
+            .withDescription("How many levels deep an Argo template may call itself. Floe expands recursion ahead, each"
+                    + " level behind the condition that leads to it; a task that would go deeper fails naming this limit.");
+
     public static final ConfigOption<Boolean> PROGRESS = ConfigOptions.key("floe.progress")
             .booleanType()
             .defaultValue(true)

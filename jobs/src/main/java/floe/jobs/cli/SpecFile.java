@@ -100,6 +100,7 @@ final class SpecFile {
             return BatchJobs.fromDirectory(file, dirs, local);
         }
         ArtifactRepository repository = new ArtifactRepository(conf.get(FloeOptions.ARTIFACT_BUCKET), conf.toMap().get("fs.oss.endpoint"));
-        return ArgoWorkflows.fromYaml(file, templates, new ArgoOptions(dirs, parameters, local, repository));
+        return ArgoWorkflows.fromYaml(file, templates, new ArgoOptions(dirs, parameters, local, repository,
+                conf.get(FloeOptions.ARGO_MAX_RECURSION_DEPTH)));
     }
 }

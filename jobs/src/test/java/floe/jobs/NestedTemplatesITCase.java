@@ -1,0 +1,78 @@
+package floe.jobs;
+
+import floe.testutils.TestingFlink;
+
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Argo steps and dag templates that call other steps and dag templates, loops over them, and recursion, through {@code floe run}. */
+class NestedTemplatesITCase {
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = TestingFlink.withSlots(2);
+
+    @TempDir
+    File dir;
+
+    private File log(String workflow, String stage, int task) {
+        return new File(dir, "logs/" + workflow + "/" + stage + "/task-" + String.format("%05d", task) + ".attempt-1.out");
+    }
+
+    private FloeRun run(String example, String... more) {
+        String[] args = new String[4 + more.length];
+        args[0] = "run";
+        args[1] = "../conf/examples/nested/" + example;
+        args[2] = "-D";
+        args[3] = "floe.task.log-dir=" + new File(dir, "logs");
+        System.arraycopy(more, 0, args, 4, more.length);
+        return FloeRun.of(args);
+    }
+
+    @Test
+    void aLoopOverAStepsTemplateRunsEachInstanceWithItsOwnInputsAndAggregatesItsOutput() {
+        FloeRun run = run("loop-over-steps.yaml");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(log("loop-over-steps", "each.echo", 0)).hasContent("apple -> APPLE");
+        assertThat(log("loop-over-steps", "each.echo", 1)).hasContent("banana -> BANANA");
+        assertThat(log("loop-over-steps", "each.echo", 2)).hasContent("cherry -> CHERRY");
+        assertThat(log("loop-over-steps", "all", 0)).hasContent("[\"APPLE\",\"BANANA\",\"CHERRY\"]");
+    }
+
+    @Test
+    void aDagInADagGivesItsOutputAndASkippedTaskItsDefault() {
+        FloeRun run = run("dag-in-dag.yaml");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(log("dag-in-dag", "report", 0)).hasContent("compiled core: ok / no note");
+        assertThat(log("dag-in-dag", "optional", 0)).doesNotExist();
+        assertThat(run.out()).containsPattern("optional +1 tasks .* 1 skipped");
+    }
+
+    @Test
+    void aTemplateThatCallsItselfRunsUntilItsConditionIsFalse() {
+        FloeRun run = run("countdown.yaml");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(log("countdown", "say", 0)).hasContent("3");
+        assertThat(log("countdown", "again.say", 0)).hasContent("2");
+        assertThat(log("countdown", "again.again.say", 0)).hasContent("1");
+        assertThat(log("countdown", "again.again.again.say", 0)).hasContent("0");
+        assertThat(log("countdown", "again.again.again.again.say", 0)).doesNotExist();
+    }
+
+    @Test
+    void recursionPastTheLimitFailsNamingIt() {
+        FloeRun run = run("countdown.yaml", "-p", "from=5", "-D", "floe.argo.max-recursion-depth=3");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).contains("template 'countdown' calls itself more than 3 levels deep (floe.argo.max-recursion-depth)");
+        assertThat(log("countdown", "again.again.say", 0)).hasContent("3");
+        assertThat(log("countdown", "again.again.again.say", 0)).doesNotExist();
+    }
+}
