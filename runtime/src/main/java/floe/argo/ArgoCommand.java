@@ -32,9 +32,15 @@ final class ArgoCommand implements CommandFunction {
     private final String imageDir;
     private final ArgoArtifacts artifacts;
     private final int recursionLimit;
+    private final List<String> entrypoint;
 
+    /**
+     * @param entrypoint the program standing in for the image's entrypoint, for a container with
+     *     no command (null when it has one)
+     */
     ArgoCommand(List<CallTree.Call> chain, Map<String, String> base, List<Command.Mount> mounts, String imageDir,
-            ArgoArtifacts artifacts, int recursionLimit) {
+            ArgoArtifacts artifacts, int recursionLimit, List<String> entrypoint) {
+        this.entrypoint = entrypoint == null ? null : List.copyOf(entrypoint);
         this.chain = List.copyOf(chain);
         this.base = new TreeMap<>(base);
         this.mounts = List.copyOf(mounts);
@@ -53,7 +59,12 @@ final class ArgoCommand implements CommandFunction {
 
     @Override
     public Command resolve(TaskContext ctx) throws IOException {
-        Map<String, String> extra = extra(ctx.parameters().get(floe.model.Workflow.STATUS_PARAMETER));
+        Map<String, String> extra = new LinkedHashMap<>(extra(ctx.parameters().get(floe.model.Workflow.STATUS_PARAMETER)));
+        extra.put("workflow.duration", ArgoVariables.duration(base, java.time.Instant.now()));
+        extra.put("retries", Integer.toString(ctx.attempt() - 1));
+        String node = base.get("workflow.name") + "-" + ctx.stage().replace('.', '-') + "-" + ctx.index();
+        extra.put("pod.name", node);
+        extra.put("node.name", node);
         ArgoScope.Outcome outcome = scope().walk(ctx.index(), new ArgoScope.Done(ctx.inputs()), extra, false);
         if (outcome.skipped() != null) {
             ctx.skip(outcome.skipped());
@@ -86,7 +97,12 @@ final class ArgoCommand implements CommandFunction {
      * its chain and command resolve (no script file is written).
      */
     void check(int index, List<TaskCompletion> upstream, String status) throws IOException {
-        ArgoScope.Outcome outcome = scope().walk(index, new ArgoScope.Done(upstream), extra(status), true);
+        Map<String, String> extra = new LinkedHashMap<>(extra(status));
+        extra.put("workflow.duration", "0");
+        extra.put("retries", "0");
+        extra.put("pod.name", base.get("workflow.name") + "-" + leaf().name + "-" + index);
+        extra.put("node.name", base.get("workflow.name") + "-" + leaf().name + "-" + index);
+        ArgoScope.Outcome outcome = scope().walk(index, new ArgoScope.Done(upstream), extra, true);
         if (outcome.skipped() == null) {
             command(index, outcome.vars(), false);
         }
@@ -109,6 +125,9 @@ final class ArgoCommand implements CommandFunction {
         ArgoSpec.Container c = template.container() != null ? template.container() : template.script();
         String kind = template.container() != null ? "container" : "script";
         List<String> argv = new ArrayList<>();
+        if (entrypoint != null) {
+            argv.addAll(entrypoint);
+        }
         resolveAll(c.command(), vars, templatePath + "." + kind + ".command", argv);
         resolveAll(c.args(), vars, templatePath + "." + kind + ".args", argv);
         if (c.source() != null) {

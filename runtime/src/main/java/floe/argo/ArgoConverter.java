@@ -55,6 +55,8 @@ final class ArgoConverter {
         }
         List<ArgoSpec.Parameter> arguments = arguments(spec, base);
         Map<String, String> globals = globals(name, arguments, specPath + ".arguments.parameters");
+        globals.put("workflow.mainEntrypoint", entry);
+        ArgoVariables.run(java.time.Instant.now(), java.util.UUID.randomUUID().toString(), globals);
         List<ArgoSpec.Volume> volumes = new ArrayList<>();
         if (base != null && base.volumes() != null) {
             volumes.addAll(base.volumes());
@@ -114,11 +116,14 @@ final class ArgoConverter {
         globals.put("workflow.name", name);
         ArgoSpec.Metadata m = doc.spec().metadata();
         globals.put("workflow.namespace", m == null || m.namespace() == null ? "default" : m.namespace());
-        if (m != null && m.labels() != null) {
-            m.labels().forEach((k, v) -> globals.put("workflow.labels." + k, v));
-        }
-        if (m != null && m.annotations() != null) {
-            m.annotations().forEach((k, v) -> globals.put("workflow.annotations." + k, v));
+        Map<String, String> labels = m == null || m.labels() == null ? Map.of() : new TreeMap<>(m.labels());
+        Map<String, String> annotations = m == null || m.annotations() == null ? Map.of() : new TreeMap<>(m.annotations());
+        labels.forEach((k, v) -> globals.put("workflow.labels." + k, v));
+        annotations.forEach((k, v) -> globals.put("workflow.annotations." + k, v));
+        globals.put("workflow.labels.json", ArgoScope.json(labels));
+        globals.put("workflow.annotations.json", ArgoScope.json(annotations));
+        if (annotations.containsKey("workflows.argoproj.io/scheduled-time")) {
+            globals.put("workflow.scheduledTime", annotations.get("workflows.argoproj.io/scheduled-time"));
         }
         Map<String, String> overrides = new TreeMap<>(options.parameters());
         List<String> all = new ArrayList<>();

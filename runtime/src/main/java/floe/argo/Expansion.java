@@ -392,10 +392,12 @@ final class Expansion {
             c = t.container() != null ? t.container() : t.script();
             kind = t.container() != null ? "container" : "script";
             String imageDir = options.images().workingDir(c.image(), call.templatePath + "." + kind + ".image");
+            List<String> entrypoint = t.container() != null && (c.command() == null || c.command().isEmpty())
+                    ? options.images().entrypoint(c.image(), call.templatePath + ".container") : null;
             command = new ArgoCommand(chain, base, ArgoConverter.mounts(c, call.templatePath + "." + kind, volumes, options),
-                    imageDir, ArgoArtifacts.of(t, call.templatePath, options.artifacts()), options.recursionDepth());
+                    imageDir, ArgoArtifacts.of(t, call.templatePath, options.artifacts()), options.recursionDepth(), entrypoint);
         } else {
-            command = new ArgoCommand(chain, base, List.of(), null, ArgoArtifacts.none(), options.recursionDepth());
+            command = new ArgoCommand(chain, base, List.of(), null, ArgoArtifacts.none(), options.recursionDepth(), null);
         }
         Stage.Builder stage = Stage.named(stageName).command(command);
         if (call.dynamic()) {

@@ -86,6 +86,29 @@ public final class SprigFunctions {
         return Templates.format(s);
     }
 
+    /**
+     * Sprig's {@code date(layout, time)}: {@code time} (an RFC 3339 text, Unix seconds, or anything
+     * else for now, as Sprig does) in Go's layout notation ({@code 2006-01-02 15:04:05}), in UTC.
+     */
+    public String date(String layout, Object time) {
+        java.time.Instant at;
+        if (time instanceof Number n) {
+            at = java.time.Instant.ofEpochSecond(n.longValue());
+        } else {
+            try {
+                at = java.time.Instant.parse(String.valueOf(time));
+            } catch (java.time.format.DateTimeParseException e) {
+                at = java.time.Instant.now();
+            }
+        }
+        return GoLayout.format(layout, at.atZone(java.time.ZoneOffset.UTC));
+    }
+
+    /** Sprig's {@code now()}: the current time, as Unix seconds' worth of an instant text. */
+    public String now() {
+        return java.time.Instant.now().toString();
+    }
+
     @Override
     public String toString() {
         return "sprig";

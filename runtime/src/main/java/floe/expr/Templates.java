@@ -102,10 +102,20 @@ public final class Templates {
     private static String variable(String name, Map<String, String> variables, String where) {
         String value = variables.get(name);
         if (value == null) {
-            throw new SpecException(where + ": {{" + name + "}} is not defined here (defined: "
-                    + String.join(", ", new TreeMap<>(variables).keySet()) + ")");
+            throw new SpecException(where + ": {{" + name + "}} is not defined here (defined: " + known(variables) + ")");
         }
         return value;
+    }
+
+    /** The defined names, with a family of one-character names ({@code workflow.creationTimestamp.Y}) shown once. */
+    private static String known(Map<String, String> variables) {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        for (String key : variables.keySet()) {
+            int dot = key.lastIndexOf('.');
+            boolean oneChar = dot > 0 && key.length() - dot == 2 && variables.containsKey(key.substring(0, dot));
+            names.add(oneChar ? key.substring(0, dot) + ".<char>" : key);
+        }
+        return String.join(", ", names);
     }
 
     private static String evaluate(String expression, Map<String, String> variables, String where) {

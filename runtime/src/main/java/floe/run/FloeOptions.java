@@ -43,6 +43,14 @@ public final class FloeOptions {
             .withDescription("Container images whose commands may run on this machine in local mode (the command runs"
                     + " on the machine, not in the image); a trailing * is a wildcard. Default: any image.");
 
+    public static final ConfigOption<java.util.List<String>> LOCAL_ENTRYPOINTS = ConfigOptions.key("floe.local.entrypoints")
+            .stringType()
+            .asList()
+            .defaultValues("argoproj/argosay:*=$FLOE_HOME/conf/images/argosay")
+            .withDescription("Programs of this machine standing in for images' entrypoints, for containers that give"
+                    + " args and no command: IMAGE=PROGRAM [ARG...] (IMAGE as in floe.local.allowed-images; $FLOE_HOME is"
+                    + " Floe's directory). Default: Argo's argosay image, by Floe's stand-in conf/images/argosay.");
+
     public static final ConfigOption<String> ARTIFACT_BUCKET = ConfigOptions.key("floe.argo.artifacts.oss.bucket")
             .stringType()
             .noDefaultValue()

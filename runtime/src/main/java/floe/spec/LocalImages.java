@@ -28,10 +28,66 @@ public final class LocalImages implements Serializable {
     private final Map<String, String> directories;
     private final String defaultDir;
 
-    private LocalImages(List<String> allowed, Map<String, String> directories, String defaultDir) {
+    private final Map<String, List<String>> entrypoints;
+
+    private LocalImages(List<String> allowed, Map<String, String> directories, String defaultDir,
+            Map<String, List<String>> entrypoints) {
         this.allowed = List.copyOf(allowed);
         this.directories = new LinkedHashMap<>(directories);
         this.defaultDir = defaultDir;
+        this.entrypoints = new LinkedHashMap<>(entrypoints);
+    }
+
+    private LocalImages(List<String> allowed, Map<String, String> directories, String defaultDir) {
+        this(allowed, directories, defaultDir, Map.of());
+    }
+
+    /**
+     * These images with programs standing in for their entrypoints ({@code floe.local.entrypoints}):
+     * each {@code IMAGE=PROGRAM [ARG...]}, {@code IMAGE} a pattern as in the allowed list;
+     * {@code $FLOE_HOME} in the program stands for Floe's directory.
+     */
+    public LocalImages withEntrypoints(List<String> specs) {
+        Map<String, List<String>> more = new LinkedHashMap<>(entrypoints);
+        for (String spec : specs) {
+            int eq = spec.indexOf('=');
+            if (eq < 1 || spec.substring(eq + 1).isBlank()) {
+                throw new SpecException("floe.local.entrypoints: '" + spec + "' is not IMAGE=PROGRAM [ARG...]");
+            }
+            String program = spec.substring(eq + 1).strip().replace("$FLOE_HOME", floeHome());
+            more.put(spec.substring(0, eq).strip(), List.of(program.split("\\s+")));
+        }
+        return new LocalImages(allowed, directories, defaultDir, more);
+    }
+
+    /**
+     * The program standing in for {@code image}'s entrypoint, for a container that gives args and no
+     * command (Argo then runs the image's entrypoint with them); refused, naming the image, when none is mapped.
+     */
+    public List<String> entrypoint(String image, String where) {
+        String name = image == null ? "" : image;
+        for (Map.Entry<String, List<String>> e : entrypoints.entrySet()) {
+            if (matches(e.getKey(), name)) {
+                return e.getValue();
+            }
+        }
+        throw new SpecException(where + ": no command, so Argo would run the entrypoint of image '" + name + "', which"
+                + " does not run on this machine: give the template a command, or map the image to a program with"
+                + " floe.local.entrypoints (-D floe.local.entrypoints='" + name + "=PROGRAM')");
+    }
+
+    /** Floe's directory: {@code floe.home} (set by bin/floe), else the nearest directory above this one with conf/images. */
+    private static String floeHome() {
+        String home = System.getProperty("floe.home");
+        if (home != null) {
+            return home;
+        }
+        for (java.nio.file.Path p = java.nio.file.Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            if (java.nio.file.Files.isDirectory(p.resolve("conf/images"))) {
+                return p.toString();
+            }
+        }
+        return "$FLOE_HOME";
     }
 
     public static LocalImages of(List<String> allowed, Map<String, String> directories, String defaultDir) {

@@ -89,7 +89,8 @@ final class SpecFile {
         Path workDir = workDir();
         Map<String, String> imageDirs = new LinkedHashMap<>();
         images.forEach((image, dir) -> imageDirs.put(image, Path.of(dir).toAbsolutePath().normalize().toString()));
-        LocalImages local = LocalImages.of(conf.get(FloeOptions.LOCAL_ALLOWED_IMAGES), imageDirs, workDir.toString());
+        LocalImages local = LocalImages.of(conf.get(FloeOptions.LOCAL_ALLOWED_IMAGES), imageDirs, workDir.toString())
+                .withEntrypoints(conf.get(FloeOptions.LOCAL_ENTRYPOINTS));
         if (batch) {
             if (!templates.isEmpty()) {
                 throw new SpecException(templates.get(0) + ": WorkflowTemplates go with Argo workflows, not Batch jobs");
