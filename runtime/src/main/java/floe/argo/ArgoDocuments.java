@@ -50,10 +50,15 @@ final class ArgoDocuments {
             return spec.metadata() == null ? null : spec.metadata().name();
         }
 
+        private String shownName() {
+            ArgoSpec.Metadata m = spec.metadata();
+            return m == null ? null : m.name() != null ? m.name() : m.generateName();
+        }
+
         /** How a message names this document when its file has several. */
         String label() {
             return count == 1 ? "" : " (document " + number + " of " + count + ", " + spec.kind()
-                    + (name() == null ? "" : " '" + name() + "'") + ")";
+                    + (shownName() == null ? "" : " '" + shownName() + "'") + ")";
         }
     }
 
@@ -78,10 +83,54 @@ final class ArgoDocuments {
         private final Doc main;
         private final List<Doc> docs;
         private final Map<Doc, Home> homes = new LinkedHashMap<>();
+        private final List<Path> searched;
+        private final java.util.Set<Path> skip;
+        private boolean scanned;
+        private final java.util.Set<String> notices = new java.util.LinkedHashSet<>();
 
-        Library(Doc main, List<Doc> docs) {
+        /** A field accepted without effect here: one line for the user, at its spec path. */
+        void notice(String path, String message) {
+            notices.add(path + ": " + message);
+        }
+
+        /** The notices so far, each {@code SPEC.PATH: MESSAGE}. */
+        List<String> notices() {
+            return List.copyOf(notices);
+        }
+
+        /**
+         * @param searched directories whose WorkflowTemplates a {@code templateRef} may name when the
+         *     files given have none of that name (read only then); {@code skip}: the files given
+         */
+        Library(Doc main, List<Doc> docs, List<Path> searched, java.util.Set<Path> skip) {
             this.main = main;
-            this.docs = List.copyOf(docs);
+            this.docs = new ArrayList<>(docs);
+            this.searched = List.copyOf(searched);
+            this.skip = skip;
+        }
+
+        /** Reads the WorkflowTemplates of the searched directories, once; a file that is not one is passed over. */
+        private void scan() {
+            if (scanned) {
+                return;
+            }
+            scanned = true;
+            for (Path dir : searched) {
+                List<Path> files;
+                try (java.util.stream.Stream<Path> list = Files.list(dir)) {
+                    files = list.filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml"))
+                            .filter(f -> !skip.contains(f.toAbsolutePath().normalize())).sorted().toList();
+                } catch (IOException e) {
+                    continue;
+                }
+                for (Path f : files) {
+                    try {
+                        read(f).stream().filter(d -> d.spec().kind().endsWith("WorkflowTemplate")).forEach(docs::add);
+                    } catch (SpecException e) {
+                        // not a template this workflow can use: only the files given must be valid
+                    }
+                }
+            }
         }
 
         Doc byKey(String key) {
@@ -110,12 +159,24 @@ final class ArgoDocuments {
         /** The WorkflowTemplate (or, with {@code cluster}, ClusterWorkflowTemplate) named {@code name}. */
         Doc find(String name, boolean cluster, String where) {
             String kind = cluster ? "ClusterWorkflowTemplate" : "WorkflowTemplate";
+            java.util.Optional<Doc> found = docs.stream().filter(d -> d.spec().kind().equals(kind) && name.equals(d.name())).findFirst();
+            if (found.isEmpty()) {
+                scan();
+                found = docs.stream().filter(d -> d.spec().kind().equals(kind) && name.equals(d.name())).findFirst();
+            }
             List<Doc> of = docs.stream().filter(d -> d.spec().kind().equals(kind)).toList();
-            return of.stream().filter(d -> name.equals(d.name())).findFirst()
-                    .orElseThrow(() -> new ArgoError(where, "no " + kind + " '" + name + "' among the files given ("
-                            + (of.isEmpty() ? "give its file after the workflow's, or --templates DIR"
-                            : "given: " + of.stream().map(Doc::name).collect(Collectors.joining(", "))) + ")"));
+            return found.orElseThrow(() -> new ArgoError(where, "no " + kind + " '" + name + "' among the files given or in "
+                    + searched.stream().map(ArgoDocuments::shown).collect(Collectors.joining(", ")) + " ("
+                    + (of.isEmpty() ? "give its file after the workflow's, or --templates DIR"
+                    : "found: " + of.stream().map(Doc::name).distinct().sorted().collect(Collectors.joining(", "))) + ")"));
         }
+    }
+
+    /** A directory as a message shows it: relative to the working directory when it is below it. */
+    static String shown(Path dir) {
+        Path here = Path.of("").toAbsolutePath();
+        Path abs = dir.toAbsolutePath().normalize();
+        return abs.startsWith(here) && !abs.equals(here) ? here.relativize(abs).toString() : abs.toString();
     }
 
     /** The documents of {@code file}, each bound to Argo's spec; errors name the file, line and column. */

@@ -419,11 +419,7 @@ final class ArgoScope {
             }
             inputs.put(p.name(), value);
         }
-        if (!left.isEmpty()) {
-            // Argo passes an argument the template does not declare along unused; Floe says so rather than drop it quietly.
-            throw new SpecException(argumentsPath + ".parameters: template '" + template.name()
-                    + "' has no input parameter " + left.keySet() + " (it has " + inputs.keySet() + ")");
-        }
+        // An argument the template does not declare is passed along unused, as Argo does (lint notices it).
         return inputs;
     }
 

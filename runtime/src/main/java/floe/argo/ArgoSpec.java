@@ -59,6 +59,12 @@ public final class ArgoSpec {
             Map<String, Object> resource, Map<String, Object> suspend, Map<String, String> nodeSelector)
             implements Serializable {
 
+        /** This template with its deadlines worked out. */
+        Template withDeadlines(String newActiveDeadlineSeconds, String newTimeout) {
+            return new Template(name, inputs, outputs, container, script, steps, dag, retryStrategy, newActiveDeadlineSeconds,
+                    newTimeout, parallelism, metadata, resource, suspend, nodeSelector);
+        }
+
         /** This template under another name (an {@code inline} template takes its step's). */
         Template named(String newName) {
             return new Template(newName, inputs, outputs, container, script, steps, dag, retryStrategy, activeDeadlineSeconds,

@@ -33,12 +33,38 @@ public final class ArgoWorkflows {
     /**
      * Reads {@code file} with the WorkflowTemplates and ClusterWorkflowTemplates in
      * {@code templates}, which its steps may use through {@code templateRef} and the workflow
-     * through {@code workflowTemplateRef}.
+     * through {@code workflowTemplateRef}. A directory among {@code templates} is searched for a
+     * template no file given has, and so, last, is the workflow file's own directory.
      */
     public static Workflow fromYaml(Path file, List<Path> templates, ArgoOptions options) {
+        return load(file, templates, options).workflow();
+    }
+
+    /**
+     * A workflow and the notices about it: one line each, {@code FILE:LINE:COLUMN: SPEC.PATH: MESSAGE},
+     * for what it says that has no effect here.
+     */
+    public record Loaded(Workflow workflow, List<String> notices) {
+        public Loaded {
+            notices = List.copyOf(notices);
+        }
+    }
+
+    /** As {@link #fromYaml(Path, List, ArgoOptions)}, with the notices a user should see. */
+    public static Loaded load(Path file, List<Path> templates, ArgoOptions options) {
         List<ArgoDocuments.Doc> mine = ArgoDocuments.read(file);
         List<ArgoDocuments.Doc> all = new ArrayList<>(mine);
+        // WorkflowTemplates a templateRef names and no file given has: looked for in the directories
+        // given, then beside the workflow, as a cluster has them installed beside it.
+        List<Path> searched = new ArrayList<>();
+        java.util.Set<Path> given = new java.util.HashSet<>();
+        given.add(file.toAbsolutePath().normalize());
         for (Path t : templates) {
+            if (java.nio.file.Files.isDirectory(t)) {
+                searched.add(t);
+                continue;
+            }
+            given.add(t.toAbsolutePath().normalize());
             for (ArgoDocuments.Doc d : ArgoDocuments.read(t)) {
                 if (!"WorkflowTemplate".equals(d.spec().kind()) && !"ClusterWorkflowTemplate".equals(d.spec().kind())) {
                     throw new SpecException(d.where().at("kind") + ": '" + d.spec().kind() + "' given after the workflow:"
@@ -47,10 +73,15 @@ public final class ArgoWorkflows {
                 all.add(d);
             }
         }
+        Path beside = file.toAbsolutePath().getParent();
+        if (beside != null && !searched.contains(beside)) {
+            searched.add(beside);
+        }
         ArgoDocuments.Doc main = main(mine);
-        ArgoDocuments.Library library = new ArgoDocuments.Library(main, all);
+        ArgoDocuments.Library library = new ArgoDocuments.Library(main, all, searched, given);
         try {
-            return new ArgoConverter(main, library, options).convert();
+            Workflow workflow = new ArgoConverter(main, library, options).convert();
+            return new Loaded(workflow, library.notices().stream().map(n -> located(library, main, n).getMessage()).toList());
         } catch (SpecException e) {
             throw located(library, main, e.getMessage());
         } catch (IOException e) {

@@ -127,6 +127,9 @@ final class Expansion {
             throw new ArgoError(call.templatePath, refusal(t));
         }
         String key = at.prefix() + "/" + t.name();
+        if (inherited.stack().contains(key)) {
+            unconditional(chain, call);
+        }
         if (inherited.stack().stream().filter(key::equals).count() >= options.recursionDepth()) {
             call.tooDeep = options.recursionDepth();
             leaf(call, chain, instances, needs, stageName, inherited);
@@ -146,6 +149,26 @@ final class Expansion {
             steps(body, chain, inner, needs, prefix, deeper, at);
         } else {
             dag(body, chain, inner, needs, prefix, deeper, at);
+        }
+    }
+
+    /**
+     * Refuses a template that calls itself with no {@code when} or {@code depends} on the way back
+     * to it: it would never end.
+     */
+    private static void unconditional(List<CallTree.Call> chain, CallTree.Call call) {
+        List<String> cycle = new ArrayList<>();
+        for (int i = chain.size() - 2; i >= 0; i--) {
+            CallTree.Call c = chain.get(i + 1);
+            cycle.add(0, c.name);
+            if (c.depends != null || (c.step != null && c.step.when() != null)) {
+                return;
+            }
+            if (chain.get(i).templatePath.equals(call.templatePath)) {
+                cycle.add(0, call.template.name());
+                throw new ArgoError(call.stepPath, "template '" + call.template.name() + "' calls itself ("
+                        + String.join(" -> ", cycle) + ") with no when or depends on the way: it would never end");
+            }
         }
     }
 
@@ -266,7 +289,7 @@ final class Expansion {
         if (step.name() == null) {
             throw new ArgoError(path, "give the step a name");
         }
-        List<Object> items = TemplateSettings.items(step, path, globals);
+        List<Object> items = items(step, path, chain, instances);
         int width = items.isEmpty() ? 1 : items.size();
         List<Object> fixed = items.isEmpty() ? null : items;
         if (step.withParam() != null) {
@@ -276,7 +299,98 @@ final class Expansion {
                         + " looped steps or dag template, is not supported by Floe yet");
             }
         }
+        undeclared(step, path, target.template());
         return new CallTree.Call(step.name(), path, step, fixed, width, depends, target.template(), target.path());
+    }
+
+    /** Arguments the called template has no input for: Argo passes them along unused; so does Floe, with a notice. */
+    private void undeclared(ArgoSpec.Step step, String path, ArgoSpec.Template template) {
+        if (step.arguments() == null || step.arguments().parameters() == null) {
+            return;
+        }
+        java.util.Set<String> declared = new java.util.HashSet<>();
+        if (template.inputs() != null && template.inputs().parameters() != null) {
+            template.inputs().parameters().forEach(p -> declared.add(p.name()));
+        }
+        List<ArgoSpec.Parameter> args = step.arguments().parameters();
+        for (int i = 0; i < args.size(); i++) {
+            if (!declared.contains(args.get(i).name())) {
+                library.notice(path + ".arguments.parameters[" + i + "]", "template '" + template.name()
+                        + "' has no input parameter '" + args.get(i).name() + "': passed along unused, as Argo does");
+            }
+        }
+    }
+
+    /**
+     * A step's {@code withItems} or {@code withSequence}, worked out in every instance of the
+     * enclosing template (they must agree: the stages' tasks are numbered alike in each).
+     */
+    private List<Object> items(ArgoSpec.Step step, String path, List<CallTree.Call> chain, int instances) {
+        if (step.withSequence() == null && step.withItems() == null) {
+            return TemplateSettings.items(step, path, globals);
+        }
+        List<Object> first = null;
+        for (Map<String, String> vars : known(chain, instances)) {
+            List<Object> items = TemplateSettings.items(step, path, vars == null ? globals : vars);
+            if (first != null && !first.equals(items)) {
+                throw new ArgoError(path, "the loop differs between runs of the enclosing template (" + first.size()
+                        + " items, then " + items.size() + "): Floe needs the same loop in each");
+            }
+            first = items;
+        }
+        return first == null ? TemplateSettings.items(step, path, globals) : first;
+    }
+
+    /**
+     * A template field that must be known before the run (a timeout, a retry limit), with its
+     * {@code {{...}}} filled in as every task of the stage sees it: they must agree.
+     */
+    private String fixed(String text, List<CallTree.Call> chain, int tasks, String where) {
+        if (text == null || !floe.expr.Templates.isTemplate(text)) {
+            return text;
+        }
+        String value = null;
+        for (Map<String, String> vars : known(chain, tasks)) {
+            if (vars == null) {
+                throw new ArgoError(where, "'" + text + "' must be known before the run, and it uses earlier steps' outputs");
+            }
+            String v = floe.expr.Templates.resolve(text, vars, where);
+            if (value != null && !value.equals(v)) {
+                throw new ArgoError(where, "'" + text + "' is '" + value + "' for one task and '" + v + "' for another:"
+                        + " Floe needs one value for all tasks of a step");
+            }
+            value = v;
+        }
+        return value == null ? text : value;
+    }
+
+    /**
+     * The variables inside the template {@code chain} ends in, for each of (up to 1,000 of) its
+     * {@code count} runs, as known before the run; null for a run whose variables need step outputs.
+     */
+    private List<Map<String, String>> known(List<CallTree.Call> chain, int count) {
+        ArgoScope scope = new ArgoScope(chain, base);
+        List<Map<String, String>> out = new ArrayList<>();
+        int checked = Math.max(1, Math.min(count, 1_000));
+        for (int i = 0; i < checked; i++) {
+            int index = (int) ((long) i * count / checked);
+            try {
+                ArgoScope.Outcome o = scope.walk(index, new ArgoScope.Done(List.of()), runVars(), false);
+                if (o.skipped() == null) {
+                    out.add(o.vars());
+                }
+            } catch (floe.SpecException e) {
+                out.add(null);
+            }
+        }
+        return out;
+    }
+
+    private Map<String, String> runVars() {
+        Map<String, String> vars = new LinkedHashMap<>(exitVars());
+        vars.put("workflow.duration", "0");
+        vars.put("retries", "0");
+        return vars;
     }
 
     /**
@@ -435,7 +549,9 @@ final class Expansion {
         }
         if (c != null) {
             TemplateSettings.retry(t, call.templatePath, globals, stage);
-            TemplateSettings.timeout(t, call.templatePath, stage);
+            TemplateSettings.timeout(t.withDeadlines(
+                    fixed(t.activeDeadlineSeconds(), chain, tasks, call.templatePath + ".activeDeadlineSeconds"),
+                    fixed(t.timeout(), chain, tasks, call.templatePath + ".timeout")), call.templatePath, stage);
             TemplateSettings.resources(c, call.templatePath + "." + kind, stage);
         }
         Stage built = stage.build();

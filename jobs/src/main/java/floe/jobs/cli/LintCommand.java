@@ -21,6 +21,7 @@ final class LintCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         floe.model.Workflow wf = spec.load(flink.load());
+        spec.printNotices(cli.commandLine().getErr());
         cli.commandLine().getOut().printf("%s: ok (workflow %s, %d stages, %d tasks)%n", spec.file, wf.name(), wf.stages().size(),
                 wf.stages().stream().mapToLong(floe.model.Stage::tasks).sum());
         return 0;

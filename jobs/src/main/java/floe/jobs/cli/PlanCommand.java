@@ -31,6 +31,7 @@ final class PlanCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         floe.model.Workflow workflow = spec.load(flink.load());
+        spec.printNotices(cli.commandLine().getErr());
         for (floe.model.Workflow wf = workflow; wf != null; wf = wf == workflow ? workflow.onExit() : null) {
             Plan plan = FloeOptions.compiler(flink.load()).plan(wf);
             cli.commandLine().getOut().print(json ? plan.toJson() : dot ? plan.toDot() : plan.describe());

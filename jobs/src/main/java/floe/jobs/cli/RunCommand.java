@@ -21,7 +21,9 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (WorkflowLauncher launcher = WorkflowLauncher.start(flink.load())) {
-            launcher.run(spec.load(flink.load()), cli.commandLine().getOut());
+            floe.model.Workflow workflow = spec.load(flink.load());
+            spec.printNotices(cli.commandLine().getErr());
+            launcher.run(workflow, cli.commandLine().getOut());
         }
         return 0;
     }

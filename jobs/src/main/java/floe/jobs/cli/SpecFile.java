@@ -26,8 +26,13 @@ final class SpecFile {
             description = "An Argo Workflow (.yaml, .yml), or a directory of Batch job definitions and job submissions (.json).")
     Path file;
 
-    @Parameters(index = "1..*", paramLabel = "TEMPLATE", description = "Argo WorkflowTemplates the workflow's templateRefs name.")
+    @Parameters(index = "1..*", paramLabel = "TEMPLATE", description = "Argo WorkflowTemplates the workflow's templateRefs name"
+            + " (files, or directories searched for them; the workflow file's directory is searched last).")
     List<Path> templates = new ArrayList<>();
+
+    @Option(names = "--templates", paramLabel = "DIR",
+            description = "A directory of WorkflowTemplates and ClusterWorkflowTemplates the workflow's templateRefs may name (repeatable).")
+    List<Path> templateDirs = new ArrayList<>();
 
     @Option(names = "--volume", paramLabel = "NAME=DIR",
             description = "The directory a volume of the workflow is on; commands see it at their mountPath (repeatable).")
@@ -57,6 +62,15 @@ final class SpecFile {
     @Option(names = "--exit-handler-after", hidden = true, paramLabel = "STATUS",
             description = "Run only the workflow's exit handler, as after the workflow ended STATUS (Succeeded or Failed; set by floe submit).")
     String exitHandlerAfter;
+
+    /** What the last load found that has no effect here, one line each. */
+    private final List<String> notices = new ArrayList<>();
+
+    /** Prints the notices of the last load, {@code floe: notice: ...}, one line each. */
+    void printNotices(java.io.PrintWriter err) {
+        notices.forEach(n -> err.println("floe: notice: " + n));
+        err.flush();
+    }
 
     /** Where container commands run when their template sets no workingDir. */
     Path workDir() {
@@ -101,7 +115,17 @@ final class SpecFile {
             return BatchJobs.fromDirectory(file, dirs, local);
         }
         ArtifactRepository repository = new ArtifactRepository(conf.get(FloeOptions.ARTIFACT_BUCKET), conf.toMap().get("fs.oss.endpoint"));
-        return ArgoWorkflows.fromYaml(file, templates, new ArgoOptions(dirs, parameters, local, repository,
+        for (Path dir : templateDirs) {
+            if (!Files.isDirectory(dir)) {
+                throw new SpecException("--templates " + dir + ": no such directory");
+            }
+        }
+        List<Path> all = new ArrayList<>(templates);
+        all.addAll(templateDirs);
+        ArgoWorkflows.Loaded loaded = ArgoWorkflows.load(file, all, new ArgoOptions(dirs, parameters, local, repository,
                 conf.get(FloeOptions.ARGO_MAX_RECURSION_DEPTH)));
+        notices.clear();
+        notices.addAll(loaded.notices());
+        return loaded.workflow();
     }
 }
