@@ -62,7 +62,8 @@ final class CallTree {
             this.name = name;
             this.stepPath = stepPath;
             this.step = step;
-            this.items = items == null ? null : List.copyOf(items);
+            // A sequence stays a sequence: a loop of any length travels as a few numbers.
+            this.items = items == null ? null : items instanceof TemplateSettings.Sequence ? items : List.copyOf(items);
             this.width = width;
             this.depends = depends;
             this.template = template;

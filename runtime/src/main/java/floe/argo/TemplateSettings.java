@@ -54,15 +54,47 @@ final class TemplateSettings {
         } else {
             throw new ArgoError(path, "give count or end");
         }
-        List<Object> values = new ArrayList<>();
-        long increment = end >= start ? 1 : -1;
-        for (long v = start; ; v += increment) {
-            values.add(seq.format() == null ? Long.toString(v) : String.format(seq.format(), v));
-            if (v == end) {
-                break;
-            }
+        if (Math.abs(end - start) >= 1_000_000) {
+            throw new ArgoError(path, "from " + start + " to " + end + " is more than 1000000 items");
+        }
+        Sequence values = new Sequence(start, end >= start ? 1 : -1, (int) Math.abs(end - start) + 1, seq.format());
+        try {
+            values.get(0);
+        } catch (java.util.IllegalFormatException e) {
+            throw new ArgoError(path + ".format", "'" + seq.format() + "' cannot format a number: " + e.getMessage());
         }
         return values;
+    }
+
+    /**
+     * The items of a {@code withSequence}, worked out when asked for: a stage of a million tasks
+     * carries four numbers and a format, not a million strings.
+     */
+    static final class Sequence extends java.util.AbstractList<Object> implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+        private final long start;
+        private final int increment;
+        private final int size;
+        private final String format;
+
+        Sequence(long start, int increment, int size, String format) {
+            this.start = start;
+            this.increment = increment;
+            this.size = size;
+            this.format = format;
+        }
+
+        @Override
+        public Object get(int index) {
+            java.util.Objects.checkIndex(index, size);
+            long v = start + (long) index * increment;
+            return format == null ? Long.toString(v) : String.format(format, v);
+        }
+
+        @Override
+        public int size() {
+            return size;
+        }
     }
 
     static void retry(ArgoSpec.Template t, String path, Map<String, String> globals, Stage.Builder stage) {
