@@ -11,7 +11,10 @@ import java.io.File;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Argo steps and dag templates that call other steps and dag templates, loops over them, and recursion, through {@code floe run}. */
+/**
+ * Argo steps and dag templates that call other steps and dag templates, loops over them, recursion,
+ * exit hooks and dags that go on after a failure, through {@code floe run}.
+ */
 class NestedTemplatesITCase {
     @RegisterExtension
     static final MiniClusterExtension FLINK = TestingFlink.withSlots(2);
@@ -26,7 +29,7 @@ class NestedTemplatesITCase {
     private FloeRun run(String example, String... more) {
         String[] args = new String[4 + more.length];
         args[0] = "run";
-        args[1] = "../conf/examples/nested/" + example;
+        args[1] = "../conf/examples/" + (example.contains("/") ? example : "nested/" + example);
         args[2] = "-D";
         args[3] = "floe.task.log-dir=" + new File(dir, "logs");
         System.arraycopy(more, 0, args, 4, more.length);
@@ -64,6 +67,36 @@ class NestedTemplatesITCase {
         assertThat(log("countdown", "again.again.say", 0)).hasContent("1");
         assertThat(log("countdown", "again.again.again.say", 0)).hasContent("0");
         assertThat(log("countdown", "again.again.again.again.say", 0)).doesNotExist();
+    }
+
+    @Test
+    void anExitHookRunsAfterAFailedStepWhichStillFailsTheWorkflow() {
+        FloeRun run = run("hooks/exit-hooks.yaml");
+
+        assertThat(run.exitCode()).as(run.out()).isEqualTo(1);
+        assertThat(log("exit-hooks", "work.hooks.exit", 0)).hasContent("cleanup after work: Failed");
+        assertThat(log("exit-hooks", "other", 0)).hasContent("other ran");
+        assertThat(run.err()).contains("1 task failed while the rest of the workflow ran on: stage 'work' task 0 failed")
+                .contains("exited with code 3");
+    }
+
+    @Test
+    void anExitHookAfterASuccessLeavesTheWorkflowSuccessful() {
+        FloeRun run = run("hooks/exit-hooks.yaml", "-p", "code=0");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(log("exit-hooks", "work.hooks.exit", 0)).hasContent("cleanup after work: Succeeded");
+    }
+
+    @Test
+    void aDagWithoutFailFastRunsWhatItCanThenFails() {
+        FloeRun run = run("dag/fail-fast-off.yaml");
+
+        assertThat(run.exitCode()).as(run.out()).isEqualTo(1);
+        assertThat(log("fail-fast-off", "slow", 0)).hasContent("slow ran");
+        assertThat(log("fail-fast-off", "after-slow", 0)).hasContent("after-slow ran");
+        assertThat(log("fail-fast-off", "after-breaks", 0)).doesNotExist();
+        assertThat(run.err()).contains("stage 'breaks' task 0 failed").contains("exited with code 2");
     }
 
     @Test

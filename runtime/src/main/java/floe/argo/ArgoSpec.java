@@ -92,18 +92,23 @@ public final class ArgoSpec {
     public record ResourceRequirements(Map<String, String> requests, Map<String, String> limits) implements Serializable {}
 
     public record Step(String name, String template, Arguments arguments, Sequence withSequence, List<Object> withItems,
-            String withParam, String when, Map<String, Object> continueOn, TemplateRef templateRef, Template inline)
+            String withParam, String when, Map<String, Object> continueOn, TemplateRef templateRef, Template inline,
+            Map<String, LifecycleHook> hooks, String onExit) implements Serializable {}
+
+    /** A hook of a step or task: a template run once it ended ({@code exit}), or when {@code expression} holds. */
+    public record LifecycleHook(String template, TemplateRef templateRef, Arguments arguments, String expression)
             implements Serializable {}
 
     public record Dag(List<DagTask> tasks, String target, Boolean failFast) implements Serializable {}
 
     public record DagTask(String name, String template, Arguments arguments, List<String> dependencies, String depends,
             Sequence withSequence, List<Object> withItems, String withParam, String when, Map<String, Object> continueOn,
-            TemplateRef templateRef, Template inline) implements Serializable {
+            TemplateRef templateRef, Template inline, Map<String, LifecycleHook> hooks, String onExit) implements Serializable {
 
         /** The fields a DAG task shares with a step, for what runs it. */
         Step asStep() {
-            return new Step(name, template, arguments, withSequence, withItems, withParam, when, continueOn, templateRef, inline);
+            return new Step(name, template, arguments, withSequence, withItems, withParam, when, continueOn, templateRef, inline,
+                    hooks, onExit);
         }
     }
 

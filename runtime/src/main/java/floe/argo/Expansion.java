@@ -39,17 +39,22 @@ final class Expansion {
     private record Need(String stage, int groups) {}
 
     /** What a call passes down to everything expanded under it. */
-    private record Inherited(List<String> stack, int parallelism, boolean continueOnFailure) {
+    private record Inherited(List<String> stack, int parallelism, boolean continueOnFailure, boolean deferred) {
         Inherited deeper(String template, Integer templateParallelism, boolean continueOn) {
             List<String> s = new ArrayList<>(stack);
             s.add(template);
             int p = templateParallelism == null ? parallelism
                     : parallelism == 0 ? templateParallelism : Math.min(parallelism, templateParallelism);
-            return new Inherited(s, p, continueOnFailure || continueOn);
+            return new Inherited(s, p, continueOnFailure || continueOn, deferred);
         }
 
         Inherited handled(boolean failureHandled) {
-            return new Inherited(stack, parallelism, continueOnFailure || failureHandled);
+            return new Inherited(stack, parallelism, continueOnFailure || failureHandled, deferred);
+        }
+
+        /** Failures under here let the rest run (a hook, a dag without failFast) and fail the run at its end. */
+        Inherited deferring(boolean defer) {
+            return new Inherited(stack, parallelism, continueOnFailure, deferred || defer);
         }
     }
 
@@ -62,6 +67,8 @@ final class Expansion {
     private final boolean exitHandler;
     private final Map<String, Stage> made = new LinkedHashMap<>();
     private final Map<String, List<String>> outputNames = new HashMap<>();
+    /** Stages whose failures let the rest run and fail the run at its end, with why. */
+    private final Map<String, String> deferred = new LinkedHashMap<>();
     private Workflow.Builder out;
     private Map<String, String> base;
 
@@ -110,7 +117,13 @@ final class Expansion {
         inputs.forEach((k, v) -> base.put("inputs.parameters." + k, v));
         CallTree.Call call = new CallTree.Call(found.template().name(), entryPath, null, null, 1, null,
                 found.template(), found.path());
-        expand(call, List.of(), 1, List.of(), found.template().name(), new Inherited(List.of(), 0, false), found.home());
+        expand(call, List.of(), 1, List.of(), found.template().name(), new Inherited(List.of(), 0, false, false), found.home());
+        if (!deferred.isEmpty()) {
+            // The failures that let the rest run still fail the run, once everything else ran.
+            Stage.Builder verdict = Stage.named(DeferredFailures.STAGE).run(new DeferredFailures(deferred));
+            made.keySet().forEach(verdict::after);
+            out.stage(verdict.build());
+        }
         return out;
     }
 
@@ -201,7 +214,9 @@ final class Expansion {
                 previous.forEach(p -> leaves(p, inner, n));
                 referenced(body, step, path, inner, n);
                 body.calls.add(c);
-                expand(c, chain, inner, n, prefix + c.name, inherited.handled(continueOn(c)), target.home());
+                boolean hooked = step.hooks() != null || step.onExit() != null;
+                expand(c, chain, inner, n, prefix + c.name, inherited.handled(continueOn(c)).deferring(hooked), target.home());
+                hooks(body, c, chain, inner, needs, prefix, inherited, at);
                 group.add(c);
             }
             previous = group;
@@ -213,9 +228,7 @@ final class Expansion {
         ArgoSpec.Dag dag = body.template.dag();
         String path = body.templatePath + ".dag";
         TemplateSettings.unsupported(path + ".target", dag.target());
-        if (Boolean.FALSE.equals(dag.failFast())) {
-            throw new ArgoError(path + ".failFast", "false is not supported by Floe yet: a failed task stops the run, as with failFast: true");
-        }
+        boolean failFast = !Boolean.FALSE.equals(dag.failFast());
         List<ArgoSpec.DagTask> tasks = dag.tasks() == null ? List.of() : dag.tasks();
         if (tasks.isEmpty()) {
             throw new ArgoError(path + ".tasks", "no tasks");
@@ -256,7 +269,53 @@ final class Expansion {
             referenced(body, step, taskPath, inner, n);
             body.calls.add(c);
             boolean handled = observed.contains(task.name()) || continueOn(c);
-            expand(c, chain, inner, n, prefix + c.name, inherited.handled(handled), target.home());
+            boolean hooked = step.hooks() != null || step.onExit() != null;
+            expand(c, chain, inner, n, prefix + c.name, inherited.handled(handled).deferring(!failFast || hooked), target.home());
+            hooks(body, c, chain, inner, needs, prefix, inherited.deferring(!failFast), at);
+        }
+    }
+
+    /**
+     * A step's or task's hooks, each a call after it: {@code exit} (and the older {@code onExit})
+     * runs once it ended, whatever its outcome; another hook runs then if its {@code expression}
+     * holds over the ended step (Floe evaluates it once, at the end: a hook on {@code Running}
+     * does not run, and lint says so).
+     */
+    private void hooks(CallTree.Body body, CallTree.Call c, List<CallTree.Call> chain, int inner, List<Need> needs, String prefix,
+            Inherited inherited, ArgoDocuments.Home at) throws IOException {
+        Map<String, ArgoSpec.LifecycleHook> hooks = new java.util.TreeMap<>();
+        if (c.step.hooks() != null) {
+            hooks.putAll(c.step.hooks());
+        }
+        if (c.step.onExit() != null) {
+            if (hooks.containsKey("exit")) {
+                throw new ArgoError(c.stepPath + ".onExit", "give onExit or hooks.exit, not both");
+            }
+            hooks.put("exit", new ArgoSpec.LifecycleHook(c.step.onExit(), null, null, null));
+        }
+        for (Map.Entry<String, ArgoSpec.LifecycleHook> e : hooks.entrySet()) {
+            ArgoSpec.LifecycleHook hook = e.getValue();
+            String path = c.stepPath + (c.step.onExit() != null && e.getKey().equals("exit") && c.step.hooks() == null
+                    ? ".onExit" : ".hooks." + e.getKey());
+            String when = null;
+            if (!e.getKey().equals("exit")) {
+                if (hook.expression() == null) {
+                    throw new ArgoError(path, "give the hook an expression (only the exit hook runs without one)");
+                }
+                if (hook.expression().contains("Running")) {
+                    library.notice(path + ".expression", "evaluated once the step has ended, so a hook on Running does not run here");
+                }
+                when = "{{=" + hook.expression() + "}}";
+            }
+            ArgoSpec.Step step = new ArgoSpec.Step(c.name + ".hooks." + e.getKey(), hook.template(), hook.arguments(), null, null,
+                    null, when, null, hook.templateRef(), null, null, null);
+            ArgoDocuments.Found target = target(step, path, at);
+            CallTree.Call h = call(step, path, target, null, chain, inner);
+            List<Need> n = new ArrayList<>(needs);
+            leaves(c, inner, n);
+            referenced(body, step, path, inner, n);
+            body.calls.add(h);
+            expand(h, chain, inner, n, prefix + h.name, inherited, target.home());
         }
     }
 
@@ -539,7 +598,11 @@ final class Expansion {
                 command.check(tasks - 1, placeholders(groups, tasks - 1, tasks), status);
             }
         }
-        stage.continueOnFailure(inherited.continueOnFailure() || continueOn(call));
+        boolean handled = inherited.continueOnFailure() || continueOn(call);
+        stage.continueOnFailure(handled || inherited.deferred());
+        if (inherited.deferred() && !handled) {
+            deferred.put(stageName, call.stepPath);
+        }
         int parallelism = inherited.parallelism();
         if (t.parallelism() != null) {
             parallelism = parallelism == 0 ? t.parallelism() : Math.min(parallelism, t.parallelism());
