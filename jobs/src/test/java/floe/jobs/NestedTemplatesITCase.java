@@ -100,6 +100,32 @@ class NestedTemplatesITCase {
     }
 
     @Test
+    void aRunsClaimIsSharedByItsStepsThenRemovedAndSecretsReachOnlyTheProcess() throws Exception {
+        File secrets = new File(dir, "api");
+        secrets.mkdirs();
+        java.nio.file.Files.writeString(new File(secrets, "token").toPath(), "s3cret");
+        File settings = new File(dir, "settings.yaml");
+        java.nio.file.Files.writeString(settings.toPath(), "greeting: hello\n");
+        File volumes = new File(dir, "volumes");
+
+        FloeRun run = run("volumes/claims-and-secrets.yaml", "--secret", "api=" + secrets, "--config-map", "settings=" + settings,
+                "-D", "floe.argo.volume-dir=" + volumes);
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(log("claims-and-secrets", "read", 0)).content().startsWith("token ok\ngreeting: hello\n0");
+        assertThat(volumes.list()).as("the run's directories are removed when it ends").isEmpty();
+        assertThat(run.out() + run.err()).doesNotContain("s3cret");
+    }
+
+    @Test
+    void aSecretThatIsNotGivenIsRefusedBeforeAnythingRuns() {
+        FloeRun run = run("volumes/claims-and-secrets.yaml");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("claims-and-secrets.yaml:").contains("the secret 'api' needs its files on this machine: --secret api=DIR");
+    }
+
+    @Test
     void recursionPastTheLimitFailsNamingIt() {
         FloeRun run = run("countdown.yaml", "-p", "from=5", "-D", "floe.argo.max-recursion-depth=3");
 

@@ -33,17 +33,24 @@ final class ArgoCommand implements CommandFunction {
     private final ArgoArtifacts artifacts;
     private final int recursionLimit;
     private final List<String> entrypoint;
+    private final List<Command.Mount> perTask;
+    private final List<String> made;
+    private final Map<String, LocalResources.EnvSource> envSources;
 
     /**
      * @param entrypoint the program standing in for the image's entrypoint, for a container with
      *     no command (null when it has one)
+     * @param envSources env vars whose value comes from a secret or config map, by name
      */
-    ArgoCommand(List<CallTree.Call> chain, Map<String, String> base, List<Command.Mount> mounts, String imageDir,
-            ArgoArtifacts artifacts, int recursionLimit, List<String> entrypoint) {
+    ArgoCommand(List<CallTree.Call> chain, Map<String, String> base, LocalResources.Mounts mounts, String imageDir,
+            ArgoArtifacts artifacts, int recursionLimit, List<String> entrypoint, Map<String, LocalResources.EnvSource> envSources) {
         this.entrypoint = entrypoint == null ? null : List.copyOf(entrypoint);
+        this.perTask = List.copyOf(mounts.perTask());
+        this.made = List.copyOf(mounts.made());
+        this.envSources = new TreeMap<>(envSources);
         this.chain = List.copyOf(chain);
         this.base = new TreeMap<>(base);
-        this.mounts = List.copyOf(mounts);
+        this.mounts = List.copyOf(mounts.fixed());
         this.imageDir = imageDir;
         this.artifacts = artifacts;
         this.recursionLimit = recursionLimit;
@@ -71,7 +78,7 @@ final class ArgoCommand implements CommandFunction {
             skippedOutputs(ctx);
             return null;
         }
-        return command(ctx.index(), outcome.vars(), true);
+        return command(ctx.index(), outcome.vars(), ctx.stage() + "." + ctx.index() + "." + ctx.attempt());
     }
 
     /** A skipped task's output parameters take their {@code valueFrom.default}, as in Argo. */
@@ -104,7 +111,7 @@ final class ArgoCommand implements CommandFunction {
         extra.put("node.name", base.get("workflow.name") + "-" + leaf().name + "-" + index);
         ArgoScope.Outcome outcome = scope().walk(index, new ArgoScope.Done(upstream), extra, true);
         if (outcome.skipped() == null) {
-            command(index, outcome.vars(), false);
+            command(index, outcome.vars(), null);
         }
     }
 
@@ -113,8 +120,12 @@ final class ArgoCommand implements CommandFunction {
         return scope().dynamicItems(new ArgoScope.Done(upstream), Map.of()).size();
     }
 
-    /** The command given the leaf template's variables; {@code materialize} false only checks it. */
-    private Command command(int index, Map<String, String> vars, boolean materialize) throws IOException {
+    /**
+     * The command given the leaf template's variables, for the attempt {@code attempt} names
+     * ({@code STAGE.INDEX.ATTEMPT}); null only checks it (no file or directory is made, no secret read).
+     */
+    private Command command(int index, Map<String, String> vars, String attempt) throws IOException {
+        boolean materialize = attempt != null;
         CallTree.Call leaf = leaf();
         if (leaf.tooDeep > 0) {
             throw new SpecException(leaf.stepPath + ": template '" + leaf.template.name() + "' calls itself more than "
@@ -141,11 +152,33 @@ final class ArgoCommand implements CommandFunction {
         if (c.env() != null) {
             for (int i = 0; i < c.env().size(); i++) {
                 ArgoSpec.EnvVar e = c.env().get(i);
-                env.put(e.name(), Templates.resolve(e.value() == null ? "" : e.value(), vars, templatePath + "." + kind + ".env[" + i + "].value"));
+                LocalResources.EnvSource source = envSources.get(e.name());
+                if (source == null) {
+                    env.put(e.name(), Templates.resolve(e.value() == null ? "" : e.value(), vars, templatePath + "." + kind + ".env[" + i + "].value"));
+                } else if (source.file() == null) {
+                    if (source.value() != null) {
+                        env.put(e.name(), source.value());
+                    }
+                } else if (materialize) {
+                    String secret = secret(source, templatePath + "." + kind + ".env[" + i + "].valueFrom.secretKeyRef");
+                    if (secret != null) {
+                        env.put(e.name(), secret);
+                    }
+                }
             }
         }
         String workingDir = c.workingDir() == null ? imageDir : Templates.resolve(c.workingDir(), vars, templatePath + "." + kind + ".workingDir");
         List<Command.Mount> taskMounts = new ArrayList<>(mounts);
+        if (materialize) {
+            // A run's claims are made when a task first mounts them; an empty directory is the attempt's own.
+            for (String dir : made) {
+                Files.createDirectories(Path.of(dir));
+            }
+            for (Command.Mount m : perTask) {
+                Path dir = Files.createDirectories(Path.of(m.hostDir(), attempt));
+                taskMounts.add(new Command.Mount(dir.toString(), m.path()));
+            }
+        }
         List<Command.OutputFile> outputFiles = new ArrayList<>();
         if (materialize) {
             outputFiles(template, taskMounts, outputFiles);
@@ -183,6 +216,18 @@ final class ArgoCommand implements CommandFunction {
             taskMounts.add(new Command.Mount(file.toString(), path, true));
             outputFiles.add(new Command.OutputFile(p.name(), file.toString(), fallback == null ? null : String.valueOf(fallback)));
         }
+    }
+
+    /** A secret's value, read from its file when the task starts; never logged, and not put in any message. */
+    private static String secret(LocalResources.EnvSource source, String where) throws IOException {
+        Path file = Path.of(source.file());
+        if (!Files.isRegularFile(file)) {
+            if (source.optional()) {
+                return null;
+            }
+            throw new SpecException(where + ": env '" + source.name() + "': the secret has no key '" + file.getFileName() + "'");
+        }
+        return Files.readString(file, StandardCharsets.UTF_8); // the key's bytes, as Kubernetes gives them
     }
 
     /** The host file behind {@code path} when a volume is mounted over it, else null. */

@@ -64,9 +64,18 @@ final class ArgoConverter {
         if (spec.volumes() != null) {
             volumes.addAll(spec.volumes());
         }
+        List<Map<String, Object>> claims = new ArrayList<>();
+        if (base != null && base.volumeClaimTemplates() != null) {
+            claims.addAll(base.volumeClaimTemplates());
+        }
+        if (spec.volumeClaimTemplates() != null) {
+            claims.addAll(spec.volumeClaimTemplates());
+        }
+        LocalResources local = new LocalResources(volumes, claims, options,
+                name + "-" + globals.get("workflow.uid").substring(0, 8), specPath + ".volumeClaimTemplates");
         String entryPath = spec.entrypoint() != null ? specPath + ".entrypoint" : specPath + ".workflowTemplateRef";
-        Workflow.Builder out = new Expansion(name, home, library, options, volumes, globals, false)
-                .run(entry, entryPath, arguments, specPath + ".arguments.parameters");
+        Expansion main = new Expansion(name, home, library, options, local, globals, false);
+        Workflow.Builder out = main.run(entry, entryPath, arguments, specPath + ".arguments.parameters");
         Integer parallelism = spec.parallelism() != null ? spec.parallelism() : base == null ? null : base.parallelism();
         if (parallelism != null) {
             if (parallelism < 1) {
@@ -80,8 +89,14 @@ final class ArgoConverter {
         }
         String onExit = first(spec.onExit(), base == null ? null : base.onExit());
         if (onExit != null) {
-            out.onExit(new Expansion(name + "-onexit", home, library, options, volumes, globals, true)
-                    .run(onExit, specPath + ".onExit", List.of(), specPath + ".onExit").build());
+            // The exit handler runs last, after a success or a failure: it removes the run's directories.
+            Expansion handler = new Expansion(name + "-onexit", home, library, options, local, globals, true);
+            Workflow.Builder exit = handler.run(onExit, specPath + ".onExit", List.of(), specPath + ".onExit");
+            main.finish(null);
+            handler.finish(local.runRoot());
+            out.onExit(exit.build());
+        } else {
+            main.finish(local.runRoot());
         }
         return out.build();
     }
@@ -130,6 +145,10 @@ final class ArgoConverter {
         for (int i = 0; i < params.size(); i++) {
             ArgoSpec.Parameter p = params.get(i);
             String value = overrides.containsKey(p.name()) ? overrides.remove(p.name()) : p.value() != null ? p.value() : p.defaultValue();
+            if (value == null && p.valueFrom() != null && p.valueFrom().get("configMapKeyRef") instanceof Map<?, ?> ref) {
+                value = new LocalResources(List.of(), List.of(), options, "", "").configMapValue(String.valueOf(ref.get("name")),
+                        String.valueOf(ref.get("key")), false, path + "[" + i + "].valueFrom.configMapKeyRef");
+            }
             if (value == null && p.valueFrom() != null) {
                 throw new ArgoError(path + "[" + i + "].valueFrom", "parameter '" + p.name()
                         + "' takes its value from a config map or an event, which Floe cannot read: give it with -p "
@@ -157,29 +176,6 @@ final class ArgoConverter {
                     return one;
                 }).toList())));
         return globals;
-    }
-
-    /** Volume mounts of a container, as directories of this machine. */
-    static List<Command.Mount> mounts(ArgoSpec.Container c, String path, List<ArgoSpec.Volume> volumes, ArgoOptions options) {
-        List<Command.Mount> mounts = new ArrayList<>();
-        if (c.volumeMounts() == null) {
-            return mounts;
-        }
-        List<String> declared = volumes.stream().map(v -> v.name).toList();
-        for (int i = 0; i < c.volumeMounts().size(); i++) {
-            ArgoSpec.VolumeMount m = c.volumeMounts().get(i);
-            String where = path + ".volumeMounts[" + i + "]";
-            if (!declared.contains(m.name())) {
-                throw new ArgoError(where + ".name", "no volume '" + m.name() + "' in spec.volumes ("
-                        + (declared.isEmpty() ? "the workflow declares none" : "known: " + String.join(", ", declared)) + ")");
-            }
-            String host = options.volumes().get(m.name());
-            if (host == null) {
-                throw new ArgoError(where, "volume '" + m.name() + "' needs a directory on this machine: --volume " + m.name() + "=DIR");
-            }
-            mounts.add(new Command.Mount(m.subPath() == null ? host : host + "/" + m.subPath(), m.mountPath()));
-        }
-        return mounts;
     }
 
     /** An error at a spec path; {@link ArgoWorkflows} adds the file, line and column. */

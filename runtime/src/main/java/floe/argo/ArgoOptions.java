@@ -12,7 +12,8 @@ import java.util.TreeMap;
  * and the repository of {@code oss} artifacts that name only a key ({@link ArtifactRepository}).
  */
 public record ArgoOptions(Map<String, String> volumes, Map<String, String> parameters, LocalImages images,
-        ArtifactRepository artifacts, int recursionDepth) {
+        ArtifactRepository artifacts, int recursionDepth, Map<String, String> secrets, Map<String, String> configMaps,
+        String volumeRoot, boolean keepVolumes) {
     /** How many levels deep a template may call itself unless {@code floe.argo.max-recursion-depth} says otherwise. */
     public static final int DEFAULT_RECURSION_DEPTH = 10;
 
@@ -20,18 +21,36 @@ public record ArgoOptions(Map<String, String> volumes, Map<String, String> param
         volumes = new TreeMap<>(volumes);
         parameters = new TreeMap<>(parameters);
         artifacts = artifacts == null ? ArtifactRepository.none() : artifacts;
+        secrets = new TreeMap<>(secrets);
+        configMaps = new TreeMap<>(configMaps);
+        volumeRoot = volumeRoot == null ? System.getProperty("java.io.tmpdir") + "/floe-volumes" : volumeRoot;
         if (recursionDepth < 1) {
             throw new floe.SpecException("floe.argo.max-recursion-depth: must be at least 1, got " + recursionDepth);
         }
     }
 
     public ArgoOptions(Map<String, String> volumes, Map<String, String> parameters, LocalImages images, ArtifactRepository artifacts) {
-        this(volumes, parameters, images, artifacts, DEFAULT_RECURSION_DEPTH);
+        this(volumes, parameters, images, artifacts, DEFAULT_RECURSION_DEPTH, Map.of(), Map.of(), null, false);
+    }
+
+    public ArgoOptions(Map<String, String> volumes, Map<String, String> parameters, LocalImages images, ArtifactRepository artifacts,
+            int recursionDepth) {
+        this(volumes, parameters, images, artifacts, recursionDepth, Map.of(), Map.of(), null, false);
     }
 
     /** These options with another recursion limit. */
     public ArgoOptions withRecursionDepth(int depth) {
-        return new ArgoOptions(volumes, parameters, images, artifacts, depth);
+        return new ArgoOptions(volumes, parameters, images, artifacts, depth, secrets, configMaps, volumeRoot, keepVolumes);
+    }
+
+    /**
+     * These options with the secrets ({@code --secret NAME=DIR}: a file per key) and config maps
+     * ({@code --config-map NAME=DIR}, a file per key, or {@code NAME=FILE}, a YAML or JSON map) the
+     * workflow's volumes, env and parameters name, and the directory under which each run gets its
+     * volume claims and empty directories.
+     */
+    public ArgoOptions withLocal(Map<String, String> secrets, Map<String, String> configMaps, String volumeRoot, boolean keep) {
+        return new ArgoOptions(volumes, parameters, images, artifacts, recursionDepth, secrets, configMaps, volumeRoot, keep);
     }
 
     /** No artifact repository: artifacts must name their bucket. */

@@ -32,7 +32,8 @@ public final class ArgoSpec {
 
     public record WorkflowSpec(String entrypoint, Arguments arguments, List<Volume> volumes, List<Template> templates,
             Integer parallelism, String serviceAccountName, String activeDeadlineSeconds, String onExit, TemplateRef workflowTemplateRef,
-            Map<String, Object> podGC, Map<String, Object> ttlStrategy, Map<String, String> nodeSelector)
+            Map<String, Object> podGC, Map<String, Object> ttlStrategy, Map<String, String> nodeSelector,
+            List<Map<String, Object>> volumeClaimTemplates)
             implements Serializable {}
 
     public record Arguments(List<Parameter> parameters, List<Map<String, Object>> artifacts) implements Serializable {}
@@ -56,19 +57,19 @@ public final class ArgoSpec {
     public record Template(String name, Inputs inputs, Outputs outputs, Container container,
             Container script, List<List<Step>> steps, Dag dag, RetryStrategy retryStrategy,
             String activeDeadlineSeconds, String timeout, Integer parallelism, Map<String, Object> metadata,
-            Map<String, Object> resource, Map<String, Object> suspend, Map<String, String> nodeSelector)
+            Map<String, Object> resource, Map<String, Object> suspend, Map<String, String> nodeSelector, List<Volume> volumes)
             implements Serializable {
 
         /** This template with its deadlines worked out. */
         Template withDeadlines(String newActiveDeadlineSeconds, String newTimeout) {
             return new Template(name, inputs, outputs, container, script, steps, dag, retryStrategy, newActiveDeadlineSeconds,
-                    newTimeout, parallelism, metadata, resource, suspend, nodeSelector);
+                    newTimeout, parallelism, metadata, resource, suspend, nodeSelector, volumes);
         }
 
         /** This template under another name (an {@code inline} template takes its step's). */
         Template named(String newName) {
             return new Template(newName, inputs, outputs, container, script, steps, dag, retryStrategy, activeDeadlineSeconds,
-                    timeout, parallelism, metadata, resource, suspend, nodeSelector);
+                    timeout, parallelism, metadata, resource, suspend, nodeSelector, volumes);
         }
     }
 

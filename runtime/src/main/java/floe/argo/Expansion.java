@@ -62,7 +62,7 @@ final class Expansion {
     private final ArgoDocuments.Home home;
     private final ArgoDocuments.Library library;
     private final ArgoOptions options;
-    private final List<ArgoSpec.Volume> volumes;
+    private final LocalResources local;
     private final Map<String, String> globals;
     private final boolean exitHandler;
     private final Map<String, Stage> made = new LinkedHashMap<>();
@@ -73,12 +73,12 @@ final class Expansion {
     private Map<String, String> base;
 
     Expansion(String name, ArgoDocuments.Home home, ArgoDocuments.Library library, ArgoOptions options,
-            List<ArgoSpec.Volume> volumes, Map<String, String> globals, boolean exitHandler) {
+            LocalResources local, Map<String, String> globals, boolean exitHandler) {
         this.name = name;
         this.home = home;
         this.library = library;
         this.options = options;
-        this.volumes = volumes;
+        this.local = local;
         this.globals = globals;
         this.exitHandler = exitHandler;
     }
@@ -118,13 +118,27 @@ final class Expansion {
         CallTree.Call call = new CallTree.Call(found.template().name(), entryPath, null, null, 1, null,
                 found.template(), found.path());
         expand(call, List.of(), 1, List.of(), found.template().name(), new Inherited(List.of(), 0, false, false), found.home());
+        return out;
+    }
+
+    /**
+     * The last stages: removing the run's directories ({@code runRoot}, unless null), then failing
+     * the run if a failure that let the rest run happened.
+     */
+    void finish(String runRoot) {
+        List<String> all = new ArrayList<>(made.keySet());
+        if (runRoot != null) {
+            Stage.Builder cleanup = Stage.named(RunDirectory.STAGE).run(new RunDirectory(runRoot, options.keepVolumes()));
+            all.forEach(cleanup::after);
+            out.stage(cleanup.build());
+            all.add(RunDirectory.STAGE);
+        }
         if (!deferred.isEmpty()) {
             // The failures that let the rest run still fail the run, once everything else ran.
             Stage.Builder verdict = Stage.named(DeferredFailures.STAGE).run(new DeferredFailures(deferred));
-            made.keySet().forEach(verdict::after);
+            all.forEach(verdict::after);
             out.stage(verdict.build());
         }
-        return out;
     }
 
     private void expand(CallTree.Call call, List<CallTree.Call> above, int instances, List<Need> needs, String stageName,
@@ -567,10 +581,21 @@ final class Expansion {
             String imageDir = options.images().workingDir(c.image(), call.templatePath + "." + kind + ".image");
             List<String> entrypoint = t.container() != null && (c.command() == null || c.command().isEmpty())
                     ? options.images().entrypoint(c.image(), call.templatePath + ".container") : null;
-            command = new ArgoCommand(chain, base, ArgoConverter.mounts(c, call.templatePath + "." + kind, volumes, options),
-                    imageDir, ArgoArtifacts.of(t, call.templatePath, options.artifacts()), options.recursionDepth(), entrypoint);
+            LocalResources.Mounts mounts = local.mounts(c, call.templatePath + "." + kind, t.volumes());
+            Map<String, LocalResources.EnvSource> env = new LinkedHashMap<>();
+            if (c.env() != null) {
+                for (int i = 0; i < c.env().size(); i++) {
+                    ArgoSpec.EnvVar e = c.env().get(i);
+                    if (e.value() == null && e.valueFrom() != null) {
+                        env.put(e.name(), local.env(e, call.templatePath + "." + kind + ".env[" + i + "].valueFrom"));
+                    }
+                }
+            }
+            command = new ArgoCommand(chain, base, mounts, imageDir, ArgoArtifacts.of(t, call.templatePath, options.artifacts()),
+                    options.recursionDepth(), entrypoint, env);
         } else {
-            command = new ArgoCommand(chain, base, List.of(), null, ArgoArtifacts.none(), options.recursionDepth(), null);
+            command = new ArgoCommand(chain, base, new LocalResources.Mounts(List.of(), List.of(), List.of()), null, ArgoArtifacts.none(),
+                    options.recursionDepth(), null, Map.of());
         }
         Stage.Builder stage = Stage.named(stageName).command(command);
         if (call.dynamic()) {

@@ -63,6 +63,18 @@ public final class FloeOptions {
             .withDescription("How many levels deep an Argo template may call itself. Floe expands recursion ahead, each"
                     + " level behind the condition that leads to it; a task that would go deeper fails naming this limit.");
 
+    public static final ConfigOption<String> ARGO_VOLUME_DIR = ConfigOptions.key("floe.argo.volume-dir")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("Where each run of an Argo workflow gets its volume claims (volumeClaimTemplates: one directory"
+                    + " a run, shared by its tasks) and its tasks' emptyDir volumes. Default: floe-volumes in the temporary directory.");
+
+    public static final ConfigOption<Boolean> ARGO_KEEP_VOLUMES = ConfigOptions.key("floe.argo.keep-volumes")
+            .booleanType()
+            .defaultValue(false)
+            .withDescription("Keep a run's volume claims and empty directories when it ends (to look at them); by default"
+                    + " they are removed, as Kubernetes deletes a workflow's claims.");
+
     public static final ConfigOption<Boolean> PROGRESS = ConfigOptions.key("floe.progress")
             .booleanType()
             .defaultValue(true)

@@ -34,6 +34,10 @@ class ExamplePlansTest {
                     .sorted().toList();
         }
         assertThat(specs).isNotEmpty();
+        // The config map the volumes example names (a secret is only read when a task starts).
+        Path settings = Files.createTempFile("settings", ".yaml");
+        Files.writeString(settings, "greeting: hello\n");
+        settings.toFile().deleteOnExit();
         for (Path spec : specs) {
             Map<String, String> volumes = Map.of("workdir", "/tmp");
             // An example's WorkflowTemplates are in lib/ beside it.
@@ -43,7 +47,8 @@ class ExamplePlansTest {
             Workflow wf = Files.isDirectory(spec)
                     ? BatchJobs.fromDirectory(spec, volumes, "/tmp")
                     : ArgoWorkflows.fromYaml(spec, templates, new ArgoOptions(volumes, Map.of(), LocalImages.anyIn("/tmp"),
-                            new ArtifactRepository("examples", null)));
+                            new ArtifactRepository("examples", null)).withLocal(Map.of("api", "/tmp"), Map.of("settings", settings.toString()),
+                            null, false));
             String plan = WorkflowCompiler.withMaxParallelism(128).plan(wf).toJson();
             String name = EXAMPLES.relativize(spec).toString().replace('/', '.').replaceAll("\\.yaml$", "");
             Path golden = GOLDEN.resolve(name + ".plan.json");

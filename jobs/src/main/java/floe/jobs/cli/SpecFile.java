@@ -38,6 +38,15 @@ final class SpecFile {
             description = "The directory a volume of the workflow is on; commands see it at their mountPath (repeatable).")
     Map<String, String> volumes = new LinkedHashMap<>();
 
+    @Option(names = "--secret", paramLabel = "NAME=DIR",
+            description = "The keys of a Kubernetes secret the workflow names, a file per key in DIR (repeatable). Values are"
+                    + " read by each task when it starts: never printed, logged or put in a plan.")
+    Map<String, String> secrets = new LinkedHashMap<>();
+
+    @Option(names = "--config-map", paramLabel = "NAME=DIR|FILE",
+            description = "The keys of a Kubernetes config map the workflow names: a file per key in DIR, or one YAML or JSON map (repeatable).")
+    Map<String, String> configMaps = new LinkedHashMap<>();
+
     @Option(names = {"-p", "--parameter"}, paramLabel = "NAME=VALUE", description = "Set a workflow parameter (repeatable).")
     Map<String, String> parameters = new LinkedHashMap<>();
 
@@ -70,6 +79,19 @@ final class SpecFile {
     void printNotices(java.io.PrintWriter err) {
         notices.forEach(n -> err.println("floe: notice: " + n));
         err.flush();
+    }
+
+    /** Each NAME=PATH with the path made absolute; it must exist (a directory when {@code dirOnly}). */
+    private static Map<String, String> paths(String option, Map<String, String> given, boolean dirOnly) {
+        Map<String, String> out = new LinkedHashMap<>();
+        given.forEach((name, path) -> {
+            Path p = Path.of(path).toAbsolutePath().normalize();
+            if (dirOnly ? !Files.isDirectory(p) : !Files.exists(p)) {
+                throw new SpecException(option + " " + name + "=" + path + ": no such " + (dirOnly ? "directory" : "file or directory"));
+            }
+            out.put(name, p.toString());
+        });
+        return out;
     }
 
     /** Where container commands run when their template sets no workingDir. */
@@ -123,7 +145,8 @@ final class SpecFile {
         List<Path> all = new ArrayList<>(templates);
         all.addAll(templateDirs);
         ArgoWorkflows.Loaded loaded = ArgoWorkflows.load(file, all, new ArgoOptions(dirs, parameters, local, repository,
-                conf.get(FloeOptions.ARGO_MAX_RECURSION_DEPTH)));
+                conf.get(FloeOptions.ARGO_MAX_RECURSION_DEPTH)).withLocal(paths("--secret", secrets, true),
+                paths("--config-map", configMaps, false), conf.get(FloeOptions.ARGO_VOLUME_DIR), conf.get(FloeOptions.ARGO_KEEP_VOLUMES)));
         notices.clear();
         notices.addAll(loaded.notices());
         return loaded.workflow();

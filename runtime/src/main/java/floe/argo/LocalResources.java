@@ -1,0 +1,186 @@
+package floe.argo;
+
+import floe.argo.ArgoConverter.ArgoError;
+import floe.model.Command;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * What the Kubernetes objects a workflow names become on this machine. Volumes: a directory given
+ * with {@code --volume NAME=DIR}; a volume claim template, a fresh directory of the run (shared by
+ * its tasks, removed when the run ends); {@code emptyDir}, a fresh directory per task;
+ * {@code secret} and {@code configMap}, the directories given with {@code --secret} and
+ * {@code --config-map}; {@code hostPath}, that path. Env and parameters may take values from a
+ * secret's or config map's keys: a secret's value is read by the task when it starts, so it is
+ * never in a plan, a job graph or a log.
+ */
+final class LocalResources {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    private final Map<String, ArgoSpec.Volume> declared = new LinkedHashMap<>();
+    private final Set<String> claims = new TreeSet<>();
+    private final ArgoOptions options;
+    private final String runRoot;
+    private boolean used;
+
+    LocalResources(List<ArgoSpec.Volume> volumes, List<Map<String, Object>> claimTemplates, ArgoOptions options, String run,
+            String claimsPath) {
+        this.options = options;
+        this.runRoot = options.volumeRoot() + "/" + run;
+        volumes.forEach(v -> declared.put(v.name, v));
+        List<Map<String, Object>> templates = claimTemplates == null ? List.of() : claimTemplates;
+        for (int i = 0; i < templates.size(); i++) {
+            Object meta = templates.get(i).get("metadata");
+            Object name = meta instanceof Map<?, ?> m ? m.get("name") : null;
+            if (name == null) {
+                throw new ArgoError(claimsPath + "[" + i + "].metadata.name", "give the claim a name");
+            }
+            claims.add(String.valueOf(name));
+        }
+    }
+
+    /** The directory of this run's claims and empty directories, or null when it has none. */
+    String runRoot() {
+        return used ? runRoot : null;
+    }
+
+    /**
+     * A container's mounts: {@code fixed} ones, and {@code perTask} ones whose directory each task
+     * gets under it; {@code made}: the host directories of the fixed ones Floe makes (the run's claims).
+     */
+    record Mounts(List<Command.Mount> fixed, List<Command.Mount> perTask, List<String> made) implements Serializable {}
+
+    Mounts mounts(ArgoSpec.Container c, String path, List<ArgoSpec.Volume> templateVolumes) {
+        List<Command.Mount> fixed = new ArrayList<>();
+        List<Command.Mount> perTask = new ArrayList<>();
+        List<String> made = new ArrayList<>();
+        if (c.volumeMounts() == null) {
+            return new Mounts(fixed, perTask, made);
+        }
+        Map<String, ArgoSpec.Volume> visible = new LinkedHashMap<>(declared);
+        if (templateVolumes != null) {
+            templateVolumes.forEach(v -> visible.put(v.name, v));
+        }
+        for (int i = 0; i < c.volumeMounts().size(); i++) {
+            ArgoSpec.VolumeMount m = c.volumeMounts().get(i);
+            String where = path + ".volumeMounts[" + i + "]";
+            String sub = m.subPath() == null ? "" : "/" + m.subPath();
+            String given = options.volumes().get(m.name());
+            if (given != null) {
+                fixed.add(new Command.Mount(given + sub, m.mountPath()));
+                continue;
+            }
+            if (claims.contains(m.name()) && !visible.containsKey(m.name())) {
+                used = true;
+                fixed.add(new Command.Mount(runRoot + "/claims/" + m.name() + sub, m.mountPath()));
+                made.add(runRoot + "/claims/" + m.name() + sub);
+                continue;
+            }
+            ArgoSpec.Volume v = visible.get(m.name());
+            if (v == null) {
+                List<String> known = new ArrayList<>(visible.keySet());
+                known.addAll(claims);
+                throw new ArgoError(where + ".name", "no volume '" + m.name() + "' in spec.volumes or spec.volumeClaimTemplates ("
+                        + (known.isEmpty() ? "the workflow declares none" : "known: " + String.join(", ", known)) + ")");
+            }
+            fixed(v, m, where, sub, fixed, perTask);
+        }
+        return new Mounts(fixed, perTask, made);
+    }
+
+    private void fixed(ArgoSpec.Volume v, ArgoSpec.VolumeMount m, String where, String sub, List<Command.Mount> fixed,
+            List<Command.Mount> perTask) {
+        Map<String, Object> source = v.source;
+        if (source.containsKey("emptyDir")) {
+            used = true;
+            perTask.add(new Command.Mount(runRoot + "/emptyDir/" + m.name(), m.mountPath()));
+        } else if (source.get("secret") instanceof Map<?, ?> secret) {
+            String name = String.valueOf(secret.get("secretName"));
+            fixed.add(new Command.Mount(dir(options.secrets(), name, "--secret", "secret", where) + sub, m.mountPath()));
+        } else if (source.get("configMap") instanceof Map<?, ?> map) {
+            String name = String.valueOf(map.get("name"));
+            fixed.add(new Command.Mount(dir(options.configMaps(), name, "--config-map", "config map", where) + sub, m.mountPath()));
+        } else if (source.get("hostPath") instanceof Map<?, ?> host) {
+            fixed.add(new Command.Mount(host.get("path") + sub, m.mountPath()));
+        } else if (source.containsKey("persistentVolumeClaim")) {
+            throw new ArgoError(where, "volume '" + m.name() + "' is a claim of the cluster: give its directory on this machine"
+                    + " with --volume " + m.name() + "=DIR");
+        } else {
+            throw new ArgoError(where, "volume '" + m.name() + "' is a " + String.join(", ", source.keySet())
+                    + " volume, which Floe cannot make on this machine: give a directory with --volume " + m.name() + "=DIR");
+        }
+    }
+
+    private static String dir(Map<String, String> given, String name, String option, String kind, String where) {
+        String dir = given.get(name);
+        if (dir == null || !Files.isDirectory(Path.of(dir))) {
+            throw new ArgoError(where, "the " + kind + " '" + name + "' needs its files on this machine: " + option + " " + name
+                    + "=DIR (a file per key)" + (dir == null ? "" : "; " + dir + " is not a directory"));
+        }
+        return dir;
+    }
+
+    /**
+     * Where an env var's {@code valueFrom} is read when its task starts: a file of a secret's or
+     * config map's directory, or (a config map given as one file) its value now. Null value: the
+     * file; else the value.
+     */
+    record EnvSource(String name, String file, String value, boolean optional) implements Serializable {}
+
+    EnvSource env(ArgoSpec.EnvVar e, String where) {
+        Map<String, Object> from = e.valueFrom();
+        if (from.get("secretKeyRef") instanceof Map<?, ?> ref) {
+            String name = String.valueOf(ref.get("name"));
+            String dir = dir(options.secrets(), name, "--secret", "secret", where + ".secretKeyRef");
+            return new EnvSource(e.name(), dir + "/" + ref.get("key"), null, Boolean.TRUE.equals(ref.get("optional")));
+        }
+        if (from.get("configMapKeyRef") instanceof Map<?, ?> ref) {
+            String value = configMapValue(String.valueOf(ref.get("name")), String.valueOf(ref.get("key")),
+                    Boolean.TRUE.equals(ref.get("optional")), where + ".configMapKeyRef");
+            return new EnvSource(e.name(), null, value, true);
+        }
+        throw new ArgoError(where, "env '" + e.name() + "' takes its value from " + String.join(", ", from.keySet())
+                + ", which Floe cannot read on this machine (secretKeyRef and configMapKeyRef it can)");
+    }
+
+    /** A config map's value now (config maps are not secret); null when optional and absent. */
+    String configMapValue(String name, String key, boolean optional, String where) {
+        String given = options.configMaps().get(name);
+        if (given == null) {
+            throw new ArgoError(where, "the config map '" + name + "' needs its keys on this machine: --config-map " + name
+                    + "=DIR (a file per key) or =FILE (a YAML or JSON map)");
+        }
+        Path p = Path.of(given);
+        try {
+            if (Files.isDirectory(p)) {
+                Path file = p.resolve(key);
+                if (Files.isRegularFile(file)) {
+                    return Files.readString(file);
+                }
+            } else {
+                Object map = YAML.readValue(p.toFile(), Object.class);
+                if (map instanceof Map<?, ?> m && m.containsKey(key)) {
+                    return String.valueOf(m.get(key));
+                }
+            }
+        } catch (IOException ex) {
+            throw new ArgoError(where, "cannot read the config map '" + name + "' from " + given + ": " + ex.getMessage());
+        }
+        if (optional) {
+            return null;
+        }
+        throw new ArgoError(where, "the config map '" + name + "' (" + given + ") has no key '" + key + "'");
+    }
+}
