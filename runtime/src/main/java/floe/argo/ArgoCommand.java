@@ -115,6 +115,30 @@ final class ArgoCommand implements CommandFunction {
         }
     }
 
+    /** The leaf template's command line as written: the entrypoint, command and args, and the script's interpreter. */
+    @Override
+    public String describe() {
+        CallTree.Call leaf = leaf();
+        if (leaf.tooDeep > 0) {
+            return "(fails: deeper than " + recursionLimit + " levels of " + leaf.template.name() + ")";
+        }
+        ArgoSpec.Container c = leaf.template.container() != null ? leaf.template.container() : leaf.template.script();
+        List<String> argv = new ArrayList<>();
+        if (entrypoint != null) {
+            argv.addAll(entrypoint);
+        }
+        if (c.command() != null) {
+            argv.addAll(c.command());
+        }
+        if (c.args() != null) {
+            argv.addAll(c.args());
+        }
+        if (c.source() != null) {
+            argv.add("<script of " + leaf.template.name() + ">");
+        }
+        return String.join(" ", argv.stream().map(a -> a.isEmpty() || a.matches(".*[\\s'\"].*") ? "'" + a.replace("'", "'\\''") + "'" : a).toList());
+    }
+
     /** How many tasks a {@code withParam} leaf has, given its upstream tasks' outputs. */
     int count(List<TaskCompletion> upstream) {
         return scope().dynamicItems(new ArgoScope.Done(upstream), Map.of()).size();

@@ -37,4 +37,10 @@ final class BatchCommand implements CommandFunction {
     List<String> argv() {
         return command.argv();
     }
+
+    /** The container's command, with Ref:: parameters already filled in (the same for every child). */
+    @Override
+    public String describe() {
+        return String.join(" ", command.argv());
+    }
 }

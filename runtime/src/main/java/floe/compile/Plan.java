@@ -23,8 +23,9 @@ public record Plan(Workflow workflow, List<StagePlan> stages) {
         for (int i = 0; i < stages.size(); i++) {
             StagePlan s = stages.get(i);
             out.append(i == 0 ? "\n" : ",\n").append(String.format(
-                    "    {\"name\": \"%s\", \"tasks\": %d,%s \"parallelism\": %d, \"uid\": \"%s\", \"edges\": [%s]}",
-                    s.stage().name(), s.stage().tasks(), s.stage().isDynamic() ? " \"dynamic\": true," : "", s.parallelism(), s.uid(),
+                    "    {\"name\": \"%s\", \"tasks\": %d,%s \"parallelism\": %d,%s \"uid\": \"%s\", \"edges\": [%s]}",
+                    s.stage().name(), s.stage().tasks(), s.stage().isDynamic() ? " \"dynamic\": true," : "", s.parallelism(),
+                    body(s.stage()), s.uid(),
                     s.edges().stream().map(e -> String.format("{\"from\": \"%s\", \"dependency\": \"%s\", \"fanIn\": %d,%s \"edge\": \"%s\"}",
                             e.dependency().upstream(), e.dependency().kind(), e.dependency().fanIn(),
                             e.dependency().kind() == floe.model.Dependency.Kind.GROUPED ? " \"fanOut\": " + e.dependency().fanOut() + "," : "",
@@ -32,6 +33,25 @@ public record Plan(Workflow workflow, List<StagePlan> stages) {
                             .collect(Collectors.joining(", "))));
         }
         return out.append("\n  ]\n}\n").toString();
+    }
+
+    /** What a stage runs, as far as a plan can show it: its command template, retries and timeout. */
+    private static String body(floe.model.Stage stage) {
+        StringBuilder out = new StringBuilder();
+        if (stage.body() instanceof floe.model.CommandTask c && c.command().describe() != null) {
+            out.append(" \"command\": \"").append(new String(com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance()
+                    .quoteAsString(c.command().describe()))).append("\",");
+        }
+        if (stage.retry().attempts() > 1) {
+            out.append(" \"attempts\": ").append(stage.retry().attempts()).append(',');
+        }
+        if (stage.hasTimeout()) {
+            out.append(" \"timeout\": \"").append(stage.timeout()).append("\",");
+        }
+        if (stage.continueOnFailure()) {
+            out.append(" \"continueOnFailure\": true,");
+        }
+        return out.toString();
     }
 
     /** The plan as a Graphviz graph: a box per stage, an arrow per edge. */

@@ -6,4 +6,9 @@ import java.io.Serializable;
 @FunctionalInterface
 public interface CommandFunction extends Serializable {
     Command resolve(TaskContext context) throws Exception;
+
+    /** The command as a template, placeholders and all, for a plan to show; null when there is none to show. */
+    default String describe() {
+        return null;
+    }
 }
