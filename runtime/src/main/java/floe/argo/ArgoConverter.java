@@ -57,6 +57,10 @@ final class ArgoConverter {
         Map<String, String> globals = globals(name, arguments, specPath + ".arguments.parameters");
         globals.put("workflow.mainEntrypoint", entry);
         ArgoVariables.run(java.time.Instant.now(), java.util.UUID.randomUUID().toString(), globals);
+        if ("CronWorkflow".equals(kind)) {
+            // floe run runs a CronWorkflow's workflow once, now: that is its scheduled time.
+            globals.putIfAbsent("workflow.scheduledTime", globals.get(ArgoVariables.CREATED));
+        }
         List<ArgoSpec.Volume> volumes = new ArrayList<>();
         if (base != null && base.volumes() != null) {
             volumes.addAll(base.volumes());

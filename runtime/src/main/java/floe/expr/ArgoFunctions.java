@@ -37,6 +37,79 @@ public final class ArgoFunctions {
         return JSON.writeValueAsString(value);
     }
 
+    /** expr's {@code filter(list, {predicate})}: the elements the predicate holds for, in order. */
+    public static java.util.List<Object> filter(Object list, org.apache.commons.jexl3.JexlScript predicate) {
+        java.util.List<Object> out = new java.util.ArrayList<>();
+        for (Object item : items(list)) {
+            if (Boolean.TRUE.equals(predicate.execute(null, item))) {
+                out.add(item);
+            }
+        }
+        return out;
+    }
+
+    /** expr's {@code map(list, {function})}: the function of each element, in order. */
+    public static java.util.List<Object> map(Object list, org.apache.commons.jexl3.JexlScript function) {
+        java.util.List<Object> out = new java.util.ArrayList<>();
+        for (Object item : items(list)) {
+            out.add(function.execute(null, item));
+        }
+        return out;
+    }
+
+    public static boolean all(Object list, org.apache.commons.jexl3.JexlScript predicate) {
+        return items(list).stream().allMatch(i -> Boolean.TRUE.equals(predicate.execute(null, i)));
+    }
+
+    public static boolean any(Object list, org.apache.commons.jexl3.JexlScript predicate) {
+        return items(list).stream().anyMatch(i -> Boolean.TRUE.equals(predicate.execute(null, i)));
+    }
+
+    public static boolean none(Object list, org.apache.commons.jexl3.JexlScript predicate) {
+        return items(list).stream().noneMatch(i -> Boolean.TRUE.equals(predicate.execute(null, i)));
+    }
+
+    public static long count(Object list, org.apache.commons.jexl3.JexlScript predicate) {
+        return items(list).stream().filter(i -> Boolean.TRUE.equals(predicate.execute(null, i))).count();
+    }
+
+    /** expr's {@code len}: of a list, a map or a string. */
+    public static long len(Object value) {
+        if (value instanceof java.util.Collection<?> c) {
+            return c.size();
+        }
+        if (value instanceof java.util.Map<?, ?> m) {
+            return m.size();
+        }
+        if (value != null && value.getClass().isArray()) {
+            return java.lang.reflect.Array.getLength(value);
+        }
+        return String.valueOf(value).length();
+    }
+
+    /** A list, an array, or a JSON list's text, as a list. */
+    private static java.util.List<Object> items(Object list) {
+        if (list instanceof java.util.List<?> l) {
+            return new java.util.ArrayList<>(l);
+        }
+        if (list != null && list.getClass().isArray()) {
+            java.util.List<Object> out = new java.util.ArrayList<>();
+            for (int i = 0; i < java.lang.reflect.Array.getLength(list); i++) {
+                out.add(java.lang.reflect.Array.get(list, i));
+            }
+            return out;
+        }
+        try {
+            Object parsed = JSON.readValue(String.valueOf(list), Object.class);
+            if (parsed instanceof java.util.List<?> l) {
+                return new java.util.ArrayList<>(l);
+            }
+        } catch (JsonProcessingException e) {
+            // not a JSON list: reported below
+        }
+        throw new IllegalArgumentException("'" + list + "' is not a list");
+    }
+
     /** The value at {@code path} ({@code $.a.b[0]}) of a JSON text, as Argo's {@code jsonpath(json, path)}. */
     public static Object jsonpath(Object json, String path) {
         return com.jayway.jsonpath.JsonPath.read(String.valueOf(json), path);

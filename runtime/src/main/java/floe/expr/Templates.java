@@ -122,7 +122,7 @@ public final class Templates {
         try {
             Map<String, Object> context = nest(variables);
             context.put("sprig", SprigFunctions.INSTANCE);
-            return format(JEXL.createExpression(expression).evaluate(new MapContext(context)));
+            return format(JEXL.createExpression(ExprDialect.toJexl(expression)).evaluate(new MapContext(context)));
         } catch (JexlException e) {
             throw new SpecException(where + ": cannot evaluate {{=" + expression + "}}: " + describe(e));
         } catch (RuntimeException e) {

@@ -1,0 +1,100 @@
+package floe.expr;
+
+import java.util.regex.Pattern;
+
+/**
+ * The parts of Argo's expression language (expr-lang) that JEXL writes differently, rewritten
+ * before JEXL reads an expression: a predicate closure {@code {# > 1}} becomes a JEXL lambda
+ * {@code function(__it) { __it > 1 }} (for {@code filter}, {@code map}, {@code all}, {@code any},
+ * {@code none}, {@code count}), and the string operators {@code endsWith} and {@code startsWith}
+ * become JEXL's {@code =$} and {@code =^}. Everything else is read as JEXL reads it; what JEXL
+ * cannot read is reported with the expression.
+ */
+final class ExprDialect {
+    private static final Pattern ENDS = Pattern.compile("\\s+endsWith\\s+");
+    private static final Pattern STARTS = Pattern.compile("\\s+startsWith\\s+");
+
+    private ExprDialect() {}
+
+    static String toJexl(String expression) {
+        String out = closures(expression);
+        out = ENDS.matcher(out).replaceAll(" =\\$ ");
+        return STARTS.matcher(out).replaceAll(" =^ ");
+    }
+
+    /** Every {@code { ... # ... }} outside quotes becomes a one-argument lambda. */
+    private static String closures(String text) {
+        StringBuilder out = new StringBuilder();
+        int i = 0;
+        while (i < text.length()) {
+            char c = text.charAt(i);
+            if (c == '\'' || c == '"') {
+                int end = skipString(text, i);
+                out.append(text, i, end);
+                i = end;
+                continue;
+            }
+            if (c == '{') {
+                int end = matching(text, i);
+                if (end > 0) {
+                    String body = text.substring(i + 1, end);
+                    if (hasHash(body)) {
+                        out.append("function(__it) { ").append(replaceHash(closures(body))).append(" }");
+                        i = end + 1;
+                        continue;
+                    }
+                }
+            }
+            out.append(c);
+            i++;
+        }
+        return out.toString();
+    }
+
+    private static int skipString(String text, int start) {
+        char quote = text.charAt(start);
+        int i = start + 1;
+        while (i < text.length() && text.charAt(i) != quote) {
+            i += text.charAt(i) == '\\' ? 2 : 1;
+        }
+        return Math.min(i + 1, text.length());
+    }
+
+    /** The index of the brace closing the one at {@code open}, or -1. */
+    private static int matching(String text, int open) {
+        int depth = 0;
+        for (int i = open; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\'' || c == '"') {
+                i = skipString(text, i) - 1;
+            } else if (c == '{') {
+                depth++;
+            } else if (c == '}' && --depth == 0) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean hasHash(String body) {
+        return !replaceHash(body).equals(body);
+    }
+
+    /** {@code #} outside quotes is the closure's argument. */
+    private static String replaceHash(String body) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < body.length(); i++) {
+            char c = body.charAt(i);
+            if (c == '\'' || c == '"') {
+                int end = skipString(body, i);
+                out.append(body, i, end);
+                i = end - 1;
+            } else if (c == '#') {
+                out.append("__it");
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+}
