@@ -45,7 +45,8 @@ final class ArgoDocuments {
      * file has several documents; {@code specPath} is where its workflow spec is
      * ({@code spec}, or {@code spec.workflowSpec} in a CronWorkflow).
      */
-    record Doc(String key, String file, int number, int count, SpecLocations where, ArgoSpec.Workflow spec, String specPath) {
+    record Doc(String key, String file, int number, int count, SpecLocations where, ArgoSpec.Workflow spec, String specPath,
+            Path path) {
         String name() {
             return spec.metadata() == null ? null : spec.metadata().name();
         }
@@ -156,8 +157,23 @@ final class ArgoDocuments {
             });
         }
 
+        /** The files of the WorkflowTemplates found so far, other than the workflow's own. */
+        List<Path> used() {
+            return List.copyOf(used);
+        }
+
+        private final java.util.Set<Path> used = new java.util.LinkedHashSet<>();
+
         /** The WorkflowTemplate (or, with {@code cluster}, ClusterWorkflowTemplate) named {@code name}. */
         Doc find(String name, boolean cluster, String where) {
+            Doc doc = lookup(name, cluster, where);
+            if (!doc.path().toAbsolutePath().normalize().equals(main.path().toAbsolutePath().normalize())) {
+                used.add(doc.path());
+            }
+            return doc;
+        }
+
+        private Doc lookup(String name, boolean cluster, String where) {
             String kind = cluster ? "ClusterWorkflowTemplate" : "WorkflowTemplate";
             java.util.Optional<Doc> found = docs.stream().filter(d -> d.spec().kind().equals(kind) && name.equals(d.name())).findFirst();
             if (found.isEmpty()) {
@@ -218,12 +234,12 @@ final class ArgoDocuments {
             number++;
             SpecLocations where = i < locations.size() ? locations.get(i) : locations.get(locations.size() - 1);
             String key = count == 1 ? name : name + "@" + number;
-            docs.add(bind(key, name, number, count, where, tree));
+            docs.add(bind(key, name, number, count, where, tree, file));
         }
         return docs;
     }
 
-    private static Doc bind(String key, String file, int number, int count, SpecLocations where, JsonNode tree) {
+    private static Doc bind(String key, String file, int number, int count, SpecLocations where, JsonNode tree, Path path) {
         String label = count == 1 ? "" : " (document " + number + " of " + count + ")";
         if (!(tree instanceof ObjectNode object)) {
             throw new SpecException(file + ": not a mapping" + label);
@@ -236,9 +252,9 @@ final class ArgoDocuments {
                 ArgoSpec.CronWorkflow cron = YAML.treeToValue(object, ArgoSpec.CronWorkflow.class);
                 ArgoSpec.WorkflowSpec spec = cron.spec() == null ? null : cron.spec().workflowSpec();
                 ArgoSpec.Metadata meta = cron.metadata();
-                return new Doc(key, file, number, count, where, new ArgoSpec.Workflow(cron.apiVersion(), kind, meta, spec), specPath);
+                return new Doc(key, file, number, count, where, new ArgoSpec.Workflow(cron.apiVersion(), kind, meta, spec), specPath, path);
             }
-            return new Doc(key, file, number, count, where, YAML.treeToValue(object, ArgoSpec.Workflow.class), specPath);
+            return new Doc(key, file, number, count, where, YAML.treeToValue(object, ArgoSpec.Workflow.class), specPath, path);
         } catch (JsonProcessingException e) {
             throw new SpecException(describe(file, where, e, label));
         }

@@ -41,12 +41,14 @@ public final class ArgoWorkflows {
     }
 
     /**
-     * A workflow and the notices about it: one line each, {@code FILE:LINE:COLUMN: SPEC.PATH: MESSAGE},
-     * for what it says that has no effect here.
+     * A workflow, the notices about it (one line each, {@code FILE:LINE:COLUMN: SPEC.PATH: MESSAGE},
+     * for what it says that has no effect here), and the files of the WorkflowTemplates it uses
+     * (what must travel with it to run elsewhere).
      */
-    public record Loaded(Workflow workflow, List<String> notices) {
+    public record Loaded(Workflow workflow, List<String> notices, List<Path> templates) {
         public Loaded {
             notices = List.copyOf(notices);
+            templates = List.copyOf(templates);
         }
     }
 
@@ -81,7 +83,8 @@ public final class ArgoWorkflows {
         ArgoDocuments.Library library = new ArgoDocuments.Library(main, all, searched, given);
         try {
             Workflow workflow = new ArgoConverter(main, library, options).convert();
-            return new Loaded(workflow, library.notices().stream().map(n -> located(library, main, n).getMessage()).toList());
+            return new Loaded(workflow, library.notices().stream().map(n -> located(library, main, n).getMessage()).toList(),
+                    library.used());
         } catch (SpecException e) {
             throw located(library, main, e.getMessage());
         } catch (IOException e) {

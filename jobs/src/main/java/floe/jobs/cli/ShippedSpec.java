@@ -35,15 +35,22 @@ final class ShippedSpec {
         List<String> files = new ArrayList<>();
         args.add(relative(spec.file));
         ship(spec.file, files);
-        for (Path t : spec.templates) {
-            args.add(relative(t));
-            ship(t, files);
+        // The WorkflowTemplates the workflow used, wherever they were found (given, --templates, beside it).
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (Path t : spec.templatesUsed.isEmpty() ? spec.templates : spec.templatesUsed) {
+            if (java.nio.file.Files.isRegularFile(t) && names.add(relative(t))) {
+                args.add(relative(t));
+                ship(t, files);
+            }
         }
         // After the positional names: --shipped NAME=DATA options for each file.
         List<String> options = new ArrayList<>(List.of("--image-dir", spec.workDir().toString()));
         spec.volumes.forEach((v, d) -> options.addAll(List.of("--volume", v + "=" + Path.of(d).toAbsolutePath().normalize())));
         spec.parameters.forEach((k, v) -> options.addAll(List.of("-p", k + "=" + v)));
         spec.images.forEach((i, d) -> options.addAll(List.of("--image", i + "=" + Path.of(d).toAbsolutePath().normalize())));
+        // Where a secret's and a config map's files are (never their values).
+        spec.secrets.forEach((n, d) -> options.addAll(List.of("--secret", n + "=" + Path.of(d).toAbsolutePath().normalize())));
+        spec.configMaps.forEach((n, d) -> options.addAll(List.of("--config-map", n + "=" + Path.of(d).toAbsolutePath().normalize())));
         options.addAll(files);
         args.addAll(options);
         return args;

@@ -72,6 +72,9 @@ final class SpecFile {
             description = "Run only the workflow's exit handler, as after the workflow ended STATUS (Succeeded or Failed; set by floe submit).")
     String exitHandlerAfter;
 
+    /** The WorkflowTemplate files the last load used: what travels with the workflow to a cluster. */
+    final List<Path> templatesUsed = new ArrayList<>();
+
     /** What the last load found that has no effect here, one line each. */
     private final List<String> notices = new ArrayList<>();
 
@@ -149,6 +152,8 @@ final class SpecFile {
                 paths("--config-map", configMaps, false), conf.get(FloeOptions.ARGO_VOLUME_DIR), conf.get(FloeOptions.ARGO_KEEP_VOLUMES)));
         notices.clear();
         notices.addAll(loaded.notices());
+        templatesUsed.clear();
+        templatesUsed.addAll(loaded.templates());
         return loaded.workflow();
     }
 }
