@@ -137,7 +137,10 @@ class UsersWorkflowsITCase {
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err()).contains("stage 'work' task 0 failed after 1 attempt:").contains("it broke");
         assertThat(new File(logs, "exit-handler-onexit/report/task-00000.attempt-1.out")).hasContent("the workflow ended Failed");
-        assertThat(new File(logs, "exit-handler-onexit/alert/task-00000.attempt-1.out")).hasContent("alert: exit-handler failed");
+        // workflow.failures as Argo hands it over: a quoted JSON list of the failed nodes.
+        assertThat(new File(logs, "exit-handler-onexit/alert/task-00000.attempt-1.out")).content()
+                .startsWith("alert: exit-handler failed; failures: \"[{\\\"displayName\\\":\\\"work\\\",\\\"message\\\":")
+                .contains("it broke");
     }
 
     @Test

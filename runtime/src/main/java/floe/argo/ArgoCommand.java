@@ -66,7 +66,8 @@ final class ArgoCommand implements CommandFunction {
 
     @Override
     public Command resolve(TaskContext ctx) throws IOException {
-        Map<String, String> extra = new LinkedHashMap<>(extra(ctx.parameters().get(floe.model.Workflow.STATUS_PARAMETER)));
+        Map<String, String> extra = new LinkedHashMap<>(extra(ctx.parameters().get(floe.model.Workflow.STATUS_PARAMETER),
+                ctx.parameters().get(floe.model.Workflow.FAILURES_PARAMETER)));
         extra.put("workflow.duration", ArgoVariables.duration(base, java.time.Instant.now()));
         extra.put("retries", Integer.toString(ctx.attempt() - 1));
         String node = base.get("workflow.name") + "-" + ctx.stage().replace('.', '-') + "-" + ctx.index();
@@ -96,7 +97,17 @@ final class ArgoCommand implements CommandFunction {
     }
 
     private static Map<String, String> extra(String status) {
-        return status == null ? Map.of() : Map.of("workflow.status", status);
+        return extra(status, null);
+    }
+
+    /** An exit handler's view of how the workflow ended: {@code workflow.status} and {@code workflow.failures}. */
+    static Map<String, String> extra(String status, String failures) {
+        if (status == null) {
+            return Map.of();
+        }
+        // Argo hands the failures over as a quoted JSON text, and "null" (quoted) when none failed.
+        String quoted = failures == null ? "\"null\"" : ArgoScope.json(failures);
+        return Map.of("workflow.status", status, "workflow.failures", quoted);
     }
 
     /**

@@ -504,7 +504,7 @@ final class Expansion {
     }
 
     private Map<String, String> exitVars() {
-        return exitHandler ? Map.of("workflow.status", "Succeeded") : Map.of();
+        return exitHandler ? ArgoCommand.extra("Succeeded", null) : Map.of();
     }
 
     private static boolean continueOn(CallTree.Call c) {

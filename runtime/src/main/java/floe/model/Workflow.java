@@ -39,6 +39,13 @@ public record Workflow(String name, List<Stage> stages, SortedMap<String, String
      */
     public static final String STATUS_PARAMETER = "floe.workflow.status";
 
+    /**
+     * The parameter an exit handler's tasks find the failed tasks in: a JSON list of objects
+     * ({@code displayName}, {@code message}, {@code templateName}, {@code phase}, {@code finishedAt}),
+     * absent when none failed (Argo's {@code {{workflow.failures}}}).
+     */
+    public static final String FAILURES_PARAMETER = "floe.workflow.failures";
+
     public Workflow {
         Names.check("workflow", name);
         stages = List.copyOf(stages);

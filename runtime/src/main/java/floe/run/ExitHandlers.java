@@ -40,7 +40,11 @@ public final class ExitHandlers {
         }
         String status = failure == null ? SUCCEEDED : FAILED;
         try {
-            runHandler.apply(handler(workflow, status), status);
+            Workflow handler = handler(workflow, status);
+            if (failure != null) {
+                handler = handler.withParameter(Workflow.FAILURES_PARAMETER, failures(failure));
+            }
+            runHandler.apply(handler, status);
         } catch (FloeException e) {
             if (failure == null) {
                 throw new FloeException("workflow '" + workflow.name() + "' succeeded but its exit handler failed: " + e.getMessage(), e);
@@ -51,6 +55,29 @@ public final class ExitHandlers {
             throw failure;
         }
         return result;
+    }
+
+    /** The failed task behind {@code failure}, as Argo lists failed nodes for {@code workflow.failures}. */
+    static String failures(FloeException failure) {
+        String stage = "";
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof floe.TaskFailedException f) {
+                stage = f.stage();
+                break;
+            }
+        }
+        java.util.Map<String, String> node = new java.util.LinkedHashMap<>();
+        node.put("displayName", stage);
+        node.put("message", failure.getMessage());
+        node.put("templateName", stage);
+        node.put("phase", FAILED);
+        node.put("podName", "");
+        node.put("finishedAt", java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(java.util.List.of(node));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** {@code workflow}'s exit handler as it runs after the workflow ended {@code status}. */
