@@ -102,7 +102,12 @@ final class TemplateSettings {
         if (r == null) {
             return;
         }
-        int limit = r.limit() == null ? 10 : (int) integer(Templates.resolve(r.limit(), globals, path + ".retryStrategy.limit"), path + ".retryStrategy.limit");
+        // No limit: Argo retries until the step succeeds (retryStrategy: {}).
+        long limit = r.limit() == null ? Integer.MAX_VALUE - 1
+                : integer(Templates.resolve(r.limit(), globals, path + ".retryStrategy.limit"), path + ".retryStrategy.limit");
+        if (limit < 0) {
+            throw new ArgoError(path + ".retryStrategy.limit", "must not be negative, got " + limit);
+        }
         RetryCondition condition = ArgoRetryPolicy.named(r.retryPolicy() == null ? "OnFailure" : r.retryPolicy(),
                 path + ".retryStrategy.retryPolicy");
         if (r.expression() != null) {
@@ -113,7 +118,7 @@ final class TemplateSettings {
             expression.check();
             condition = expression;
         }
-        RetryPolicy policy = RetryPolicy.attempts(limit + 1).onlyIf(condition);
+        RetryPolicy policy = RetryPolicy.attempts((int) Math.min(Integer.MAX_VALUE, limit + 1)).onlyIf(condition);
         if (r.backoff() != null && r.backoff().duration() != null) {
             String where = path + ".retryStrategy.backoff";
             double factor = r.backoff().factor() == null ? 1.0 : Double.parseDouble(r.backoff().factor());

@@ -65,4 +65,26 @@ class RetryStrategyTest {
                 .isInstanceOf(SpecException.class)
                 .hasMessage("retry.yaml:11:9: spec.templates[0].retryStrategy.expression: 'lastRetry.exitCode + 1' is 11, not true or false");
     }
+
+    @Test
+    void anEmptyRetryStrategyRetriesUntilSuccessAsArgoDoes() throws Exception {
+        Path spec = dir.resolve("forever.yaml");
+        Files.writeString(spec, """
+                apiVersion: argoproj.io/v1alpha1
+                kind: Workflow
+                metadata:
+                  name: retry
+                spec:
+                  entrypoint: flaky
+                  templates:
+                    - name: flaky
+                      retryStrategy: {}
+                      container:
+                        image: busybox
+                        command: [sh, -c, "exit 1"]
+                """);
+        Workflow wf = ArgoWorkflows.fromYaml(spec, new ArgoOptions(Map.of(), Map.of(), dir.toString()));
+
+        org.assertj.core.api.Assertions.assertThat(wf.stage("flaky").retry().attempts()).isEqualTo(Integer.MAX_VALUE);
+    }
 }
