@@ -46,10 +46,13 @@ public final class FloeOptions {
     public static final ConfigOption<java.util.List<String>> LOCAL_ENTRYPOINTS = ConfigOptions.key("floe.local.entrypoints")
             .stringType()
             .asList()
-            .defaultValues("argoproj/argosay:*=$FLOE_HOME/conf/images/argosay")
+            .defaultValues("argoproj/argosay:*=$FLOE_HOME/conf/images/argosay", "curlimages/curl*=curl",
+                    "alpine*=", "busybox*=", "debian*=", "ubuntu*=", "python*=", "golang*=", "node*=")
             .withDescription("Programs of this machine standing in for images' entrypoints, for containers that give"
                     + " args and no command: IMAGE=PROGRAM [ARG...] (IMAGE as in floe.local.allowed-images; $FLOE_HOME is"
-                    + " Floe's directory). Default: Argo's argosay image, by Floe's stand-in conf/images/argosay.");
+                    + " Floe's directory), or IMAGE= for an image without an entrypoint, whose args are the command."
+                    + " Default: Argo's argosay image by Floe's stand-in conf/images/argosay, curlimages/curl by curl, and"
+                    + " alpine, busybox, debian, ubuntu, python, golang and node, which have none.");
 
     public static final ConfigOption<String> ARTIFACT_BUCKET = ConfigOptions.key("floe.argo.artifacts.oss.bucket")
             .stringType()

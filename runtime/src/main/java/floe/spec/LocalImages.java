@@ -45,17 +45,20 @@ public final class LocalImages implements Serializable {
     /**
      * These images with programs standing in for their entrypoints ({@code floe.local.entrypoints}):
      * each {@code IMAGE=PROGRAM [ARG...]}, {@code IMAGE} a pattern as in the allowed list;
-     * {@code $FLOE_HOME} in the program stands for Floe's directory.
+     * {@code $FLOE_HOME} in the program stands for Floe's directory; {@code IMAGE=} for an image
+     * without an entrypoint, whose args are then the command.
      */
     public LocalImages withEntrypoints(List<String> specs) {
         Map<String, List<String>> more = new LinkedHashMap<>(entrypoints);
         for (String spec : specs) {
             int eq = spec.indexOf('=');
-            if (eq < 1 || spec.substring(eq + 1).isBlank()) {
-                throw new SpecException("floe.local.entrypoints: '" + spec + "' is not IMAGE=PROGRAM [ARG...]");
+            if (eq < 1) {
+                throw new SpecException("floe.local.entrypoints: '" + spec + "' is not IMAGE=PROGRAM [ARG...] (or IMAGE= for an"
+                        + " image without an entrypoint)");
             }
             String program = spec.substring(eq + 1).strip().replace("$FLOE_HOME", floeHome());
-            more.put(spec.substring(0, eq).strip(), List.of(program.split("\\s+")));
+            // IMAGE= : the image has no entrypoint, so its args are the command (as Docker runs them).
+            more.put(spec.substring(0, eq).strip(), program.isEmpty() ? List.of() : List.of(program.split("\\s+")));
         }
         return new LocalImages(allowed, directories, defaultDir, more);
     }
