@@ -10,19 +10,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * A template's Argo {@code oss} artifacts: inputs downloaded before its command, outputs uploaded
  * after it succeeds, each seen by the command at its {@code path} (a file, or a directory when the
  * key ends with {@code /}). The bucket comes from the artifact or the repository
- * ({@code floe.argo.artifacts.oss.bucket}); the endpoint is the run's. Checked at lint: every
- * field Floe does not stage is refused, naming it.
+ * ({@code floe.argo.artifacts.oss.bucket}); the endpoint is the run's. Checked at lint (which fields
+ * an artifact may have is {@link ArgoFields}' to say).
  */
 final class ArgoArtifacts implements Serializable {
     private static final long serialVersionUID = 1L;
-    private static final Set<String> FIELDS = Set.of("name", "path", "oss", "optional", "archive");
-    private static final Set<String> OSS_FIELDS = Set.of("key", "bucket", "endpoint");
 
     /** One artifact as written, with its path and key still templates. */
     record Spec(String name, String path, String key, String bucket, boolean output, boolean optional, String where)
@@ -82,65 +79,50 @@ final class ArgoArtifacts implements Serializable {
         return out;
     }
 
-    private static void read(List<Map<String, Object>> list, String at, boolean output, ArtifactRepository repo, List<Spec> specs) {
+    private static void read(List<ArgoSpec.Artifact> list, String at, boolean output, ArtifactRepository repo, List<Spec> specs) {
         if (list == null) {
             return;
         }
         for (int i = 0; i < list.size(); i++) {
             String where = at + "[" + i + "]";
-            Map<String, Object> a = list.get(i);
-            for (String field : a.keySet()) {
-                if (!FIELDS.contains(field)) {
-                    boolean source = Set.of("s3", "gcs", "azure", "hdfs", "http", "git", "raw", "artifactory", "hf").contains(field);
-                    throw new ArgoConverter.ArgoError(where + "." + field, source
-                            ? "only oss artifacts are staged by Floe" : "not supported by Floe yet (Floe stages name, path, oss, optional, archive)");
-                }
-            }
-            String name = text(a.get("name"), where + ".name");
-            String path = text(a.get("path"), where + ".path");
-            if (!(a.get("oss") instanceof Map<?, ?> oss)) {
+            ArgoSpec.Artifact a = list.get(i);
+            String name = text(a.name(), where + ".name");
+            String path = text(a.path(), where + ".path");
+            ArgoSpec.OssArtifact oss = a.oss();
+            if (oss == null) {
                 throw new ArgoConverter.ArgoError(where, "artifact '" + name + "' has no oss location (Floe stages oss artifacts)");
             }
-            for (Object field : oss.keySet()) {
-                if (!OSS_FIELDS.contains(String.valueOf(field))) {
-                    throw new ArgoConverter.ArgoError(where + ".oss." + field, "not supported by Floe (it reaches OSS with the run's"
-                            + " credentials: OSS_ACCESS_KEY_ID / OSS_ACCESS_KEY_SECRET or fs.oss.*)");
-                }
-            }
-            String key = text(oss.get("key"), where + ".oss.key");
-            String bucket = oss.get("bucket") != null ? text(oss.get("bucket"), where + ".oss.bucket") : repo.bucket();
+            String key = text(oss.key(), where + ".oss.key");
+            String bucket = oss.bucket() != null ? text(oss.bucket(), where + ".oss.bucket") : repo.bucket();
             if (bucket == null || bucket.isBlank()) {
                 throw new ArgoConverter.ArgoError(where + ".oss", "artifact '" + name + "' names no bucket: give oss.bucket, or set"
                         + " floe.argo.artifacts.oss.bucket (the artifact repository)");
             }
-            if (oss.get("endpoint") != null) {
-                String endpoint = text(oss.get("endpoint"), where + ".oss.endpoint");
+            if (oss.endpoint() != null) {
+                String endpoint = text(oss.endpoint(), where + ".oss.endpoint");
                 if (repo.endpoint() == null || !host(endpoint).equals(host(repo.endpoint()))) {
                     throw new ArgoConverter.ArgoError(where + ".oss.endpoint", "'" + endpoint + "' is not the endpoint of this run ("
                             + (repo.endpoint() == null ? "none set" : repo.endpoint()) + "): set fs.oss.endpoint or OSS_ENDPOINT to it");
                 }
             }
-            boolean optional = a.get("optional") != null && Boolean.parseBoolean(String.valueOf(a.get("optional")));
+            boolean optional = Boolean.TRUE.equals(a.optional());
             if (output) {
-                if (!(a.get("archive") instanceof Map<?, ?> archive) || !archive.containsKey("none") || archive.size() != 1) {
+                if (a.archive() == null || a.archive().none() == null) {
                     throw new ArgoConverter.ArgoError(where + ".archive", "Floe uploads outputs as they are: add archive: {none: {}}"
                             + " (Argo's default tar.gz archives are not made by Floe yet)");
                 }
-            } else if (a.get("archive") != null) {
+            } else if (a.archive() != null) {
                 throw new ArgoConverter.ArgoError(where + ".archive", "not an input artifact's field");
             }
             specs.add(new Spec(name, path, key, bucket, output, optional, where));
         }
     }
 
-    private static String text(Object v, String where) {
-        if (v == null || String.valueOf(v).isBlank()) {
+    private static String text(String v, String where) {
+        if (v == null || v.isBlank()) {
             throw new ArgoConverter.ArgoError(where, "missing");
         }
-        if (v instanceof Map || v instanceof List) {
-            throw new ArgoConverter.ArgoError(where, "must be a string, got " + v);
-        }
-        return String.valueOf(v);
+        return v;
     }
 
     private static String host(String endpoint) {

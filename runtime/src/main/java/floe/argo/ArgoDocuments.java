@@ -43,10 +43,11 @@ final class ArgoDocuments {
     /**
      * One document of a file: {@code key} is the file's name, with {@code @N} after it when the
      * file has several documents; {@code specPath} is where its workflow spec is
-     * ({@code spec}, or {@code spec.workflowSpec} in a CronWorkflow).
+     * ({@code spec}, or {@code spec.workflowSpec} in a CronWorkflow); {@code notices}: its fields
+     * that have no effect here ({@link ArgoFields}).
      */
     record Doc(String key, String file, int number, int count, SpecLocations where, ArgoSpec.Workflow spec, String specPath,
-            Path path) {
+            Path path, List<ArgoFields.Notice> notices) {
         String name() {
             return spec.metadata() == null ? null : spec.metadata().name();
         }
@@ -92,6 +93,11 @@ final class ArgoDocuments {
         /** A field accepted without effect here: one line for the user, at its spec path. */
         void notice(String path, String message) {
             notices.add(path + ": " + message);
+        }
+
+        /** The notices of {@code doc}'s fields, which this run reads. */
+        void noticesOf(Doc doc) {
+            doc.notices().forEach(n -> notice((doc == main ? "" : doc.key() + "#") + n.path(), n.message()));
         }
 
         /** The notices so far, each {@code SPEC.PATH: MESSAGE}. */
@@ -181,6 +187,7 @@ final class ArgoDocuments {
                 found = docs.stream().filter(d -> d.spec().kind().equals(kind) && name.equals(d.name())).findFirst();
             }
             List<Doc> of = docs.stream().filter(d -> d.spec().kind().equals(kind)).toList();
+            found.ifPresent(this::noticesOf);
             return found.orElseThrow(() -> new ArgoError(where, "no " + kind + " '" + name + "' among the files given or in "
                     + searched.stream().map(ArgoDocuments::shown).collect(Collectors.joining(", ")) + " ("
                     + (of.isEmpty() ? "give its file after the workflow's, or --templates DIR"
@@ -247,14 +254,19 @@ final class ArgoDocuments {
         String kind = object.path("kind").asText(null);
         String specPath = "spec";
         try {
+            // Every field is checked against Argo's own first: noticed ones leave the tree, refused ones end here.
+            List<ArgoFields.Notice> notices = ArgoFields.screen(object, kind);
             if ("CronWorkflow".equals(kind)) {
                 specPath = "spec.workflowSpec";
                 ArgoSpec.CronWorkflow cron = YAML.treeToValue(object, ArgoSpec.CronWorkflow.class);
                 ArgoSpec.WorkflowSpec spec = cron.spec() == null ? null : cron.spec().workflowSpec();
                 ArgoSpec.Metadata meta = cron.metadata();
-                return new Doc(key, file, number, count, where, new ArgoSpec.Workflow(cron.apiVersion(), kind, meta, spec), specPath, path);
+                return new Doc(key, file, number, count, where, new ArgoSpec.Workflow(cron.apiVersion(), kind, meta, spec), specPath,
+                        path, notices);
             }
-            return new Doc(key, file, number, count, where, YAML.treeToValue(object, ArgoSpec.Workflow.class), specPath, path);
+            return new Doc(key, file, number, count, where, YAML.treeToValue(object, ArgoSpec.Workflow.class), specPath, path, notices);
+        } catch (ArgoError e) {
+            throw new SpecException(where.at(e.path) + ": " + e.detail + label);
         } catch (JsonProcessingException e) {
             throw new SpecException(describe(file, where, e, label));
         }

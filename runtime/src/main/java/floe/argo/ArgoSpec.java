@@ -9,10 +9,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Argo Workflows' resources as written in YAML, field for field (argoproj.io/v1alpha1). Only
- * reading happens here; {@link ArgoConverter} turns them into Floe's model. A field Argo has and
- * Floe does not run yet is read and then refused by the converter, naming it; a field Argo does
- * not have is refused by the parser.
+ * The fields of Argo Workflows' resources (argoproj.io/v1alpha1) that Floe reads, with Argo's names:
+ * exactly those {@link ArgoFields}' catalogue marks READ. A document is screened against the
+ * catalogue (noticed fields removed, refused and unknown ones reported) before it is bound to
+ * these records; {@link ArgoConverter} turns them into Floe's model.
  */
 public final class ArgoSpec {
     private ArgoSpec() {}
@@ -22,27 +22,27 @@ public final class ArgoSpec {
     /** A CronWorkflow: a workflow spec run on a schedule; {@code floe run} runs it once. */
     public record CronWorkflow(String apiVersion, String kind, Metadata metadata, CronWorkflowSpec spec) implements Serializable {}
 
-    public record CronWorkflowSpec(WorkflowSpec workflowSpec, String schedule, List<String> schedules, String timezone,
-            String concurrencyPolicy, Object startingDeadlineSeconds, Object successfulJobsHistoryLimit,
-            Object failedJobsHistoryLimit, Boolean suspend, Map<String, Object> workflowMetadata, Map<String, Object> stopStrategy,
-            String when) implements Serializable {}
+    /** What a CronWorkflow holds besides its schedule, which {@code floe run} does not keep: the workflow's spec. */
+    public record CronWorkflowSpec(WorkflowSpec workflowSpec) implements Serializable {}
 
     public record Metadata(String name, String generateName, String namespace, Map<String, String> labels,
             Map<String, String> annotations) implements Serializable {}
 
     public record WorkflowSpec(String entrypoint, Arguments arguments, List<Volume> volumes, List<Template> templates,
-            Integer parallelism, String serviceAccountName, String activeDeadlineSeconds, String onExit, TemplateRef workflowTemplateRef,
-            Map<String, Object> podGC, Map<String, Object> ttlStrategy, Map<String, String> nodeSelector,
+            Integer parallelism, String activeDeadlineSeconds, String onExit, TemplateRef workflowTemplateRef,
             List<Map<String, Object>> volumeClaimTemplates)
             implements Serializable {}
 
-    public record Arguments(List<Parameter> parameters, List<Map<String, Object>> artifacts) implements Serializable {}
+    public record Arguments(List<Parameter> parameters) implements Serializable {}
 
     public record Parameter(String name, String value, @JsonProperty("default") String defaultValue,
             @JsonProperty("enum") List<String> enumValues, String description, Map<String, Object> valueFrom)
             implements Serializable {}
 
-    /** A volume: its name, and a source (a claim, a host path, ...) that only a cluster uses. */
+    /**
+     * A volume: its name, and its source (a claim, an emptyDir, a secret, ...; each field of Argo's
+     * Volume but the name), which {@link LocalResources} makes a directory of this machine.
+     */
     public static final class Volume implements Serializable {
         private static final long serialVersionUID = 1L;
         public String name;
@@ -56,39 +56,46 @@ public final class ArgoSpec {
 
     public record Template(String name, Inputs inputs, Outputs outputs, Container container,
             Container script, List<List<Step>> steps, Dag dag, RetryStrategy retryStrategy,
-            String activeDeadlineSeconds, String timeout, Integer parallelism, Map<String, Object> metadata,
-            Map<String, Object> resource, Map<String, Object> suspend, Map<String, String> nodeSelector, List<Volume> volumes)
-            implements Serializable {
+            String activeDeadlineSeconds, String timeout, Integer parallelism, Map<String, Object> resource,
+            Map<String, Object> suspend, List<Volume> volumes) implements Serializable {
 
         /** This template with its deadlines worked out. */
         Template withDeadlines(String newActiveDeadlineSeconds, String newTimeout) {
             return new Template(name, inputs, outputs, container, script, steps, dag, retryStrategy, newActiveDeadlineSeconds,
-                    newTimeout, parallelism, metadata, resource, suspend, nodeSelector, volumes);
+                    newTimeout, parallelism, resource, suspend, volumes);
         }
 
         /** This template under another name (an {@code inline} template takes its step's). */
         Template named(String newName) {
             return new Template(newName, inputs, outputs, container, script, steps, dag, retryStrategy, activeDeadlineSeconds,
-                    timeout, parallelism, metadata, resource, suspend, nodeSelector, volumes);
+                    timeout, parallelism, resource, suspend, volumes);
         }
     }
 
     /** A template of a WorkflowTemplate ({@code templateRef}) or a whole one ({@code workflowTemplateRef}). */
     public record TemplateRef(String name, String template, Boolean clusterScope) implements Serializable {}
 
-    public record Inputs(List<Parameter> parameters, List<Map<String, Object>> artifacts) implements Serializable {}
+    public record Inputs(List<Parameter> parameters, List<Artifact> artifacts) implements Serializable {}
 
-    public record Outputs(List<Parameter> parameters, List<Map<String, Object>> artifacts, String result, String exitCode)
+    public record Outputs(List<Parameter> parameters, List<Artifact> artifacts) implements Serializable {}
+
+    /** An artifact: Floe stages those on OSS. */
+    public record Artifact(String name, String path, OssArtifact oss, Boolean optional, ArchiveStrategy archive)
             implements Serializable {}
 
+    public record OssArtifact(String key, String bucket, String endpoint) implements Serializable {}
+
+    /** How an output is archived: Floe uploads it as it is ({@code none: {}}). */
+    public record ArchiveStrategy(Map<String, Object> none) implements Serializable {}
+
     /** A {@code container} or, with {@code source}, a {@code script}. */
-    public record Container(String name, String image, String imagePullPolicy, List<String> command, List<String> args,
+    public record Container(String image, List<String> command, List<String> args,
             List<EnvVar> env, String workingDir, List<VolumeMount> volumeMounts, ResourceRequirements resources,
             String source) implements Serializable {}
 
     public record EnvVar(String name, String value, Map<String, Object> valueFrom) implements Serializable {}
 
-    public record VolumeMount(String name, String mountPath, Boolean readOnly, String subPath) implements Serializable {}
+    public record VolumeMount(String name, String mountPath, String subPath) implements Serializable {}
 
     public record ResourceRequirements(Map<String, String> requests, Map<String, String> limits) implements Serializable {}
 
@@ -100,7 +107,7 @@ public final class ArgoSpec {
     public record LifecycleHook(String template, TemplateRef templateRef, Arguments arguments, String expression)
             implements Serializable {}
 
-    public record Dag(List<DagTask> tasks, String target, Boolean failFast) implements Serializable {}
+    public record Dag(List<DagTask> tasks, Boolean failFast) implements Serializable {}
 
     public record DagTask(String name, String template, Arguments arguments, List<String> dependencies, String depends,
             Sequence withSequence, List<Object> withItems, String withParam, String when, Map<String, Object> continueOn,

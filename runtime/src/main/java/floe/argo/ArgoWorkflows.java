@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
  * }</pre>
  */
 public final class ArgoWorkflows {
-    private static final Pattern LOCATED = Pattern.compile("^(?:([^#: ]+)#)?((?:spec|kind|metadata)[^: ]*): (.*)$", Pattern.DOTALL);
+    private static final Pattern LOCATED = Pattern.compile("^(?:([^#: ]+)#)?((?:spec|kind|metadata|apiVersion|status)[^: ]*): (.*)$",
+            Pattern.DOTALL);
 
     private ArgoWorkflows() {}
 
@@ -81,6 +82,7 @@ public final class ArgoWorkflows {
         }
         ArgoDocuments.Doc main = main(mine);
         ArgoDocuments.Library library = new ArgoDocuments.Library(main, all, searched, given);
+        all.forEach(library::noticesOf);
         try {
             Workflow workflow = new ArgoConverter(main, library, options).convert();
             return new Loaded(workflow, library.notices().stream().map(n -> located(library, main, n).getMessage()).toList(),

@@ -241,7 +241,6 @@ final class Expansion {
             Inherited inherited, ArgoDocuments.Home at) throws IOException {
         ArgoSpec.Dag dag = body.template.dag();
         String path = body.templatePath + ".dag";
-        TemplateSettings.unsupported(path + ".target", dag.target());
         boolean failFast = !Boolean.FALSE.equals(dag.failFast());
         List<ArgoSpec.DagTask> tasks = dag.tasks() == null ? List.of() : dag.tasks();
         if (tasks.isEmpty()) {
@@ -567,9 +566,6 @@ final class Expansion {
             throw new ArgoError(call.stepPath + ".name", "two steps expand to the stage '" + stageName + "'");
         }
         ArgoSpec.Template t = call.template;
-        if (call.step != null && call.step.arguments() != null && call.step.arguments().artifacts() != null) {
-            throw new ArgoError(call.stepPath + ".arguments.artifacts", "not supported by Floe yet (give the oss key in the template's inputs.artifacts)");
-        }
         int tasks = call.dynamic() ? MAX_PARAM_ITEMS : instances * call.width;
         ArgoCommand command;
         ArgoSpec.Container c = null;

@@ -155,8 +155,6 @@ final class TemplateSettings {
             if (t.container() == null && t.script() == null) {
                 unsupported(path + ".outputs.artifacts", t.outputs().artifacts());
             }
-            unsupported(path + ".outputs.result", t.outputs().result());
-            unsupported(path + ".outputs.exitCode", t.outputs().exitCode());
             List<ArgoSpec.Parameter> ps = t.outputs().parameters() == null ? List.of() : t.outputs().parameters();
             for (int i = 0; i < ps.size(); i++) {
                 String where = path + ".outputs.parameters[" + i + "]";
@@ -201,8 +199,6 @@ final class TemplateSettings {
         }
         if (t.outputs() != null) {
             unsupported(path + ".outputs.artifacts", t.outputs().artifacts());
-            unsupported(path + ".outputs.result", t.outputs().result());
-            unsupported(path + ".outputs.exitCode", t.outputs().exitCode());
             List<ArgoSpec.Parameter> ps = t.outputs().parameters() == null ? List.of() : t.outputs().parameters();
             for (int i = 0; i < ps.size(); i++) {
                 Map<String, Object> from = ps.get(i).valueFrom();
