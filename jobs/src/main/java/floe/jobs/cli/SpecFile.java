@@ -105,6 +105,9 @@ final class SpecFile {
 
     Workflow load(org.apache.flink.configuration.Configuration conf) {
         Workflow workflow = shipped.isEmpty() ? loadFromDisk(conf) : ShippedSpec.load(this, conf);
+        if (!shipped.isEmpty()) {
+            notices.clear(); // floe submit's client, which read the files, printed them
+        }
         if (exitHandlerAfter != null) {
             return ExitHandlers.handler(workflow, exitHandlerAfter);
         }

@@ -172,6 +172,7 @@ final class SubmitCommand implements Callable<Integer> {
             throw new SpecException("--shipped: set by floe submit itself, not on its command line");
         }
         Workflow workflow = run.spec.load(conf);
+        run.spec.printNotices(spec.commandLine().getErr());
         List<String> programArgs = new ArrayList<>(List.of("run"));
         programArgs.addAll(ShippedSpec.args(run.spec));
         return new Job(workflow, programArgs, Optional.empty());

@@ -2,6 +2,7 @@ package floe.jobs.kubernetes;
 
 import floe.FloeException;
 import floe.SpecException;
+import floe.argo.ArgoWorkflows;
 import floe.model.Workflow;
 import floe.run.FloeOptions;
 
@@ -107,7 +108,9 @@ public final class KubernetesSubmit {
         }
         if (job.spec() != null) {
             // Read here first: a bad workflow fails now, with its file and line, before anything is created.
-            workflow = job.spec().workflow(c.get(FloeOptions.LOCAL_ALLOWED_IMAGES));
+            ArgoWorkflows.Loaded loaded = job.spec().load(c.get(FloeOptions.LOCAL_ALLOWED_IMAGES));
+            loaded.notices().forEach(n -> out.println("floe: notice: " + n));
+            workflow = loaded.workflow();
             out.print(FloeOptions.compiler(c).plan(workflow).describe());
             if (c.get(FloeOptions.STAGE_RESOURCES)) {
                 TaskManagerSizing sizing = TaskManagerSizing.fit(workflow, c);

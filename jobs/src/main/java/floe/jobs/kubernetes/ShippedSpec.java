@@ -124,6 +124,14 @@ public record ShippedSpec(
 
     /** The workflow, read by its front-end; {@code allowedImages} as {@code floe.local.allowed-images}. */
     public Workflow workflow(List<String> allowedImages) {
+        return load(allowedImages).workflow();
+    }
+
+    /**
+     * The workflow and the notices about its fields that have no effect here (an Argo workflow's;
+     * Batch files have none), for callers that print them.
+     */
+    public ArgoWorkflows.Loaded load(List<String> allowedImages) {
         Path dir;
         try {
             dir = Files.createTempDirectory("floe-spec");
@@ -137,9 +145,9 @@ public record ShippedSpec(
             }
             LocalImages local = LocalImages.of(allowedImages, images, imageDir);
             if (kind == Kind.BATCH) {
-                return BatchJobs.fromDirectory(home, volumes, local);
+                return new ArgoWorkflows.Loaded(BatchJobs.fromDirectory(home, volumes, local), List.of(), List.of());
             }
-            return ArgoWorkflows.fromYaml(home.resolve(name), templates.stream().map(home::resolve).toList(),
+            return ArgoWorkflows.load(home.resolve(name), templates.stream().map(home::resolve).toList(),
                     new ArgoOptions(volumes, parameters, local));
         } catch (IOException e) {
             throw new FloeException("cannot write the workflow's files to " + dir + ": " + e.getMessage(), e);

@@ -51,6 +51,30 @@ class ShippedSpecTest {
         assertThat(describe(there)).isEqualTo(describe(here));
     }
 
+    @Test
+    void theNoticesAreTheClientsToPrintNotTheShippedRunsAgain() throws Exception {
+        Path file = Files.writeString(dir.resolve("noticed.yaml"), String.join("\n", "apiVersion: argoproj.io/v1alpha1",
+                "kind: Workflow", "metadata: {name: noticed}", "spec:", "  entrypoint: main", "  podGC: {strategy: OnPodSuccess}",
+                "  templates: [{name: main, container: {image: busybox, command: [echo, hi]}}]", ""));
+        RunCommand here = new RunCommand();
+        new CommandLine(here).parseArgs(file.toString());
+        here.spec.load(new Configuration());
+        RunCommand there = new RunCommand();
+        List<String> shipped = shippedArgs(file.toString());
+        new CommandLine(there).parseArgs(shipped.subList(1, shipped.size()).toArray(new String[0]));
+        there.spec.load(new Configuration());
+
+        assertThat(printed(here.spec)).isEqualTo("floe: notice: noticed.yaml:6:3: spec.podGC: no effect here: Floe runs no pods"
+                + " to delete: a task is a process\n");
+        assertThat(printed(there.spec)).isEmpty();
+    }
+
+    private static String printed(SpecFile spec) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        spec.printNotices(new java.io.PrintWriter(out));
+        return out.toString();
+    }
+
     private static List<String> shippedArgs(String... runArgs) {
         RunCommand run = new RunCommand();
         new CommandLine(run).parseArgs(runArgs);

@@ -112,6 +112,8 @@ class KubernetesDeploymentTest {
         assertThat(flinkConf.getData()).containsKey("log4j-console.properties");
 
         assertThat(printed.toString())
+                .startsWith("floe: notice: sized.yaml:25:9: spec.templates[1].container.imagePullPolicy: no effect here: Floe pulls"
+                        + " no images: commands run on this machine\n")
                 .contains("application cluster 'sized-app' created in namespace 'batch' (image " + IMAGE + ")")
                 .contains("TaskManager pods: 3 CPU");
     }
