@@ -40,7 +40,7 @@ class UsersWorkflowsITCase {
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("process-data-l1          tasks=64      parallelism=64")
-                .contains("merge-data               tasks=1       parallelism=1    after all(process-data-l2) BROADCAST");
+                .contains("merge-data               tasks=1       parallelism=1    concurrency=1    after all(process-data-l2) BROADCAST");
         assertThat(new File(volume, "level-1").list()).hasSize(64);
         assertThat(new File(volume, "level-2").list()).hasSize(32);
         assertThat(new File(volume, "result").list()).containsExactlyInAnyOrder("result.csv", "_SUCCESS");
@@ -160,7 +160,7 @@ class UsersWorkflowsITCase {
 
         assertThat(lint.exitCode()).isEqualTo(2);
         assertThat(lint.err().trim()).isEqualTo("floe: process-data.yaml:58:11: spec.templates[1].container.volumeMounts[0]:"
-                + " volume 'workdir' needs a directory on this machine: --volume workdir=DIR");
+                + " volume 'workdir' is a claim of the cluster: give its directory on this machine with --volume workdir=DIR");
     }
 
     @Test

@@ -19,7 +19,7 @@ import java.util.Map;
  * A stage with dependencies. Its edges are blocking, so Flink starts this subtask only once the
  * upstream subtasks it reads from are done (all of them for an {@code all} dependency, its own
  * few for a pointwise one); it then checks that every task it owns has every input it needs and
- * runs them in index order.
+ * starts them in index order, as many at once as the plan lets a subtask run.
  */
 final class DependentStageOperator extends AbstractStreamOperator<TaskCompletion>
         implements OneInputStreamOperator<TaskCompletion, TaskCompletion>, BoundedOneInput {
@@ -39,7 +39,7 @@ final class DependentStageOperator extends AbstractStreamOperator<TaskCompletion
     @Override
     public void open() throws Exception {
         super.open();
-        tasks.open(getRuntimeContext());
+        tasks.open(getRuntimeContext(), c -> output.collect(new StreamRecord<>(c)));
         received = new HashMap<>();
         for (Dependency d : tasks.stage().dependencies()) {
             received.put(d.upstream(), new TaskCompletion[workflow.stage(d.upstream()).tasks()]);
@@ -80,8 +80,9 @@ final class DependentStageOperator extends AbstractStreamOperator<TaskCompletion
             end = actual == null ? 0 : actual.first(subtask + 1);
         }
         for (int index = first; index < end; index++) {
-            output.collect(new StreamRecord<>(tasks.run(index, n, inputsOf(stage, index, whole))));
+            tasks.start(index, n, inputsOf(stage, index, whole));
         }
+        tasks.finish();
     }
 
     /** Task {@code index}'s inputs in dependency order: whole upstream stages, or its own pointwise slice. */

@@ -1,7 +1,9 @@
 package floe.compile;
 
 import floe.TaskFailedException;
+import floe.exec.ConcurrentTasks;
 import floe.exec.TaskExecutor;
+import floe.exec.WorkflowPermits;
 import floe.model.Stage;
 import floe.model.TaskCompletion;
 import floe.model.Workflow;
@@ -11,25 +13,31 @@ import org.apache.flink.runtime.execution.SuppressRestartsException;
 
 import java.io.Serializable;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
- * What the operator of a stage shares, whatever feeds it: the stage, its executor and its
- * metrics. A task that used up its attempts fails the job without a Flink restart: trying it
- * again would only repeat the same attempts.
+ * What the operator of a stage shares, whatever feeds it: the stage, its executor, its metrics,
+ * and the subtask's block of running tasks (at most the plan's {@code tasksPerSubtask} at once,
+ * under the workflow's limit). A task that used up its attempts fails the job without a Flink
+ * restart: trying it again would only repeat the same attempts.
  */
 final class StageTasks implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private final Workflow workflow;
     private final String stageName;
+    private final int tasksPerSubtask;
     private final String logDir;
     private transient Stage stage;
     private transient TaskExecutor executor;
     private transient StageMetrics metrics;
+    private transient WorkflowPermits permits;
+    private transient ConcurrentTasks running;
 
-    StageTasks(Workflow workflow, String stageName, String logDir) {
+    StageTasks(Workflow workflow, StagePlan plan, String logDir) {
         this.workflow = workflow;
-        this.stageName = stageName;
+        this.stageName = plan.stage().name();
+        this.tasksPerSubtask = plan.tasksPerSubtask();
         this.logDir = logDir;
     }
 
@@ -40,24 +48,35 @@ final class StageTasks implements Serializable {
         return stage;
     }
 
-    void open(RuntimeContext context) {
+    /** Gets ready to run tasks; their completions go to {@code out}, on the operator's thread. */
+    void open(RuntimeContext context, Consumer<TaskCompletion> out) {
         executor = new TaskExecutor(workflow.name(), workflow.parameters(), stage(), java.nio.file.Path.of(logDir));
         metrics = new StageMetrics(context, stageName);
+        permits = workflow.parallelism() > 0
+                ? WorkflowPermits.of(context.getJobInfo().getJobId().toString(), workflow.parallelism()) : null;
+        running = new ConcurrentTasks(stageName, tasksPerSubtask, permits, c -> {
+            metrics.record(c);
+            out.accept(c);
+        });
     }
 
-    TaskCompletion run(int index, List<TaskCompletion> inputs) throws InterruptedException {
-        return run(index, stage().tasks(), inputs);
+    /**
+     * Starts task {@code index} of a stage that turned out to have {@code tasks} tasks once the
+     * subtask has a place for it; throws the first failure of a task of this subtask.
+     */
+    void start(int index, int tasks, List<TaskCompletion> inputs) throws Exception {
+        running.start(() -> {
+            try {
+                return executor.run(index, tasks, inputs);
+            } catch (TaskFailedException e) {
+                throw new SuppressRestartsException(e);
+            }
+        });
     }
 
-    /** Runs task {@code index} of a stage that turned out to have {@code tasks} tasks. */
-    TaskCompletion run(int index, int tasks, List<TaskCompletion> inputs) throws InterruptedException {
-        try {
-            TaskCompletion completion = executor.run(index, tasks, inputs);
-            metrics.record(completion);
-            return completion;
-        } catch (TaskFailedException e) {
-            throw new SuppressRestartsException(e);
-        }
+    /** Waits for every task started, handing on their completions. */
+    void finish() throws Exception {
+        running.finish();
     }
 
     /** How many tasks a stage whose count is worked out at run time has, given its inputs. */
@@ -78,9 +97,16 @@ final class StageTasks implements Serializable {
         return n;
     }
 
+    /** Stops whatever still runs (a failed or cancelled subtask: their processes are killed). */
     void close() {
+        if (running != null) {
+            running.close();
+        }
         if (executor != null) {
             executor.close();
+        }
+        if (permits != null) {
+            permits.close();
         }
     }
 }

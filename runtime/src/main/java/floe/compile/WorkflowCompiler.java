@@ -1,5 +1,6 @@
 package floe.compile;
 
+import floe.model.CommandTask;
 import floe.model.Dependency;
 import floe.model.Stage;
 import floe.model.TaskCompletion;
@@ -20,7 +21,8 @@ import java.util.Map;
 
 /**
  * Turns a {@link Workflow} into a Flink batch job: one operator per stage with parallelism
- * {@code min(tasks, maxParallelism)}, tasks as records. Pointwise dependencies become pointwise
+ * {@code min(tasks, maxParallelism)}, tasks as records; a subtask runs several command tasks at
+ * once. Pointwise dependencies become pointwise
  * blocking edges, so a consumer subtask starts once its own producers are done; {@code all}
  * dependencies become broadcast (all-to-all, blocking) edges.
  *
@@ -33,50 +35,56 @@ import java.util.Map;
 public final class WorkflowCompiler {
     /** Subtasks of a stage whose number of tasks is only known at run time (unless it sets its own). */
     static final int DYNAMIC_PARALLELISM = 16;
-    /** Subtasks per slot for a stage with no pointwise edge, when the slots are known. */
+    /** Subtasks per slot for a stage with no pointwise edge whose subtasks run one task at a time, when the slots are known. */
     static final int SUBTASKS_PER_SLOT = 4;
+    /** Command tasks a subtask runs at once unless told otherwise ({@code floe.task.max-concurrent-commands}). */
+    public static final int DEFAULT_MAX_CONCURRENT_COMMANDS = 64;
 
     private final int maxParallelism;
     private final int slots;
     private final String taskLogDir;
     private final boolean stageResources;
+    private final int maxConcurrentCommands;
 
-    private WorkflowCompiler(int maxParallelism, int slots, String taskLogDir) {
-        this(maxParallelism, slots, taskLogDir, false);
-    }
-
-    private WorkflowCompiler(int maxParallelism, int slots, String taskLogDir, boolean stageResources) {
+    private WorkflowCompiler(int maxParallelism, int slots, String taskLogDir, boolean stageResources, int maxConcurrentCommands) {
         if (maxParallelism < 1) {
             throw new IllegalArgumentException("max parallelism must be at least 1, got " + maxParallelism);
+        }
+        if (maxConcurrentCommands < 1) {
+            throw new IllegalArgumentException("max concurrent commands must be at least 1, got " + maxConcurrentCommands);
         }
         this.maxParallelism = maxParallelism;
         this.slots = slots;
         this.taskLogDir = taskLogDir;
         this.stageResources = stageResources;
+        this.maxConcurrentCommands = maxConcurrentCommands;
     }
 
     /** A compiler whose stages run on at most {@code maxParallelism} subtasks each. */
     public static WorkflowCompiler withMaxParallelism(int maxParallelism) {
-        return new WorkflowCompiler(maxParallelism, 0, System.getProperty("java.io.tmpdir") + "/floe-tasks");
+        return new WorkflowCompiler(maxParallelism, 0, System.getProperty("java.io.tmpdir") + "/floe-tasks", false,
+                DEFAULT_MAX_CONCURRENT_COMMANDS);
     }
 
     /** A copy whose command tasks log under {@code dir} (on the TaskManager's disk). */
     public WorkflowCompiler withTaskLogs(String dir) {
-        return new WorkflowCompiler(maxParallelism, slots, dir, stageResources);
+        return new WorkflowCompiler(maxParallelism, slots, dir, stageResources, maxConcurrentCommands);
     }
 
     /**
-     * A copy for a cluster of exactly {@code slots} task slots (the embedded Flink). A stage with
-     * no pointwise edge in or out then runs on at most {@value #SUBTASKS_PER_SLOT} subtasks a slot:
-     * its tasks are spread over its subtasks in blocks either way, and every subtask beyond that
-     * only adds a deployment (128 of them cost about a second on 2 cores). Pointwise stages keep
-     * their width, which is what lets a consumer start as soon as its own producers are done.
+     * A copy for a cluster of exactly {@code slots} task slots (the embedded Flink). A stage whose
+     * subtasks run several tasks at once then runs on at most one subtask a slot, so that all of
+     * them run at once; any other stage with no pointwise edge in or out on at most
+     * {@value #SUBTASKS_PER_SLOT} subtasks a slot: its tasks are spread over its subtasks in blocks
+     * either way, and every subtask beyond that only adds a deployment (128 of them cost about a
+     * second on 2 cores). Pointwise stages of one task at a time keep their width, which is what
+     * lets a consumer start as soon as its own producers are done.
      */
     public WorkflowCompiler forSlots(int slots) {
         if (slots < 1) {
             throw new IllegalArgumentException("slots must be at least 1, got " + slots);
         }
-        return new WorkflowCompiler(maxParallelism, slots, taskLogDir, stageResources);
+        return new WorkflowCompiler(maxParallelism, slots, taskLogDir, stageResources, maxConcurrentCommands);
     }
 
     /**
@@ -84,7 +92,16 @@ public final class WorkflowCompiler {
      * ({@link StageSlots}; Flink fine-grained resource management).
      */
     public WorkflowCompiler withStageResources(boolean on) {
-        return new WorkflowCompiler(maxParallelism, slots, taskLogDir, on);
+        return new WorkflowCompiler(maxParallelism, slots, taskLogDir, on, maxConcurrentCommands);
+    }
+
+    /**
+     * A copy whose subtasks run at most {@code max} command tasks at once each (a stage's own
+     * parallelism and the workflow's limit still apply). Java tasks, and command tasks of a stage
+     * that declares resources, run one at a time a subtask.
+     */
+    public WorkflowCompiler withMaxConcurrentCommands(int max) {
+        return new WorkflowCompiler(maxParallelism, slots, taskLogDir, stageResources, max);
     }
 
     /** The plan alone, without building a Flink job (for {@code plan} and tests). */
@@ -92,24 +109,65 @@ public final class WorkflowCompiler {
         Map<String, StagePlan> plans = new HashMap<>();
         List<StagePlan> ordered = new ArrayList<>();
         for (Stage stage : workflow.stages()) {
+            int tasksPerSubtask = runsSeveralAtOnce(stage) ? maxConcurrentCommands : 1;
             // A stage whose task count is known only at run time gets a modest number of subtasks.
             int limit = workflow.parallelism() > 0 ? Math.min(workflow.parallelism(), maxParallelism) : maxParallelism;
             int cap = stage.parallelism() > 0 ? Math.min(stage.parallelism(), limit)
                     : stage.isDynamic() ? Math.min(DYNAMIC_PARALLELISM, limit) : limit;
-            if (slots > 0 && !pointwise(workflow, stage)) {
+            if (slots > 0 && tasksPerSubtask > 1) {
+                cap = Math.min(cap, slots);
+            } else if (slots > 0 && !pointwise(workflow, stage)) {
                 cap = Math.min(cap, SUBTASKS_PER_SLOT * slots);
             }
             int parallelism = Math.min(stage.tasks(), cap);
+            // The most tasks at once the subtasks allow, then the stage's and the workflow's limits.
+            int open = (int) Math.min(stage.tasks(), (long) parallelism * tasksPerSubtask);
+            int atOnce = open;
+            if (stage.parallelism() > 0) {
+                atOnce = Math.min(atOnce, stage.parallelism());
+            }
+            if (workflow.parallelism() > 0) {
+                atOnce = Math.min(atOnce, workflow.parallelism());
+            }
+            if (atOnce < open) {
+                // Every subtask has more tasks than places: give each the same number of places
+                // (on fewer subtasks if need be), or the ones with fewer would finish last.
+                parallelism = largestDivisorUpTo(atOnce, parallelism);
+                tasksPerSubtask = atOnce / parallelism;
+            } else {
+                tasksPerSubtask = (atOnce + parallelism - 1) / parallelism;
+            }
+            // With the slots known, only that many subtasks of the stage run at once.
+            int concurrency = slots > 0 ? Math.min(atOnce, slots * tasksPerSubtask) : atOnce;
             List<StagePlan.Edge> edges = new ArrayList<>();
             for (Dependency d : stage.dependencies()) {
                 StagePlan up = plans.get(d.upstream());
                 edges.add(new StagePlan.Edge(d, edgeKind(d, up.blocks(), new TaskBlocks(stage.tasks(), parallelism))));
             }
-            StagePlan plan = new StagePlan(stage, parallelism, uid(workflow, stage.name()), edges);
+            StagePlan plan = new StagePlan(stage, parallelism, tasksPerSubtask, concurrency, uid(workflow, stage.name()), edges);
             plans.put(stage.name(), plan);
             ordered.add(plan);
         }
         return new Plan(workflow, ordered);
+    }
+
+    /**
+     * Command tasks are processes that mostly wait, so a subtask runs several at once, unless
+     * their stage declares resources: then a subtask's slot stands for one task's CPU and memory,
+     * as a pod's requests or a Batch job's vCPUs do. Java tasks run in the TaskManager's JVM, on
+     * the slot's share of its cores and heap, one at a time.
+     */
+    private static boolean runsSeveralAtOnce(Stage stage) {
+        return stage.body() instanceof CommandTask && stage.resources().isNone();
+    }
+
+    private static int largestDivisorUpTo(int n, int max) {
+        for (int d = max; d > 1; d--) {
+            if (n % d == 0) {
+                return d;
+            }
+        }
+        return 1;
     }
 
     /** Adds the workflow's operators to {@code env} and returns the plan they follow. */
@@ -149,8 +207,8 @@ public final class WorkflowCompiler {
                         name + "/tasks", Types.INT)
                 .uid(stage.uid() + "/tasks")
                 .setParallelism(stage.parallelism())
-                .process(new RootStageFunction(new StageTasks(workflow, name, taskLogDir)), CompletionTypeInfo.INSTANCE)
-                .name(name).uid(stage.uid())
+                .transform(name, CompletionTypeInfo.INSTANCE, new RootStageOperator(new StageTasks(workflow, stage, taskLogDir)))
+                .uid(stage.uid())
                 .setParallelism(stage.parallelism());
     }
 
@@ -169,7 +227,7 @@ public final class WorkflowCompiler {
         }
         String name = stage.stage().name();
         return input.transform(name, CompletionTypeInfo.INSTANCE,
-                        new DependentStageOperator(workflow, new StageTasks(workflow, name, taskLogDir), stage.blocks()))
+                        new DependentStageOperator(workflow, new StageTasks(workflow, stage, taskLogDir), stage.blocks()))
                 .uid(stage.uid())
                 .setParallelism(stage.parallelism());
     }

@@ -24,7 +24,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Runs the tasks of one stage: each task is tried as often as the stage's retry policy allows,
- * with its backoff between tries and its timeout on each try. Knows nothing of Flink, so it runs
+ * with its backoff between tries and its timeout on each try. Several tasks may run at once, one
+ * a thread ({@link ConcurrentTasks}). Knows nothing of Flink, so it runs
  * the same in a unit test and in a TaskManager. An error that is not {@link
  * FloeException#retryable()} (a corrupt input, a missing command) is not retried.
  */
@@ -36,6 +37,7 @@ public final class TaskExecutor implements AutoCloseable {
     private final Stage stage;
     private final Sleeper sleeper;
     private final CommandRunner commands;
+    /** Runs attempts under a timeout; made on first use, by whichever of the tasks running at once needs it. */
     private ExecutorService timeoutThreads;
 
     /** An executor whose command tasks log to {@code logDir/WORKFLOW/STAGE/task-N.attempt-M.{out,err}}. */
@@ -132,7 +134,7 @@ public final class TaskExecutor implements AutoCloseable {
         }
     }
 
-    private ExecutorService timeoutThreads() {
+    private synchronized ExecutorService timeoutThreads() {
         if (timeoutThreads == null) {
             timeoutThreads = Executors.newCachedThreadPool(r -> {
                 Thread t = new Thread(r, "floe-task-" + stage.name());
@@ -144,9 +146,13 @@ public final class TaskExecutor implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        if (timeoutThreads != null) {
-            timeoutThreads.shutdownNow();
+    public synchronized void close() {
+        if (timeoutThreads != null && stage.body() instanceof CommandTask) {
+            // An attempt under a timeout runs on one of these, and kills its process when interrupted:
+            // wait for that, so that a failed or cancelled subtask leaves no command running.
+            ConcurrentTasks.stopAndWait(timeoutThreads, stage.name());
+        } else if (timeoutThreads != null) {
+            timeoutThreads.shutdownNow(); // a Java attempt that ignores interrupts is not waited for
         }
         commands.close();
     }

@@ -199,8 +199,9 @@ public record Workflow(String name, List<Stage> stages, SortedMap<String, String
 
         /**
          * At most {@code parallelism} tasks of the whole workflow run at once (Argo workflow
-         * {@code parallelism}); zero: no limit. Each stage runs on at most that many subtasks, and
-         * the embedded Flink runs the workflow on at most that many slots.
+         * {@code parallelism}); zero: no limit. Each stage runs at most that many tasks at once, and
+         * all the tasks running in one TaskManager share that many places: exact on the embedded
+         * Flink, per TaskManager on a cluster of several.
          */
         public Builder parallelism(int parallelism) {
             this.parallelism = parallelism;

@@ -10,7 +10,7 @@ public final class FloeOptions {
     /** The compiler these settings ask for. */
     public static floe.compile.WorkflowCompiler compiler(org.apache.flink.configuration.Configuration conf) {
         return floe.compile.WorkflowCompiler.withMaxParallelism(conf.get(MAX_PARALLELISM)).withTaskLogs(conf.get(TASK_LOG_DIR))
-                .withStageResources(conf.get(STAGE_RESOURCES));
+                .withStageResources(conf.get(STAGE_RESOURCES)).withMaxConcurrentCommands(conf.get(MAX_CONCURRENT_COMMANDS));
     }
 
     /** The compiler for the embedded Flink, whose slots are known. */
@@ -24,11 +24,21 @@ public final class FloeOptions {
             .withDescription("Most subtasks a stage runs on: a stage of N tasks gets min(N, this). "
                     + "Tasks beyond it are spread over the subtasks in contiguous blocks.");
 
+    public static final ConfigOption<Integer> MAX_CONCURRENT_COMMANDS = ConfigOptions.key("floe.task.max-concurrent-commands")
+            .intType()
+            .defaultValue(floe.compile.WorkflowCompiler.DEFAULT_MAX_CONCURRENT_COMMANDS)
+            .withDescription("Most command tasks one subtask (one slot) runs at once: command tasks are processes that"
+                    + " mostly wait, so a stage of N of them on p subtasks runs min(N, p x this) at once, within the stage's"
+                    + " own parallelism and the workflow's. Per subtask, so that a TaskManager's share grows with its slots"
+                    + " and the plan can show it. Java tasks, and command tasks of a stage that declares resources, run"
+                    + " one at a time a subtask.");
+
     public static final ConfigOption<Integer> EMBEDDED_SLOTS = ConfigOptions.key("floe.embedded.slots")
             .intType()
             .defaultValue(Math.max(2, Runtime.getRuntime().availableProcessors()))
-            .withDescription("Task slots of the embedded Flink, i.e. how many tasks run at once "
-                    + "(default: the number of cores, at least 2).");
+            .withDescription("Task slots of the embedded Flink, i.e. how many subtasks of a stage run at once, each"
+                    + " running one Java task or up to floe.task.max-concurrent-commands command tasks at a time"
+                    + " (default: the number of cores, at least 2).");
 
     public static final ConfigOption<String> TASK_LOG_DIR = ConfigOptions.key("floe.task.log-dir")
             .stringType()

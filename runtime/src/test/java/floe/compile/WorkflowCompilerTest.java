@@ -57,9 +57,9 @@ class WorkflowCompilerTest {
         Plan plan = WorkflowCompiler.withMaxParallelism(128).plan(treeMerge(128));
         assertThat(plan.describe()).isEqualTo("""
                 workflow tree-merge
-                  merge-l1                 tasks=64      parallelism=64
-                  merge-l2                 tasks=32      parallelism=32   after pointwise(merge-l1, 2) POINTWISE
-                  merge-result             tasks=1       parallelism=1    after pointwise(merge-l2, 32) POINTWISE
+                  merge-l1                 tasks=64      parallelism=64   concurrency=64
+                  merge-l2                 tasks=32      parallelism=32   concurrency=32   after pointwise(merge-l1, 2) POINTWISE
+                  merge-result             tasks=1       parallelism=1    concurrency=1    after pointwise(merge-l2, 32) POINTWISE
                 """);
     }
 
@@ -132,6 +132,80 @@ class WorkflowCompilerTest {
         assertThat(onTwoSlots.stage("many").parallelism()).isEqualTo(8);
         assertThat(onTwoSlots.stage("after-all").parallelism()).isEqualTo(8);
         assertThat(WorkflowCompiler.withMaxParallelism(128).plan(wf).stage("many").parallelism()).isEqualTo(128);
-        assertThat(tree.describe()).isEqualTo(WorkflowCompiler.withMaxParallelism(128).plan(treeMerge(128)).describe());
+        assertThat(tree.stages()).extracting(StagePlan::parallelism).containsExactly(64, 32, 1);
+        // Two slots run two of those subtasks at once, one task each.
+        assertThat(tree.stages()).extracting(StagePlan::concurrency).containsExactly(2, 2, 1);
+    }
+
+    private static Workflow sleeps(int tasks, int stageParallelism, int workflowParallelism) {
+        return Workflow.named("fan-out").parallelism(workflowParallelism)
+                .stage("sleep", s -> s.withSequence(tasks).parallelism(stageParallelism).command("sleep", "10"))
+                .build();
+    }
+
+    @Test
+    void commandTasksRunSeveralASubtaskOnOneSubtaskASlot() {
+        StagePlan onTwoSlots = WorkflowCompiler.withMaxParallelism(128).forSlots(2).plan(sleeps(30, 0, 0)).stage("sleep");
+        StagePlan onACluster = WorkflowCompiler.withMaxParallelism(128).plan(sleeps(30, 0, 0)).stage("sleep");
+
+        assertThat(onTwoSlots).extracting(StagePlan::parallelism, StagePlan::tasksPerSubtask, StagePlan::concurrency)
+                .containsExactly(2, 15, 30);
+        assertThat(onACluster).extracting(StagePlan::parallelism, StagePlan::tasksPerSubtask, StagePlan::concurrency)
+                .containsExactly(30, 1, 30);
+        assertThat(WorkflowCompiler.withMaxParallelism(128).forSlots(2).plan(sleeps(30, 0, 0)).describe())
+                .contains("sleep                    tasks=30      parallelism=2    concurrency=30");
+    }
+
+    @Test
+    void aSubtaskRunsAtMostMaxConcurrentCommands() {
+        WorkflowCompiler onTwoSlots = WorkflowCompiler.withMaxParallelism(128).forSlots(2);
+
+        assertThat(onTwoSlots.plan(sleeps(10_000, 0, 0)).stage("sleep").concurrency()).isEqualTo(128);
+        assertThat(onTwoSlots.withMaxConcurrentCommands(8).plan(sleeps(10_000, 0, 0)).stage("sleep"))
+                .extracting(StagePlan::parallelism, StagePlan::tasksPerSubtask, StagePlan::concurrency)
+                .containsExactly(2, 8, 16);
+    }
+
+    @Test
+    void theStagesParallelismBoundsItsConcurrencySplitEvenlyOverItsSubtasks() {
+        WorkflowCompiler onTwoSlots = WorkflowCompiler.withMaxParallelism(128).forSlots(2);
+
+        // One at a time in index order: one subtask, one task at a time (Batch SEQUENTIAL).
+        assertThat(onTwoSlots.plan(sleeps(30, 1, 0)).stage("sleep"))
+                .extracting(StagePlan::parallelism, StagePlan::tasksPerSubtask, StagePlan::concurrency)
+                .containsExactly(1, 1, 1);
+        // 3 places do not split over 2 subtasks evenly (the one with 1 would finish last): one subtask runs 3.
+        assertThat(onTwoSlots.plan(sleeps(30, 3, 0)).stage("sleep"))
+                .extracting(StagePlan::parallelism, StagePlan::tasksPerSubtask, StagePlan::concurrency)
+                .containsExactly(1, 3, 3);
+        assertThat(onTwoSlots.plan(sleeps(30, 4, 0)).stage("sleep"))
+                .extracting(StagePlan::parallelism, StagePlan::tasksPerSubtask, StagePlan::concurrency)
+                .containsExactly(2, 2, 4);
+        // On a cluster the subtasks are as many as the places, one task at a time each.
+        assertThat(WorkflowCompiler.withMaxParallelism(128).plan(sleeps(30, 3, 0)).stage("sleep"))
+                .extracting(StagePlan::parallelism, StagePlan::tasksPerSubtask, StagePlan::concurrency)
+                .containsExactly(3, 1, 3);
+    }
+
+    @Test
+    void theWorkflowsParallelismBoundsEveryStage() {
+        assertThat(WorkflowCompiler.withMaxParallelism(128).forSlots(2).plan(sleeps(30, 0, 5)).stage("sleep"))
+                .extracting(StagePlan::parallelism, StagePlan::tasksPerSubtask, StagePlan::concurrency)
+                .containsExactly(1, 5, 5);
+        assertThat(WorkflowCompiler.withMaxParallelism(128).forSlots(2).plan(sleeps(30, 8, 6)).stage("sleep").concurrency())
+                .isEqualTo(6);
+    }
+
+    @Test
+    void javaTasksAndCommandsOfStagesWithResourcesRunOneAtATimeASubtask() {
+        Workflow wf = Workflow.named("one-each")
+                .stage("java", s -> s.withSequence(30).run(NOTHING))
+                .stage("sized", s -> s.withSequence(30).resources(1.0, 2048).command("sleep", "10"))
+                .build();
+
+        Plan onTwoSlots = WorkflowCompiler.withMaxParallelism(128).forSlots(2).plan(wf);
+
+        assertThat(onTwoSlots.stages()).extracting(StagePlan::parallelism, StagePlan::tasksPerSubtask, StagePlan::concurrency)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(8, 1, 2), org.assertj.core.groups.Tuple.tuple(8, 1, 2));
     }
 }

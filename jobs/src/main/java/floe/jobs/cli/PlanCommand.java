@@ -11,7 +11,8 @@ import java.util.concurrent.Callable;
 
 /** {@code floe plan FILE}: the Flink job a workflow compiles to. */
 @Command(name = "plan", mixinStandardHelpOptions = true,
-        description = "Print the compiled plan of a workflow file: stages, tasks, parallelism, edges (text, --json or --dot).")
+        description = "Print the compiled plan of a workflow file as floe run would run it here: stages, tasks, parallelism"
+                + " (subtasks), concurrency (tasks at once), edges (text, --json or --dot).")
 final class PlanCommand implements Callable<Integer> {
     @Mixin
     SpecFile spec;
@@ -25,6 +26,10 @@ final class PlanCommand implements Callable<Integer> {
     @Option(names = "--dot", description = "As a Graphviz graph.")
     boolean dot;
 
+    @Option(names = "--cluster", description = "As on a Flink cluster (floe submit), whose slots are not known in advance,"
+            + " instead of the embedded Flink with floe.embedded.slots slots.")
+    boolean cluster;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec cli;
 
@@ -33,7 +38,8 @@ final class PlanCommand implements Callable<Integer> {
         floe.model.Workflow workflow = spec.load(flink.load());
         spec.printNotices(cli.commandLine().getErr());
         for (floe.model.Workflow wf = workflow; wf != null; wf = wf == workflow ? workflow.onExit() : null) {
-            Plan plan = FloeOptions.compiler(flink.load()).plan(wf);
+            Plan plan = (cluster || floe.run.ContextRunner.isInFlinkClient()
+                    ? FloeOptions.compiler(flink.load()) : FloeOptions.embeddedCompiler(flink.load())).plan(wf);
             cli.commandLine().getOut().print(json ? plan.toJson() : dot ? plan.toDot() : plan.describe());
         }
         cli.commandLine().getOut().flush();

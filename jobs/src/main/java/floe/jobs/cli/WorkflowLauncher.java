@@ -42,12 +42,7 @@ final class WorkflowLauncher implements AutoCloseable {
 
     /** Runs {@code workflow} and prints its plan and stage figures; null when it was only submitted (detached). */
     RunResult run(Workflow workflow, PrintWriter out) {
-        boolean limited = embedded != null && workflow.parallelism() > 0 && workflow.parallelism() < conf.get(FloeOptions.EMBEDDED_SLOTS);
-        Configuration runConf = new Configuration(conf);
-        if (limited) {
-            runConf.set(FloeOptions.EMBEDDED_SLOTS, workflow.parallelism());
-        }
-        floe.compile.WorkflowCompiler compiler = embedded == null ? FloeOptions.compiler(conf) : FloeOptions.embeddedCompiler(runConf);
+        floe.compile.WorkflowCompiler compiler = embedded == null ? FloeOptions.compiler(conf) : FloeOptions.embeddedCompiler(conf);
         out.print(compiler.plan(workflow).describe());
         if (workflow.onExit() != null) {
             out.print("on exit, " + compiler.plan(workflow.onExit()).describe());
@@ -61,12 +56,6 @@ final class WorkflowLauncher implements AutoCloseable {
             return null;
         } else if (embedded == null) {
             result = ContextRunner.run(workflow, conf);
-        } else if (limited) {
-            // At most that many tasks at once: an embedded Flink with that many slots.
-            close();
-            try (EmbeddedRunner flink = EmbeddedRunner.start(runConf)) {
-                result = flink.run(workflow, progress);
-            }
         } else {
             result = embedded().run(workflow, progress);
         }
