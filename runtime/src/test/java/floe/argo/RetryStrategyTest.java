@@ -68,22 +68,7 @@ class RetryStrategyTest {
 
     @Test
     void anEmptyRetryStrategyRetriesUntilSuccessAsArgoDoes() throws Exception {
-        Path spec = dir.resolve("forever.yaml");
-        Files.writeString(spec, """
-                apiVersion: argoproj.io/v1alpha1
-                kind: Workflow
-                metadata:
-                  name: retry
-                spec:
-                  entrypoint: flaky
-                  templates:
-                    - name: flaky
-                      retryStrategy: {}
-                      container:
-                        image: busybox
-                        command: [sh, -c, "exit 1"]
-                """);
-        Workflow wf = ArgoWorkflows.fromYaml(spec, new ArgoOptions(Map.of(), Map.of(), dir.toString()));
+        Workflow wf = workflow(1, "{}");
 
         org.assertj.core.api.Assertions.assertThat(wf.stage("flaky").retry().attempts()).isEqualTo(Integer.MAX_VALUE);
     }
