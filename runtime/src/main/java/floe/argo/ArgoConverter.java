@@ -150,7 +150,7 @@ final class ArgoConverter {
             ArgoSpec.Parameter p = params.get(i);
             String value = overrides.containsKey(p.name()) ? overrides.remove(p.name()) : p.value() != null ? p.value() : p.defaultValue();
             if (value == null && p.valueFrom() != null && p.valueFrom().get("configMapKeyRef") instanceof Map<?, ?> ref) {
-                value = new LocalResources(List.of(), List.of(), options, "", "").configMapValue(String.valueOf(ref.get("name")),
+                value = LocalResources.configMapValue(options, String.valueOf(ref.get("name")),
                         String.valueOf(ref.get("key")), false, path + "[" + i + "].valueFrom.configMapKeyRef");
             }
             if (value == null && p.valueFrom() != null) {

@@ -108,8 +108,13 @@ final class ArgoScope {
     /** The items of the leaf's {@code withParam} loop, as its first task sees them. */
     List<Object> dynamicItems(Done done, Map<String, String> extra) {
         CallTree.Call leaf = chain.get(chain.size() - 1);
-        Map<String, String> vars = new LinkedHashMap<>(base);
-        vars.putAll(extra);
+        // What the leaf's step sees: the variables inside the template that holds it (one run of it:
+        // a loop from outputs is sized at run time only where no loop encloses it).
+        Outcome enclosing = new ArgoScope(chain.subList(0, chain.size() - 1), base).walk(0, done, extra, false);
+        if (enclosing.skipped() != null) {
+            return List.of();
+        }
+        Map<String, String> vars = enclosing.vars();
         Map<String, String> stepVars = new LinkedHashMap<>(vars);
         stepVars.putAll(siblings(chain.get(chain.size() - 2).body, 0, vars, extra, done, leaf));
         return paramItems(leaf, stepVars);
@@ -399,6 +404,12 @@ final class ArgoScope {
     /** A template's declared inputs from {@code given} values, defaults and enums; errors at {@code argumentsPath}. */
     static Map<String, String> bind(ArgoSpec.Template template, String templatePath, Map<String, String> given,
             Map<String, String> vars, String argumentsPath) {
+        return bind(template, templatePath, given, vars, argumentsPath, "pass it in arguments.parameters, or give it a default");
+    }
+
+    /** As above; {@code hint} says where a missing value is given. */
+    static Map<String, String> bind(ArgoSpec.Template template, String templatePath, Map<String, String> given,
+            Map<String, String> vars, String argumentsPath, String hint) {
         Map<String, String> left = new LinkedHashMap<>(given);
         Map<String, String> inputs = new LinkedHashMap<>();
         List<ArgoSpec.Parameter> declared = template.inputs() == null || template.inputs().parameters() == null
@@ -412,7 +423,7 @@ final class ArgoScope {
                     : null;
             if (value == null) {
                 throw new SpecException(argumentsPath + ": input parameter '" + p.name() + "' of template '"
-                        + template.name() + "' has no value (pass it in arguments.parameters, or give it a default)");
+                        + template.name() + "' has no value (" + hint + ")");
             }
             if (p.enumValues() != null && !p.enumValues().contains(value)) {
                 throw new SpecException(where + ".enum: '" + value + "' is not one of " + p.enumValues());

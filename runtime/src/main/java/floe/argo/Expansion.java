@@ -102,17 +102,8 @@ final class Expansion {
                 given.put(p.name(), value);
             }
         }
-        Map<String, String> inputs;
-        try {
-            inputs = ArgoScope.bind(found.template(), found.path(), given, globals, argumentsPath);
-        } catch (floe.SpecException e) {
-            if (e instanceof ArgoError) {
-                throw e;
-            }
-            throw new ArgoError(argumentsPath, e.getMessage().replaceFirst("^[^:]*: ", "")
-                    .replace("(pass it in arguments.parameters, or give it a default)",
-                            "(the entrypoint takes it from spec.arguments.parameters: give it there or with -p NAME=VALUE)"));
-        }
+        Map<String, String> inputs = ArgoScope.bind(found.template(), found.path(), given, globals, argumentsPath,
+                "the entrypoint takes it from spec.arguments.parameters: give it there or with -p NAME=VALUE");
         base = new LinkedHashMap<>(globals);
         inputs.forEach((k, v) -> base.put("inputs.parameters." + k, v));
         CallTree.Call call = new CallTree.Call(found.template().name(), entryPath, null, null, 1, null,

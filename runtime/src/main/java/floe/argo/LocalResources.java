@@ -157,6 +157,11 @@ final class LocalResources {
 
     /** A config map's value now (config maps are not secret); null when optional and absent. */
     String configMapValue(String name, String key, boolean optional, String where) {
+        return configMapValue(options, name, key, optional, where);
+    }
+
+    /** As above, for a parameter of the workflow, before its volumes are known. */
+    static String configMapValue(ArgoOptions options, String name, String key, boolean optional, String where) {
         String given = options.configMaps().get(name);
         if (given == null) {
             throw new ArgoError(where, "the config map '" + name + "' needs its keys on this machine: --config-map " + name
