@@ -5,6 +5,7 @@ import floe.model.Command;
 import floe.model.Workflow;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,6 +55,9 @@ final class ArgoConverter {
                     "no entrypoint: name the template to run in spec.entrypoint");
         }
         List<ArgoSpec.Parameter> arguments = arguments(spec, base);
+        if (options.checking() && kind.endsWith("WorkflowTemplate")) {
+            arguments = standIns(arguments, home.find(entry, specPath + ".entrypoint").template(), specPath);
+        }
         Map<String, String> globals = globals(name, arguments, specPath + ".arguments.parameters");
         globals.put("workflow.mainEntrypoint", entry);
         ArgoVariables.run(java.time.Instant.now(), java.util.UUID.randomUUID().toString(), globals);
@@ -76,9 +80,10 @@ final class ArgoConverter {
             claims.addAll(spec.volumeClaimTemplates());
         }
         LocalResources local = new LocalResources(volumes, claims, options,
-                name + "-" + globals.get("workflow.uid").substring(0, 8), specPath + ".volumeClaimTemplates");
+                name + "-" + globals.get("workflow.uid").substring(0, 8), specPath + ".volumeClaimTemplates", library::notice);
         String entryPath = spec.entrypoint() != null ? specPath + ".entrypoint" : specPath + ".workflowTemplateRef";
-        Expansion main = new Expansion(name, home, library, options, local, globals, false);
+        TemplateDefaults defaults = TemplateDefaults.of(spec, base);
+        Expansion main = new Expansion(name, home, library, options, local, globals, false).withDefaults(defaults);
         Workflow.Builder out = main.run(entry, entryPath, arguments, specPath + ".arguments.parameters");
         Integer parallelism = spec.parallelism() != null ? spec.parallelism() : base == null ? null : base.parallelism();
         if (parallelism != null) {
@@ -94,7 +99,7 @@ final class ArgoConverter {
         String onExit = first(spec.onExit(), base == null ? null : base.onExit());
         if (onExit != null) {
             // The exit handler runs last, after a success or a failure: it removes the run's directories.
-            Expansion handler = new Expansion(name + "-onexit", home, library, options, local, globals, true);
+            Expansion handler = new Expansion(name + "-onexit", home, library, options, local, globals, true).withDefaults(defaults);
             Workflow.Builder exit = handler.run(onExit, specPath + ".onExit", List.of(), specPath + ".onExit");
             main.finish(null);
             handler.finish(local.runRoot());
@@ -103,6 +108,54 @@ final class ArgoConverter {
             main.finish(local.runRoot());
         }
         return out.build();
+    }
+
+    /**
+     * A WorkflowTemplate checked on its own, as Argo's lint checks one: the workflow that uses it
+     * gives the values of its arguments, of its entrypoint's inputs and of the
+     * {@code workflow.parameters} its templates name, so each one missing stands in as
+     * {@code <NAME>}, with a notice.
+     */
+    private List<ArgoSpec.Parameter> standIns(List<ArgoSpec.Parameter> arguments, ArgoSpec.Template entry, String specPath)
+            throws IOException {
+        Map<String, ArgoSpec.Parameter> byName = new LinkedHashMap<>();
+        for (int i = 0; i < arguments.size(); i++) {
+            ArgoSpec.Parameter p = arguments.get(i);
+            boolean valued = p.value() != null || p.defaultValue() != null || p.valueFrom() != null
+                    || options.parameters().containsKey(p.name());
+            if (!valued) {
+                library.notice(specPath + ".arguments.parameters[" + i + "]", "no value: the workflow that uses this template gives it"
+                        + " (to run the template itself: -p " + p.name() + "=VALUE)");
+                p = p.withValue("<" + p.name() + ">");
+            }
+            byName.put(p.name(), p);
+        }
+        List<ArgoSpec.Parameter> inputs = entry.inputs() == null || entry.inputs().parameters() == null
+                ? List.of() : entry.inputs().parameters();
+        for (ArgoSpec.Parameter p : inputs) {
+            if (!byName.containsKey(p.name()) && p.value() == null && p.defaultValue() == null && p.valueFrom() == null
+                    && !options.parameters().containsKey(p.name())) {
+                library.notice(specPath + ".entrypoint", "input parameter '" + p.name() + "' of template '" + entry.name()
+                        + "' has no value: the workflow that uses this template gives it (to run the template itself: -p "
+                        + p.name() + "=VALUE)");
+                byName.put(p.name(), new ArgoSpec.Parameter(p.name(), "<" + p.name() + ">", null, null, null, null));
+            }
+        }
+        java.util.regex.Matcher named = java.util.regex.Pattern.compile("workflow\\.parameters\\.([A-Za-z0-9_-]+)")
+                .matcher(Files.readString(doc.path()));
+        java.util.Set<String> unknown = new java.util.TreeSet<>();
+        while (named.find()) {
+            String name = named.group(1);
+            if (!name.equals("json") && !byName.containsKey(name) && !options.parameters().containsKey(name)) {
+                unknown.add(name);
+                byName.put(name, new ArgoSpec.Parameter(name, "<" + name + ">", null, null, null, null));
+            }
+        }
+        if (!unknown.isEmpty()) {
+            library.notice(specPath, "workflow.parameters." + String.join(", workflow.parameters.", unknown)
+                    + ": not among its arguments: the workflow that uses this template gives them");
+        }
+        return new ArrayList<>(byName.values());
     }
 
     private static String first(String a, String b) {
@@ -150,7 +203,7 @@ final class ArgoConverter {
             ArgoSpec.Parameter p = params.get(i);
             String value = overrides.containsKey(p.name()) ? overrides.remove(p.name()) : p.value() != null ? p.value() : p.defaultValue();
             if (value == null && p.valueFrom() != null && p.valueFrom().get("configMapKeyRef") instanceof Map<?, ?> ref) {
-                value = LocalResources.configMapValue(options, String.valueOf(ref.get("name")),
+                value = LocalResources.configMapValue(options, library::notice, String.valueOf(ref.get("name")),
                         String.valueOf(ref.get("key")), false, path + "[" + i + "].valueFrom.configMapKeyRef");
             }
             if (value == null && p.valueFrom() != null) {

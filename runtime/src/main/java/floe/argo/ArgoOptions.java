@@ -13,7 +13,7 @@ import java.util.TreeMap;
  */
 public record ArgoOptions(Map<String, String> volumes, Map<String, String> parameters, LocalImages images,
         ArtifactRepository artifacts, int recursionDepth, Map<String, String> secrets, Map<String, String> configMaps,
-        String volumeRoot, boolean keepVolumes) {
+        String volumeRoot, boolean keepVolumes, boolean checking) {
     /** How many levels deep a template may call itself unless {@code floe.argo.max-recursion-depth} says otherwise. */
     public static final int DEFAULT_RECURSION_DEPTH = 10;
 
@@ -30,17 +30,17 @@ public record ArgoOptions(Map<String, String> volumes, Map<String, String> param
     }
 
     public ArgoOptions(Map<String, String> volumes, Map<String, String> parameters, LocalImages images, ArtifactRepository artifacts) {
-        this(volumes, parameters, images, artifacts, DEFAULT_RECURSION_DEPTH, Map.of(), Map.of(), null, false);
+        this(volumes, parameters, images, artifacts, DEFAULT_RECURSION_DEPTH, Map.of(), Map.of(), null, false, false);
     }
 
     public ArgoOptions(Map<String, String> volumes, Map<String, String> parameters, LocalImages images, ArtifactRepository artifacts,
             int recursionDepth) {
-        this(volumes, parameters, images, artifacts, recursionDepth, Map.of(), Map.of(), null, false);
+        this(volumes, parameters, images, artifacts, recursionDepth, Map.of(), Map.of(), null, false, false);
     }
 
     /** These options with another recursion limit. */
     public ArgoOptions withRecursionDepth(int depth) {
-        return new ArgoOptions(volumes, parameters, images, artifacts, depth, secrets, configMaps, volumeRoot, keepVolumes);
+        return new ArgoOptions(volumes, parameters, images, artifacts, depth, secrets, configMaps, volumeRoot, keepVolumes, checking);
     }
 
     /**
@@ -50,7 +50,17 @@ public record ArgoOptions(Map<String, String> volumes, Map<String, String> param
      * volume claims and empty directories.
      */
     public ArgoOptions withLocal(Map<String, String> secrets, Map<String, String> configMaps, String volumeRoot, boolean keep) {
-        return new ArgoOptions(volumes, parameters, images, artifacts, recursionDepth, secrets, configMaps, volumeRoot, keep);
+        return new ArgoOptions(volumes, parameters, images, artifacts, recursionDepth, secrets, configMaps, volumeRoot, keep, checking);
+    }
+
+    /**
+     * These options for checking a workflow without running it ({@code floe lint}): what the run
+     * needs from this machine and the command line does not give (a secret's or config map's keys,
+     * a cluster's volume claim, the inputs of a WorkflowTemplate linted on its own, which the
+     * workflow that uses it gives) is a notice, not an error, as Argo's lint does not look for them.
+     */
+    public ArgoOptions forChecking() {
+        return new ArgoOptions(volumes, parameters, images, artifacts, recursionDepth, secrets, configMaps, volumeRoot, keepVolumes, true);
     }
 
     /** No artifact repository: artifacts must name their bucket. */

@@ -30,14 +30,20 @@ public final class ArgoSpec {
 
     public record WorkflowSpec(String entrypoint, Arguments arguments, List<Volume> volumes, List<Template> templates,
             Integer parallelism, String activeDeadlineSeconds, String onExit, TemplateRef workflowTemplateRef,
-            List<Map<String, Object>> volumeClaimTemplates)
+            List<Map<String, Object>> volumeClaimTemplates, ResourceRequirements podResources, Template templateDefaults)
             implements Serializable {}
 
     public record Arguments(List<Parameter> parameters) implements Serializable {}
 
     public record Parameter(String name, String value, @JsonProperty("default") String defaultValue,
             @JsonProperty("enum") List<String> enumValues, String description, Map<String, Object> valueFrom)
-            implements Serializable {}
+            implements Serializable {
+
+        /** This parameter with {@code newValue}. */
+        Parameter withValue(String newValue) {
+            return new Parameter(name, newValue, defaultValue, enumValues, description, valueFrom);
+        }
+    }
 
     /**
      * A volume: its name, and its source (a claim, an emptyDir, a secret, ...; each field of Argo's
@@ -46,29 +52,42 @@ public final class ArgoSpec {
     public static final class Volume implements Serializable {
         private static final long serialVersionUID = 1L;
         public String name;
+        @com.fasterxml.jackson.annotation.JsonIgnore
         public final Map<String, Object> source = new LinkedHashMap<>();
 
         @JsonAnySetter
         void source(String key, Object value) {
             source.put(key, value);
         }
+
+        /** The source, written back as the fields it was read from. */
+        @com.fasterxml.jackson.annotation.JsonAnyGetter
+        Map<String, Object> source() {
+            return source;
+        }
     }
 
     public record Template(String name, Inputs inputs, Outputs outputs, Container container,
             Container script, List<List<Step>> steps, Dag dag, RetryStrategy retryStrategy,
             String activeDeadlineSeconds, String timeout, Integer parallelism, Map<String, Object> resource,
-            Map<String, Object> suspend, List<Volume> volumes) implements Serializable {
+            Map<String, Object> suspend, List<Volume> volumes, ResourceRequirements podResources) implements Serializable {
 
         /** This template with its deadlines worked out. */
         Template withDeadlines(String newActiveDeadlineSeconds, String newTimeout) {
             return new Template(name, inputs, outputs, container, script, steps, dag, retryStrategy, newActiveDeadlineSeconds,
-                    newTimeout, parallelism, resource, suspend, volumes);
+                    newTimeout, parallelism, resource, suspend, volumes, podResources);
+        }
+
+        /** This template with other inputs. */
+        Template withInputs(Inputs newInputs) {
+            return new Template(name, newInputs, outputs, container, script, steps, dag, retryStrategy, activeDeadlineSeconds,
+                    timeout, parallelism, resource, suspend, volumes, podResources);
         }
 
         /** This template under another name (an {@code inline} template takes its step's). */
         Template named(String newName) {
             return new Template(newName, inputs, outputs, container, script, steps, dag, retryStrategy, activeDeadlineSeconds,
-                    timeout, parallelism, resource, suspend, volumes);
+                    timeout, parallelism, resource, suspend, volumes, podResources);
         }
     }
 
@@ -107,7 +126,7 @@ public final class ArgoSpec {
     public record LifecycleHook(String template, TemplateRef templateRef, Arguments arguments, String expression)
             implements Serializable {}
 
-    public record Dag(List<DagTask> tasks, Boolean failFast) implements Serializable {}
+    public record Dag(List<DagTask> tasks, Boolean failFast, String target) implements Serializable {}
 
     public record DagTask(String name, String template, Arguments arguments, List<String> dependencies, String depends,
             Sequence withSequence, List<Object> withItems, String withParam, String when, Map<String, Object> continueOn,

@@ -35,6 +35,30 @@ final class DagOrder {
         return name;
     }
 
+    /**
+     * The tasks that run for {@code target} (names separated by spaces, as Argo's
+     * {@code dag.target}): those named and all they depend on; every task when it is blank.
+     */
+    static java.util.Set<Integer> targets(String target, String path, Map<String, Integer> byName,
+            Map<Integer, List<String>> upstream) {
+        java.util.Set<Integer> wanted = new java.util.TreeSet<>();
+        if (target.isBlank()) {
+            wanted.addAll(byName.values());
+            return wanted;
+        }
+        java.util.Deque<Integer> todo = new java.util.ArrayDeque<>();
+        for (String name : target.trim().split("\\s+")) {
+            todo.add(byName.get(checkKnown(name, path, byName)));
+        }
+        while (!todo.isEmpty()) {
+            int i = todo.pop();
+            if (wanted.add(i)) {
+                upstream.get(i).forEach(up -> todo.add(byName.get(up)));
+            }
+        }
+        return wanted;
+    }
+
     static void topo(int i, List<ArgoSpec.DagTask> tasks, Map<Integer, List<String>> upstream, Map<String, Integer> byName,
             Map<Integer, Integer> state, List<Integer> order, List<String> path, String mainPath) {
         Integer s = state.get(i);

@@ -1,6 +1,7 @@
 package floe.argo;
 
 import floe.argo.ArgoConverter.ArgoError;
+import floe.expr.Templates;
 import floe.model.Dependency;
 import floe.model.Stage;
 import floe.model.TaskCompletion;
@@ -65,6 +66,7 @@ final class Expansion {
     private final LocalResources local;
     private final Map<String, String> globals;
     private final boolean exitHandler;
+    private TemplateDefaults defaults = TemplateDefaults.none();
     private final Map<String, Stage> made = new LinkedHashMap<>();
     private final Map<String, List<String>> outputNames = new HashMap<>();
     /** Stages whose failures let the rest run and fail the run at its end, with why. */
@@ -83,9 +85,15 @@ final class Expansion {
         this.exitHandler = exitHandler;
     }
 
+    /** This expansion with the workflow's settings for all its templates. */
+    Expansion withDefaults(TemplateDefaults newDefaults) {
+        this.defaults = newDefaults;
+        return this;
+    }
+
     /** The workflow that runs template {@code entry}, whose inputs come from the workflow's {@code arguments}. */
     Workflow.Builder run(String entry, String entryPath, List<ArgoSpec.Parameter> arguments, String argumentsPath) throws IOException {
-        ArgoDocuments.Found found = home.find(entry, entryPath);
+        ArgoDocuments.Found found = prepared(home.find(entry, entryPath));
         out = Workflow.named(name);
         globals.forEach((k, v) -> {
             if (k.startsWith("workflow.parameters.") && !k.equals("workflow.parameters.json")) {
@@ -260,6 +268,9 @@ final class Expansion {
         for (int i = 0; i < tasks.size(); i++) {
             DagOrder.topo(i, tasks, upstream, byName, state, order, new ArrayList<>(), body.templatePath);
         }
+        Set<Integer> wanted = DagOrder.targets(dag.target() == null ? "" : Templates.resolve(dag.target(), globals, path + ".target"),
+                path + ".target", byName, upstream);
+        order.removeIf(i -> !wanted.contains(i));
         for (int i : order) {
             ArgoSpec.DagTask task = tasks.get(i);
             String taskPath = path + ".tasks[" + i + "]";
@@ -334,7 +345,7 @@ final class Expansion {
             if (inline.name() == null) {
                 inline = inline.named(step.name());
             }
-            return new ArgoDocuments.Found(inline, path + ".inline", at);
+            return prepared(new ArgoDocuments.Found(inline, path + ".inline", at));
         }
         if (step.templateRef() != null) {
             ArgoSpec.TemplateRef ref = step.templateRef();
@@ -342,9 +353,36 @@ final class Expansion {
                 throw new ArgoError(path + ".templateRef", "give name and template");
             }
             ArgoDocuments.Doc doc = library.find(ref.name(), Boolean.TRUE.equals(ref.clusterScope()), path + ".templateRef.name");
-            return library.home(doc).find(ref.template(), path + ".templateRef.template");
+            return prepared(library.home(doc).find(ref.template(), path + ".templateRef.template"));
         }
-        return at.find(step.template(), path + ".template");
+        return prepared(at.find(step.template(), path + ".template"));
+    }
+
+    /**
+     * A template as it runs here: the workflow's template defaults under it; its input parameters that take their value from a config map
+     * ({@code valueFrom.configMapKeyRef}) have it, read now (a config map is not secret).
+     */
+    private ArgoDocuments.Found prepared(ArgoDocuments.Found found) {
+        ArgoSpec.Template t = defaults.apply(found.template());
+        if (t != found.template()) {
+            found = new ArgoDocuments.Found(t, found.path(), found.home());
+        }
+        if (t.inputs() == null || t.inputs().parameters() == null) {
+            return found;
+        }
+        List<ArgoSpec.Parameter> params = new ArrayList<>(t.inputs().parameters());
+        boolean changed = false;
+        for (int i = 0; i < params.size(); i++) {
+            ArgoSpec.Parameter p = params.get(i);
+            if (p.value() == null && p.valueFrom() != null && p.valueFrom().get("configMapKeyRef") instanceof Map<?, ?> ref) {
+                String value = local.configMapValue(String.valueOf(ref.get("name")), String.valueOf(ref.get("key")),
+                        Boolean.TRUE.equals(ref.get("optional")), found.path() + ".inputs.parameters[" + i + "].valueFrom.configMapKeyRef");
+                params.set(i, p.withValue(value != null ? value : p.defaultValue()));
+                changed = true;
+            }
+        }
+        return changed ? new ArgoDocuments.Found(t.withInputs(new ArgoSpec.Inputs(params, t.inputs().artifacts())), found.path(),
+                found.home()) : found;
     }
 
     private CallTree.Call call(ArgoSpec.Step step, String path, ArgoDocuments.Found target, ArgoDepends depends,
@@ -627,7 +665,7 @@ final class Expansion {
             TemplateSettings.timeout(t.withDeadlines(
                     fixed(t.activeDeadlineSeconds(), chain, tasks, call.templatePath + ".activeDeadlineSeconds"),
                     fixed(t.timeout(), chain, tasks, call.templatePath + ".timeout")), call.templatePath, stage);
-            TemplateSettings.resources(c, call.templatePath + "." + kind, stage);
+            TemplateSettings.resources(c, t.podResources(), call.templatePath, kind, stage);
         }
         Stage built = stage.build();
         out.stage(built);

@@ -32,12 +32,19 @@ final class LocalResources {
     private final Map<String, ArgoSpec.Volume> declared = new LinkedHashMap<>();
     private final Set<String> claims = new TreeSet<>();
     private final ArgoOptions options;
+    private final Notices notices;
     private final String runRoot;
     private boolean used;
 
+    /** Where a check without a run ({@link ArgoOptions#forChecking()}) reports what the run will need: {@code SPEC.PATH}, message. */
+    interface Notices {
+        void notice(String path, String message);
+    }
+
     LocalResources(List<ArgoSpec.Volume> volumes, List<Map<String, Object>> claimTemplates, ArgoOptions options, String run,
-            String claimsPath) {
+            String claimsPath, Notices notices) {
         this.options = options;
+        this.notices = notices;
         this.runRoot = options.volumeRoot() + "/" + run;
         volumes.forEach(v -> declared.put(v.name, v));
         List<Map<String, Object>> templates = claimTemplates == null ? List.of() : claimTemplates;
@@ -108,26 +115,41 @@ final class LocalResources {
             perTask.add(new Command.Mount(runRoot + "/emptyDir/" + m.name(), m.mountPath()));
         } else if (source.get("secret") instanceof Map<?, ?> secret) {
             String name = String.valueOf(secret.get("secretName"));
-            fixed.add(new Command.Mount(dir(options.secrets(), name, "--secret", "secret", where) + sub, m.mountPath()));
+            fixed.add(new Command.Mount(dir(name, "--secret", "secret", where) + sub, m.mountPath()));
         } else if (source.get("configMap") instanceof Map<?, ?> map) {
             String name = String.valueOf(map.get("name"));
-            fixed.add(new Command.Mount(dir(options.configMaps(), name, "--config-map", "config map", where) + sub, m.mountPath()));
+            fixed.add(new Command.Mount(dir(name, "--config-map", "config map", where) + sub, m.mountPath()));
         } else if (source.get("hostPath") instanceof Map<?, ?> host) {
             fixed.add(new Command.Mount(host.get("path") + sub, m.mountPath()));
         } else if (source.containsKey("persistentVolumeClaim")) {
-            throw new ArgoError(where, "volume '" + m.name() + "' is a claim of the cluster: give its directory on this machine"
-                    + " with --volume " + m.name() + "=DIR");
+            String need = "volume '" + m.name() + "' is a claim of the cluster: give its directory on this machine with --volume "
+                    + m.name() + "=DIR";
+            if (!options.checking()) {
+                throw new ArgoError(where, need);
+            }
+            notices.notice(where, "to run: " + need);
+            fixed.add(new Command.Mount(UNGIVEN + "volume-" + m.name() + sub, m.mountPath()));
         } else {
             throw new ArgoError(where, "volume '" + m.name() + "' is a " + String.join(", ", source.keySet())
                     + " volume, which Floe cannot make on this machine: give a directory with --volume " + m.name() + "=DIR");
         }
     }
 
-    private static String dir(Map<String, String> given, String name, String option, String kind, String where) {
+    /** The directory a check without a run stands in for one not given; nothing is made there. */
+    private static final String UNGIVEN = "/nonexistent/floe-not-given/";
+
+    /** The directory given for secret or config map {@code name}; when checking, a notice if there is none. */
+    private String dir(String name, String option, String kind, String where) {
+        Map<String, String> given = option.equals("--secret") ? options.secrets() : options.configMaps();
         String dir = given.get(name);
         if (dir == null || !Files.isDirectory(Path.of(dir))) {
-            throw new ArgoError(where, "the " + kind + " '" + name + "' needs its files on this machine: " + option + " " + name
-                    + "=DIR (a file per key)" + (dir == null ? "" : "; " + dir + " is not a directory"));
+            String need = "the " + kind + " '" + name + "' needs its files on this machine: " + option + " " + name
+                    + "=DIR (a file per key)" + (dir == null ? "" : "; " + dir + " is not a directory");
+            if (!options.checking() || dir != null) {
+                throw new ArgoError(where, need);
+            }
+            notices.notice(where, "to run: " + need);
+            return UNGIVEN + kind.replace(' ', '-') + "-" + name;
         }
         return dir;
     }
@@ -143,7 +165,7 @@ final class LocalResources {
         Map<String, Object> from = e.valueFrom();
         if (from.get("secretKeyRef") instanceof Map<?, ?> ref) {
             String name = String.valueOf(ref.get("name"));
-            String dir = dir(options.secrets(), name, "--secret", "secret", where + ".secretKeyRef");
+            String dir = dir(name, "--secret", "secret", where + ".secretKeyRef");
             return new EnvSource(e.name(), dir + "/" + ref.get("key"), null, Boolean.TRUE.equals(ref.get("optional")));
         }
         if (from.get("configMapKeyRef") instanceof Map<?, ?> ref) {
@@ -157,15 +179,23 @@ final class LocalResources {
 
     /** A config map's value now (config maps are not secret); null when optional and absent. */
     String configMapValue(String name, String key, boolean optional, String where) {
-        return configMapValue(options, name, key, optional, where);
+        return configMapValue(options, notices, name, key, optional, where);
     }
 
-    /** As above, for a parameter of the workflow, before its volumes are known. */
-    static String configMapValue(ArgoOptions options, String name, String key, boolean optional, String where) {
+    /**
+     * As above, for a parameter of the workflow, before its volumes are known. When checking, a
+     * config map not given is a notice, and its value a stand-in naming it.
+     */
+    static String configMapValue(ArgoOptions options, Notices notices, String name, String key, boolean optional, String where) {
         String given = options.configMaps().get(name);
         if (given == null) {
-            throw new ArgoError(where, "the config map '" + name + "' needs its keys on this machine: --config-map " + name
-                    + "=DIR (a file per key) or =FILE (a YAML or JSON map)");
+            String need = "the config map '" + name + "' needs its keys on this machine: --config-map " + name
+                    + "=DIR (a file per key) or =FILE (a YAML or JSON map, or a ConfigMap manifest)";
+            if (!options.checking()) {
+                throw new ArgoError(where, need);
+            }
+            notices.notice(where, "to run: " + need);
+            return "<" + name + "." + key + ">";
         }
         Path p = Path.of(given);
         try {
@@ -176,6 +206,9 @@ final class LocalResources {
                 }
             } else {
                 Object map = YAML.readValue(p.toFile(), Object.class);
+                if (map instanceof Map<?, ?> manifest && "ConfigMap".equals(manifest.get("kind"))) {
+                    map = manifest.get("data"); // the ConfigMap as kubectl applies it
+                }
                 if (map instanceof Map<?, ?> m && m.containsKey(key)) {
                     return String.valueOf(m.get(key));
                 }

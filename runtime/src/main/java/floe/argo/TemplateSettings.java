@@ -136,15 +136,22 @@ final class TemplateSettings {
         }
     }
 
-    static void resources(ArgoSpec.Container c, String path, Stage.Builder stage) {
-        if (c.resources() == null) {
+    /**
+     * A task's slot: the pod's resources ({@code podResources}, the template's or the workflow's)
+     * when given, as Kubernetes schedules a pod by them; else the container's. Requests, else limits.
+     */
+    static void resources(ArgoSpec.Container c, ArgoSpec.ResourceRequirements pod, String templatePath, String kind,
+            Stage.Builder stage) {
+        ArgoSpec.ResourceRequirements r = pod != null ? pod : c.resources();
+        String path = pod != null ? templatePath + ".podResources" : templatePath + "." + kind + ".resources";
+        if (r == null) {
             return;
         }
-        Map<String, String> asked = c.resources().requests() != null ? c.resources().requests() : c.resources().limits();
+        Map<String, String> asked = r.requests() != null ? r.requests() : r.limits();
         if (asked == null) {
             return;
         }
-        String where = path + ".resources." + (c.resources().requests() != null ? "requests" : "limits");
+        String where = path + "." + (r.requests() != null ? "requests" : "limits");
         double cpu = asked.containsKey("cpu") ? Quantities.cpu(asked.get("cpu"), where + ".cpu") : 0;
         int memory = asked.containsKey("memory") ? Quantities.memoryMb(asked.get("memory"), where + ".memory") : 0;
         stage.resources(cpu, memory);

@@ -7,7 +7,8 @@ import java.util.concurrent.Callable;
 
 /** {@code floe lint FILE}: every check of {@code run}, without running. */
 @Command(name = "lint", mixinStandardHelpOptions = true,
-        description = "Check a workflow file as run would, without running it (exit 0 if it would run, 2 if not).")
+        description = "Check a workflow file as run would, without running it (exit 0 if it is valid, 2 if not). What the run"
+                + " needs from this machine and is not given (--secret, --config-map, --volume for a cluster's claim) is a notice.")
 final class LintCommand implements Callable<Integer> {
     @Mixin
     SpecFile spec;
@@ -20,6 +21,7 @@ final class LintCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        spec.checking = true;
         floe.model.Workflow wf = spec.load(flink.load());
         spec.printNotices(cli.commandLine().getErr());
         cli.commandLine().getOut().printf("%s: ok (workflow %s, %d stages, %d tasks)%n", spec.file, wf.name(), wf.stages().size(),

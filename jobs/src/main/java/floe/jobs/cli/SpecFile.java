@@ -44,7 +44,7 @@ final class SpecFile {
     Map<String, String> secrets = new LinkedHashMap<>();
 
     @Option(names = "--config-map", paramLabel = "NAME=DIR|FILE",
-            description = "The keys of a Kubernetes config map the workflow names: a file per key in DIR, or one YAML or JSON map (repeatable).")
+            description = "The keys of a Kubernetes config map the workflow names: a file per key in DIR, or one YAML or JSON map or ConfigMap manifest (repeatable).")
     Map<String, String> configMaps = new LinkedHashMap<>();
 
     @Option(names = {"-p", "--parameter"}, paramLabel = "NAME=VALUE", description = "Set a workflow parameter (repeatable).")
@@ -71,6 +71,12 @@ final class SpecFile {
     @Option(names = "--exit-handler-after", hidden = true, paramLabel = "STATUS",
             description = "Run only the workflow's exit handler, as after the workflow ended STATUS (Succeeded or Failed; set by floe submit).")
     String exitHandlerAfter;
+
+    /**
+     * Load to check, not to run ({@code floe lint}): what the run needs from this machine and is
+     * not given (secrets, config maps, claims) is a notice ({@link ArgoOptions#forChecking()}).
+     */
+    boolean checking;
 
     /** The WorkflowTemplate files the last load used: what travels with the workflow to a cluster. */
     final List<Path> templatesUsed = new ArrayList<>();
@@ -150,9 +156,10 @@ final class SpecFile {
         }
         List<Path> all = new ArrayList<>(templates);
         all.addAll(templateDirs);
-        ArgoWorkflows.Loaded loaded = ArgoWorkflows.load(file, all, new ArgoOptions(dirs, parameters, local, repository,
-                conf.get(FloeOptions.ARGO_MAX_RECURSION_DEPTH)).withLocal(paths("--secret", secrets, true),
-                paths("--config-map", configMaps, false), conf.get(FloeOptions.ARGO_VOLUME_DIR), conf.get(FloeOptions.ARGO_KEEP_VOLUMES)));
+        ArgoOptions options = new ArgoOptions(dirs, parameters, local, repository, conf.get(FloeOptions.ARGO_MAX_RECURSION_DEPTH))
+                .withLocal(paths("--secret", secrets, true), paths("--config-map", configMaps, false),
+                        conf.get(FloeOptions.ARGO_VOLUME_DIR), conf.get(FloeOptions.ARGO_KEEP_VOLUMES));
+        ArgoWorkflows.Loaded loaded = ArgoWorkflows.load(file, all, checking ? options.forChecking() : options);
         notices.clear();
         notices.addAll(loaded.notices());
         templatesUsed.clear();
