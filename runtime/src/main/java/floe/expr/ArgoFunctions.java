@@ -5,12 +5,20 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * The functions Argo's {@code {{=...}}} expressions call, under Argo's names, registered as
- * JEXL's namespace-less functions.
+ * JEXL's namespace-less functions. JEXL makes one for each evaluation, with its context, which
+ * the closures of {@code map}, {@code filter} and the like see, as expr's closures see every
+ * variable of the expression.
  */
 public final class ArgoFunctions {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** As Go writes JSON: a map's keys in order. */
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
-    private ArgoFunctions() {}
+    private final org.apache.commons.jexl3.JexlContext context;
+
+    public ArgoFunctions(org.apache.commons.jexl3.JexlContext context) {
+        this.context = context;
+    }
 
     public static long asInt(Object value) {
         if (value instanceof Number n) {
@@ -38,10 +46,10 @@ public final class ArgoFunctions {
     }
 
     /** expr's {@code filter(list, {predicate})}: the elements the predicate holds for, in order. */
-    public static java.util.List<Object> filter(Object list, org.apache.commons.jexl3.JexlScript predicate) {
+    public java.util.List<Object> filter(Object list, org.apache.commons.jexl3.JexlScript predicate) {
         java.util.List<Object> out = new java.util.ArrayList<>();
         for (Object item : items(list)) {
-            if (Boolean.TRUE.equals(predicate.execute(null, item))) {
+            if (Boolean.TRUE.equals(predicate.execute(context, item))) {
                 out.add(item);
             }
         }
@@ -49,28 +57,28 @@ public final class ArgoFunctions {
     }
 
     /** expr's {@code map(list, {function})}: the function of each element, in order. */
-    public static java.util.List<Object> map(Object list, org.apache.commons.jexl3.JexlScript function) {
+    public java.util.List<Object> map(Object list, org.apache.commons.jexl3.JexlScript function) {
         java.util.List<Object> out = new java.util.ArrayList<>();
         for (Object item : items(list)) {
-            out.add(function.execute(null, item));
+            out.add(function.execute(context, item));
         }
         return out;
     }
 
-    public static boolean all(Object list, org.apache.commons.jexl3.JexlScript predicate) {
-        return items(list).stream().allMatch(i -> Boolean.TRUE.equals(predicate.execute(null, i)));
+    public boolean all(Object list, org.apache.commons.jexl3.JexlScript predicate) {
+        return items(list).stream().allMatch(i -> Boolean.TRUE.equals(predicate.execute(context, i)));
     }
 
-    public static boolean any(Object list, org.apache.commons.jexl3.JexlScript predicate) {
-        return items(list).stream().anyMatch(i -> Boolean.TRUE.equals(predicate.execute(null, i)));
+    public boolean any(Object list, org.apache.commons.jexl3.JexlScript predicate) {
+        return items(list).stream().anyMatch(i -> Boolean.TRUE.equals(predicate.execute(context, i)));
     }
 
-    public static boolean none(Object list, org.apache.commons.jexl3.JexlScript predicate) {
-        return items(list).stream().noneMatch(i -> Boolean.TRUE.equals(predicate.execute(null, i)));
+    public boolean none(Object list, org.apache.commons.jexl3.JexlScript predicate) {
+        return items(list).stream().noneMatch(i -> Boolean.TRUE.equals(predicate.execute(context, i)));
     }
 
-    public static long count(Object list, org.apache.commons.jexl3.JexlScript predicate) {
-        return items(list).stream().filter(i -> Boolean.TRUE.equals(predicate.execute(null, i))).count();
+    public long count(Object list, org.apache.commons.jexl3.JexlScript predicate) {
+        return items(list).stream().filter(i -> Boolean.TRUE.equals(predicate.execute(context, i))).count();
     }
 
     /** expr's {@code len}: of a list, a map or a string. */

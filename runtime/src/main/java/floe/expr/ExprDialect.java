@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
  * before JEXL reads an expression: a predicate closure {@code {# > 1}} becomes a JEXL lambda
  * {@code function(__it) { __it > 1 }} (for {@code filter}, {@code map}, {@code all}, {@code any},
  * {@code none}, {@code count}), and the string operators {@code endsWith} and {@code startsWith}
- * become JEXL's {@code =$} and {@code =^}. Everything else is read as JEXL reads it; what JEXL
+ * become JEXL's {@code =$} and {@code =^}, and a map literal's bare keys ({@code {avg: 1}}) are quoted. Everything else is read as JEXL reads it; what JEXL
  * cannot read is reported with the expression.
  */
 final class ExprDialect {
@@ -38,6 +38,11 @@ final class ExprDialect {
                 int end = matching(text, i);
                 if (end > 0) {
                     String body = text.substring(i + 1, end);
+                    if (MAP_ENTRY.matcher(body).lookingAt()) {
+                        out.append('{').append(quotedKeys(closures(body))).append('}');
+                        i = end + 1;
+                        continue;
+                    }
                     if (hasHash(body)) {
                         out.append("function(__it) { ").append(replaceHash(closures(body))).append(" }");
                         i = end + 1;
@@ -47,6 +52,35 @@ final class ExprDialect {
             }
             out.append(c);
             i++;
+        }
+        return out.toString();
+    }
+
+    /** A map literal's first entry: a key (a name or a quoted text) and a colon. */
+    private static final Pattern MAP_ENTRY = Pattern.compile("\\s*([A-Za-z_][A-Za-z0-9_]*|'[^']*'|\"[^\"]*\")\\s*:(?!:)");
+    private static final Pattern BARE_KEY = Pattern.compile("(\\s*)([A-Za-z_][A-Za-z0-9_]*)(\\s*:(?!:))");
+
+    /** A map literal's entries with each bare key quoted: expr's {@code {avg: 1}} is JEXL's {@code {'avg': 1}}. */
+    private static String quotedKeys(String body) {
+        StringBuilder out = new StringBuilder();
+        int depth = 0;
+        int entry = 0;
+        for (int i = 0; i <= body.length(); i++) {
+            char c = i < body.length() ? body.charAt(i) : ',';
+            if (c == '\'' || c == '"') {
+                i = skipString(body, i) - 1;
+            } else if (c == '(' || c == '[' || c == '{') {
+                depth++;
+            } else if (c == ')' || c == ']' || c == '}') {
+                depth--;
+            } else if (c == ',' && depth == 0) {
+                String part = body.substring(entry, Math.min(i, body.length()));
+                out.append(BARE_KEY.matcher(part).lookingAt() ? BARE_KEY.matcher(part).replaceFirst("$1'$2'$3") : part);
+                if (i < body.length()) {
+                    out.append(',');
+                }
+                entry = i + 1;
+            }
         }
         return out.toString();
     }

@@ -86,6 +86,97 @@ public final class SprigFunctions {
         return Templates.format(s);
     }
 
+    public String b64enc(Object s) {
+        return java.util.Base64.getEncoder().encodeToString(String.valueOf(s).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** Sprig's {@code b64dec}: the decoded text; as Sprig, the error's text when it is not Base64. */
+    public String b64dec(Object s) {
+        try {
+            return new String(java.util.Base64.getMimeDecoder().decode(String.valueOf(s).strip()), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
+    }
+
+    // Sprig's integer arithmetic: every argument is taken as a 64-bit integer (a text is parsed, a
+    // fraction cut), as Sprig's toInt64 does.
+
+    public long add(Object... xs) {
+        long sum = 0;
+        for (Object x : xs) {
+            sum += int64(x);
+        }
+        return sum;
+    }
+
+    public long add1(Object x) {
+        return int64(x) + 1;
+    }
+
+    public long sub(Object a, Object b) {
+        return int64(a) - int64(b);
+    }
+
+    public long mul(Object... xs) {
+        long product = 1;
+        for (Object x : xs) {
+            product *= int64(x);
+        }
+        return product;
+    }
+
+    public long div(Object a, Object b) {
+        return int64(a) / int64(b);
+    }
+
+    public long mod(Object a, Object b) {
+        return int64(a) % int64(b);
+    }
+
+    public long max(Object first, Object... rest) {
+        long m = int64(first);
+        for (Object x : rest) {
+            m = Math.max(m, int64(x));
+        }
+        return m;
+    }
+
+    public long min(Object first, Object... rest) {
+        long m = int64(first);
+        for (Object x : rest) {
+            m = Math.min(m, int64(x));
+        }
+        return m;
+    }
+
+    /** Sprig's {@code int}/{@code int64}: a number or a numeric text as an integer, 0 when it is neither. */
+    public long int64(Object x) {
+        if (x instanceof Number n) {
+            return n.longValue();
+        }
+        try {
+            return (long) Double.parseDouble(String.valueOf(x).strip());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    public long toInt(Object x) {
+        return int64(x);
+    }
+
+    public double float64(Object x) {
+        if (x instanceof Number n) {
+            return n.doubleValue();
+        }
+        try {
+            return Double.parseDouble(String.valueOf(x).strip());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
     /**
      * Sprig's {@code date(layout, time)}: {@code time} (an RFC 3339 text, Unix seconds, or anything
      * else for now, as Sprig does) in Go's layout notation ({@code 2006-01-02 15:04:05}), in UTC.

@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  * }</pre>
  */
 public final class Templates {
-    private static final Pattern TAG = Pattern.compile("\\{\\{\\s*(=?)(.*?)\\s*}}");
+    private static final Pattern TAG = Pattern.compile("\\{\\{\\s*(=?)(.*?)\\s*}}", Pattern.DOTALL);
     private static final JexlEngine JEXL = engine();
 
     private Templates() {}
@@ -130,7 +130,7 @@ public final class Templates {
         }
     }
 
-    /** A value as Argo prints it: integral numbers without a fraction, others as they are. */
+    /** A value as Argo prints it: integral numbers without a fraction, lists and maps as JSON, others as they are. */
     public static String format(Object value) {
         if (value instanceof Double || value instanceof Float) {
             double d = ((Number) value).doubleValue();
@@ -138,6 +138,13 @@ public final class Templates {
                 return Long.toString((long) d);
             }
             return Double.toString(d);
+        }
+        if (value instanceof java.util.Collection<?> || value instanceof Map<?, ?> || (value != null && value.getClass().isArray())) {
+            try {
+                return ArgoFunctions.toJson(value); // a list or a map as Argo gives it: JSON
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                return String.valueOf(value);
+            }
         }
         return String.valueOf(value);
     }

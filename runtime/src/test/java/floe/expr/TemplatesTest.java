@@ -43,6 +43,28 @@ class TemplatesTest {
     }
 
     @Test
+    void closuresSeeTheExpressionsVariablesAndFunctions() {
+        Map<String, String> vars = Map.of("inputs.parameters.offset", "10");
+        assertThat(Templates.resolve("{{=map([1, 2], {# + asInt(inputs.parameters.offset)})}}", vars, "w")).isEqualTo("[11,12]");
+        assertThat(Templates.resolve("{{=filter([1, 5, 9], {sprig.max(#, 4) == #})}}", vars, "w")).isEqualTo("[5,9]");
+    }
+
+    @Test
+    void mapLiteralsWithBareKeysBecomeJsonWithSortedKeysAsGoWritesIt() {
+        assertThat(Templates.resolve("{{=toJson({min: 1, avg: 2 / 4, 'quoted': 'a,b'})}}", VARS, "w"))
+                .isEqualTo("{\"avg\":0.5,\"min\":1,\"quoted\":\"a,b\"}");
+        assertThat(Templates.resolve("{{=map([[3, 4]], {toJson({sum: sprig.add(#[0], #[1]), top: sprig.max(#[0], #[1])})})[0]}}", VARS, "w"))
+                .isEqualTo("{\"sum\":7,\"top\":4}");
+    }
+
+    @Test
+    void anExpressionMaySpanLines() {
+        assertThat(Templates.resolve("{{=\n  sprig.b64dec('aGVsbG8=')\n}}", VARS, "w")).isEqualTo("hello");
+        assertThat(Templates.resolve("{{=sprig.b64enc('hello')}} {{=sprig.sub(7, '2')}} {{=sprig.min(3, 1, 2)}}", VARS, "w"))
+                .isEqualTo("aGVsbG8= 5 1");
+    }
+
+    @Test
     void conditionsCompareBareWordsAndNumbers() {
         assertThat(Templates.condition("heads == heads", Map.of(), "w")).isTrue();
         assertThat(Templates.condition("{{item}} > 2", VARS, "w")).isTrue();
