@@ -143,5 +143,5 @@ public final class ArgoSpec {
 
     public record RetryStrategy(String limit, String retryPolicy, Backoff backoff, String expression) implements Serializable {}
 
-    public record Backoff(String duration, String factor, String maxDuration) implements Serializable {}
+    public record Backoff(String duration, String factor, String maxDuration, String cap) implements Serializable {}
 }

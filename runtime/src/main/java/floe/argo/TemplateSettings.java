@@ -111,9 +111,6 @@ final class TemplateSettings {
         RetryCondition condition = ArgoRetryPolicy.named(r.retryPolicy() == null ? "OnFailure" : r.retryPolicy(),
                 path + ".retryStrategy.retryPolicy");
         if (r.expression() != null) {
-            if (r.expression().contains("lastRetry.duration")) {
-                throw new ArgoError(path + ".retryStrategy.expression", "lastRetry.duration is not supported by Floe yet");
-            }
             ArgoRetryExpression expression = new ArgoRetryExpression(r.expression(), path + ".retryStrategy.expression", condition);
             expression.check();
             condition = expression;
@@ -122,8 +119,12 @@ final class TemplateSettings {
         if (r.backoff() != null && r.backoff().duration() != null) {
             String where = path + ".retryStrategy.backoff";
             double factor = r.backoff().factor() == null ? 1.0 : Double.parseDouble(r.backoff().factor());
-            Duration max = r.backoff().maxDuration() == null ? Duration.ZERO : Quantities.duration(r.backoff().maxDuration(), where + ".maxDuration");
-            policy = policy.withBackoff(Quantities.duration(r.backoff().duration(), where + ".duration"), factor, max);
+            // Argo's cap bounds each wait; its maxDuration, the time within which retries may start.
+            Duration cap = r.backoff().cap() == null ? Duration.ZERO : Quantities.duration(r.backoff().cap(), where + ".cap");
+            policy = policy.withBackoff(Quantities.duration(r.backoff().duration(), where + ".duration"), factor, cap);
+        }
+        if (r.backoff() != null && r.backoff().maxDuration() != null) {
+            policy = policy.within(Quantities.duration(r.backoff().maxDuration(), path + ".retryStrategy.backoff.maxDuration"));
         }
         stage.retry(policy);
     }

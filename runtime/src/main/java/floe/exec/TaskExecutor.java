@@ -71,6 +71,7 @@ public final class TaskExecutor implements AutoCloseable {
                 sleeper.sleep(delay.toMillis());
             }
             RunningTask context = new RunningTask(workflow, stage, index, tasks, attempt, parameters, inputs);
+            long attemptStart = System.currentTimeMillis();
             try {
                 runAttempt(context);
                 return context.complete(start, System.currentTimeMillis());
@@ -78,7 +79,9 @@ public final class TaskExecutor implements AutoCloseable {
                 throw e;
             } catch (Exception e) {
                 // Bad input gives the same error on every attempt: report it at once.
-                if (attempt >= attempts || (e instanceof FloeException f && !f.retryable()) || !mayRetry(e)) {
+                long now = System.currentTimeMillis();
+                if (attempt >= attempts || (e instanceof FloeException f && !f.retryable())
+                        || !mayRetry(e, Duration.ofMillis(now - attemptStart)) || pastLimit(start, now, attempt + 1)) {
                     TaskFailedException failure = new TaskFailedException(stage.name(), index, attempt, e);
                     if (stage.continueOnFailure()) {
                         LOG.warn("{} (the stage continues on failure)", failure.getMessage());
@@ -92,9 +95,23 @@ public final class TaskExecutor implements AutoCloseable {
         }
     }
 
-    private boolean mayRetry(Exception e) {
+    private boolean mayRetry(Exception e, Duration took) {
         int exitCode = e instanceof CommandFailedException c ? c.exitCode() : -1;
-        return stage.retry().condition().retry(exitCode, String.valueOf(e.getMessage()), e instanceof TaskTimeoutException);
+        return stage.retry().condition().retry(exitCode, String.valueOf(e.getMessage()), e instanceof TaskTimeoutException, took);
+    }
+
+    /** Whether attempt {@code next} would start past the retry policy's time limit, counted from the first attempt. */
+    private boolean pastLimit(long start, long now, int next) {
+        Duration within = stage.retry().within();
+        if (within.isZero()) {
+            return false;
+        }
+        boolean past = now + stage.retry().delayBefore(next).toMillis() - start > within.toMillis();
+        if (past) {
+            LOG.warn("stage '{}': no more retries: the next would start more than {} after the first attempt (maxDuration)",
+                    stage.name(), within);
+        }
+        return past;
     }
 
     private void runAttempt(RunningTask context) throws Exception {

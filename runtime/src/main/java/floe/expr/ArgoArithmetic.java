@@ -2,7 +2,11 @@ package floe.expr;
 
 import org.apache.commons.jexl3.JexlArithmetic;
 
-/** Argo's arithmetic: {@code /} always divides as floating point ({@code 65/2} is 32.5, as in Argo). */
+/**
+ * Argo's arithmetic: {@code /} always divides as floating point ({@code 65/2} is 32.5, as in Argo);
+ * {@code text matches 'regex'} (JEXL's {@code =~}) holds when the pattern is found anywhere in the
+ * text, as Go's regexp does.
+ */
 public final class ArgoArithmetic extends JexlArithmetic {
     public ArgoArithmetic() {
         super(true);
@@ -18,5 +22,13 @@ public final class ArgoArithmetic extends JexlArithmetic {
             throw new ArithmeticException("division by zero");
         }
         return toDouble(left) / divisor;
+    }
+
+    @Override
+    public Boolean contains(Object container, Object value) {
+        if (container instanceof CharSequence regex && value instanceof CharSequence text) {
+            return java.util.regex.Pattern.compile(regex.toString()).matcher(text).find();
+        }
+        return super.contains(container, value);
     }
 }

@@ -6,19 +6,22 @@ import java.util.regex.Pattern;
  * The parts of Argo's expression language (expr-lang) that JEXL writes differently, rewritten
  * before JEXL reads an expression: a predicate closure {@code {# > 1}} becomes a JEXL lambda
  * {@code function(__it) { __it > 1 }} (for {@code filter}, {@code map}, {@code all}, {@code any},
- * {@code none}, {@code count}), and the string operators {@code endsWith} and {@code startsWith}
- * become JEXL's {@code =$} and {@code =^}, and a map literal's bare keys ({@code {avg: 1}}) are quoted. Everything else is read as JEXL reads it; what JEXL
- * cannot read is reported with the expression.
+ * {@code none}, {@code count}); the string operators {@code endsWith}, {@code startsWith} and
+ * {@code matches} become JEXL's {@code =$}, {@code =^} and {@code =~}; a map literal's bare keys
+ * ({@code {avg: 1}}) are quoted. Everything else is read as JEXL reads it; what JEXL cannot read
+ * is reported with the expression.
  */
 final class ExprDialect {
     private static final Pattern ENDS = Pattern.compile("\\s+endsWith\\s+");
     private static final Pattern STARTS = Pattern.compile("\\s+startsWith\\s+");
+    private static final Pattern MATCHES = Pattern.compile("\\s+matches\\s+");
 
     private ExprDialect() {}
 
     static String toJexl(String expression) {
         String out = closures(expression);
         out = ENDS.matcher(out).replaceAll(" =\\$ ");
+        out = MATCHES.matcher(out).replaceAll(" =~ ");
         return STARTS.matcher(out).replaceAll(" =^ ");
     }
 

@@ -12,6 +12,11 @@ import java.io.Serializable;
 public interface RetryCondition extends Serializable {
     boolean retry(int exitCode, String message, boolean timedOut);
 
+    /** As above, knowing how long the failed attempt ran (Argo's {@code lastRetry.duration}). */
+    default boolean retry(int exitCode, String message, boolean timedOut, java.time.Duration duration) {
+        return retry(exitCode, message, timedOut);
+    }
+
     /** Every failure may be retried. */
     static RetryCondition always() {
         return (exitCode, message, timedOut) -> true;

@@ -9,17 +9,21 @@ import java.util.Objects;
 /**
  * How often a task is tried and how long to wait between tries: {@code attempts} in all (1 = no
  * retry), waiting {@code backoff · factor^(n-1)} before retry {@code n}, never more than
- * {@code maxBackoff}. Argo's {@code retryStrategy} and Batch's {@code retryStrategy.attempts} map here.
+ * {@code maxBackoff}, and (unless zero) no retry that would start later than {@code within} after
+ * the first attempt started. Argo's {@code retryStrategy} and Batch's {@code retryStrategy.attempts} map here.
  */
-public record RetryPolicy(int attempts, Duration backoff, double factor, Duration maxBackoff, RetryCondition condition)
+public record RetryPolicy(int attempts, Duration backoff, double factor, Duration maxBackoff, RetryCondition condition,
+        Duration within)
         implements Serializable {
 
-    private static final RetryPolicy NONE = new RetryPolicy(1, Duration.ZERO, 1.0, Duration.ZERO, RetryCondition.always());
+    private static final RetryPolicy NONE = new RetryPolicy(1, Duration.ZERO, 1.0, Duration.ZERO, RetryCondition.always(),
+            Duration.ZERO);
 
     public RetryPolicy {
         Objects.requireNonNull(backoff, "backoff");
         Objects.requireNonNull(maxBackoff, "maxBackoff");
         Objects.requireNonNull(condition, "condition");
+        Objects.requireNonNull(within, "within");
         if (attempts < 1) {
             throw new SpecException("retry attempts must be at least 1, got " + attempts);
         }
@@ -38,17 +42,22 @@ public record RetryPolicy(int attempts, Duration backoff, double factor, Duratio
 
     /** {@code attempts} tries in all, no wait between them. */
     public static RetryPolicy attempts(int attempts) {
-        return new RetryPolicy(attempts, Duration.ZERO, 1.0, Duration.ZERO, RetryCondition.always());
+        return new RetryPolicy(attempts, Duration.ZERO, 1.0, Duration.ZERO, RetryCondition.always(), Duration.ZERO);
     }
 
     /** A copy that retries only the failures {@code condition} accepts. */
     public RetryPolicy onlyIf(RetryCondition condition) {
-        return new RetryPolicy(attempts, backoff, factor, maxBackoff, condition);
+        return new RetryPolicy(attempts, backoff, factor, maxBackoff, condition, within);
+    }
+
+    /** A copy that starts no retry later than {@code within} after the first attempt started (zero: no limit). */
+    public RetryPolicy within(Duration limit) {
+        return new RetryPolicy(attempts, backoff, factor, maxBackoff, condition, limit);
     }
 
     /** A copy that waits {@code backoff · factor^(n-1)} before retry n, capped at {@code maxBackoff}. */
     public RetryPolicy withBackoff(Duration backoff, double factor, Duration maxBackoff) {
-        return new RetryPolicy(attempts, backoff, factor, maxBackoff, condition);
+        return new RetryPolicy(attempts, backoff, factor, maxBackoff, condition, within);
     }
 
     /** The wait before attempt {@code attempt} (1-based; the first attempt never waits). */

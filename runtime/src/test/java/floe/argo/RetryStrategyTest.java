@@ -72,4 +72,30 @@ class RetryStrategyTest {
 
         org.assertj.core.api.Assertions.assertThat(wf.stage("flaky").retry().attempts()).isEqualTo(Integer.MAX_VALUE);
     }
+
+    @Test
+    void lastRetryDurationIsHowLongTheFailedAttemptRanInSeconds() throws Exception {
+        assertThatThrownBy(() -> run(workflow(1, "limit: \"3\"\nexpression: \"asInt(lastRetry.duration) >= 5\"")))
+                .hasMessageContaining("after 1 attempt:");
+        assertThatThrownBy(() -> run(workflow(1, "limit: \"3\"\nexpression: \"asInt(lastRetry.duration) < 5\"")))
+                .hasMessageContaining("after 4 attempts:");
+    }
+
+    @Test
+    void backoffCapBoundsEachWaitAndMaxDurationTheTimeRetriesMayStartIn() throws Exception {
+        Workflow wf = workflow(1, "limit: \"10\"\nbackoff: {duration: \"1\", factor: \"2\", cap: \"5\", maxDuration: \"1m\"}");
+        floe.model.RetryPolicy retry = wf.stage("flaky").retry();
+
+        org.assertj.core.api.Assertions.assertThat(retry.delayBefore(2)).isEqualTo(java.time.Duration.ofSeconds(1));
+        org.assertj.core.api.Assertions.assertThat(retry.delayBefore(4)).isEqualTo(java.time.Duration.ofSeconds(4));
+        org.assertj.core.api.Assertions.assertThat(retry.delayBefore(8)).isEqualTo(java.time.Duration.ofSeconds(5));
+        org.assertj.core.api.Assertions.assertThat(retry.within()).isEqualTo(java.time.Duration.ofMinutes(1));
+    }
+
+    @Test
+    void noRetryStartsPastMaxDuration() throws Exception {
+        // Each wait is 1 s; within 1.5 s of the first attempt only the first retry may start.
+        assertThatThrownBy(() -> run(workflow(1, "limit: \"5\"\nbackoff: {duration: \"1\", maxDuration: \"1500ms\"}")))
+                .hasMessageContaining("after 2 attempts:");
+    }
 }

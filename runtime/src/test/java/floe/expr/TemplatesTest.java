@@ -58,6 +58,13 @@ class TemplatesTest {
     }
 
     @Test
+    void matchesFindsThePatternAnywhereAsGoDoes() {
+        Map<String, String> vars = Map.of("lastRetry.message", "the pod deleted by the node");
+        assertThat(Templates.condition("{{=lastRetry.message matches 'imminent node shutdown|pod deleted'}}", vars, "w")).isTrue();
+        assertThat(Templates.condition("{{=lastRetry.message matches '^pod'}}", vars, "w")).isFalse();
+    }
+
+    @Test
     void anExpressionMaySpanLines() {
         assertThat(Templates.resolve("{{=\n  sprig.b64dec('aGVsbG8=')\n}}", VARS, "w")).isEqualTo("hello");
         assertThat(Templates.resolve("{{=sprig.b64enc('hello')}} {{=sprig.sub(7, '2')}} {{=sprig.min(3, 1, 2)}}", VARS, "w"))
