@@ -25,6 +25,7 @@ import java.util.TreeMap;
  */
 final class ArgoCommand implements CommandFunction {
     private static final long serialVersionUID = 1L;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ArgoCommand.class);
 
     private final List<CallTree.Call> chain;
     private final Map<String, String> base;
@@ -36,6 +37,7 @@ final class ArgoCommand implements CommandFunction {
     private final List<Command.Mount> perTask;
     private final List<String> made;
     private final Map<String, LocalResources.EnvSource> envSources;
+    private String memoizeDir;
 
     /**
      * @param entrypoint the program standing in for the image's entrypoint, for a container with
@@ -54,6 +56,12 @@ final class ArgoCommand implements CommandFunction {
         this.imageDir = imageDir;
         this.artifacts = artifacts;
         this.recursionLimit = recursionLimit;
+    }
+
+    /** This command with its template's memoization cache kept under {@code dir} (null: none). */
+    ArgoCommand memoized(String dir) {
+        this.memoizeDir = dir;
+        return this;
     }
 
     private CallTree.Call leaf() {
@@ -79,7 +87,47 @@ final class ArgoCommand implements CommandFunction {
             skippedOutputs(ctx);
             return null;
         }
+        if (memoizeDir != null) {
+            String key = memoKey(outcome.vars());
+            ArgoSpec.Memoize memo = leaf().template.memoize();
+            String where = leaf().templatePath + ".memoize";
+            java.time.Duration maxAge = memo.maxAge() == null ? null : Quantities.duration(memo.maxAge(), where + ".maxAge");
+            Map<String, String> kept = memoCache().read(key, maxAge, where);
+            if (kept != null) {
+                kept.forEach(ctx::output); // Argo's memoization hit: the outputs of the run that kept them, nothing runs
+                LOG.info("stage '{}' task {}: memoized: outputs of key '{}' from the cache, not run", ctx.stage(), ctx.index(), key);
+                return null;
+            }
+            ctx.output(MEMO_KEY, key);
+        }
         return command(ctx.index(), outcome.vars(), ctx.stage() + "." + ctx.index() + "." + ctx.attempt());
+    }
+
+    /** The output naming the memoization key an attempt's outputs are kept under once it succeeds. */
+    private static final String MEMO_KEY = "memoizationKey";
+
+    private String memoKey(Map<String, String> vars) {
+        if (leaf().template.memoize().key() == null) {
+            throw new SpecException(leaf().templatePath + ".memoize: give the key its outputs are kept under");
+        }
+        return Templates.resolve(leaf().template.memoize().key(), vars, leaf().templatePath + ".memoize.key");
+    }
+
+    private MemoCache memoCache() {
+        ArgoSpec.Memoize memo = leaf().template.memoize();
+        Object configMap = memo.cache() == null ? null : memo.cache().get("configMap");
+        Object name = configMap instanceof Map<?, ?> m ? m.get("name") : null;
+        return new MemoCache(memoizeDir, name == null ? null : String.valueOf(name), leaf().templatePath + ".memoize");
+    }
+
+    /** A memoized template's outputs are kept once it succeeded, as Argo keeps those of a succeeded node. */
+    @Override
+    public void succeeded(TaskContext ctx) throws IOException {
+        String key = ctx.outputs().get(MEMO_KEY);
+        if (memoizeDir != null && key != null) {
+            memoCache().write(key, base.get("workflow.name") + "-" + ctx.stage() + "-" + ctx.index(), ctx.outputs(),
+                    leaf().templatePath + ".memoize");
+        }
     }
 
     /** A skipped task's output parameters take their {@code valueFrom.default}, as in Argo. */
@@ -123,6 +171,19 @@ final class ArgoCommand implements CommandFunction {
         ArgoScope.Outcome outcome = scope().walk(index, new ArgoScope.Done(upstream), extra, true);
         if (outcome.skipped() == null) {
             command(index, outcome.vars(), null);
+            if (leaf().template.memoize() != null) {
+                String key = memoKey(outcome.vars());
+                String text = leaf().template.memoize().key();
+                if (!text.contains("steps.") && !text.contains("tasks.")) { // known before the run: checked now
+                    memoCache().check(key, leaf().templatePath + ".memoize");
+                } else {
+                    memoCache();
+                }
+                ArgoSpec.Memoize memo = leaf().template.memoize();
+                if (memo.maxAge() != null) {
+                    Quantities.duration(memo.maxAge(), leaf().templatePath + ".memoize.maxAge");
+                }
+            }
         }
     }
 

@@ -70,24 +70,25 @@ public final class ArgoSpec {
     public record Template(String name, Inputs inputs, Outputs outputs, Container container,
             Container script, List<List<Step>> steps, Dag dag, RetryStrategy retryStrategy,
             String activeDeadlineSeconds, String timeout, Integer parallelism, Map<String, Object> resource,
-            Map<String, Object> suspend, List<Volume> volumes, ResourceRequirements podResources) implements Serializable {
+            Map<String, Object> suspend, List<Volume> volumes, ResourceRequirements podResources, Memoize memoize)
+            implements Serializable {
 
         /** This template with its deadlines worked out. */
         Template withDeadlines(String newActiveDeadlineSeconds, String newTimeout) {
             return new Template(name, inputs, outputs, container, script, steps, dag, retryStrategy, newActiveDeadlineSeconds,
-                    newTimeout, parallelism, resource, suspend, volumes, podResources);
+                    newTimeout, parallelism, resource, suspend, volumes, podResources, memoize);
         }
 
         /** This template with other inputs. */
         Template withInputs(Inputs newInputs) {
             return new Template(name, newInputs, outputs, container, script, steps, dag, retryStrategy, activeDeadlineSeconds,
-                    timeout, parallelism, resource, suspend, volumes, podResources);
+                    timeout, parallelism, resource, suspend, volumes, podResources, memoize);
         }
 
         /** This template under another name (an {@code inline} template takes its step's). */
         Template named(String newName) {
             return new Template(newName, inputs, outputs, container, script, steps, dag, retryStrategy, activeDeadlineSeconds,
-                    timeout, parallelism, resource, suspend, volumes, podResources);
+                    timeout, parallelism, resource, suspend, volumes, podResources, memoize);
         }
     }
 
@@ -138,6 +139,13 @@ public final class ArgoSpec {
                     hooks, onExit);
         }
     }
+
+    /**
+     * A leaf template's memoization: its outputs kept under {@code key} in the cache
+     * {@code cache.configMap.name} (a directory of this machine, {@link MemoCache}), reused while
+     * younger than {@code maxAge}.
+     */
+    public record Memoize(String key, String maxAge, Map<String, Object> cache) implements Serializable {}
 
     public record Sequence(String count, String start, String end, String format) implements Serializable {}
 

@@ -617,7 +617,7 @@ final class Expansion {
                 }
             }
             command = new ArgoCommand(chain, base, mounts, imageDir, ArgoArtifacts.of(t, call.templatePath, options.artifacts()),
-                    options.recursionDepth(), entrypoint, env);
+                    options.recursionDepth(), entrypoint, env).memoized(t.memoize() == null ? null : options.memoizeDir());
         } else {
             command = new ArgoCommand(chain, base, new LocalResources.Mounts(List.of(), List.of(), List.of()), null, ArgoArtifacts.none(),
                     options.recursionDepth(), null, Map.of());

@@ -57,7 +57,7 @@ final class TemplateDefaults {
         }
         if (out.podResources() == null && podResources != null) {
             out = merged(out, new ArgoSpec.Template(null, null, null, null, null, null, null, null, null, null, null, null, null,
-                    null, podResources));
+                    null, podResources, null));
         }
         return out;
     }

@@ -194,6 +194,10 @@ final class TemplateSettings {
 
     /** What a steps or dag template may say: its outputs come from its steps ({@code valueFrom.parameter} or {@code expression}). */
     static void nestedTemplateFields(ArgoSpec.Template t, String path) {
+        if (t.memoize() != null) {
+            throw new ArgoError(path + ".memoize", "memoizing a whole steps or dag template is not supported by Floe yet"
+                    + " (memoize the container or script templates it runs)");
+        }
         if (t.retryStrategy() != null) {
             throw new ArgoError(path + ".retryStrategy", "retrying a whole steps or dag template is not supported by Floe yet"
                     + " (give retryStrategy to the container or script templates it runs)");

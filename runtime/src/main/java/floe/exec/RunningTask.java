@@ -24,6 +24,11 @@ final class RunningTask implements TaskContext {
     private final Map<String, String> parameters;
     private final List<TaskCompletion> inputs;
     private final TreeMap<String, String> outputs = new TreeMap<>();
+
+    @Override
+    public java.util.Map<String, String> outputs() {
+        return java.util.Collections.unmodifiableMap(outputs);
+    }
     private final List<String> files = new ArrayList<>();
 
     RunningTask(String workflow, Stage stage, int index, int tasks, int attempt, Map<String, String> parameters,

@@ -119,8 +119,9 @@ public final class TaskExecutor implements AutoCloseable {
                 ? ctx -> {
                     Command resolved = command.command().resolve(ctx);
                     try {
-                        if (!ctx.skipped()) {
+                        if (resolved != null && !ctx.skipped()) {
                             commands.run(resolved, ctx);
+                            command.command().succeeded(ctx);
                         }
                     } finally {
                         if (resolved != null) { // a skipped task may have no command

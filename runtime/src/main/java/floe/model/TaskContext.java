@@ -30,6 +30,9 @@ public interface TaskContext {
     /** Reports an output parameter, handed to downstream tasks in their {@link #inputs()}. */
     void output(String name, String value);
 
+    /** The output parameters reported so far. */
+    Map<String, String> outputs();
+
     /** Reports a file (URI) this task wrote. */
     void wrote(String uri);
 

@@ -88,6 +88,12 @@ public final class FloeOptions {
             .withDescription("Keep a run's volume claims and empty directories when it ends (to look at them); by default"
                     + " they are removed, as Kubernetes deletes a workflow's claims.");
 
+    public static final ConfigOption<String> ARGO_MEMOIZE_DIR = ConfigOptions.key("floe.argo.memoize-dir")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("Where the memoization caches of Argo templates (memoize.cache.configMap) are kept, a directory"
+                    + " per cache and a file per key. Default: .floe/memoize in the user's home directory.");
+
     public static final ConfigOption<Boolean> PROGRESS = ConfigOptions.key("floe.progress")
             .booleanType()
             .defaultValue(true)

@@ -111,6 +111,11 @@ class ArgoFieldDispositionsTest {
                       requests:
                         cpu: "1"
                 - name: say
+                  memoize:
+                    key: k
+                    cache:
+                      configMap:
+                        name: c
                   script:
                     image: busybox
                     command: [sh]
@@ -158,7 +163,7 @@ class ArgoFieldDispositionsTest {
             Map.entry("WorkflowStep", "spec.templates[0].steps[0][0]"), Map.entry("TemplateRef", "spec.templates[0].steps[1][0].templateRef"),
             Map.entry("Sequence", "spec.templates[0].steps[0][0].withSequence"), Map.entry("DAGTemplate", "spec.templates[3].dag"),
             Map.entry("DAGTask", "spec.templates[3].dag.tasks[0]"), Map.entry("RetryStrategy", "spec.templates[1].retryStrategy"),
-            Map.entry("Backoff", "spec.templates[1].retryStrategy.backoff"));
+            Map.entry("Backoff", "spec.templates[1].retryStrategy.backoff"), Map.entry("Memoize", "spec.templates[2].memoize"));
 
     @TempDir
     Path dir;

@@ -158,7 +158,8 @@ final class SpecFile {
         all.addAll(templateDirs);
         ArgoOptions options = new ArgoOptions(dirs, parameters, local, repository, conf.get(FloeOptions.ARGO_MAX_RECURSION_DEPTH))
                 .withLocal(paths("--secret", secrets, true), paths("--config-map", configMaps, false),
-                        conf.get(FloeOptions.ARGO_VOLUME_DIR), conf.get(FloeOptions.ARGO_KEEP_VOLUMES));
+                        conf.get(FloeOptions.ARGO_VOLUME_DIR), conf.get(FloeOptions.ARGO_KEEP_VOLUMES))
+                .withMemoizeDir(conf.get(FloeOptions.ARGO_MEMOIZE_DIR));
         ArgoWorkflows.Loaded loaded = ArgoWorkflows.load(file, all, checking ? options.forChecking() : options);
         notices.clear();
         notices.addAll(loaded.notices());
