@@ -321,7 +321,7 @@ final class CommandRunner {
     private static void awaitGone(List<ProcessHandle> killed, long nanos) {
         long until = System.nanoTime() + nanos;
         for (ProcessHandle p : killed) {
-            while (p.isAlive()) {
+            while (running(p)) {
                 if (System.nanoTime() > until) {
                     return; // killed and not gone yet (stuck in the kernel): waiting longer would not help
                 }
@@ -332,6 +332,24 @@ final class CommandRunner {
                     return;
                 }
             }
+        }
+    }
+
+    /**
+     * Whether {@code p} still runs. A zombie does not: it has ended and waits for its parent to
+     * collect its exit status, which for an orphan is init's to do, on some machines a second or
+     * two late (the JDK counts it alive till then).
+     */
+    private static boolean running(ProcessHandle p) {
+        if (!p.isAlive()) {
+            return false;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(p.pid()), "stat"));
+            int end = stat.lastIndexOf(')'); // the state follows the command's name, which may hold anything
+            return end < 0 || end + 2 >= stat.length() || stat.charAt(end + 2) != 'Z';
+        } catch (IOException e) {
+            return p.isAlive(); // no /proc (not Linux), or gone meanwhile
         }
     }
 
