@@ -37,15 +37,19 @@ final class ArgoCommand implements CommandFunction {
     private final List<Command.Mount> perTask;
     private final List<String> made;
     private final Map<String, LocalResources.EnvSource> envSources;
+    private final PodContainers pod;
     private String memoizeDir;
 
     /**
      * @param entrypoint the program standing in for the image's entrypoint, for a container with
      *     no command (null when it has one)
      * @param envSources env vars whose value comes from a secret or config map, by name
+     * @param pod the template's init containers and sidecars
      */
     ArgoCommand(List<CallTree.Call> chain, Map<String, String> base, LocalResources.Mounts mounts, String imageDir,
-            ArgoArtifacts artifacts, int recursionLimit, List<String> entrypoint, Map<String, LocalResources.EnvSource> envSources) {
+            ArgoArtifacts artifacts, int recursionLimit, List<String> entrypoint, Map<String, LocalResources.EnvSource> envSources,
+            PodContainers pod) {
+        this.pod = pod;
         this.entrypoint = entrypoint == null ? null : List.copyOf(entrypoint);
         this.perTask = List.copyOf(mounts.perTask());
         this.made = List.copyOf(mounts.made());
@@ -208,7 +212,12 @@ final class ArgoCommand implements CommandFunction {
         if (c.source() != null) {
             argv.add("<script of " + leaf.template.name() + ">");
         }
-        return String.join(" ", argv.stream().map(a -> a.isEmpty() || a.matches(".*[\\s'\"].*") ? "'" + a.replace("'", "'\\''") + "'" : a).toList());
+        return quoted(argv) + pod.describe();
+    }
+
+    /** A command line as a shell would take it: arguments with spaces or quotes quoted. */
+    static String quoted(List<String> argv) {
+        return String.join(" ", argv.stream().map(a -> a.isEmpty() || a.matches("(?s).*[\\s'\"].*") ? "'" + a.replace("'", "'\\''") + "'" : a).toList());
     }
 
     /** How many tasks a {@code withParam} leaf has, given its upstream tasks' outputs. */
@@ -231,56 +240,88 @@ final class ArgoCommand implements CommandFunction {
         String templatePath = leaf.templatePath;
         ArgoSpec.Container c = template.container() != null ? template.container() : template.script();
         String kind = template.container() != null ? "container" : "script";
-        List<String> argv = new ArrayList<>();
-        if (entrypoint != null) {
-            argv.addAll(entrypoint);
-        }
-        resolveAll(c.command(), vars, templatePath + "." + kind + ".command", argv);
-        resolveAll(c.args(), vars, templatePath + "." + kind + ".args", argv);
+        String where = templatePath + "." + kind;
+        List<String> argv = argv(entrypoint, c, vars, where);
         if (c.source() != null) {
             String source = Templates.resolve(c.source(), vars, templatePath + ".script.source");
             argv.add(materialize ? scriptFile(template.name(), source, index) : "<script>");
         }
         if (argv.isEmpty()) {
-            throw new SpecException(templatePath + "." + kind + ": no command (Floe runs the command given; it has no image to take one from)");
+            throw new SpecException(where + ": no command (Floe runs the command given; it has no image to take one from)");
         }
-        Map<String, String> env = new TreeMap<>();
-        if (c.env() != null) {
-            for (int i = 0; i < c.env().size(); i++) {
-                ArgoSpec.EnvVar e = c.env().get(i);
-                LocalResources.EnvSource source = envSources.get(e.name());
-                if (source == null) {
-                    env.put(e.name(), Templates.resolve(e.value() == null ? "" : e.value(), vars, templatePath + "." + kind + ".env[" + i + "].value"));
-                } else if (source.file() == null) {
-                    if (source.value() != null) {
-                        env.put(e.name(), source.value());
-                    }
-                } else if (materialize) {
-                    String secret = secret(source, templatePath + "." + kind + ".env[" + i + "].valueFrom.secretKeyRef");
-                    if (secret != null) {
-                        env.put(e.name(), secret);
-                    }
-                }
-            }
-        }
-        String workingDir = c.workingDir() == null ? imageDir : Templates.resolve(c.workingDir(), vars, templatePath + "." + kind + ".workingDir");
-        List<Command.Mount> taskMounts = new ArrayList<>(mounts);
-        if (materialize) {
-            // A run's claims are made when a task first mounts them; an empty directory is the attempt's own.
-            for (String dir : made) {
-                Files.createDirectories(Path.of(dir));
-            }
-            for (Command.Mount m : perTask) {
-                Path dir = Files.createDirectories(Path.of(m.hostDir(), attempt));
-                taskMounts.add(new Command.Mount(dir.toString(), m.path()));
-            }
-        }
+        Map<String, String> env = env(c, envSources, vars, where, materialize);
+        String workingDir = workingDir(c, imageDir, vars, where);
+        List<Command.Mount> taskMounts = mounts(new LocalResources.Mounts(mounts, perTask, made), attempt);
         List<Command.OutputFile> outputFiles = new ArrayList<>();
         if (materialize) {
             outputFiles(template, taskMounts, outputFiles);
         }
         List<Command.Artifact> staged = artifacts.resolve(vars, taskMounts, materialize);
-        return new Command(argv, env, workingDir, c.image(), taskMounts, outputFiles, staged);
+        return new Command(argv, env, workingDir, c.image(), taskMounts, outputFiles, staged)
+                .withInit(pod.init(vars, attempt)).withSidecars(pod.sidecars(vars, attempt));
+    }
+
+    /** A container's argv: the program standing in for its image's entrypoint (or null), its command and its args. */
+    static List<String> argv(List<String> entrypoint, ArgoSpec.Container c, Map<String, String> vars, String where) {
+        List<String> argv = new ArrayList<>();
+        if (entrypoint != null) {
+            argv.addAll(entrypoint);
+        }
+        resolveAll(c.command(), vars, where + ".command", argv);
+        resolveAll(c.args(), vars, where + ".args", argv);
+        return argv;
+    }
+
+    /**
+     * A container's environment: values resolved, and those from a secret's key read when
+     * {@code materialize} (the attempt starts), never while checking.
+     */
+    static Map<String, String> env(ArgoSpec.Container c, Map<String, LocalResources.EnvSource> envSources, Map<String, String> vars,
+            String where, boolean materialize) throws IOException {
+        Map<String, String> env = new TreeMap<>();
+        if (c.env() == null) {
+            return env;
+        }
+        for (int i = 0; i < c.env().size(); i++) {
+            ArgoSpec.EnvVar e = c.env().get(i);
+            LocalResources.EnvSource source = envSources.get(e.name());
+            if (source == null) {
+                env.put(e.name(), Templates.resolve(e.value() == null ? "" : e.value(), vars, where + ".env[" + i + "].value"));
+            } else if (source.file() == null) {
+                if (source.value() != null) {
+                    env.put(e.name(), source.value());
+                }
+            } else if (materialize) {
+                String secret = secret(source, where + ".env[" + i + "].valueFrom.secretKeyRef");
+                if (secret != null) {
+                    env.put(e.name(), secret);
+                }
+            }
+        }
+        return env;
+    }
+
+    static String workingDir(ArgoSpec.Container c, String imageDir, Map<String, String> vars, String where) {
+        return c.workingDir() == null ? imageDir : Templates.resolve(c.workingDir(), vars, where + ".workingDir");
+    }
+
+    /**
+     * A container's mounts for the attempt {@code attempt} names (null: only checking, nothing is
+     * made): a run's claims are made when a task first mounts them; an empty directory is the
+     * attempt's own, the same for every container of the task.
+     */
+    static List<Command.Mount> mounts(LocalResources.Mounts m, String attempt) throws IOException {
+        List<Command.Mount> taskMounts = new ArrayList<>(m.fixed());
+        if (attempt != null) {
+            for (String dir : m.made()) {
+                Files.createDirectories(Path.of(dir));
+            }
+            for (Command.Mount mount : m.perTask()) {
+                Path dir = Files.createDirectories(Path.of(mount.hostDir(), attempt));
+                taskMounts.add(new Command.Mount(dir.toString(), mount.path()));
+            }
+        }
+        return taskMounts;
     }
 
     /**

@@ -70,25 +70,25 @@ public final class ArgoSpec {
     public record Template(String name, Inputs inputs, Outputs outputs, Container container,
             Container script, List<List<Step>> steps, Dag dag, RetryStrategy retryStrategy,
             String activeDeadlineSeconds, String timeout, Integer parallelism, Map<String, Object> resource,
-            Map<String, Object> suspend, List<Volume> volumes, ResourceRequirements podResources, Memoize memoize)
-            implements Serializable {
+            Map<String, Object> suspend, List<Volume> volumes, ResourceRequirements podResources,
+            List<UserContainer> initContainers, List<UserContainer> sidecars, Memoize memoize) implements Serializable {
 
         /** This template with its deadlines worked out. */
         Template withDeadlines(String newActiveDeadlineSeconds, String newTimeout) {
             return new Template(name, inputs, outputs, container, script, steps, dag, retryStrategy, newActiveDeadlineSeconds,
-                    newTimeout, parallelism, resource, suspend, volumes, podResources, memoize);
+                    newTimeout, parallelism, resource, suspend, volumes, podResources, initContainers, sidecars, memoize);
         }
 
         /** This template with other inputs. */
         Template withInputs(Inputs newInputs) {
             return new Template(name, newInputs, outputs, container, script, steps, dag, retryStrategy, activeDeadlineSeconds,
-                    timeout, parallelism, resource, suspend, volumes, podResources, memoize);
+                    timeout, parallelism, resource, suspend, volumes, podResources, initContainers, sidecars, memoize);
         }
 
         /** This template under another name (an {@code inline} template takes its step's). */
         Template named(String newName) {
             return new Template(newName, inputs, outputs, container, script, steps, dag, retryStrategy, activeDeadlineSeconds,
-                    timeout, parallelism, resource, suspend, volumes, podResources, memoize);
+                    timeout, parallelism, resource, suspend, volumes, podResources, initContainers, sidecars, memoize);
         }
     }
 
@@ -112,6 +112,20 @@ public final class ArgoSpec {
     public record Container(String image, List<String> command, List<String> args,
             List<EnvVar> env, String workingDir, List<VolumeMount> volumeMounts, ResourceRequirements resources,
             String source) implements Serializable {}
+
+    /**
+     * An init container or a sidecar of a container or script template: a container of the same
+     * pod, by name; with {@code mirrorVolumeMounts} it also mounts the main container's volumes.
+     */
+    public record UserContainer(String name, String image, List<String> command, List<String> args, List<EnvVar> env,
+            String workingDir, List<VolumeMount> volumeMounts, ResourceRequirements resources, Boolean mirrorVolumeMounts)
+            implements Serializable {
+
+        /** Its fields a main container has too, with {@code volumeMounts} given. */
+        Container asContainer(List<VolumeMount> mounts) {
+            return new Container(image, command, args, env, workingDir, mounts, resources, null);
+        }
+    }
 
     public record EnvVar(String name, String value, Map<String, Object> valueFrom) implements Serializable {}
 

@@ -617,10 +617,11 @@ final class Expansion {
                 }
             }
             command = new ArgoCommand(chain, base, mounts, imageDir, ArgoArtifacts.of(t, call.templatePath, options.artifacts()),
-                    options.recursionDepth(), entrypoint, env).memoized(t.memoize() == null ? null : options.memoizeDir());
+                    options.recursionDepth(), entrypoint, env, PodContainers.of(t, call.templatePath, local, options))
+                    .memoized(t.memoize() == null ? null : options.memoizeDir());
         } else {
             command = new ArgoCommand(chain, base, new LocalResources.Mounts(List.of(), List.of(), List.of()), null, ArgoArtifacts.none(),
-                    options.recursionDepth(), null, Map.of());
+                    options.recursionDepth(), null, Map.of(), PodContainers.none());
         }
         Stage.Builder stage = Stage.named(stageName).command(command);
         if (call.dynamic()) {
@@ -665,7 +666,7 @@ final class Expansion {
             TemplateSettings.timeout(t.withDeadlines(
                     fixed(t.activeDeadlineSeconds(), chain, tasks, call.templatePath + ".activeDeadlineSeconds"),
                     fixed(t.timeout(), chain, tasks, call.templatePath + ".timeout")), call.templatePath, stage);
-            TemplateSettings.resources(c, t.podResources(), call.templatePath, kind, stage);
+            TemplateSettings.resources(t, call.templatePath, kind, stage);
         }
         Stage built = stage.build();
         out.stage(built);

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -53,11 +54,14 @@ final class TemplateDefaults {
             ObjectNode applicable = defaults.deepCopy();
             ObjectNode mine = JSON.valueToTree(t);
             KINDS.stream().filter(kind -> !mine.has(kind)).forEach(applicable::remove);
+            if (!mine.has("container") && !mine.has("script")) {
+                applicable.remove(List.of("initContainers", "sidecars")); // the other containers of a pod: a steps or dag template runs none
+            }
             out = merged(t, applicable);
         }
         if (out.podResources() == null && podResources != null) {
             out = merged(out, new ArgoSpec.Template(null, null, null, null, null, null, null, null, null, null, null, null, null,
-                    null, podResources, null));
+                    null, podResources, null, null, null));
         }
         return out;
     }

@@ -138,24 +138,50 @@ final class TemplateSettings {
     }
 
     /**
-     * A task's slot: the pod's resources ({@code podResources}, the template's or the workflow's)
-     * when given, as Kubernetes schedules a pod by them; else the container's. Requests, else limits.
+     * A task's slot, as Kubernetes reckons a pod's: its {@code podResources} (the template's or the
+     * workflow's) when given; else the main container's and its sidecars' together (they run at
+     * once), or the most an init container asks for, if that is more (they run one at a time,
+     * before). Each asks for its requests, else its limits.
      */
-    static void resources(ArgoSpec.Container c, ArgoSpec.ResourceRequirements pod, String templatePath, String kind,
-            Stage.Builder stage) {
-        ArgoSpec.ResourceRequirements r = pod != null ? pod : c.resources();
-        String path = pod != null ? templatePath + ".podResources" : templatePath + "." + kind + ".resources";
+    static void resources(ArgoSpec.Template t, String templatePath, String kind, Stage.Builder stage) {
+        double[] running;
+        double[] before = {0, 0};
+        if (t.podResources() != null) {
+            running = asked(t.podResources(), templatePath + ".podResources");
+        } else {
+            ArgoSpec.Container c = t.container() != null ? t.container() : t.script();
+            running = asked(c.resources(), templatePath + "." + kind + ".resources");
+            List<ArgoSpec.UserContainer> sidecars = t.sidecars() == null ? List.of() : t.sidecars();
+            for (int i = 0; i < sidecars.size(); i++) {
+                double[] a = asked(sidecars.get(i).resources(), templatePath + ".sidecars[" + i + "].resources");
+                running = new double[] {running[0] + a[0], running[1] + a[1]};
+            }
+            List<ArgoSpec.UserContainer> init = t.initContainers() == null ? List.of() : t.initContainers();
+            for (int i = 0; i < init.size(); i++) {
+                double[] a = asked(init.get(i).resources(), templatePath + ".initContainers[" + i + "].resources");
+                before = new double[] {Math.max(before[0], a[0]), Math.max(before[1], a[1])};
+            }
+        }
+        double cpu = Math.max(running[0], before[0]);
+        int memory = (int) Math.max(running[1], before[1]);
+        if (cpu > 0 || memory > 0) {
+            stage.resources(cpu, memory);
+        }
+    }
+
+    /** What {@code r} (at {@code path}) asks for: its requests, else its limits; {CPU, memory in MB}, 0 where it asks for none. */
+    private static double[] asked(ArgoSpec.ResourceRequirements r, String path) {
         if (r == null) {
-            return;
+            return new double[] {0, 0};
         }
         Map<String, String> asked = r.requests() != null ? r.requests() : r.limits();
         if (asked == null) {
-            return;
+            return new double[] {0, 0};
         }
         String where = path + "." + (r.requests() != null ? "requests" : "limits");
         double cpu = asked.containsKey("cpu") ? Quantities.cpu(asked.get("cpu"), where + ".cpu") : 0;
         int memory = asked.containsKey("memory") ? Quantities.memoryMb(asked.get("memory"), where + ".memory") : 0;
-        stage.resources(cpu, memory);
+        return new double[] {cpu, memory};
     }
 
     static void unsupportedTemplateFields(ArgoSpec.Template t, String path) {
@@ -197,6 +223,11 @@ final class TemplateSettings {
         if (t.memoize() != null) {
             throw new ArgoError(path + ".memoize", "memoizing a whole steps or dag template is not supported by Floe yet"
                     + " (memoize the container or script templates it runs)");
+        }
+        if (t.initContainers() != null || t.sidecars() != null) {
+            throw new ArgoError(path + (t.initContainers() != null ? ".initContainers" : ".sidecars"), "a steps or dag template"
+                    + " runs no container of its own to run beside or before: give init containers and sidecars to the"
+                    + " container or script templates it runs");
         }
         if (t.retryStrategy() != null) {
             throw new ArgoError(path + ".retryStrategy", "retrying a whole steps or dag template is not supported by Floe yet"

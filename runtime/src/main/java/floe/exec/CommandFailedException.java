@@ -11,8 +11,13 @@ public class CommandFailedException extends FloeException {
     private final int exitCode;
 
     public CommandFailedException(List<String> argv, int exitCode, String stderrTail, String log) {
-        super(String.format("%s exited with code %d%s (log: %s)", String.join(" ", argv), exitCode,
-                stderrTail.isBlank() ? "" : ": " + lastLine(stderrTail), log));
+        this(null, argv, exitCode, stderrTail, log);
+    }
+
+    /** As above, for a command of a task other than its main one: {@code container} names it ("init container 'setup'"). */
+    public CommandFailedException(String container, List<String> argv, int exitCode, String stderrTail, String log) {
+        super(String.format("%s%s exited with code %d%s (log: %s)", container == null ? "" : container + ": ",
+                String.join(" ", argv), exitCode, stderrTail.isBlank() ? "" : ": " + lastLine(stderrTail), log));
         this.exitCode = exitCode;
     }
 

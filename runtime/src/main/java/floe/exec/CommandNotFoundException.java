@@ -7,7 +7,12 @@ public class CommandNotFoundException extends SpecException {
     private static final long serialVersionUID = 1L;
 
     public CommandNotFoundException(String stage, String program, String workingDir, Exception cause) {
-        super(String.format("stage '%s': cannot run '%s'%s: %s", stage, program,
+        this(stage, null, program, workingDir, cause);
+    }
+
+    /** As above, for a command of a task other than its main one: {@code container} names it ("sidecar 'db'"). */
+    public CommandNotFoundException(String stage, String container, String program, String workingDir, Exception cause) {
+        super(String.format("stage '%s'%s: cannot run '%s'%s: %s", stage, container == null ? "" : ", " + container, program,
                 workingDir == null ? "" : " in " + workingDir, cause.getMessage()));
     }
 }

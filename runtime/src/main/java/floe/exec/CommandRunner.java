@@ -17,7 +17,9 @@ import java.util.List;
  * Runs one attempt of a command task as a real process: argv as given, the task's environment
  * on top of the TaskManager's, stdout and stderr to a log file per task and attempt (made only
  * when the task printed something there). The exit code decides; the tail of stdout becomes the task's {@code result} output. An interrupted
- * attempt (timeout, cancellation) takes its whole process tree down with it.
+ * attempt (timeout, cancellation) takes its whole process tree down with it. Its init commands run
+ * first, one after another ({@code task-N.attempt-M.init-NAME.*}); its sidecars start before it
+ * ({@code .sidecar-NAME.*}) and are stopped once it ended.
  */
 final class CommandRunner {
     /** How much of stdout a completion carries as {@code result}; the log file has all of it. */
@@ -35,6 +37,8 @@ final class CommandRunner {
 
     /** How long a killed process tree is given to be gone. */
     private static final long KILL_WAIT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+    /** How long a sidecar is given to stop on SIGTERM once the main command ended, before it is killed. */
+    private static final long SIDECAR_GRACE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
 
     private final Path logDir;
     private final MountNamespace mounts;
@@ -55,21 +59,27 @@ final class CommandRunner {
     }
 
     void run(Command command, TaskContext ctx) throws Exception {
-        // A volume already at its mount path (a Kubernetes pod mounts it there) needs no namespace.
-        List<Command.Mount> needed = command.mounts().stream()
-                .filter(m -> !Path.of(m.hostDir()).normalize().equals(Path.of(m.path()).normalize())).toList();
-        if (needed.size() != command.mounts().size()) {
-            command = command.withMounts(needed);
-        }
+        command = withoutInPlaceMounts(command);
         Path dir = logDir.resolve(ctx.workflow()).resolve(ctx.stage());
         if (!dir.equals(createdDir)) {
             Files.createDirectories(dir);
             createdDir = dir;
         }
         String name = String.format("task-%05d.attempt-%d", ctx.index(), ctx.attempt());
-        File out = dir.resolve(name + ".out").toFile();
-        File err = dir.resolve(name + ".err").toFile();
-        runStaged(command, ctx, out, err);
+        runStaged(command, ctx, dir, name);
+    }
+
+    /** {@code command} (and its init commands and sidecars) without the mounts already at their paths. */
+    private static Command withoutInPlaceMounts(Command command) {
+        // A volume already at its mount path (a Kubernetes pod mounts it there) needs no namespace.
+        List<Command.Mount> needed = command.mounts().stream()
+                .filter(m -> !Path.of(m.hostDir()).normalize().equals(Path.of(m.path()).normalize())).toList();
+        Command out = needed.size() == command.mounts().size() ? command : command.withMounts(needed);
+        if (!command.init().isEmpty() || !command.sidecars().isEmpty()) {
+            out = out.withInit(command.init().stream().map(h -> new Command.Helper(h.name(), withoutInPlaceMounts(h.command()))).toList())
+                    .withSidecars(command.sidecars().stream().map(h -> new Command.Helper(h.name(), withoutInPlaceMounts(h.command()))).toList());
+        }
+        return out;
     }
 
     /**
@@ -123,49 +133,29 @@ final class CommandRunner {
         killOnStop.close();
     }
 
-    private void runStaged(Command command, TaskContext ctx, File outLog, File errLog) throws Exception {
+    private void runStaged(Command command, TaskContext ctx, Path dir, String name) throws Exception {
         ArtifactTransfer.download(command.artifacts());
-        List<String> argv = command.mounts().isEmpty() ? command.argv() : mounts.wrap(command);
-        Path dir = outLog.toPath().getParent();
-        ProcessBuilder pb = new ProcessBuilder(argv).redirectOutput(scratch(dir, "out")).redirectError(scratch(dir, "err"));
-        pb.environment().putAll(command.env());
-        if (command.workingDir() != null && command.mounts().isEmpty()) {
-            pb.directory(new File(command.workingDir()));
+        for (Command.Helper init : command.init()) {
+            runInit(init, ctx, dir, name);
         }
-        Process process;
-        STARTS.acquire();
-        try {
-            process = pb.start();
-        } catch (IOException e) {
-            throw new CommandNotFoundException(ctx.stage(), command.argv().get(0), command.workingDir(), e);
-        } finally {
-            STARTS.release();
-        }
-        live.add(process);
+        File outLog = dir.resolve(name + ".out").toFile();
+        File errLog = dir.resolve(name + ".err").toFile();
+        List<Sidecar> sidecars = new ArrayList<>();
         int exit;
+        boolean ended = false;
         try {
-            exit = process.waitFor();
-        } catch (InterruptedException e) {
-            destroyTree(process);
-            keep(scratch(dir, "out"), outLog);
-            keep(scratch(dir, "err"), errLog);
-            throw e;
+            for (Command.Helper sidecar : command.sidecars()) {
+                sidecars.add(startSidecar(sidecar, ctx, dir, name));
+            }
+            exit = await(start(command, null, ctx, scratch(dir, "out"), scratch(dir, "err")), dir, outLog, errLog);
+            ended = true;
         } finally {
-            live.remove(process);
+            stop(sidecars, ended);
         }
         File out = keep(scratch(dir, "out"), outLog);
         File err = keep(scratch(dir, "err"), errLog);
         ctx.output("exitCode", Integer.toString(exit));
-        if (exit == MountNamespace.MOUNT_FAILED && !command.mounts().isEmpty()) {
-            throw new SpecException("stage '" + ctx.stage() + "': could not mount the task's volumes: " + tail(err, ERROR_TAIL_BYTES));
-        }
-        if (exit == MountNamespace.NOT_FOUND && !command.mounts().isEmpty()) {
-            throw new CommandNotFoundException(ctx.stage(), command.argv().get(0), command.workingDir(),
-                    new IOException(tail(err, ERROR_TAIL_BYTES).strip()));
-        }
-        if (exit != 0) {
-            throw new CommandFailedException(command.argv(), exit, tail(err, ERROR_TAIL_BYTES), errLog.getPath());
-        }
+        failIfNotZero(command, null, exit, ctx, err, errLog);
         ctx.output("result", tail(out, RESULT_BYTES).strip());
         for (Command.OutputFile o : command.outputFiles()) {
             Path file = Path.of(o.hostPath());
@@ -180,6 +170,117 @@ final class CommandRunner {
             }
         }
         ArtifactTransfer.upload(command.artifacts());
+    }
+
+    /** Runs an init command to its end, its output to its own log files; anything but exit 0 fails the attempt, naming it. */
+    private void runInit(Command.Helper init, TaskContext ctx, Path dir, String name) throws Exception {
+        String what = "init container '" + init.name() + "'";
+        File outLog = dir.resolve(name + ".init-" + init.name() + ".out").toFile();
+        File errLog = dir.resolve(name + ".init-" + init.name() + ".err").toFile();
+        int exit = await(start(init.command(), what, ctx, scratch(dir, "out"), scratch(dir, "err")), dir, outLog, errLog);
+        keep(scratch(dir, "out"), outLog);
+        File err = keep(scratch(dir, "err"), errLog);
+        failIfNotZero(init.command(), what, exit, ctx, err, errLog);
+    }
+
+    /** A running sidecar and its log files, written to as it runs (it runs beside the main command, on no thread of its own). */
+    private record Sidecar(Process process, File out, File err) {}
+
+    private Sidecar startSidecar(Command.Helper sidecar, TaskContext ctx, Path dir, String name) throws Exception {
+        File out = dir.resolve(name + ".sidecar-" + sidecar.name() + ".out").toFile();
+        File err = dir.resolve(name + ".sidecar-" + sidecar.name() + ".err").toFile();
+        return new Sidecar(start(sidecar.command(), "sidecar '" + sidecar.name() + "'", ctx, out, err), out, err);
+    }
+
+    /**
+     * Ends the sidecars once the main command ended, as Argo does: each process tree is asked to
+     * stop (SIGTERM) and killed if still there after {@link #SIDECAR_GRACE_NANOS}; at once when the
+     * attempt was interrupted (a timeout, a cancellation), which must leave nothing running. A
+     * sidecar's exit code does not count. Log files it left empty are removed.
+     */
+    private void stop(List<Sidecar> sidecars, boolean gently) {
+        List<ProcessHandle> trees = new ArrayList<>();
+        for (Sidecar s : sidecars) {
+            List<ProcessHandle> tree = new ArrayList<>();
+            tree.add(s.process().toHandle());
+            s.process().descendants().forEach(tree::add);
+            if (gently) {
+                tree.forEach(ProcessHandle::destroy);
+            }
+            trees.addAll(tree);
+        }
+        if (gently) {
+            awaitGone(trees, SIDECAR_GRACE_NANOS);
+        }
+        List<ProcessHandle> killed = new ArrayList<>();
+        for (ProcessHandle p : trees) {
+            p.descendants().forEach(killed::add); // started while it was asked to stop
+            p.destroyForcibly();
+            killed.add(p);
+        }
+        killed.forEach(ProcessHandle::destroyForcibly);
+        awaitGone(killed, KILL_WAIT_NANOS);
+        for (Sidecar s : sidecars) {
+            live.remove(s.process());
+            for (File f : List.of(s.out(), s.err())) {
+                if (f.length() == 0) {
+                    f.delete();
+                }
+            }
+        }
+    }
+
+    /**
+     * Starts {@code command} writing to {@code out} and {@code err}; {@code container} names it when
+     * it is not the task's main command. A program that cannot start is a {@link CommandNotFoundException}.
+     */
+    private Process start(Command command, String container, TaskContext ctx, File out, File err) throws Exception {
+        List<String> argv = command.mounts().isEmpty() ? command.argv() : mounts.wrap(command);
+        ProcessBuilder pb = new ProcessBuilder(argv).redirectOutput(out).redirectError(err);
+        pb.environment().putAll(command.env());
+        if (command.workingDir() != null && command.mounts().isEmpty()) {
+            pb.directory(new File(command.workingDir()));
+        }
+        Process process;
+        STARTS.acquire();
+        try {
+            process = pb.start();
+        } catch (IOException e) {
+            throw new CommandNotFoundException(ctx.stage(), container, command.argv().get(0), command.workingDir(), e);
+        } finally {
+            STARTS.release();
+        }
+        live.add(process);
+        return process;
+    }
+
+    /** Waits for {@code process} to exit; interrupted, kills its tree and keeps what it printed in the log files. */
+    private int await(Process process, Path dir, File outLog, File errLog) throws Exception {
+        try {
+            return process.waitFor();
+        } catch (InterruptedException e) {
+            destroyTree(process);
+            keep(scratch(dir, "out"), outLog);
+            keep(scratch(dir, "err"), errLog);
+            throw e;
+        } finally {
+            live.remove(process);
+        }
+    }
+
+    private static void failIfNotZero(Command command, String container, int exit, TaskContext ctx, File err, File errLog)
+            throws IOException {
+        String stage = "stage '" + ctx.stage() + "'" + (container == null ? "" : ", " + container);
+        if (exit == MountNamespace.MOUNT_FAILED && !command.mounts().isEmpty()) {
+            throw new SpecException(stage + ": could not mount the task's volumes: " + tail(err, ERROR_TAIL_BYTES));
+        }
+        if (exit == MountNamespace.NOT_FOUND && !command.mounts().isEmpty()) {
+            throw new CommandNotFoundException(ctx.stage(), container, command.argv().get(0), command.workingDir(),
+                    new IOException(tail(err, ERROR_TAIL_BYTES).strip()));
+        }
+        if (exit != 0) {
+            throw new CommandFailedException(container, command.argv(), exit, tail(err, ERROR_TAIL_BYTES), errLog.getPath());
+        }
     }
 
     /**
@@ -209,16 +310,46 @@ final class CommandRunner {
     }
 
     private static void awaitGone(List<ProcessHandle> killed) {
-        long until = System.nanoTime() + KILL_WAIT_NANOS;
+        awaitGone(killed, KILL_WAIT_NANOS);
+    }
+
+    /**
+     * Waits up to {@code nanos} for every process in {@code killed} to be gone. Polled: the JDK learns
+     * of the end of a process that is not this JVM's child (a command's own children) only about
+     * 2 s late, which a task stopping its sidecars would wait out each time.
+     */
+    private static void awaitGone(List<ProcessHandle> killed, long nanos) {
+        long until = System.nanoTime() + nanos;
         for (ProcessHandle p : killed) {
-            try {
-                p.onExit().get(Math.max(0, until - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                return; // killed and not gone yet (stuck in the kernel): waiting longer would not help
+            while (running(p)) {
+                if (System.nanoTime() > until) {
+                    return; // killed and not gone yet (stuck in the kernel): waiting longer would not help
+                }
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
             }
+        }
+    }
+
+    /**
+     * Whether {@code p} still runs. A zombie does not: it has ended and waits for its parent to
+     * collect its exit status, which for an orphan is init's to do, on some machines a second or
+     * two late (the JDK counts it alive till then).
+     */
+    private static boolean running(ProcessHandle p) {
+        if (!p.isAlive()) {
+            return false;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(p.pid()), "stat"));
+            int end = stat.lastIndexOf(')'); // the state follows the command's name, which may hold anything
+            return end < 0 || end + 2 >= stat.length() || stat.charAt(end + 2) != 'Z';
+        } catch (IOException e) {
+            return p.isAlive(); // no /proc (not Linux), or gone meanwhile
         }
     }
 

@@ -13,10 +13,12 @@ import java.util.TreeMap;
  * One process to run: argv as given (no shell unless argv names one), extra environment on top
  * of the TaskManager's, a working directory (null: the TaskManager's), the image it would run in
  * on Kubernetes (recorded; null when there is none), and mounts: a directory of this machine the
- * command sees at a path of its own, as a container sees a volume.
+ * command sees at a path of its own, as a container sees a volume. Like a pod, it may have
+ * {@code init} commands, run one after another before it (each must exit 0), and {@code sidecars},
+ * started before it and killed once it ended; its outcome is its own.
  */
 public record Command(List<String> argv, Map<String, String> env, String workingDir, String image, List<Mount> mounts,
-        List<OutputFile> outputFiles, List<Artifact> artifacts)
+        List<OutputFile> outputFiles, List<Artifact> artifacts, List<Helper> init, List<Helper> sidecars)
         implements Serializable {
 
     public Command {
@@ -28,6 +30,14 @@ public record Command(List<String> argv, Map<String, String> env, String working
         mounts = List.copyOf(mounts);
         outputFiles = List.copyOf(outputFiles);
         artifacts = List.copyOf(artifacts);
+        init = List.copyOf(init);
+        sidecars = List.copyOf(sidecars);
+    }
+
+    /** A command with output files and artifacts, and no init commands or sidecars. */
+    public Command(List<String> argv, Map<String, String> env, String workingDir, String image, List<Mount> mounts,
+            List<OutputFile> outputFiles, List<Artifact> artifacts) {
+        this(argv, env, workingDir, image, mounts, outputFiles, artifacts, List.of(), List.of());
     }
 
     /** A command with output files and no artifacts. */
@@ -46,27 +56,51 @@ public record Command(List<String> argv, Map<String, String> env, String working
     }
 
     public Command withEnv(Map<String, String> env) {
-        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts);
+        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars);
     }
 
     public Command withWorkingDir(String workingDir) {
-        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts);
+        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars);
     }
 
     public Command withMounts(List<Mount> mounts) {
-        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts);
+        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars);
     }
 
     public Command withImage(String image) {
-        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts);
+        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars);
     }
 
     public Command withOutputFiles(List<OutputFile> outputFiles) {
-        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts);
+        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars);
     }
 
     public Command withArtifacts(List<Artifact> artifacts) {
-        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts);
+        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars);
+    }
+
+    /** This command after {@code init}, run one after another before it, each to exit 0. */
+    public Command withInit(List<Helper> init) {
+        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars);
+    }
+
+    /** This command with {@code sidecars}, started before it and killed once it ended. */
+    public Command withSidecars(List<Helper> sidecars) {
+        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars);
+    }
+
+    /**
+     * An init command or a sidecar of a command, named as its container is ({@code name} names its
+     * log files and its failures). Its own init commands, sidecars, outputs and artifacts are not run.
+     */
+    public record Helper(String name, Command command) implements Serializable {
+        public Helper {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(command, "command");
+            if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
+                throw new SpecException("command: helper name '" + name + "' is not a name (letters, digits, '.', '_', '-')");
+            }
+        }
     }
 
     /**

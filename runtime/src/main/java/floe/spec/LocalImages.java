@@ -75,7 +75,7 @@ public final class LocalImages implements Serializable {
             }
         }
         throw new SpecException(where + ": no command, so Argo would run the entrypoint of image '" + name + "', which"
-                + " does not run on this machine: give the template a command, or map the image to a program with"
+                + " does not run on this machine: give the container a command, or map the image to a program with"
                 + " floe.local.entrypoints (-D floe.local.entrypoints='" + name + "=PROGRAM')");
     }
 

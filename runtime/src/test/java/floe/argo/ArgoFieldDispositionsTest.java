@@ -110,6 +110,10 @@ class ArgoFieldDispositionsTest {
                     resources:
                       requests:
                         cpu: "1"
+                  sidecars:
+                    - name: helper
+                      image: busybox
+                      command: [sleep, "1"]
                 - name: say
                   memoize:
                     key: k
@@ -157,6 +161,7 @@ class ArgoFieldDispositionsTest {
             Map.entry("ArchiveStrategy", "spec.templates[1].outputs.artifacts[0].archive"),
             Map.entry("NoneStrategy", "spec.templates[1].outputs.artifacts[0].archive.none"),
             Map.entry("Container", "spec.templates[1].container"), Map.entry("ScriptTemplate", "spec.templates[2].script"),
+            Map.entry("UserContainer", "spec.templates[1].sidecars[0]"),
             Map.entry("EnvVar", "spec.templates[1].container.env[0]"),
             Map.entry("VolumeMount", "spec.templates[1].container.volumeMounts[0]"),
             Map.entry("ResourceRequirements", "spec.templates[1].container.resources"),
