@@ -155,12 +155,18 @@ class UsersWorkflowsITCase {
     }
 
     @Test
-    void aVolumeWithoutADirectoryIsRefusedBeforeAnythingRuns() {
-        FloeRun lint = FloeRun.of("lint", EXAMPLE.getPath());
+    void aVolumeWithoutADirectoryIsRefusedBeforeAnythingRunsAndLintSaysARunNeedsIt() {
+        FloeRun run = FloeRun.of("run", EXAMPLE.getPath());
 
-        assertThat(lint.exitCode()).isEqualTo(2);
-        assertThat(lint.err().trim()).isEqualTo("floe: process-data.yaml:58:11: spec.templates[1].container.volumeMounts[0]:"
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err().trim()).isEqualTo("floe: process-data.yaml:58:11: spec.templates[1].container.volumeMounts[0]:"
                 + " volume 'workdir' is a claim of the cluster: give its directory on this machine with --volume workdir=DIR");
+        assertThat(run.out()).isEmpty();
+
+        FloeRun lint = FloeRun.of("lint", EXAMPLE.getPath());
+        assertThat(lint.exitCode()).isZero();
+        assertThat(lint.err()).contains("floe: notice: process-data.yaml:58:11: spec.templates[1].container.volumeMounts[0]:"
+                + " to run: volume 'workdir' is a claim of the cluster: give its directory on this machine with --volume workdir=DIR");
     }
 
     @Test
