@@ -148,7 +148,7 @@ final class ArgoScope {
         if (call.step == null) {
             return;
         }
-        if (call.step.withParam() != null && call.items == null) {
+        if ((call.step.withParam() != null || TemplateSettings.lateSequence(call.step)) && call.items == null) {
             if (checking) {
                 // No outputs to read yet: every item and item.FIELD the step names stands for 0.
                 stepVars.put("item", "0");
@@ -178,6 +178,9 @@ final class ArgoScope {
 
     /** The JSON list {@code withParam} names, each element an item (an object's fields are {@code item.KEY}). */
     static List<Object> paramItems(CallTree.Call call, Map<String, String> vars) {
+        if (call.step.withParam() == null) {
+            return TemplateSettings.items(call.step, call.stepPath, vars); // a withSequence sized by outputs
+        }
         String where = call.stepPath + ".withParam";
         String json = Templates.resolve(call.step.withParam(), vars, where);
         return parseItems(json, where);
@@ -256,7 +259,7 @@ final class ArgoScope {
     }
 
     private static boolean looped(CallTree.Call c) {
-        return c.step != null && (c.items != null || c.step.withParam() != null);
+        return c.step != null && (c.items != null || c.step.withParam() != null || TemplateSettings.lateSequence(c.step));
     }
 
     private static Map<String, String> leafOutputs(CallTree.Call c, int instance, Done done) {

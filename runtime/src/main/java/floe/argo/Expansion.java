@@ -33,7 +33,7 @@ final class Expansion {
     static final int MAX_PARAM_ITEMS = 10_000;
     /** The most stages one workflow may expand to. */
     static final int MAX_STAGES = 1_000;
-    private static final Pattern OUTPUT_REF = Pattern.compile(
+    static final Pattern OUTPUT_REF = Pattern.compile(
             "(?:steps|tasks)(?:\\.([A-Za-z0-9_-]+)|\\[\\s*['\"]([^'\"]+)['\"]\\s*])\\.(?:outputs|exitCode|status)");
 
     /** A stage every stage made under a call waits on, established in a body that runs {@code groups} times. */
@@ -162,7 +162,7 @@ final class Expansion {
             return;
         }
         if (call.dynamic()) {
-            throw new ArgoError(call.stepPath + ".withParam", "a loop over a steps or dag template whose list comes from"
+            throw new ArgoError(call.stepPath + (call.step.withParam() != null ? ".withParam" : ".withSequence"), "a loop over a steps or dag template whose list comes from"
                     + " earlier steps' outputs is not supported by Floe yet (a list known before the run is)");
         }
         TemplateSettings.nestedTemplateFields(t, call.templatePath);
@@ -390,14 +390,16 @@ final class Expansion {
         if (step.name() == null) {
             throw new ArgoError(path, "give the step a name");
         }
-        List<Object> items = items(step, path, chain, instances);
+        // A sequence sized by earlier steps' outputs is known when the step starts, as a withParam list is.
+        boolean late = TemplateSettings.lateSequence(step);
+        List<Object> items = late ? List.of() : items(step, path, chain, instances);
         int width = items.isEmpty() ? 1 : items.size();
         List<Object> fixed = items.isEmpty() ? null : items;
-        if (step.withParam() != null) {
-            width = staticWidth(step, path, chain, instances);
+        if (step.withParam() != null || late) {
+            width = late ? -1 : staticWidth(step, path, chain, instances);
             if (width < 0 && instances > 1) {
-                throw new ArgoError(path + ".withParam", "a loop whose list comes from earlier steps' outputs, inside a"
-                        + " looped steps or dag template, is not supported by Floe yet");
+                throw new ArgoError(path + (late ? ".withSequence" : ".withParam"), "a loop whose list comes from earlier steps'"
+                        + " outputs, inside a looped steps or dag template, is not supported by Floe yet");
             }
         }
         undeclared(step, path, target.template());
@@ -570,6 +572,11 @@ final class Expansion {
         }
         texts.put(stepPath + ".when", step.when());
         texts.put(stepPath + ".withParam", step.withParam());
+        if (step.withSequence() != null) {
+            texts.put(stepPath + ".withSequence.count", step.withSequence().count());
+            texts.put(stepPath + ".withSequence.start", step.withSequence().start());
+            texts.put(stepPath + ".withSequence.end", step.withSequence().end());
+        }
         for (Map.Entry<String, String> text : texts.entrySet()) {
             Matcher m = OUTPUT_REF.matcher(text.getValue() == null ? "" : text.getValue());
             while (m.find()) {

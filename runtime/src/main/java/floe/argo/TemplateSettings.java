@@ -20,6 +20,13 @@ import floe.argo.ArgoConverter.ArgoError;
 final class TemplateSettings {
     private TemplateSettings() {}
 
+    /** Whether a step's {@code withSequence} is sized by earlier steps' outputs: known only when the step starts. */
+    static boolean lateSequence(ArgoSpec.Step step) {
+        ArgoSpec.Sequence s = step.withSequence();
+        return s != null && java.util.stream.Stream.of(s.count(), s.start(), s.end())
+                .anyMatch(text -> text != null && Expansion.OUTPUT_REF.matcher(text).find());
+    }
+
     static List<Object> items(ArgoSpec.Step step, String stepPath, Map<String, String> globals) {
         int loops = (step.withSequence() != null ? 1 : 0) + (step.withItems() != null ? 1 : 0) + (step.withParam() != null ? 1 : 0);
         if (loops > 1) {

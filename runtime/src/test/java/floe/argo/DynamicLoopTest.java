@@ -14,7 +14,7 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A loop sized by an earlier step's output, inside a nested template, sees that template's inputs. */
+/** Loops sized by an earlier step's output: a withParam inside a nested template sees its inputs; a withSequence as Argo sizes it. */
 class DynamicLoopTest {
     @TempDir
     Path dir;
@@ -59,5 +59,40 @@ class DynamicLoopTest {
         TaskCompletion gen = new TaskCompletion("inner.gen", 0, 1, 0, 0, Map.of("result", "[1, 2, 3]", "phase", "Succeeded"), List.of());
         assertThat(each.isDynamic()).isTrue();
         assertThat(each.dynamicTasks().count(List.of(gen))).isEqualTo(3);
+    }
+
+    @Test
+    void aWithSequenceSizedByAnEarlierStepsResultRunsThatManyTasksWithTheirItems() throws Exception {
+        Path spec = dir.resolve("sequence.yaml");
+        Files.writeString(spec, """
+                apiVersion: argoproj.io/v1alpha1
+                kind: Workflow
+                metadata: {name: sequence}
+                spec:
+                  entrypoint: main
+                  templates:
+                  - name: main
+                    steps:
+                    - - {name: count, template: print}
+                    - - name: part
+                        template: echo
+                        arguments: {parameters: [{name: n, value: "{{item}}"}]}
+                        withSequence: {start: "1", end: "{{steps.count.outputs.result}}", format: "part-%02d"}
+                  - name: print
+                    container: {image: busybox, command: [echo, "3"]}
+                  - name: echo
+                    inputs: {parameters: [{name: n}]}
+                    container: {image: busybox, command: [echo, "{{inputs.parameters.n}}"]}
+                """);
+        Workflow wf = ArgoWorkflows.fromYaml(spec, new ArgoOptions(Map.of(), Map.of(), dir.toString()));
+        Stage part = wf.stage("part");
+        TaskCompletion count = new TaskCompletion("count", 0, 1, 0, 0, Map.of("result", "3", "phase", "Succeeded"), List.of());
+
+        assertThat(part.isDynamic()).isTrue();
+        assertThat(part.dependencies()).extracting(d -> d.upstream()).containsExactly("count");
+        assertThat(part.dynamicTasks().count(List.of(count))).isEqualTo(3);
+        try (floe.exec.TaskExecutor executor = new floe.exec.TaskExecutor(wf.name(), wf.parameters(), part, dir.resolve("logs"))) {
+            assertThat(executor.run(2, 3, List.of(count)).outputs()).containsEntry("result", "part-03");
+        }
     }
 }
