@@ -398,10 +398,29 @@ final class ArgoScope {
                 if (value == null) {
                     throw new SpecException(where + ": argument '" + p.name() + "' has no value");
                 }
-                given.put(p.name(), Templates.resolve(value, stepVars, where + ".value"));
+                try {
+                    given.put(p.name(), Templates.resolve(value, stepVars, where + ".value"));
+                } catch (SpecException e) {
+                    if (!namesSkipped(value, stepVars)) {
+                        throw e;
+                    }
+                    // An output a skipped step never wrote: as in Argo, the input's own default applies.
+                }
             }
         }
         return bind(call.template, call.templatePath, given, stepVars, call.stepPath + ".arguments");
+    }
+
+    /** Whether {@code text} names the outputs of a step or task that was skipped. */
+    private static boolean namesSkipped(String text, Map<String, String> stepVars) {
+        java.util.regex.Matcher m = Expansion.OUTPUT_REF.matcher(text);
+        while (m.find()) {
+            String name = m.group(1) != null ? m.group(1) : m.group(2);
+            if ("Skipped".equals(stepVars.get("steps." + name + ".status")) || "Skipped".equals(stepVars.get("tasks." + name + ".status"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A template's declared inputs from {@code given} values, defaults and enums; errors at {@code argumentsPath}. */
