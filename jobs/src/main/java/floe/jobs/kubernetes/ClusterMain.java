@@ -6,6 +6,7 @@ import floe.jobs.cli.FloeCli;
 import floe.jobs.spec.ShippedSpec;
 import floe.model.Workflow;
 import floe.run.ContextRunner;
+import floe.run.ProgressListener;
 import floe.run.RunResult;
 
 import org.apache.flink.configuration.Configuration;
@@ -39,7 +40,7 @@ public final class ClusterMain {
             ArgoWorkflows.Loaded loaded = ShippedSpec.decode(args[1]).load(conf);
             loaded.notices().forEach(n -> System.err.println("floe: notice: " + n));
             Workflow workflow = loaded.workflow();
-            RunResult result = ContextRunner.run(workflow, conf);
+            RunResult result = ContextRunner.on(conf).run(workflow, ProgressListener.none());
             System.out.printf("%s finished in %.2f s (job %s)%n", workflow.name(), result.wallTime().toMillis() / 1000.0, result.jobId());
         } else if (args.length >= 2 && FLOE.equals(args[0])) {
             int code = FloeCli.commandLine().execute(Arrays.copyOfRange(args, 1, args.length));
