@@ -59,6 +59,6 @@ public final class ProcessData {
 
     /** Runs on the Flink that launched it ({@code flink run}); the argument is the volume's URI. */
     public static void main(String[] args) {
-        ContextRunner.run(workflow(Layout.dir(args[0]).toString()), new Configuration());
+        ContextRunner.on(new Configuration()).run(workflow(Layout.dir(args[0]).toString()), floe.run.ProgressListener.none());
     }
 }

@@ -3,6 +3,7 @@ package floe.jobs;
 import floe.model.Command;
 import floe.model.Workflow;
 import floe.run.ContextRunner;
+import floe.run.ProgressListener;
 import floe.run.RunResult;
 import floe.run.StageResult;
 
@@ -37,7 +38,7 @@ class ProcessDataScriptsITCase {
         ReferenceData data = ReferenceData.generate(dir, 200);
         File csv = data.volume();
 
-        RunResult run = ContextRunner.run(processData(csv.getPath()), new Configuration());
+        RunResult run = ContextRunner.on(new Configuration()).run(processData(csv.getPath()), ProgressListener.none());
 
         assertThat(run.stages()).extracting(StageResult::tasks).containsExactly(64, 32, 1);
         assertThat(new File(csv, "level-1").list()).hasSize(64);

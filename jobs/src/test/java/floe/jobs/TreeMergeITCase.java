@@ -168,7 +168,8 @@ class TreeMergeITCase {
         Files.createDirectories(volume.toPath());
         Files.createSymbolicLink(new File(volume, "level-0").toPath(), new File(input).toPath());
 
-        floe.run.RunResult run = floe.run.ContextRunner.run(ProcessData.workflow(Layout.dir(volume.getPath()).toString()), new Configuration());
+        floe.run.RunResult run = floe.run.ContextRunner.on(new Configuration())
+                .run(ProcessData.workflow(Layout.dir(volume.getPath()).toString()), floe.run.ProgressListener.none());
 
         assertThat(run.stages()).extracting(floe.run.StageResult::tasks).containsExactly(64, 32, 1);
         assertThat(rows(new File(volume, "result/result.avro"))).containsExactlyElementsOf(oracleRows());

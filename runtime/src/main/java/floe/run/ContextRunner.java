@@ -13,10 +13,24 @@ import java.time.Duration;
 
 /**
  * Runs a workflow on the Flink that launched this program ({@code flink run}, an application
- * cluster): the job goes to that cluster and this call returns when it ends.
+ * cluster): the job goes to that cluster and {@link #run} returns when it ends. The launching
+ * client reports no progress per stage, so the listener hears nothing.
+ *
+ * <pre>{@code
+ * RunResult result = ContextRunner.on(conf).run(workflow, ProgressListener.none());
+ * }</pre>
  */
-public final class ContextRunner {
-    private ContextRunner() {}
+public final class ContextRunner implements WorkflowRunner {
+    private final Configuration conf;
+
+    private ContextRunner(Configuration conf) {
+        this.conf = conf;
+    }
+
+    /** The launching Flink, with the Floe settings of {@code conf}. */
+    public static ContextRunner on(Configuration conf) {
+        return new ContextRunner(new Configuration(conf));
+    }
 
     /** True when this JVM was started by a Flink client, so jobs go to its cluster. */
     public static boolean isInFlinkClient() {
@@ -36,7 +50,7 @@ public final class ContextRunner {
      * for detached clients. Whoever follows the job enforces its deadline; an exit handler needs
      * the workflow's end, so a workflow with one is refused here.
      */
-    public static String submit(Workflow workflow, Configuration conf) {
+    public String submit(Workflow workflow) {
         if (workflow.onExit() != null) {
             throw new floe.SpecException("workflow '" + workflow.name() + "': an exit handler (onExit) runs after the"
                     + " workflow ends, which a detached submission does not wait for; run it attached (flink run without -d, or floe run)");
@@ -51,11 +65,12 @@ public final class ContextRunner {
     }
 
     /** Runs {@code workflow} on the launching cluster, then its exit handler if it has one. */
-    public static RunResult run(Workflow workflow, Configuration conf) {
-        return ExitHandlers.run(workflow, wf -> runJob(wf, conf));
+    @Override
+    public RunResult run(Workflow workflow, ProgressListener progress) {
+        return ExitHandlers.run(workflow, this::runJob);
     }
 
-    private static RunResult runJob(Workflow workflow, Configuration conf) {
+    private RunResult runJob(Workflow workflow) {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(FlinkSettings.job(conf));
         Plan plan = FloeOptions.compiler(conf).compile(workflow, env);
         long start = System.nanoTime();

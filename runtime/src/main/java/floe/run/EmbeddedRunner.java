@@ -41,7 +41,7 @@ import java.util.concurrent.TimeUnit;
  * }
  * }</pre>
  */
-public final class EmbeddedRunner implements AutoCloseable {
+public final class EmbeddedRunner implements WorkflowRunner {
     private static final long POLL_MILLIS = 250;
 
     /** How long a stopping JVM waits for its running jobs to be cancelled. */
@@ -103,6 +103,7 @@ public final class EmbeddedRunner implements AutoCloseable {
      * Runs {@code workflow} to the end, then its exit handler if it has one; throws the failing
      * task's error if it fails.
      */
+    @Override
     public RunResult run(Workflow workflow, ProgressListener progress) {
         return ExitHandlers.run(workflow, wf -> runJob(wf, progress));
     }

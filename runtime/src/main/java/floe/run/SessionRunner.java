@@ -25,7 +25,7 @@ import java.util.function.Consumer;
  * RunResult result = flink.run(workflow, ProgressListener.none(), jobId -> { });
  * }</pre>
  */
-public final class SessionRunner {
+public final class SessionRunner implements WorkflowRunner {
     private final Configuration conf;
     private final RestRunner rest;
     private final List<Path> jars;
@@ -67,6 +67,11 @@ public final class SessionRunner {
             String jobId = rest.submit(graph);
             return rest.follow(jobId, job.plan(), progress, deadline(wf));
         });
+    }
+
+    @Override
+    public RunResult run(Workflow workflow, ProgressListener progress) {
+        return run(workflow, progress, jobId -> { });
     }
 
     /** Whether the cluster knows the Flink job {@code jobId} (running, or ended and still remembered). */

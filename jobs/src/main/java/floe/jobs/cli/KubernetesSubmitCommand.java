@@ -5,7 +5,11 @@ import floe.jobs.kubernetes.KubernetesJob;
 import floe.jobs.kubernetes.KubernetesOptions;
 import floe.jobs.kubernetes.KubernetesSubmit;
 import floe.jobs.kubernetes.KubernetesTarget;
-import floe.jobs.kubernetes.ShippedSpec;
+import floe.SpecException;
+import floe.argo.ArgoWorkflows;
+import floe.jobs.spec.ShippedSpec;
+import floe.jobs.spec.SpecLoader;
+import floe.jobs.spec.SpecOptions;
 
 import org.apache.flink.configuration.ConfigConstants;
 import org.apache.flink.configuration.Configuration;
@@ -38,13 +42,28 @@ final class KubernetesSubmitCommand {
             description = "An Argo Workflow (.yaml, .yml), or a directory of Batch job definitions and job submissions (.json).")
     Path file;
 
-    @Parameters(index = "1..*", paramLabel = "TEMPLATE", description = "Argo WorkflowTemplates the workflow's templateRefs name.")
+    @Parameters(index = "1..*", paramLabel = "TEMPLATE", description = "Argo WorkflowTemplates the workflow's templateRefs name"
+            + " (files, or directories searched for them; the workflow file's directory is searched last). Those it uses travel with it.")
     List<Path> templates = new ArrayList<>();
+
+    @Option(names = "--templates", paramLabel = "DIR",
+            description = "A directory of WorkflowTemplates and ClusterWorkflowTemplates the workflow's templateRefs may name (repeatable).")
+    List<Path> templateDirs = new ArrayList<>();
 
     @Option(names = "--volume", paramLabel = "NAME=DIR",
             description = "Where a volume of the workflow is in the TaskManager pods (the pod template mounts it), e.g."
                     + " workdir=/mnt/vol (repeatable).")
     Map<String, String> volumes = new LinkedHashMap<>();
+
+    @Option(names = "--secret", paramLabel = "NAME=DIR",
+            description = "Where the keys of a Kubernetes secret the workflow names are in the pods, a file per key in DIR (the"
+                    + " pod templates mount the Secret there; repeatable). Only the path travels; tasks read the values when they start.")
+    Map<String, String> secrets = new LinkedHashMap<>();
+
+    @Option(names = "--config-map", paramLabel = "NAME=DIR|FILE",
+            description = "Where the keys of a Kubernetes config map the workflow names are in the pods: a file per key in DIR,"
+                    + " or one YAML or JSON map or ConfigMap manifest (repeatable).")
+    Map<String, String> configMaps = new LinkedHashMap<>();
 
     @Option(names = {"-p", "--parameter"}, paramLabel = "NAME=VALUE", description = "Set a workflow parameter (repeatable).")
     Map<String, String> parameters = new LinkedHashMap<>();
@@ -70,7 +89,18 @@ final class KubernetesSubmitCommand {
         KubernetesTarget where = KubernetesTarget.named(target);
         Configuration conf = KubernetesConf.load(confDir != null ? confDir : defaultConfDir(), settings);
         String dir = imageDir != null ? imageDir : conf.get(KubernetesOptions.IMAGE_DIR);
-        ShippedSpec spec = ShippedSpec.of(file, templates, volumes, parameters, images, dir);
+        SpecOptions options = new SpecOptions(volumes, secrets, configMaps, parameters, images, dir);
+        // Found here, the WorkflowTemplates the workflow uses are the ones that travel; the cluster's
+        // JobManager and this client then read the same files with the same loader.
+        for (Path d : templateDirs) {
+            if (!java.nio.file.Files.isDirectory(d)) {
+                throw new SpecException("--templates " + d + ": no such directory");
+            }
+        }
+        List<Path> all = new ArrayList<>(templates);
+        all.addAll(templateDirs);
+        ArgoWorkflows.Loaded used = SpecLoader.load(file, all, options, conf, SpecLoader.Mode.ELSEWHERE);
+        ShippedSpec spec = ShippedSpec.of(file, used.templates(), options);
         return KubernetesSubmit.submit(where, KubernetesJob.workflow(spec), conf, out);
     }
 

@@ -3,12 +3,11 @@ package floe.jobs.cli;
 import floe.SpecException;
 import floe.argo.ArgoOptions;
 import floe.argo.ArgoWorkflows;
-import floe.argo.ArtifactRepository;
-import floe.batch.BatchJobs;
-import floe.run.ExitHandlers;
-import floe.run.FloeOptions;
-import floe.spec.LocalImages;
+import floe.jobs.spec.ShippedSpec;
+import floe.jobs.spec.SpecLoader;
+import floe.jobs.spec.SpecOptions;
 import floe.model.Workflow;
+import floe.run.ExitHandlers;
 
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -60,9 +59,9 @@ final class SpecFile {
                     + " image's working directory (default: the workflow file's directory, or the Batch directory).")
     Path imageDir;
 
-    @Option(names = "--shipped", hidden = true, paramLabel = "NAME=DATA",
-            description = "The workflow's files as the submitting client read them (floe submit), by relative name.")
-    Map<String, String> shipped = new LinkedHashMap<>();
+    @Option(names = "--shipped", hidden = true, paramLabel = "DATA",
+            description = "The workflow's files and options as the submitting client read them (floe submit): a ShippedSpec, encoded.")
+    String shipped;
 
     @Option(names = "--without-exit-handler", hidden = true,
             description = "Run the workflow but not its exit handler (floe submit runs that as a job of its own).")
@@ -90,29 +89,33 @@ final class SpecFile {
         err.flush();
     }
 
-    /** Each NAME=PATH with the path made absolute; it must exist (a directory when {@code dirOnly}). */
-    private static Map<String, String> paths(String option, Map<String, String> given, boolean dirOnly) {
-        Map<String, String> out = new LinkedHashMap<>();
-        given.forEach((name, path) -> {
-            Path p = Path.of(path).toAbsolutePath().normalize();
-            if (dirOnly ? !Files.isDirectory(p) : !Files.exists(p)) {
-                throw new SpecException(option + " " + name + "=" + path + ": no such " + (dirOnly ? "directory" : "file or directory"));
-            }
-            out.put(name, p.toString());
-        });
-        return out;
-    }
-
     /** Where container commands run when their template sets no workingDir. */
     Path workDir() {
         boolean batch = Files.isDirectory(file);
         return (imageDir != null ? imageDir : batch ? file : file.toAbsolutePath().getParent()).toAbsolutePath().normalize();
     }
 
+    /** The options as given on the command line (paths as typed). */
+    SpecOptions options() {
+        return new SpecOptions(volumes, secrets, configMaps, parameters, images, imageDir == null ? null : imageDir.toString());
+    }
+
+    /** What travels to a cluster that shares this machine's files: the files the last load used, with absolute paths. */
+    ShippedSpec shipped() {
+        return ShippedSpec.of(file, templatesUsed, options().resolvedHere().withImageDir(workDir().toString()));
+    }
+
     Workflow load(org.apache.flink.configuration.Configuration conf) {
-        Workflow workflow = shipped.isEmpty() ? loadFromDisk(conf) : ShippedSpec.load(this, conf);
-        if (!shipped.isEmpty()) {
+        Workflow workflow;
+        if (shipped != null) {
+            ShippedSpec sent = ShippedSpec.decode(shipped);
+            if (!sent.name().equals(file.toString())) {
+                throw new SpecException("--shipped: the workflow shipped is " + sent.name() + ", not " + file);
+            }
+            workflow = sent.workflow(conf);
             notices.clear(); // floe submit's client, which read the files, printed them
+        } else {
+            workflow = loadFromDisk(conf);
         }
         if (exitHandlerAfter != null) {
             return ExitHandlers.handler(workflow, exitHandlerAfter);
@@ -121,34 +124,6 @@ final class SpecFile {
     }
 
     Workflow loadFromDisk(org.apache.flink.configuration.Configuration conf) {
-        String name = file.getFileName().toString();
-        boolean batch = Files.isDirectory(file);
-        if (!batch && !name.endsWith(".yaml") && !name.endsWith(".yml")) {
-            throw new SpecException(file + ": not an Argo workflow file (.yaml, .yml) or a directory of Batch jobs");
-        }
-        Map<String, String> dirs = new LinkedHashMap<>();
-        volumes.forEach((volume, dir) -> {
-            Path p = Path.of(dir).toAbsolutePath().normalize();
-            if (!Files.isDirectory(p)) {
-                throw new SpecException("--volume " + volume + "=" + dir + ": no such directory");
-            }
-            dirs.put(volume, p.toString());
-        });
-        Path workDir = workDir();
-        Map<String, String> imageDirs = new LinkedHashMap<>();
-        images.forEach((image, dir) -> imageDirs.put(image, Path.of(dir).toAbsolutePath().normalize().toString()));
-        LocalImages local = LocalImages.of(conf.get(FloeOptions.LOCAL_ALLOWED_IMAGES), imageDirs, workDir.toString())
-                .withEntrypoints(conf.get(FloeOptions.LOCAL_ENTRYPOINTS));
-        if (batch) {
-            if (!templates.isEmpty()) {
-                throw new SpecException(templates.get(0) + ": WorkflowTemplates go with Argo workflows, not Batch jobs");
-            }
-            if (!parameters.isEmpty()) {
-                throw new SpecException("-p: Batch jobs take parameters in their files (parameters, Ref::NAME), not on the command line");
-            }
-            return BatchJobs.fromDirectory(file, dirs, local);
-        }
-        ArtifactRepository repository = new ArtifactRepository(conf.get(FloeOptions.ARTIFACT_BUCKET), conf.toMap().get("fs.oss.endpoint"));
         for (Path dir : templateDirs) {
             if (!Files.isDirectory(dir)) {
                 throw new SpecException("--templates " + dir + ": no such directory");
@@ -156,11 +131,7 @@ final class SpecFile {
         }
         List<Path> all = new ArrayList<>(templates);
         all.addAll(templateDirs);
-        ArgoOptions options = new ArgoOptions(dirs, parameters, local, repository, conf.get(FloeOptions.ARGO_MAX_RECURSION_DEPTH))
-                .withLocal(paths("--secret", secrets, true), paths("--config-map", configMaps, false),
-                        conf.get(FloeOptions.ARGO_VOLUME_DIR), conf.get(FloeOptions.ARGO_KEEP_VOLUMES))
-                .withMemoizeDir(conf.get(FloeOptions.ARGO_MEMOIZE_DIR));
-        ArgoWorkflows.Loaded loaded = ArgoWorkflows.load(file, all, checking ? options.forChecking() : options);
+        ArgoWorkflows.Loaded loaded = SpecLoader.load(file, all, options(), conf, checking ? SpecLoader.Mode.CHECK : SpecLoader.Mode.RUN);
         notices.clear();
         notices.addAll(loaded.notices());
         templatesUsed.clear();

@@ -6,6 +6,7 @@ import floe.connectors.merge.Manifest;
 import floe.jobs.Layout;
 import floe.jobs.TreeMerge;
 import floe.jobs.TreeMergeSpec;
+import floe.jobs.spec.ShippedSpec;
 import floe.jobs.submit.SubmitOptions;
 import floe.jobs.submit.SubmitTarget;
 import floe.jobs.submit.Submission;
@@ -168,13 +169,14 @@ final class SubmitCommand implements Callable<Integer> {
     private Job workflowFile(Configuration conf) {
         RunCommand run = new RunCommand();
         parse(run, what, args);
-        if (!run.spec.shipped.isEmpty()) {
+        if (run.spec.shipped != null) {
             throw new SpecException("--shipped: set by floe submit itself, not on its command line");
         }
         Workflow workflow = run.spec.load(conf);
         run.spec.printNotices(spec.commandLine().getErr());
-        List<String> programArgs = new ArrayList<>(List.of("run"));
-        programArgs.addAll(ShippedSpec.args(run.spec));
+        // The JobManager runs the same workflow from the files this client read, never from its own disk.
+        ShippedSpec shipped = run.spec.shipped();
+        List<String> programArgs = List.of("run", shipped.name(), "--shipped", shipped.encode());
         return new Job(workflow, programArgs, Optional.empty());
     }
 

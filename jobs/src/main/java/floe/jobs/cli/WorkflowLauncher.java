@@ -1,6 +1,7 @@
 package floe.jobs.cli;
 
 import floe.FloeException;
+import floe.compile.WorkflowCompiler;
 import floe.model.Workflow;
 import floe.run.ContextRunner;
 import floe.run.EmbeddedRunner;
@@ -9,6 +10,7 @@ import floe.run.ProgressListener;
 import floe.run.RunResult;
 import floe.run.StageResult;
 import floe.run.TerminalProgress;
+import floe.run.WorkflowRunner;
 
 import org.apache.flink.configuration.Configuration;
 
@@ -23,42 +25,48 @@ import java.util.concurrent.CompletionException;
  */
 final class WorkflowLauncher implements AutoCloseable {
     private final Configuration conf;
-    private final CompletableFuture<EmbeddedRunner> embedded;
+    /** The compiler of the runner's plans, known before the runner is up. */
+    private final WorkflowCompiler compiler;
+    private final CompletableFuture<? extends WorkflowRunner> runner;
+    private final boolean detached;
 
-    private WorkflowLauncher(Configuration conf, CompletableFuture<EmbeddedRunner> embedded) {
+    private WorkflowLauncher(Configuration conf, WorkflowCompiler compiler, CompletableFuture<? extends WorkflowRunner> runner,
+            boolean detached) {
         this.conf = conf;
-        this.embedded = embedded;
+        this.compiler = compiler;
+        this.runner = runner;
+        this.detached = detached;
     }
 
+    /** The one place the runner is chosen: the launching Flink if there is one, else an embedded one. */
     static WorkflowLauncher start(Configuration conf) {
-        return new WorkflowLauncher(conf, ContextRunner.isInFlinkClient()
-                ? null : CompletableFuture.supplyAsync(() -> EmbeddedRunner.start(conf)));
+        if (ContextRunner.isInFlinkClient()) {
+            return new WorkflowLauncher(conf, FloeOptions.compiler(conf), CompletableFuture.completedFuture(ContextRunner.on(conf)),
+                    ContextRunner.isDetached());
+        }
+        return new WorkflowLauncher(conf, FloeOptions.embeddedCompiler(conf), CompletableFuture.supplyAsync(() -> EmbeddedRunner.start(conf)),
+                false);
     }
 
     /** True when the workflow is only submitted, not waited for (a detached Flink client). */
     boolean detached() {
-        return embedded == null && ContextRunner.isDetached();
+        return detached;
     }
 
     /** Runs {@code workflow} and prints its plan and stage figures; null when it was only submitted (detached). */
     RunResult run(Workflow workflow, PrintWriter out) {
-        floe.compile.WorkflowCompiler compiler = embedded == null ? FloeOptions.compiler(conf) : FloeOptions.embeddedCompiler(conf);
         out.print(compiler.plan(workflow).describe());
         if (workflow.onExit() != null) {
             out.print("on exit, " + compiler.plan(workflow.onExit()).describe());
         }
         out.flush();
-        ProgressListener progress = conf.get(FloeOptions.PROGRESS) ? TerminalProgress.onStderr() : ProgressListener.none();
-        RunResult result;
-        if (detached()) {
-            out.printf("%s submitted as job %s%n", workflow.name(), ContextRunner.submit(workflow, conf));
+        if (detached) {
+            out.printf("%s submitted as job %s%n", workflow.name(), ContextRunner.on(conf).submit(workflow));
             out.flush();
             return null;
-        } else if (embedded == null) {
-            result = ContextRunner.run(workflow, conf);
-        } else {
-            result = embedded().run(workflow, progress);
         }
+        ProgressListener progress = conf.get(FloeOptions.PROGRESS) ? TerminalProgress.onStderr() : ProgressListener.none();
+        RunResult result = runner().run(workflow, progress);
         printResult(result, out);
         return result;
     }
@@ -74,9 +82,9 @@ final class WorkflowLauncher implements AutoCloseable {
         out.flush();
     }
 
-    private EmbeddedRunner embedded() {
+    private WorkflowRunner runner() {
         try {
-            return embedded.join();
+            return runner.join();
         } catch (CompletionException e) {
             throw e.getCause() instanceof FloeException f ? f : new FloeException("could not start the embedded Flink", e.getCause());
         }
@@ -85,12 +93,10 @@ final class WorkflowLauncher implements AutoCloseable {
     /** Stops the embedded Flink, now or, if it is still starting, as soon as it is up. */
     @Override
     public void close() {
-        if (embedded != null) {
-            embedded.whenComplete((flink, error) -> {
-                if (flink != null) {
-                    flink.close();
-                }
-            }).exceptionally(e -> null).join();
-        }
+        runner.whenComplete((flink, error) -> {
+            if (flink != null) {
+                flink.close();
+            }
+        }).exceptionally(e -> null).join();
     }
 }

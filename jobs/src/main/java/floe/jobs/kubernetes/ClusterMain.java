@@ -3,9 +3,10 @@ package floe.jobs.kubernetes;
 import floe.FloeException;
 import floe.argo.ArgoWorkflows;
 import floe.jobs.cli.FloeCli;
+import floe.jobs.spec.ShippedSpec;
 import floe.model.Workflow;
 import floe.run.ContextRunner;
-import floe.run.FloeOptions;
+import floe.run.ProgressListener;
 import floe.run.RunResult;
 
 import org.apache.flink.configuration.Configuration;
@@ -36,10 +37,10 @@ public final class ClusterMain {
         if (args.length == 2 && WORKFLOW.equals(args[0])) {
             // The cluster's configuration, as the Flink that runs this program hands it over.
             Configuration conf = Configuration.fromMap(StreamExecutionEnvironment.getExecutionEnvironment().getConfiguration().toMap());
-            ArgoWorkflows.Loaded loaded = ShippedSpec.decode(args[1]).load(conf.get(FloeOptions.LOCAL_ALLOWED_IMAGES));
+            ArgoWorkflows.Loaded loaded = ShippedSpec.decode(args[1]).load(conf);
             loaded.notices().forEach(n -> System.err.println("floe: notice: " + n));
             Workflow workflow = loaded.workflow();
-            RunResult result = ContextRunner.run(workflow, conf);
+            RunResult result = ContextRunner.on(conf).run(workflow, ProgressListener.none());
             System.out.printf("%s finished in %.2f s (job %s)%n", workflow.name(), result.wallTime().toMillis() / 1000.0, result.jobId());
         } else if (args.length >= 2 && FLOE.equals(args[0])) {
             int code = FloeCli.commandLine().execute(Arrays.copyOfRange(args, 1, args.length));

@@ -1,5 +1,7 @@
 package floe.jobs.kubernetes;
 
+import floe.jobs.spec.ShippedSpec;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -8,7 +10,7 @@ import java.util.List;
  * command line (e.g. the tree merge over OSS paths).
  *
  * <pre>{@code
- * KubernetesJob.workflow(ShippedSpec.argo(...));
+ * KubernetesJob.workflow(ShippedSpec.of(...));
  * KubernetesJob.floe("tree-merge", "--input", "oss://b/in", "--work", "oss://b/work", "--output", "oss://b/out");
  * }</pre>
  */

@@ -58,7 +58,8 @@ import java.util.UUID;
  * <pre>{@code
  * Configuration conf = KubernetesConf.load(Path.of("conf/kubernetes"), Map.of("kubernetes.cluster-id", "nightly"));
  * int exit = KubernetesSubmit.submit(KubernetesTarget.APPLICATION,
- *         KubernetesJob.workflow(ShippedSpec.argo(file, List.of(), Map.of("workdir", "/mnt/vol"), Map.of(), Map.of(), "/opt/floe/process-data")),
+ *         KubernetesJob.workflow(ShippedSpec.of(file, List.of(), new SpecOptions(Map.of("workdir", "/mnt/vol"), Map.of(), Map.of(),
+ *                 Map.of(), Map.of(), "/opt/floe/process-data"))),
  *         conf, new PrintWriter(System.out, true));
  * }</pre>
  */
@@ -108,7 +109,7 @@ public final class KubernetesSubmit {
         }
         if (job.spec() != null) {
             // Read here first: a bad workflow fails now, with its file and line, before anything is created.
-            ArgoWorkflows.Loaded loaded = job.spec().load(c.get(FloeOptions.LOCAL_ALLOWED_IMAGES));
+            ArgoWorkflows.Loaded loaded = job.spec().load(c);
             loaded.notices().forEach(n -> out.println("floe: notice: " + n));
             workflow = loaded.workflow();
             out.print(FloeOptions.compiler(c).plan(workflow).describe());

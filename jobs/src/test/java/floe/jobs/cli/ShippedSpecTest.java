@@ -1,5 +1,6 @@
 package floe.jobs.cli;
 
+import floe.jobs.spec.ShippedSpec;
 import floe.model.Workflow;
 import floe.run.FloeOptions;
 
@@ -12,7 +13,6 @@ import picocli.CommandLine;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,7 +37,7 @@ class ShippedSpecTest {
         Workflow there = load(shipped.toArray(new String[0]));
 
         assertThat(describe(there)).isEqualTo(describe(here));
-        assertThat(shipped).contains("--image-dir", copy.toString());
+        assertThat(ShippedSpec.decode(shipped.get(3)).options().imageDir()).isEqualTo(copy.toString());
     }
 
     @Test
@@ -75,12 +75,13 @@ class ShippedSpecTest {
         return out.toString();
     }
 
+    /** The arguments of the run floe submit sends for {@code floe run RUNARGS}, as its client makes them. */
     private static List<String> shippedArgs(String... runArgs) {
         RunCommand run = new RunCommand();
         new CommandLine(run).parseArgs(runArgs);
-        List<String> args = new ArrayList<>(List.of("run"));
-        args.addAll(ShippedSpec.args(run.spec));
-        return args;
+        run.spec.load(new Configuration());
+        ShippedSpec shipped = run.spec.shipped();
+        return List.of("run", shipped.name(), "--shipped", shipped.encode());
     }
 
     private static Workflow load(String... args) {

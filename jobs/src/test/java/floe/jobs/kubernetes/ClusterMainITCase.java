@@ -1,5 +1,8 @@
 package floe.jobs.kubernetes;
 
+import floe.jobs.spec.ShippedSpec;
+import floe.jobs.spec.SpecOptions;
+
 import floe.FloeException;
 import floe.TaskFailedException;
 import floe.testutils.TestingFlink;
@@ -52,7 +55,7 @@ class ClusterMainITCase {
     }
 
     private static String[] shipped(Path file) {
-        ShippedSpec spec = ShippedSpec.argo(file, List.of(), Map.of(), Map.of(), Map.of(), file.getParent().toString());
+        ShippedSpec spec = ShippedSpec.of(file, List.of(), SpecOptions.none().withImageDir(file.getParent().toString()));
         return KubernetesJob.workflow(ShippedSpec.decode(spec.encode())).programArgs().toArray(String[]::new);
     }
 

@@ -1,5 +1,8 @@
 package floe.jobs.kubernetes;
 
+import floe.jobs.spec.ShippedSpec;
+import floe.jobs.spec.SpecOptions;
+
 import floe.testutils.TestingKubernetesApi;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -61,7 +64,8 @@ class KubernetesDeploymentTest {
     }
 
     static KubernetesJob sizedWorkflow() {
-        return KubernetesJob.workflow(ShippedSpec.argo(SIZED, List.of(), Map.of("workdir", "/mnt/vol"), Map.of(), Map.of(), "/opt/floe/work"));
+        return KubernetesJob.workflow(ShippedSpec.of(SIZED, List.of(),
+                SpecOptions.none().withVolumes(Map.of("workdir", "/mnt/vol")).withImageDir("/opt/floe/work")));
     }
 
     int submit(KubernetesTarget target, KubernetesJob job, Configuration conf) {
@@ -127,8 +131,8 @@ class KubernetesDeploymentTest {
         assertThat(args).hasSize(2).first().isEqualTo(ClusterMain.WORKFLOW);
         ShippedSpec spec = ShippedSpec.decode(args.get(1));
         assertThat(spec.name()).isEqualTo("sized.yaml");
-        assertThat(spec.volumes()).containsEntry("workdir", "/mnt/vol");
-        assertThat(spec.workflow(List.of("*")).stages()).extracting(s -> s.name()).containsExactly("split", "merge");
+        assertThat(spec.options().volumes()).containsEntry("workdir", "/mnt/vol");
+        assertThat(spec.workflow(new Configuration()).stages()).extracting(s -> s.name()).containsExactly("split", "merge");
     }
 
     @Test
@@ -155,8 +159,8 @@ class KubernetesDeploymentTest {
     @Test
     void aSessionTooSmallForAStageIsRefusedBeforeSubmitting() {
         // A session made for a workflow without resources has configured-size TaskManagers (2 CPU).
-        KubernetesJob unsized = KubernetesJob.workflow(ShippedSpec.argo(Path.of("src/test/resources/kubernetes/unsized.yaml"),
-                List.of(), Map.of(), Map.of(), Map.of(), "/opt/flink"));
+        KubernetesJob unsized = KubernetesJob.workflow(ShippedSpec.of(Path.of("src/test/resources/kubernetes/unsized.yaml"), List.of(),
+                SpecOptions.none().withImageDir("/opt/flink")));
         assertThatSubmitFails(() -> submit(KubernetesTarget.SESSION, unsized, conf("small-session")), "ships the packaged jobs jar");
 
         floe.SpecException e = org.junit.jupiter.api.Assertions.assertThrows(floe.SpecException.class,
@@ -185,7 +189,7 @@ class KubernetesDeploymentTest {
                     - name: main
                       container: {image: busybox, command: [echo]}
                 """);
-        KubernetesJob job = KubernetesJob.workflow(ShippedSpec.argo(bad, List.of(), Map.of(), Map.of(), Map.of(), "/opt/flink"));
+        KubernetesJob job = KubernetesJob.workflow(ShippedSpec.of(bad, List.of(), SpecOptions.none().withImageDir("/opt/flink")));
 
         floe.SpecException e = org.junit.jupiter.api.Assertions.assertThrows(floe.SpecException.class,
                 () -> submit(KubernetesTarget.APPLICATION, job, conf("bad")));
@@ -203,7 +207,8 @@ class KubernetesDeploymentTest {
         }
         Path big = tmp.resolve("big.yaml");
         java.nio.file.Files.writeString(big, java.nio.file.Files.readString(SIZED) + noise + "\n");
-        KubernetesJob job = KubernetesJob.workflow(ShippedSpec.argo(big, List.of(), Map.of("workdir", "/mnt/vol"), Map.of(), Map.of(), "/opt/flink"));
+        KubernetesJob job = KubernetesJob.workflow(ShippedSpec.of(big, List.of(),
+                SpecOptions.none().withVolumes(Map.of("workdir", "/mnt/vol")).withImageDir("/opt/flink")));
 
         floe.SpecException e = org.junit.jupiter.api.Assertions.assertThrows(floe.SpecException.class,
                 () -> submit(KubernetesTarget.APPLICATION, job, conf("big")));

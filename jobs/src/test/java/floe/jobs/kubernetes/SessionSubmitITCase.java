@@ -1,5 +1,8 @@
 package floe.jobs.kubernetes;
 
+import floe.jobs.spec.ShippedSpec;
+import floe.jobs.spec.SpecOptions;
+
 import floe.testutils.TestingFlink;
 import floe.testutils.TestingKubernetesApi;
 
@@ -77,7 +80,7 @@ class SessionSubmitITCase {
                         image: busybox
                         command: [sh, -c, 'echo done > %s/task-$1', sh, '{{inputs.parameters.item}}']
                 """.formatted(out));
-        KubernetesJob job = KubernetesJob.workflow(ShippedSpec.argo(file, List.of(), Map.of(), Map.of(), Map.of(), tmp.toString()));
+        KubernetesJob job = KubernetesJob.workflow(ShippedSpec.of(file, List.of(), SpecOptions.none().withImageDir(tmp.toString())));
 
         // The session is created (this build has no packaged jar to ship yet, so nothing is submitted) ...
         StringWriter printed = new StringWriter();
@@ -110,7 +113,7 @@ class SessionSubmitITCase {
                     - name: main
                       container: {image: busybox, command: [sh, -c, 'echo broken >&2; exit 4']}
                 """);
-        KubernetesJob job = KubernetesJob.workflow(ShippedSpec.argo(file, List.of(), Map.of(), Map.of(), Map.of(), tmp.toString()));
+        KubernetesJob job = KubernetesJob.workflow(ShippedSpec.of(file, List.of(), SpecOptions.none().withImageDir(tmp.toString())));
         StringWriter printed = new StringWriter();
         KubernetesDeploymentTest.assertThatSubmitFails(() -> KubernetesSubmit.submit(KubernetesTarget.SESSION, job,
                 conf(Map.of()), new PrintWriter(printed, true)), "ships the packaged jobs jar");

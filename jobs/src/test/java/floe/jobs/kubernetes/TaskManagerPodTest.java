@@ -1,5 +1,8 @@
 package floe.jobs.kubernetes;
 
+import floe.jobs.spec.ShippedSpec;
+import floe.jobs.spec.SpecOptions;
+
 import floe.testutils.TestingKubernetesApi;
 
 import io.fabric8.kubernetes.api.model.Container;
@@ -45,8 +48,8 @@ class TaskManagerPodTest {
                 "kubernetes.cluster-id", clusterId,
                 "kubernetes.namespace", kube.namespace()));
         StringWriter out = new StringWriter();
-        KubernetesSubmit.submit(KubernetesTarget.APPLICATION, KubernetesJob.workflow(ShippedSpec.argo(
-                Path.of("src/test/resources/kubernetes", file), List.of(), Map.of("workdir", "/mnt/vol"), Map.of(), Map.of(), "/opt/flink")),
+        KubernetesSubmit.submit(KubernetesTarget.APPLICATION, KubernetesJob.workflow(ShippedSpec.of(Path.of("src/test/resources/kubernetes", file), List.of(),
+                SpecOptions.none().withVolumes(Map.of("workdir", "/mnt/vol")).withImageDir("/opt/flink"))),
                 conf, new PrintWriter(out, true));
         return out.toString();
     }

@@ -1,8 +1,10 @@
-package floe.jobs.kubernetes;
+package floe.jobs.spec;
 
 import floe.SpecException;
 import floe.compile.WorkflowCompiler;
 import floe.model.Workflow;
+
+import org.apache.flink.configuration.Configuration;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,26 +28,27 @@ class ShippedSpecTest {
     @Test
     void theReferenceArgoWorkflowTravelsWhole() {
         Path file = EXAMPLES.resolve("process-data/process-data.yaml");
-        ShippedSpec spec = ShippedSpec.argo(file, List.of(), Map.of("workdir", "/mnt/vol"), Map.of("numbers", "8"), Map.of(),
-                "/opt/floe/process-data");
+        ShippedSpec spec = ShippedSpec.of(file, List.of(), new SpecOptions(Map.of("workdir", "/mnt/vol"), Map.of(), Map.of(),
+                Map.of("numbers", "8"), Map.of(), "/opt/floe/process-data"));
 
         String arg = spec.encode();
-        Workflow shipped = ShippedSpec.decode(arg).workflow(List.of("*"));
+        Workflow shipped = ShippedSpec.decode(arg).workflow(new Configuration());
 
         assertThat(arg).matches("[A-Za-z0-9_-]+");
-        assertThat(COMPILER.plan(shipped).describe()).isEqualTo(COMPILER.plan(spec.workflow(List.of("*"))).describe())
+        assertThat(COMPILER.plan(shipped).describe()).isEqualTo(COMPILER.plan(spec.workflow(new Configuration())).describe())
                 .contains("process-data-l1          tasks=8 ");
     }
 
     @Test
     void templatesAndBatchDirectoriesTravelToo() {
-        ShippedSpec argo = ShippedSpec.argo(EXAMPLES.resolve("templates/say-hello.yaml"),
-                List.of(EXAMPLES.resolve("templates/lib/greetings.yaml")), Map.of(), Map.of(), Map.of(), "/opt/flink");
-        ShippedSpec batch = ShippedSpec.batch(EXAMPLES.resolve("process-data/batch"), Map.of("workdir", "/mnt/vol"), Map.of(), "/opt/flink");
+        ShippedSpec argo = ShippedSpec.of(EXAMPLES.resolve("templates/say-hello.yaml"),
+                List.of(EXAMPLES.resolve("templates/lib/greetings.yaml")), SpecOptions.none().withImageDir("/opt/flink"));
+        ShippedSpec batch = ShippedSpec.of(EXAMPLES.resolve("process-data/batch"), List.of(),
+                SpecOptions.none().withVolumes(Map.of("workdir", "/mnt/vol")).withImageDir("/opt/flink"));
 
         assertThat(ShippedSpec.decode(argo.encode()).templates()).containsExactly("greetings.yaml");
-        assertThat(COMPILER.plan(ShippedSpec.decode(batch.encode()).workflow(List.of("*"))).describe())
-                .isEqualTo(COMPILER.plan(batch.workflow(List.of("*"))).describe());
+        assertThat(COMPILER.plan(ShippedSpec.decode(batch.encode()).workflow(new Configuration())).describe())
+                .isEqualTo(COMPILER.plan(batch.workflow(new Configuration())).describe());
     }
 
     @Test
@@ -60,15 +63,16 @@ class ShippedSpecTest {
                     - name: main
                       containr: {image: busybox}
                 """);
-        ShippedSpec spec = ShippedSpec.decode(ShippedSpec.argo(bad, List.of(), Map.of(), Map.of(), Map.of(), "/").encode());
+        ShippedSpec spec = ShippedSpec.decode(ShippedSpec.of(bad, List.of(), SpecOptions.none().withImageDir("/")).encode());
 
-        SpecException e = assertThrows(SpecException.class, () -> spec.workflow(List.of("*")));
+        SpecException e = assertThrows(SpecException.class, () -> spec.workflow(new Configuration()));
         assertThat(e.getMessage()).startsWith("typo.yaml:8:").contains("containr");
     }
 
     @Test
     void aCutArgumentIsABadInputNotACrash() {
-        String arg = ShippedSpec.argo(EXAMPLES.resolve("process-data/process-data.yaml"), List.of(), Map.of(), Map.of(), Map.of(), "/").encode();
+        String arg = ShippedSpec.of(EXAMPLES.resolve("process-data/process-data.yaml"), List.of(), SpecOptions.none().withImageDir("/"))
+                .encode();
         SpecException e = assertThrows(SpecException.class, () -> ShippedSpec.decode(arg.substring(0, arg.length() / 2)));
         assertThat(e.getMessage()).contains("shipped workflow cannot be read");
     }
