@@ -81,7 +81,7 @@ public final class LocalImages implements Serializable {
 
     /** Floe's directory: {@code floe.home} (set by bin/floe), else the nearest directory above this one with conf/images. */
     private static String floeHome() {
-        String home = System.getProperty("floe.home");
+        String home = System.getProperty("floe.home", System.getenv("FLOE_HOME"));
         if (home != null) {
             return home;
         }
