@@ -33,13 +33,33 @@ public interface TaskContext {
     /** The output parameters reported so far. */
     Map<String, String> outputs();
 
+    /** What was reported so far, typed: the phase, exit code, result and output parameters. */
+    default TaskOutcome outcome() {
+        return new TaskOutcome(outputs());
+    }
+
+    /** Reports a command's exit code. */
+    default void exitCode(int code) {
+        output(TaskOutcome.EXIT_CODE, Integer.toString(code));
+    }
+
+    /** Reports a command's result (the tail of its stdout). */
+    default void result(String result) {
+        output(TaskOutcome.RESULT, result);
+    }
+
+    /** Reports output parameter {@code name}, read as {@link TaskOutcome#parameter} downstream. */
+    default void outputParameter(String name, String value) {
+        output(TaskOutcome.parameterKey(name), value);
+    }
+
     /** Reports a file (URI) this task wrote. */
     void wrote(String uri);
 
     /**
-     * Marks this task skipped (a condition said not to run it): it completes without running, with
-     * the {@code phase} output {@code Skipped}. A task that completes normally is {@code Succeeded};
-     * one that failed in a stage that continues on failure is {@code Failed}.
+     * Marks this task skipped (a condition said not to run it): it completes without running, in
+     * phase {@link Phase#SKIPPED} with {@code reason} as its message. A task that completes normally is
+     * {@link Phase#SUCCEEDED}; one that failed in a stage that continues on failure is {@link Phase#FAILED}.
      */
     void skip(String reason);
 
