@@ -1,5 +1,6 @@
 package floe.compile;
 
+import floe.model.Phase;
 import floe.model.TaskCompletion;
 
 import org.apache.flink.api.common.accumulators.IntCounter;
@@ -40,10 +41,10 @@ final class StageMetrics {
         attempts.add(completion.attempts());
         millis.add(completion.durationMillis());
         maxMillis.add(completion.durationMillis());
-        String phase = completion.outputs().get("phase");
-        if ("Skipped".equals(phase)) {
+        Phase phase = completion.outcome().phase();
+        if (phase == Phase.SKIPPED) {
             skipped.add(1);
-        } else if ("Failed".equals(phase)) {
+        } else if (phase == Phase.FAILED) {
             failed.add(1);
         }
     }

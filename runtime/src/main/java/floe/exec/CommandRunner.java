@@ -154,16 +154,16 @@ final class CommandRunner {
         }
         File out = keep(scratch(dir, "out"), outLog);
         File err = keep(scratch(dir, "err"), errLog);
-        ctx.output("exitCode", Integer.toString(exit));
+        ctx.exitCode(exit);
         failIfNotZero(command, null, exit, ctx, err, errLog);
-        ctx.output("result", tail(out, RESULT_BYTES).strip());
+        ctx.result(tail(out, RESULT_BYTES).strip());
         for (Command.OutputFile o : command.outputFiles()) {
             Path file = Path.of(o.hostPath());
             // The output's file exists from the start (it is mounted); an empty one was not written.
             if (Files.isRegularFile(file) && Files.size(file) > 0) {
-                ctx.output("outputs.parameters." + o.name(), tail(file.toFile(), RESULT_BYTES).strip());
+                ctx.outputParameter(o.name(), tail(file.toFile(), RESULT_BYTES).strip());
             } else if (o.defaultValue() != null) {
-                ctx.output("outputs.parameters." + o.name(), o.defaultValue());
+                ctx.outputParameter(o.name(), o.defaultValue());
             } else {
                 throw new floe.FloeException("stage '" + ctx.stage() + "' task " + ctx.index() + ": output parameter '" + o.name()
                         + "' was not written (give valueFrom.default to make it optional)");

@@ -1,8 +1,10 @@
 package floe.exec;
 
+import floe.model.Phase;
 import floe.model.Stage;
 import floe.model.TaskCompletion;
 import floe.model.TaskContext;
+import floe.model.TaskOutcome;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -12,10 +14,6 @@ import java.util.TreeMap;
 
 /** The {@link TaskContext} of one attempt; what it collects becomes the task's completion. */
 final class RunningTask implements TaskContext {
-    static final String PHASE = "phase";
-    static final String MESSAGE = "message";
-    private static final String SKIPPED = "Skipped";
-
     private final String workflow;
     private final Stage stage;
     private final int index;
@@ -89,24 +87,24 @@ final class RunningTask implements TaskContext {
 
     @Override
     public synchronized void skip(String reason) {
-        outputs.put(PHASE, SKIPPED);
-        outputs.put(MESSAGE, reason);
+        outputs.put(TaskOutcome.PHASE, Phase.SKIPPED.argoName());
+        outputs.put(TaskOutcome.MESSAGE, reason);
     }
 
     @Override
     public synchronized boolean skipped() {
-        return SKIPPED.equals(outputs.get(PHASE));
+        return outcome().phase() == Phase.SKIPPED;
     }
 
     synchronized TaskCompletion complete(long startMillis, long endMillis) {
-        outputs.putIfAbsent(PHASE, "Succeeded");
+        outputs.putIfAbsent(TaskOutcome.PHASE, Phase.SUCCEEDED.argoName());
         return new TaskCompletion(stage.name(), index, attempt, startMillis, endMillis, outputs, files);
     }
 
     /** The completion of a task that failed in a stage that continues on failure. */
     synchronized TaskCompletion failed(long startMillis, long endMillis, String message) {
-        outputs.put(PHASE, "Failed");
-        outputs.put(MESSAGE, message);
+        outputs.put(TaskOutcome.PHASE, Phase.FAILED.argoName());
+        outputs.put(TaskOutcome.MESSAGE, message);
         return new TaskCompletion(stage.name(), index, attempt, startMillis, endMillis, outputs, files);
     }
 }

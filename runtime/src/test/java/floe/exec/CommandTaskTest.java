@@ -2,6 +2,7 @@ package floe.exec;
 
 import floe.TaskFailedException;
 import floe.model.Command;
+import floe.model.Phase;
 import floe.model.RetryPolicy;
 import floe.model.Stage;
 import floe.model.TaskCompletion;
@@ -17,6 +18,7 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 
 /** Command tasks as real processes. */
 class CommandTaskTest {
@@ -40,7 +42,8 @@ class CommandTaskTest {
 
         TaskCompletion done = run(stage, 2);
 
-        assertThat(done.outputs()).containsEntry("result", "task-2 bar\nfrom the working dir").containsEntry("exitCode", "0");
+        assertThat(done.outcome().result()).hasValue("task-2 bar\nfrom the working dir");
+        assertThat(done.outcome().exitCode()).hasValue(0);
         assertThat(logs.resolve("wf/s/task-00002.attempt-1.out")).hasContent("task-2 bar\nfrom the working dir");
     }
 
@@ -69,7 +72,7 @@ class CommandTaskTest {
         Path marker = work.resolve("pwned");
         Stage stage = Stage.named("s").command(ctx -> Command.of("echo", "; touch " + marker)).build();
 
-        assertThat(run(stage, 0).outputs()).containsEntry("result", "; touch " + marker);
+        assertThat(run(stage, 0).outcome().result()).hasValue("; touch " + marker);
         assertThat(marker).doesNotExist();
     }
 
@@ -125,7 +128,7 @@ class CommandTaskTest {
         TaskCompletion ran = run(stage, 0);
         run(stage, 1);
 
-        assertThat(ran.outputs()).containsEntry("outputs.parameters.answer", "42").containsEntry("outputs.parameters.given", "kept");
+        assertThat(ran.outcome().parameters()).containsExactly(entry("answer", "42"), entry("given", "kept"));
         assertThat(work.resolve(Command.OutputFile.SCRATCH_DIR_PREFIX + "0")).as("the attempt's own").doesNotExist();
         assertThat(work.resolve(Command.OutputFile.SCRATCH_DIR_PREFIX + "1")).as("a skipped attempt's own").doesNotExist();
         assertThat(given).as("given to the command").hasContent("kept");
@@ -138,7 +141,7 @@ class CommandTaskTest {
             return null;
         }).build();
 
-        assertThat(run(stage, 0).outputs()).containsEntry("phase", "Skipped");
+        assertThat(run(stage, 0).outcome().phase()).isEqualTo(Phase.SKIPPED);
     }
 
     @Test

@@ -4,6 +4,7 @@ import floe.TaskFailedException;
 import floe.model.Command;
 import floe.model.RetryPolicy;
 import floe.model.Stage;
+import floe.model.Phase;
 import floe.model.TaskCompletion;
 
 import org.junit.jupiter.api.Test;
@@ -181,9 +182,9 @@ class ConcurrentTasksTest {
         }
 
         done.sort(java.util.Comparator.comparingInt(TaskCompletion::index));
-        assertThat(done).extracting(c -> c.outputs().get("phase")).containsExactly("Succeeded", "Failed", "Skipped", "Succeeded");
+        assertThat(done).extracting(c -> c.outcome().phase()).containsExactly(Phase.SUCCEEDED, Phase.FAILED, Phase.SKIPPED, Phase.SUCCEEDED);
         assertThat(done.get(1).attempts()).isEqualTo(2);
-        assertThat(done.get(1).outputs().get("message")).contains("ran longer than its timeout of 0.5s");
+        assertThat(done.get(1).outcome().message()).hasValueSatisfying(m -> assertThat(m).contains("ran longer than its timeout of 0.5s"));
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
         // A timed-out attempt's process is killed by the thread it ran on, a moment after the attempt gave up.
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);

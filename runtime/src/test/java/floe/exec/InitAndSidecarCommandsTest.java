@@ -3,7 +3,9 @@ package floe.exec;
 import floe.TaskFailedException;
 import floe.model.Command;
 import floe.model.Stage;
+import floe.model.Phase;
 import floe.model.TaskCompletion;
+import floe.model.TaskOutcome;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,7 +54,8 @@ class InitAndSidecarCommandsTest {
         try {
             TaskCompletion done = run(stage);
 
-            assertThat(done.outputs()).containsEntry("result", "port=8080").containsEntry("exitCode", "0");
+            assertThat(done.outcome().result()).hasValue("port=8080");
+            assertThat(done.outcome().exitCode()).hasValue(0);
             assertThat(log("pod", "init-prepare.out")).hasContent("preparing");
             assertThat(log("pod", "init-check.out")).as("printed nothing").doesNotExist();
             assertThat(log("pod", "out")).hasContent("port=8080");
@@ -90,7 +93,8 @@ class InitAndSidecarCommandsTest {
         TaskCompletion done = run(stage);
         Duration took = Duration.ofNanos(System.nanoTime() - start);
 
-        assertThat(done.outputs()).containsEntry("result", "up").containsEntry("phase", "Succeeded");
+        assertThat(done.outcome().result()).hasValue("up");
+        assertThat(done.outcome().phase()).isEqualTo(Phase.SUCCEEDED);
         assertThat(took).as("the sidecar stopped once the main command ended").isLessThan(Duration.ofSeconds(5));
         for (String pid : Files.readAllLines(pids)) {
             assertThat(running(Long.parseLong(pid))).as("sidecar process %s running", pid).isFalse();
@@ -107,7 +111,9 @@ class InitAndSidecarCommandsTest {
         Stage failing = Stage.named("failing").command(ctx -> Command.of("sh", "-c", "exit 4")
                 .withSidecars(List.of(helper("runs", "sleep 1000")))).build();
 
-        assertThat(run(ok).outputs()).containsEntry("result", "done").containsEntry("exitCode", "0");
+        TaskOutcome done = run(ok).outcome();
+        assertThat(done.result()).hasValue("done");
+        assertThat(done.exitCode()).hasValue(0);
         assertThatThrownBy(() -> run(failing)).hasMessageContaining("sh -c exit 4 exited with code 4")
                 .hasMessageNotContaining("sidecar");
     }

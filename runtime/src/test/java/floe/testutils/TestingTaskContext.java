@@ -1,7 +1,9 @@
 package floe.testutils;
 
+import floe.model.Phase;
 import floe.model.TaskCompletion;
 import floe.model.TaskContext;
+import floe.model.TaskOutcome;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -81,13 +83,13 @@ public final class TestingTaskContext implements TaskContext {
 
     @Override
     public void skip(String reason) {
-        outputs.put("phase", "Skipped");
-        outputs.put("message", reason);
+        outputs.put(TaskOutcome.PHASE, Phase.SKIPPED.argoName());
+        outputs.put(TaskOutcome.MESSAGE, reason);
     }
 
     @Override
     public boolean skipped() {
-        return "Skipped".equals(outputs.get("phase"));
+        return outcome().phase() == Phase.SKIPPED;
     }
 
     /** What the task reported. */
