@@ -129,7 +129,7 @@ final class ArgoCommand implements CommandFunction {
     public void succeeded(TaskContext ctx) throws IOException {
         String key = ctx.outputs().get(MEMO_KEY);
         if (memoizeDir != null && key != null) {
-            memoCache().write(key, base.get("workflow.name") + "-" + ctx.stage() + "-" + ctx.index(), ctx.outputs(),
+            memoCache().write(key, base.get("workflow.name") + "-" + ctx.stage() + "-" + ctx.index(), ctx.outcome(),
                     leaf().templatePath + ".memoize");
         }
     }
@@ -143,7 +143,7 @@ final class ArgoCommand implements CommandFunction {
         for (ArgoSpec.Parameter p : t.outputs().parameters()) {
             Object fallback = p.valueFrom() == null ? null : p.valueFrom().get("default");
             if (fallback != null) {
-                ctx.output("outputs.parameters." + p.name(), String.valueOf(fallback));
+                ctx.outputParameter(p.name(), String.valueOf(fallback));
             }
         }
     }

@@ -1,6 +1,7 @@
 package floe.argo;
 
 import floe.expr.Templates;
+import floe.model.Phase;
 import floe.model.TaskCompletion;
 
 import java.io.Serializable;
@@ -72,15 +73,15 @@ final class ArgoDepends implements Serializable {
 
     /** Whether the expression holds over the phases of the upstream tasks in {@code upstream}. */
     boolean holds(List<TaskCompletion> upstream) {
-        Map<String, List<String>> phases = new TreeMap<>();
+        Map<String, List<Phase>> phases = new TreeMap<>();
         for (TaskCompletion c : upstream) {
-            phases.computeIfAbsent(c.stage(), k -> new ArrayList<>()).add(c.outputs().getOrDefault("phase", "Succeeded"));
+            phases.computeIfAbsent(c.stage(), k -> new ArrayList<>()).add(c.outcome().phase());
         }
         return evaluate(phases);
     }
 
     /** Whether the expression holds over the phases of the named upstream steps or tasks. */
-    boolean holds(Map<String, List<String>> phases) {
+    boolean holds(Map<String, List<Phase>> phases) {
         return evaluate(phases);
     }
 
@@ -88,7 +89,7 @@ final class ArgoDepends implements Serializable {
         return text;
     }
 
-    private boolean evaluate(Map<String, List<String>> phases) {
+    private boolean evaluate(Map<String, List<Phase>> phases) {
         StringBuilder expr = new StringBuilder();
         for (Object part : parts) {
             expr.append(' ').append(part instanceof Term t ? Boolean.toString(test(t, phases.getOrDefault(t.name(), List.of()))) : part);
@@ -96,16 +97,16 @@ final class ArgoDepends implements Serializable {
         return Templates.test(expr.toString().strip(), Map.of(), where);
     }
 
-    private static boolean test(Term t, List<String> phases) {
+    private static boolean test(Term t, List<Phase> phases) {
         if (t.result() == null) {
-            return phases.stream().allMatch(p -> p.equals("Succeeded") || p.equals("Skipped"));
+            return phases.stream().allMatch(p -> p == Phase.SUCCEEDED || p == Phase.SKIPPED);
         }
         return switch (t.result()) {
-            case "Succeeded" -> phases.stream().allMatch("Succeeded"::equals);
-            case "Skipped" -> !phases.isEmpty() && phases.stream().allMatch("Skipped"::equals);
-            case "Failed", "Errored" -> phases.stream().anyMatch("Failed"::equals);
-            case "AnySucceeded" -> phases.stream().anyMatch("Succeeded"::equals);
-            case "AllFailed" -> !phases.isEmpty() && phases.stream().allMatch("Failed"::equals);
+            case "Succeeded" -> phases.stream().allMatch(Phase.SUCCEEDED::equals);
+            case "Skipped" -> !phases.isEmpty() && phases.stream().allMatch(Phase.SKIPPED::equals);
+            case "Failed", "Errored" -> phases.stream().anyMatch(Phase.FAILED::equals);
+            case "AnySucceeded" -> phases.stream().anyMatch(Phase.SUCCEEDED::equals);
+            case "AllFailed" -> !phases.isEmpty() && phases.stream().allMatch(Phase.FAILED::equals);
             default -> false;
         };
     }

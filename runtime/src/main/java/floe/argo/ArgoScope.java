@@ -2,7 +2,9 @@ package floe.argo;
 
 import floe.SpecException;
 import floe.expr.Templates;
+import floe.model.Phase;
 import floe.model.TaskCompletion;
+import floe.model.TaskOutcome;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * What one task of a leaf stage sees, worked out along its chain of calls from the entrypoint
@@ -200,12 +203,12 @@ final class ArgoScope {
     }
 
     /** The phases of the calls of {@code body} in one of its instances, by name, for {@code depends}. */
-    private Map<String, List<String>> phases(CallTree.Body body, int instance, Done done) {
-        Map<String, List<String>> phases = new TreeMap<>();
+    private Map<String, List<Phase>> phases(CallTree.Body body, int instance, Done done) {
+        Map<String, List<Phase>> phases = new TreeMap<>();
         for (CallTree.Call c : body.calls) {
-            List<String> p = new ArrayList<>();
+            List<Phase> p = new ArrayList<>();
             for (int k = 0; k < width(c, done); k++) {
-                String phase = phase(c, instance, k, done);
+                Phase phase = phase(c, instance, k, done);
                 if (phase != null) {
                     p.add(phase);
                 }
@@ -222,21 +225,21 @@ final class ArgoScope {
     }
 
     /** The phase of iteration {@code k} of {@code c} in instance {@code instance} of its body; null if not known here. */
-    private static String phase(CallTree.Call c, int instance, int k, Done done) {
+    private static Phase phase(CallTree.Call c, int instance, int k, Done done) {
         int q = c.width < 0 ? k : instance * c.width + k;
         boolean any = false;
         boolean allSkipped = true;
         for (CallTree.Leaf leaf : c.leaves()) {
             for (TaskCompletion t : done.range(leaf.stage(), q * leaf.span(), (q + 1) * leaf.span())) {
                 any = true;
-                String phase = t.outputs().getOrDefault("phase", "Succeeded");
-                if (phase.equals("Failed")) {
-                    return "Failed";
+                Phase phase = t.outcome().phase();
+                if (phase == Phase.FAILED) {
+                    return Phase.FAILED;
                 }
-                allSkipped &= phase.equals("Skipped");
+                allSkipped &= phase == Phase.SKIPPED;
             }
         }
-        return !any ? null : allSkipped ? "Skipped" : "Succeeded";
+        return !any ? null : allSkipped ? Phase.SKIPPED : Phase.SUCCEEDED;
     }
 
     /**
@@ -269,28 +272,28 @@ final class ArgoScope {
         if (tasks.isEmpty()) {
             return values;
         }
-        List<String[]> fields = new ArrayList<>(List.of(new String[] {"outputs.result", "result", null},
-                new String[] {"exitCode", "exitCode", null}, new String[] {"status", "phase", "Succeeded"}));
-        tasks.get(0).outputs().keySet().stream().filter(k -> k.startsWith("outputs.parameters."))
-                .forEach(k -> fields.add(new String[] {k, k, null}));
+        // Argo's variable of each output (the result and exit code absent when a task has none)
+        Map<String, Function<TaskOutcome, String>> fields = new LinkedHashMap<>();
+        fields.put("outputs.result", o -> o.result().orElse(null));
+        fields.put("exitCode", o -> o.exitCode().isPresent() ? Integer.toString(o.exitCode().getAsInt()) : null);
+        fields.put("status", o -> o.phase().argoName());
+        tasks.get(0).outcome().parameters().keySet()
+                .forEach(name -> fields.put("outputs.parameters." + name, o -> o.parameter(name).orElse(null)));
         boolean looped = looped(c);
-        for (String[] field : fields) {
+        for (Map.Entry<String, Function<TaskOutcome, String>> field : fields.entrySet()) {
             if (looped) {
                 List<Object> list = new ArrayList<>();
                 for (TaskCompletion t : tasks) {
-                    String v = t.outputs().get(field[1]);
-                    if (v != null || field[2] != null) {
-                        list.add(field[0].equals("outputs.result") ? parsed(v) : v == null ? field[2] : v);
+                    String v = field.getValue().apply(t.outcome());
+                    if (v != null) {
+                        list.add(field.getKey().equals("outputs.result") ? parsed(v) : v);
                     }
                 }
-                values.put(field[0], json(list));
-                if (field[0].equals("outputs.parameters")) {
-                    continue;
-                }
+                values.put(field.getKey(), json(list));
             } else {
-                String v = tasks.get(0).outputs().getOrDefault(field[1], field[2]);
+                String v = field.getValue().apply(tasks.get(0).outcome());
                 if (v != null) {
-                    values.put(field[0], v);
+                    values.put(field.getKey(), v);
                 }
             }
         }
@@ -298,12 +301,7 @@ final class ArgoScope {
             // Argo's aggregate: every task's output parameters as one object each.
             List<Map<String, String>> params = new ArrayList<>();
             for (TaskCompletion t : tasks) {
-                Map<String, String> p = new TreeMap<>();
-                t.outputs().forEach((k, v) -> {
-                    if (k.startsWith("outputs.parameters.")) {
-                        p.put(k.substring("outputs.parameters.".length()), v);
-                    }
-                });
+                Map<String, String> p = t.outcome().parameters();
                 if (!p.isEmpty()) {
                     params.add(p);
                 }
@@ -325,11 +323,11 @@ final class ArgoScope {
                 ? List.of() : c.template.outputs().parameters();
         int w = Math.max(1, c.width);
         for (int k = 0; k < w; k++) {
-            String phase = phase(c, instance, k, done);
+            Phase phase = phase(c, instance, k, done);
             if (phase == null) {
                 return values; // not an upstream of this task
             }
-            statuses.add(phase);
+            statuses.add(phase.argoName());
             if (declared.isEmpty()) {
                 continue;
             }
@@ -338,7 +336,7 @@ final class ArgoScope {
             item(c, k, stepVars, false);
             Map<String, String> inner = new LinkedHashMap<>(base);
             inner.putAll(extra);
-            boolean skipped = phase.equals("Skipped");
+            boolean skipped = phase == Phase.SKIPPED;
             if (!skipped) {
                 inputs(c, stepVars).forEach((n, v) -> inner.put("inputs.parameters." + n, v));
                 inner.putAll(siblings(c.body, c.width < 0 ? k : instance * c.width + k, inner, extra, done, null));

@@ -1,6 +1,7 @@
 package floe.argo;
 
 import floe.FloeException;
+import floe.model.Phase;
 import floe.model.TaskCompletion;
 import floe.model.TaskContext;
 import floe.model.TaskFunction;
@@ -30,8 +31,8 @@ final class DeferredFailures implements TaskFunction {
     public void run(TaskContext ctx) {
         List<String> failed = new ArrayList<>();
         for (TaskCompletion c : ctx.inputs()) {
-            if (stages.containsKey(c.stage()) && "Failed".equals(c.outputs().get("phase"))) {
-                failed.add(c.outputs().getOrDefault("message", "stage '" + c.stage() + "' task " + c.index() + " failed"));
+            if (stages.containsKey(c.stage()) && c.outcome().phase() == Phase.FAILED) {
+                failed.add(c.outcome().message().orElse("stage '" + c.stage() + "' task " + c.index() + " failed"));
             }
         }
         if (!failed.isEmpty()) {

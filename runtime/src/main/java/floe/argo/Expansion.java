@@ -3,8 +3,10 @@ package floe.argo;
 import floe.argo.ArgoConverter.ArgoError;
 import floe.expr.Templates;
 import floe.model.Dependency;
+import floe.model.Phase;
 import floe.model.Stage;
 import floe.model.TaskCompletion;
+import floe.model.TaskOutcome;
 import floe.model.Workflow;
 
 import java.io.IOException;
@@ -696,8 +698,9 @@ final class Expansion {
                 from = group * (n / g);
                 to = from + n / g;
             }
-            Map<String, String> outputs = new LinkedHashMap<>(Map.of("result", "0", "exitCode", "0", "phase", "Succeeded"));
-            outputNames.getOrDefault(up, List.of()).forEach(p -> outputs.put("outputs.parameters." + p, "0"));
+            Map<String, String> outputs = new LinkedHashMap<>(Map.of(TaskOutcome.RESULT, "0", TaskOutcome.EXIT_CODE, "0",
+                    TaskOutcome.PHASE, Phase.SUCCEEDED.argoName()));
+            outputNames.getOrDefault(up, List.of()).forEach(p -> outputs.put(TaskOutcome.parameterKey(p), "0"));
             for (int i = from; i < to; i++) {
                 out.add(new TaskCompletion(up, i, 1, 0, 0, outputs, List.of()));
             }

@@ -1,6 +1,7 @@
 package floe.argo;
 
 import floe.SpecException;
+import floe.model.TaskOutcome;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -29,7 +30,6 @@ final class MemoCache {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** What Kubernetes allows as a ConfigMap's key, and so as a memoization key. */
     private static final Pattern KEY = Pattern.compile("[-._a-zA-Z0-9]{1,253}");
-    private static final String PARAMETER = "outputs.parameters.";
 
     private final Path dir;
 
@@ -73,32 +73,26 @@ final class MemoCache {
         Map<String, String> outputs = new LinkedHashMap<>();
         JsonNode out = entry.path("outputs");
         for (JsonNode p : out.path("parameters")) {
-            outputs.put(PARAMETER + p.path("name").asText(), p.path("value").asText());
+            outputs.put(TaskOutcome.parameterKey(p.path("name").asText()), p.path("value").asText());
         }
         if (out.has("result")) {
-            outputs.put("result", out.get("result").asText());
+            outputs.put(TaskOutcome.RESULT, out.get("result").asText());
         }
-        outputs.put("exitCode", out.path("exitCode").asText("0"));
+        outputs.put(TaskOutcome.EXIT_CODE, out.path("exitCode").asText("0"));
         ((ObjectNode) entry).put("lastHitTimestamp", Instant.now().toString());
         write(file, entry);
         return outputs;
     }
 
-    /** Keeps {@code outputs} (a succeeded task's) under {@code key}. */
-    void write(String key, String node, Map<String, String> outputs, String where) throws IOException {
+    /** Keeps {@code outcome} (a succeeded task's) under {@code key}. */
+    void write(String key, String node, TaskOutcome outcome, String where) throws IOException {
         ObjectNode entry = JSON.createObjectNode();
         entry.put("nodeID", node);
         ObjectNode out = entry.putObject("outputs");
         ArrayNode parameters = out.putArray("parameters");
-        outputs.forEach((name, value) -> {
-            if (name.startsWith(PARAMETER)) {
-                parameters.addObject().put("name", name.substring(PARAMETER.length())).put("value", value);
-            }
-        });
-        if (outputs.containsKey("result")) {
-            out.put("result", outputs.get("result"));
-        }
-        out.put("exitCode", outputs.getOrDefault("exitCode", "0"));
+        outcome.parameters().forEach((name, value) -> parameters.addObject().put("name", name).put("value", value));
+        outcome.result().ifPresent(result -> out.put("result", result));
+        out.put("exitCode", Integer.toString(outcome.exitCode().orElse(0)));
         String now = Instant.now().toString();
         entry.put("creationTimestamp", now);
         entry.put("lastHitTimestamp", now);

@@ -1,7 +1,9 @@
 package floe.argo;
 
+import floe.model.Phase;
 import floe.model.Stage;
 import floe.model.TaskCompletion;
+import floe.model.TaskOutcome;
 import floe.model.Workflow;
 
 import org.junit.jupiter.api.Test;
@@ -56,7 +58,7 @@ class DynamicLoopTest {
         Workflow wf = ArgoWorkflows.fromYaml(spec, new ArgoOptions(Map.of(), Map.of(), dir.toString()));
         Stage each = wf.stage("inner.each");
 
-        TaskCompletion gen = new TaskCompletion("inner.gen", 0, 1, 0, 0, Map.of("result", "[1, 2, 3]", "phase", "Succeeded"), List.of());
+        TaskCompletion gen = new TaskCompletion("inner.gen", 0, 1, 0, 0, Map.of(TaskOutcome.RESULT, "[1, 2, 3]", TaskOutcome.PHASE, Phase.SUCCEEDED.argoName()), List.of());
         assertThat(each.isDynamic()).isTrue();
         assertThat(each.dynamicTasks().count(List.of(gen))).isEqualTo(3);
     }
@@ -86,13 +88,13 @@ class DynamicLoopTest {
                 """);
         Workflow wf = ArgoWorkflows.fromYaml(spec, new ArgoOptions(Map.of(), Map.of(), dir.toString()));
         Stage part = wf.stage("part");
-        TaskCompletion count = new TaskCompletion("count", 0, 1, 0, 0, Map.of("result", "3", "phase", "Succeeded"), List.of());
+        TaskCompletion count = new TaskCompletion("count", 0, 1, 0, 0, Map.of(TaskOutcome.RESULT, "3", TaskOutcome.PHASE, Phase.SUCCEEDED.argoName()), List.of());
 
         assertThat(part.isDynamic()).isTrue();
         assertThat(part.dependencies()).extracting(d -> d.upstream()).containsExactly("count");
         assertThat(part.dynamicTasks().count(List.of(count))).isEqualTo(3);
         try (floe.exec.TaskExecutor executor = new floe.exec.TaskExecutor(wf.name(), wf.parameters(), part, dir.resolve("logs"))) {
-            assertThat(executor.run(2, 3, List.of(count)).outputs()).containsEntry("result", "part-03");
+            assertThat(executor.run(2, 3, List.of(count)).outcome().result()).hasValue("part-03");
         }
     }
 }

@@ -3,6 +3,7 @@ package floe.argo;
 import floe.SpecException;
 import floe.TaskFailedException;
 import floe.exec.TaskExecutor;
+import floe.model.Phase;
 import floe.model.TaskCompletion;
 import floe.model.Workflow;
 
@@ -65,10 +66,11 @@ class MemoizeTest {
     void aSecondRunWithTheSameKeyTakesTheKeptOutputsAndDoesNotRun() throws Exception {
         Workflow wf = workflow("greet-{{inputs.parameters.who}}", "1h", counting());
 
-        assertThat(run(wf).outputs()).containsEntry("outputs.parameters.greeting", "hello world");
+        assertThat(run(wf).outcome().parameter("greeting")).hasValue("hello world");
         TaskCompletion second = run(wf);
 
-        assertThat(second.outputs()).containsEntry("outputs.parameters.greeting", "hello world").containsEntry("phase", "Succeeded");
+        assertThat(second.outcome().parameter("greeting")).hasValue("hello world");
+        assertThat(second.outcome().phase()).isEqualTo(Phase.SUCCEEDED);
         assertThat(Files.readAllLines(dir.resolve("runs"))).hasSize(1);
         assertThat(Files.readString(dir.resolve("memo/counts/greet-world")))
                 .contains("\"nodeID\":\"memo-count-0\"", "{\"name\":\"greeting\",\"value\":\"hello world\"}");

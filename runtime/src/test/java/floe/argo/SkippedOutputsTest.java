@@ -1,7 +1,9 @@
 package floe.argo;
 
 import floe.exec.TaskExecutor;
+import floe.model.Phase;
 import floe.model.TaskCompletion;
+import floe.model.TaskOutcome;
 import floe.model.Workflow;
 
 import org.junit.jupiter.api.Test;
@@ -45,7 +47,7 @@ class SkippedOutputsTest {
                     container: {image: busybox, command: [echo, "got [{{inputs.parameters.in}}]"]}
                 """.formatted(inputDefault));
         Workflow wf = ArgoWorkflows.fromYaml(spec, new ArgoOptions(Map.of(), Map.of(), dir.toString()));
-        TaskCompletion skipped = new TaskCompletion("producer", 0, 1, 0, 0, Map.of("phase", "Skipped"), List.of());
+        TaskCompletion skipped = new TaskCompletion("producer", 0, 1, 0, 0, Map.of(TaskOutcome.PHASE, Phase.SKIPPED.argoName()), List.of());
         try (TaskExecutor executor = new TaskExecutor(wf.name(), wf.parameters(), wf.stage("consumer"), dir.resolve("logs"))) {
             return executor.run(0, List.of(skipped));
         }
@@ -53,7 +55,7 @@ class SkippedOutputsTest {
 
     @Test
     void theInputsDefaultAppliesWhenTheArgumentNamesASkippedStepsOutput() throws Exception {
-        assertThat(consume(", default: fallback").outputs()).containsEntry("result", "got [fallback]");
+        assertThat(consume(", default: fallback").outcome().result()).hasValue("got [fallback]");
     }
 
     @Test

@@ -132,7 +132,7 @@ class WorkflowSettingsTest {
     void templateDefaultsGoUnderEveryTemplateOfTheirKindAndATemplatesOwnFieldWins() throws Exception {
         Workflow plain = load(DEFAULTS.formatted("plain"), Map.of());
         assertThat(plain.stage("plain").timeout()).isEqualTo(Duration.ofSeconds(30));
-        assertThat(run(plain, "plain").outputs()).containsEntry("result", "hello");
+        assertThat(run(plain, "plain").outcome().result()).hasValue("hello");
 
         assertThat(load(DEFAULTS.formatted("own"), Map.of()).stage("own").timeout()).isEqualTo(Duration.ofSeconds(5));
     }
@@ -176,7 +176,7 @@ class WorkflowSettingsTest {
         Workflow wf = load(CONFIG_MAP_INPUT, new ArgoOptions(Map.of(), Map.of(), "/tmp")
                 .withLocal(Map.of(), Map.of("simple-parameters", manifest.toString()), null, false));
 
-        assertThat(run(wf, "print").outputs()).containsEntry("result", "hello world");
+        assertThat(run(wf, "print").outcome().result()).hasValue("hello world");
     }
 
     @Test
