@@ -39,6 +39,8 @@ final class ArgoCommand implements CommandFunction {
     private final Map<String, LocalResources.EnvSource> envSources;
     private final PodContainers pod;
     private String memoizeDir;
+    /** The global outputs ({@code workflow.outputs.parameters.NAME}) this task reads: name -> [stage, parameter]. */
+    private Map<String, List<String>> globals = Map.of();
 
     /**
      * @param entrypoint the program standing in for the image's entrypoint, for a container with
@@ -68,6 +70,33 @@ final class ArgoCommand implements CommandFunction {
         return this;
     }
 
+    /** This command reading the global outputs {@code read} (name -> [stage, output parameter]) from its upstream tasks. */
+    ArgoCommand globals(Map<String, List<String>> read) {
+        this.globals = new TreeMap<>(read);
+        return this;
+    }
+
+    /**
+     * The global outputs as the task sees them: each the value its step's last task set (in Argo,
+     * the last writer wins).
+     */
+    private void globalOutputs(List<TaskCompletion> upstream, Map<String, String> extra) {
+        globals.forEach((name, from) -> {
+            String value = null;
+            int index = -1;
+            for (TaskCompletion c : upstream) {
+                String v = c.outcome().parameter(from.get(1)).orElse(null);
+                if (c.stage().equals(from.get(0)) && v != null && c.index() > index) {
+                    value = v;
+                    index = c.index();
+                }
+            }
+            if (value != null) {
+                extra.put("workflow.outputs.parameters." + name, value);
+            }
+        });
+    }
+
     private CallTree.Call leaf() {
         return chain.get(chain.size() - 1);
     }
@@ -81,6 +110,7 @@ final class ArgoCommand implements CommandFunction {
         Map<String, String> extra = new LinkedHashMap<>(extra(ctx.parameters().get(floe.model.Workflow.STATUS_PARAMETER),
                 ctx.parameters().get(floe.model.Workflow.FAILURES_PARAMETER)));
         extra.put("workflow.duration", ArgoVariables.duration(base, java.time.Instant.now()));
+        globalOutputs(ctx.inputs(), extra);
         extra.put("retries", Integer.toString(ctx.attempt() - 1));
         String node = base.get("workflow.name") + "-" + ctx.stage().replace('.', '-') + "-" + ctx.index();
         extra.put("pod.name", node);
@@ -169,6 +199,7 @@ final class ArgoCommand implements CommandFunction {
     void check(int index, List<TaskCompletion> upstream, String status) throws IOException {
         Map<String, String> extra = new LinkedHashMap<>(extra(status));
         extra.put("workflow.duration", "0");
+        globalOutputs(upstream, extra);
         extra.put("retries", "0");
         extra.put("pod.name", base.get("workflow.name") + "-" + leaf().name + "-" + index);
         extra.put("node.name", base.get("workflow.name") + "-" + leaf().name + "-" + index);

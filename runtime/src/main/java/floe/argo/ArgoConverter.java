@@ -138,7 +138,7 @@ final class ArgoConverter {
                 library.notice(specPath + ".entrypoint", "input parameter '" + p.name() + "' of template '" + entry.name()
                         + "' has no value: the workflow that uses this template gives it (to run the template itself: -p "
                         + p.name() + "=VALUE)");
-                byName.put(p.name(), new ArgoSpec.Parameter(p.name(), "<" + p.name() + ">", null, null, null, null));
+                byName.put(p.name(), new ArgoSpec.Parameter(p.name(), "<" + p.name() + ">", null, null, null, null, null));
             }
         }
         java.util.regex.Matcher named = java.util.regex.Pattern.compile("workflow\\.parameters\\.([A-Za-z0-9_-]+)")
@@ -148,7 +148,7 @@ final class ArgoConverter {
             String name = named.group(1);
             if (!name.equals("json") && !byName.containsKey(name) && !options.parameters().containsKey(name)) {
                 unknown.add(name);
-                byName.put(name, new ArgoSpec.Parameter(name, "<" + name + ">", null, null, null, null));
+                byName.put(name, new ArgoSpec.Parameter(name, "<" + name + ">", null, null, null, null, null));
             }
         }
         if (!unknown.isEmpty()) {

@@ -36,12 +36,12 @@ public final class ArgoSpec {
     public record Arguments(List<Parameter> parameters) implements Serializable {}
 
     public record Parameter(String name, String value, @JsonProperty("default") String defaultValue,
-            @JsonProperty("enum") List<String> enumValues, String description, Map<String, Object> valueFrom)
+            @JsonProperty("enum") List<String> enumValues, String description, Map<String, Object> valueFrom, String globalName)
             implements Serializable {
 
         /** This parameter with {@code newValue}. */
         Parameter withValue(String newValue) {
-            return new Parameter(name, newValue, defaultValue, enumValues, description, valueFrom);
+            return new Parameter(name, newValue, defaultValue, enumValues, description, valueFrom, globalName);
         }
     }
 

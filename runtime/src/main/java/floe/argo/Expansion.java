@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Expands one template call (the entrypoint, or the exit handler) into stages. A steps or dag
@@ -71,6 +72,9 @@ final class Expansion {
     private TemplateDefaults defaults = TemplateDefaults.none();
     private final Map<String, Stage> made = new LinkedHashMap<>();
     private final Map<String, List<String>> outputNames = new HashMap<>();
+    /** The workflow's global outputs so far ({@code globalName}): name -> [stage, output parameter]. */
+    private final Map<String, List<String>> globalOutputs = new LinkedHashMap<>();
+    private static final Pattern GLOBAL_REF = Pattern.compile("workflow\\.outputs\\.parameters\\.([A-Za-z0-9_.-]*[A-Za-z0-9_-])");
     /** Stages whose failures let the rest run and fail the run at its end, with why. */
     private final Map<String, String> deferred = new LinkedHashMap<>();
     private Workflow.Builder out;
@@ -605,6 +609,16 @@ final class Expansion {
         }
         ArgoSpec.Template t = call.template;
         int tasks = call.dynamic() ? MAX_PARAM_ITEMS : instances * call.width;
+        // Global outputs this task reads wait for the step that sets them, as it ran before in Argo.
+        Map<String, List<String>> globalsRead = new java.util.TreeMap<>();
+        Matcher global = GLOBAL_REF.matcher(chain.stream().map(x -> String.valueOf(x.step) + x.template).collect(Collectors.joining()));
+        needs = new ArrayList<>(needs);
+        while (global.find()) {
+            List<String> from = globalOutputs.get(global.group(1));
+            if (from != null && globalsRead.put(global.group(1), from) == null) {
+                needs.add(new Need(from.get(0), 1));
+            }
+        }
         ArgoCommand command;
         ArgoSpec.Container c = null;
         String kind = null;
@@ -627,7 +641,7 @@ final class Expansion {
             }
             command = new ArgoCommand(chain, base, mounts, imageDir, ArgoArtifacts.of(t, call.templatePath, options.artifacts()),
                     options.recursionDepth(), entrypoint, env, PodContainers.of(t, call.templatePath, local, options))
-                    .memoized(t.memoize() == null ? null : options.memoizeDir());
+                    .memoized(t.memoize() == null ? null : options.memoizeDir()).globals(globalsRead);
         } else {
             command = new ArgoCommand(chain, base, new LocalResources.Mounts(List.of(), List.of(), List.of()), null, ArgoArtifacts.none(),
                     options.recursionDepth(), null, Map.of(), PodContainers.none());
@@ -683,6 +697,10 @@ final class Expansion {
         call.stage = stageName;
         outputNames.put(stageName, t.outputs() == null || t.outputs().parameters() == null ? List.of()
                 : t.outputs().parameters().stream().map(ArgoSpec.Parameter::name).toList());
+        if (t.outputs() != null && t.outputs().parameters() != null && call.tooDeep == 0) {
+            t.outputs().parameters().stream().filter(p -> p.globalName() != null)
+                    .forEach(p -> globalOutputs.put(p.globalName(), List.of(stageName, p.name())));
+        }
     }
 
     /** Stand-ins for the completions task {@code index} of a stage of {@code tasks} tasks waits on. */

@@ -227,6 +227,13 @@ final class TemplateSettings {
 
     /** What a steps or dag template may say: its outputs come from its steps ({@code valueFrom.parameter} or {@code expression}). */
     static void nestedTemplateFields(ArgoSpec.Template t, String path) {
+        List<ArgoSpec.Parameter> outs = t.outputs() == null || t.outputs().parameters() == null ? List.of() : t.outputs().parameters();
+        for (int i = 0; i < outs.size(); i++) {
+            if (outs.get(i).globalName() != null) {
+                throw new ArgoError(path + ".outputs.parameters[" + i + "].globalName", "a global output of a steps or dag template"
+                        + " is not supported by Floe yet (give globalName to the container or script template's output)");
+            }
+        }
         if (t.memoize() != null) {
             throw new ArgoError(path + ".memoize", "memoizing a whole steps or dag template is not supported by Floe yet"
                     + " (memoize the container or script templates it runs)");

@@ -247,4 +247,48 @@ class WorkflowSettingsTest {
         assertThatThrownBy(() -> load(template, new ArgoOptions(Map.of(), Map.of("message", "hi"), "/tmp")))
                 .hasMessageContaining("no parameter [message] to set with -p");
     }
+
+    private static final String GLOBALS = """
+            apiVersion: argoproj.io/v1alpha1
+            kind: Workflow
+            metadata: {name: globals}
+            spec:
+              entrypoint: main
+              templates:
+              - name: main
+                steps:
+                - - {name: make, template: make}
+                - - {name: other, template: other}
+                - - {name: use, template: use}
+              - name: make
+                container: {image: busybox, command: [sh, -c, 'echo -n hello > /tmp/hello.txt']}
+                outputs:
+                  parameters:
+                  - {name: hello, globalName: %s, valueFrom: {path: /tmp/hello.txt}}
+              - name: other
+                container: {image: busybox, command: ["true"]}
+              - name: use
+                inputs:
+                  parameters:
+                  - {name: param, value: "{{workflow.outputs.parameters.greeting}}"}
+                container: {image: busybox, command: [echo, "got {{inputs.parameters.param}}"]}
+            """;
+
+    @Test
+    void aGlobalOutputIsReadByLaterStepsWhichWaitForTheStepThatSetsIt() throws Exception {
+        Workflow wf = load(GLOBALS.formatted("greeting"), Map.of());
+        assertThat(wf.stage("use").dependencies()).extracting(d -> d.upstream()).contains("make");
+
+        TaskCompletion made = new TaskCompletion("make", 0, 1, 0, 0,
+                Map.of("phase", "Succeeded", "outputs.parameters.hello", "hello"), List.of());
+        try (TaskExecutor executor = new TaskExecutor(wf.name(), wf.parameters(), wf.stage("use"), dir.resolve("logs"))) {
+            assertThat(executor.run(0, List.of(made)).outputs()).containsEntry("result", "got hello");
+        }
+    }
+
+    @Test
+    void aGlobalOutputNoStepSetsIsNotDefined() {
+        assertThatThrownBy(() -> load(GLOBALS.formatted("salutation"), Map.of()))
+                .hasMessageContaining("{{workflow.outputs.parameters.greeting}} is not defined here");
+    }
 }
