@@ -200,6 +200,18 @@ final class TemplateSettings {
             for (int i = 0; i < ps.size(); i++) {
                 String where = path + ".outputs.parameters[" + i + "]";
                 Map<String, Object> from = ps.get(i).valueFrom();
+                if (from != null && from.containsKey("supplied")) {
+                    throw new ArgoError(where + ".valueFrom.supplied", "a value supplied by a person when the workflow is"
+                            + " resumed (with a suspend template) is not supported by Floe");
+                }
+                if (from != null && from.containsKey("event")) {
+                    throw new ArgoError(where + ".valueFrom.event", "a value from the event that started the workflow is not"
+                            + " supported by Floe: pass it as a workflow parameter (-p NAME=VALUE)");
+                }
+                if (from != null && (from.containsKey("jsonPath") || from.containsKey("jqFilter"))) {
+                    throw new ArgoError(where + ".valueFrom", "jsonPath and jqFilter read the object a resource template made,"
+                            + " which needs a Kubernetes API server: Floe does not run resource templates");
+                }
                 if (from == null || !(from.get("path") instanceof String p) || !p.startsWith("/")) {
                     throw new ArgoError(where + ".valueFrom", "give valueFrom.path, an absolute path in the container"
                             + " (other sources are not supported by Floe yet)");
