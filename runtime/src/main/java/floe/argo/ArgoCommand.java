@@ -39,6 +39,7 @@ final class ArgoCommand implements CommandFunction {
     private final Map<String, LocalResources.EnvSource> envSources;
     private final PodContainers pod;
     private String memoizeDir;
+    private java.time.Duration memoMaxAge;
     /** The global outputs ({@code workflow.outputs.parameters.NAME}) this task reads: name -> [stage, parameter]. */
     private Map<String, List<String>> globals = Map.of();
 
@@ -64,9 +65,17 @@ final class ArgoCommand implements CommandFunction {
         this.recursionLimit = recursionLimit;
     }
 
-    /** This command with its template's memoization cache kept under {@code dir} (null: none). */
+    /**
+     * This command with its template's memoization cache kept under {@code dir} (null: none); the
+     * cache's name and {@code maxAge} are checked now.
+     */
     ArgoCommand memoized(String dir) {
         this.memoizeDir = dir;
+        if (dir != null) {
+            memoCache();
+            String maxAge = leaf().template.memoize().maxAge();
+            memoMaxAge = maxAge == null ? null : Quantities.duration(maxAge, leaf().templatePath + ".memoize.maxAge");
+        }
         return this;
     }
 
@@ -123,10 +132,7 @@ final class ArgoCommand implements CommandFunction {
         }
         if (memoizeDir != null) {
             String key = memoKey(outcome.vars());
-            ArgoSpec.Memoize memo = leaf().template.memoize();
-            String where = leaf().templatePath + ".memoize";
-            java.time.Duration maxAge = memo.maxAge() == null ? null : Quantities.duration(memo.maxAge(), where + ".maxAge");
-            Map<String, String> kept = memoCache().read(key, maxAge, where);
+            Map<String, String> kept = memoCache().read(key, memoMaxAge, leaf().templatePath + ".memoize");
             if (kept != null) {
                 kept.forEach(ctx::output); // Argo's memoization hit: the outputs of the run that kept them, nothing runs
                 LOG.info("stage '{}' task {}: memoized: outputs of key '{}' from the cache, not run", ctx.stage(), ctx.index(), key);
@@ -206,18 +212,9 @@ final class ArgoCommand implements CommandFunction {
         ArgoScope.Outcome outcome = scope().walk(index, new ArgoScope.Done(upstream), extra, true);
         if (outcome.skipped() == null) {
             command(index, outcome.vars(), null);
-            if (leaf().template.memoize() != null) {
-                String key = memoKey(outcome.vars());
-                String text = leaf().template.memoize().key();
-                if (!text.contains("steps.") && !text.contains("tasks.")) { // known before the run: checked now
-                    memoCache().check(key, leaf().templatePath + ".memoize");
-                } else {
-                    memoCache();
-                }
-                ArgoSpec.Memoize memo = leaf().template.memoize();
-                if (memo.maxAge() != null) {
-                    Quantities.duration(memo.maxAge(), leaf().templatePath + ".memoize.maxAge");
-                }
+            String key = memoizeDir == null ? null : memoKey(outcome.vars());
+            if (key != null && !Expansion.OUTPUT_REF.matcher(leaf().template.memoize().key()).find()) {
+                memoCache().check(key, leaf().templatePath + ".memoize"); // known before the run: checked now
             }
         }
     }

@@ -5,7 +5,6 @@ import floe.model.Command;
 import floe.model.Workflow;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -116,8 +115,7 @@ final class ArgoConverter {
      * {@code workflow.parameters} its templates name, so each one missing stands in as
      * {@code <NAME>}, with a notice.
      */
-    private List<ArgoSpec.Parameter> standIns(List<ArgoSpec.Parameter> arguments, ArgoSpec.Template entry, String specPath)
-            throws IOException {
+    private List<ArgoSpec.Parameter> standIns(List<ArgoSpec.Parameter> arguments, ArgoSpec.Template entry, String specPath) {
         Map<String, ArgoSpec.Parameter> byName = new LinkedHashMap<>();
         for (int i = 0; i < arguments.size(); i++) {
             ArgoSpec.Parameter p = arguments.get(i);
@@ -142,7 +140,7 @@ final class ArgoConverter {
             }
         }
         java.util.regex.Matcher named = java.util.regex.Pattern.compile("workflow\\.parameters\\.([A-Za-z0-9_-]+)")
-                .matcher(Files.readString(doc.path()));
+                .matcher(String.valueOf(doc.spec().spec()));
         java.util.Set<String> unknown = new java.util.TreeSet<>();
         while (named.find()) {
             String name = named.group(1);
@@ -201,11 +199,11 @@ final class ArgoConverter {
         List<String> all = new ArrayList<>();
         for (int i = 0; i < params.size(); i++) {
             ArgoSpec.Parameter p = params.get(i);
-            String value = overrides.containsKey(p.name()) ? overrides.remove(p.name()) : p.value() != null ? p.value() : p.defaultValue();
-            if (value == null && p.valueFrom() != null && p.valueFrom().get("configMapKeyRef") instanceof Map<?, ?> ref) {
-                value = LocalResources.configMapValue(options, library::notice, String.valueOf(ref.get("name")),
-                        String.valueOf(ref.get("key")), false, path + "[" + i + "].valueFrom.configMapKeyRef");
-            }
+            boolean fromConfigMap = p.valueFrom() != null && p.valueFrom().get("configMapKeyRef") != null;
+            // As in Argo, a config map's value comes before the parameter's default, which stands in when the key is missing.
+            String value = overrides.containsKey(p.name()) ? overrides.remove(p.name()) : p.value() != null ? p.value()
+                    : fromConfigMap ? LocalResources.configMapParameter(options, library::notice, p, path + "[" + i + "].valueFrom")
+                    : p.defaultValue();
             if (value == null && p.valueFrom() != null) {
                 throw new ArgoError(path + "[" + i + "].valueFrom", "parameter '" + p.name()
                         + "' takes its value from a config map or an event, which Floe cannot read: give it with -p "

@@ -414,7 +414,8 @@ final class ArgoScope {
         java.util.regex.Matcher m = Expansion.OUTPUT_REF.matcher(text);
         while (m.find()) {
             String name = m.group(1) != null ? m.group(1) : m.group(2);
-            if ("Skipped".equals(stepVars.get("steps." + name + ".status")) || "Skipped".equals(stepVars.get("tasks." + name + ".status"))) {
+            String skipped = Phase.SKIPPED.argoName();
+            if (skipped.equals(stepVars.get("steps." + name + ".status")) || skipped.equals(stepVars.get("tasks." + name + ".status"))) {
                 return true;
             }
         }

@@ -79,6 +79,12 @@ public final class ArgoSpec {
                     newTimeout, parallelism, resource, suspend, volumes, podResources, initContainers, sidecars, memoize);
         }
 
+        /** This template with other pod resources. */
+        Template withPodResources(ResourceRequirements newPodResources) {
+            return new Template(name, inputs, outputs, container, script, steps, dag, retryStrategy, activeDeadlineSeconds,
+                    timeout, parallelism, resource, suspend, volumes, newPodResources, initContainers, sidecars, memoize);
+        }
+
         /** This template with other inputs. */
         Template withInputs(Inputs newInputs) {
             return new Template(name, newInputs, outputs, container, script, steps, dag, retryStrategy, activeDeadlineSeconds,

@@ -380,10 +380,8 @@ final class Expansion {
         boolean changed = false;
         for (int i = 0; i < params.size(); i++) {
             ArgoSpec.Parameter p = params.get(i);
-            if (p.value() == null && p.valueFrom() != null && p.valueFrom().get("configMapKeyRef") instanceof Map<?, ?> ref) {
-                String value = local.configMapValue(String.valueOf(ref.get("name")), String.valueOf(ref.get("key")),
-                        Boolean.TRUE.equals(ref.get("optional")), found.path() + ".inputs.parameters[" + i + "].valueFrom.configMapKeyRef");
-                params.set(i, p.withValue(value != null ? value : p.defaultValue()));
+            if (p.value() == null && p.valueFrom() != null && p.valueFrom().get("configMapKeyRef") != null) {
+                params.set(i, p.withValue(local.configMapParameter(p, found.path() + ".inputs.parameters[" + i + "].valueFrom")));
                 changed = true;
             }
         }
@@ -611,7 +609,9 @@ final class Expansion {
         int tasks = call.dynamic() ? MAX_PARAM_ITEMS : instances * call.width;
         // Global outputs this task reads wait for the step that sets them, as it ran before in Argo.
         Map<String, List<String>> globalsRead = new java.util.TreeMap<>();
-        Matcher global = GLOBAL_REF.matcher(chain.stream().map(x -> String.valueOf(x.step) + x.template).collect(Collectors.joining()));
+        // What the task reads: each call's step and its template's inputs on the way, and the leaf template.
+        Matcher global = GLOBAL_REF.matcher(chain.stream().map(x -> x.step + " " + (x.template == null ? "" : x.template.inputs()))
+                .collect(Collectors.joining(" ")) + " " + t);
         needs = new ArrayList<>(needs);
         while (global.find()) {
             List<String> from = globalOutputs.get(global.group(1));
@@ -630,15 +630,7 @@ final class Expansion {
             List<String> entrypoint = t.container() != null && (c.command() == null || c.command().isEmpty())
                     ? options.images().entrypoint(c.image(), call.templatePath + ".container") : null;
             LocalResources.Mounts mounts = local.mounts(c, call.templatePath + "." + kind, t.volumes());
-            Map<String, LocalResources.EnvSource> env = new LinkedHashMap<>();
-            if (c.env() != null) {
-                for (int i = 0; i < c.env().size(); i++) {
-                    ArgoSpec.EnvVar e = c.env().get(i);
-                    if (e.value() == null && e.valueFrom() != null) {
-                        env.put(e.name(), local.env(e, call.templatePath + "." + kind + ".env[" + i + "].valueFrom"));
-                    }
-                }
-            }
+            Map<String, LocalResources.EnvSource> env = local.envSources(c, call.templatePath + "." + kind);
             command = new ArgoCommand(chain, base, mounts, imageDir, ArgoArtifacts.of(t, call.templatePath, options.artifacts()),
                     options.recursionDepth(), entrypoint, env, PodContainers.of(t, call.templatePath, local, options))
                     .memoized(t.memoize() == null ? null : options.memoizeDir()).globals(globalsRead);

@@ -114,9 +114,11 @@ final class LocalResources {
             used = true;
             perTask.add(new Command.Mount(runRoot + "/emptyDir/" + m.name(), m.mountPath()));
         } else if (source.get("secret") instanceof Map<?, ?> secret) {
+            keysAsGiven(secret, "secret", m.name(), where);
             String name = String.valueOf(secret.get("secretName"));
             fixed.add(new Command.Mount(dir(name, "--secret", "secret", where) + sub, m.mountPath()));
         } else if (source.get("configMap") instanceof Map<?, ?> map) {
+            keysAsGiven(map, "configMap", m.name(), where);
             String name = String.valueOf(map.get("name"));
             fixed.add(new Command.Mount(dir(name, "--config-map", "config map", where) + sub, m.mountPath()));
         } else if (source.get("hostPath") instanceof Map<?, ?> host) {
@@ -132,6 +134,20 @@ final class LocalResources {
         } else {
             throw new ArgoError(where, "volume '" + m.name() + "' is a " + String.join(", ", source.keySet())
                     + " volume, which Floe cannot make on this machine: give a directory with --volume " + m.name() + "=DIR");
+        }
+    }
+
+    /**
+     * A secret or config map volume is the directory given, a file per key, as it is: picking keys
+     * to paths ({@code items}) or file modes ({@code defaultMode}) are not honoured, so they are
+     * refused, and so is {@code optional} (the directory must be given).
+     */
+    private static void keysAsGiven(Map<?, ?> source, String kind, String volume, String where) {
+        for (String field : List.of("items", "defaultMode", "optional")) {
+            if (source.containsKey(field)) {
+                throw new ArgoError(where, "volume '" + volume + "': " + kind + "." + field + " is not supported by Floe: its"
+                        + " directory is mounted as given, a file per key");
+            }
         }
     }
 
@@ -161,6 +177,20 @@ final class LocalResources {
      */
     record EnvSource(String name, String file, String value, boolean optional) implements Serializable {}
 
+    /** Where each env var of {@code c} that takes its value from a secret or config map gets it, by name. */
+    Map<String, EnvSource> envSources(ArgoSpec.Container c, String where) {
+        Map<String, EnvSource> sources = new LinkedHashMap<>();
+        if (c.env() != null) {
+            for (int i = 0; i < c.env().size(); i++) {
+                ArgoSpec.EnvVar e = c.env().get(i);
+                if (e.value() == null && e.valueFrom() != null) {
+                    sources.put(e.name(), env(e, where + ".env[" + i + "].valueFrom"));
+                }
+            }
+        }
+        return sources;
+    }
+
     EnvSource env(ArgoSpec.EnvVar e, String where) {
         Map<String, Object> from = e.valueFrom();
         if (from.get("secretKeyRef") instanceof Map<?, ?> ref) {
@@ -178,7 +208,26 @@ final class LocalResources {
     }
 
     /** A config map's value now (config maps are not secret); null when optional and absent. */
-    String configMapValue(String name, String key, boolean optional, String where) {
+    /** As {@link #configMapParameter(ArgoOptions, Notices, ArgoSpec.Parameter, String)}, with this run's options. */
+    String configMapParameter(ArgoSpec.Parameter p, String where) {
+        return configMapParameter(options, notices, p, where);
+    }
+
+    /**
+     * A parameter's value from its {@code valueFrom.configMapKeyRef}, as Argo reads it: the key's
+     * value; when the config map has no such key, the parameter's {@code valueFrom.default} or
+     * {@code default} (an error when it has neither and the reference is not {@code optional}).
+     * {@code where}: the parameter's {@code valueFrom}.
+     */
+    static String configMapParameter(ArgoOptions options, Notices notices, ArgoSpec.Parameter p, String where) {
+        Map<?, ?> ref = (Map<?, ?>) p.valueFrom().get("configMapKeyRef");
+        Object fallback = p.valueFrom().get("default") != null ? p.valueFrom().get("default") : p.defaultValue();
+        String value = configMapValue(options, notices, String.valueOf(ref.get("name")), String.valueOf(ref.get("key")),
+                Boolean.TRUE.equals(ref.get("optional")) || fallback != null, where + ".configMapKeyRef");
+        return value != null ? value : fallback == null ? null : String.valueOf(fallback);
+    }
+
+    private String configMapValue(String name, String key, boolean optional, String where) {
         return configMapValue(options, notices, name, key, optional, where);
     }
 

@@ -79,16 +79,7 @@ final class PodContainers implements Serializable {
             String imageDir = options.images().workingDir(c.image(), where + ".image");
             List<String> entrypoint = c.command() == null || c.command().isEmpty() ? options.images().entrypoint(c.image(), where) : null;
             LocalResources.Mounts mounts = local.mounts(c, where, t.volumes());
-            Map<String, LocalResources.EnvSource> env = new LinkedHashMap<>();
-            if (c.env() != null) {
-                for (int j = 0; j < c.env().size(); j++) {
-                    ArgoSpec.EnvVar e = c.env().get(j);
-                    if (e.value() == null && e.valueFrom() != null) {
-                        env.put(e.name(), local.env(e, where + ".env[" + j + "].valueFrom"));
-                    }
-                }
-            }
-            out.add(new Container(u.name(), where, c, imageDir, entrypoint, mounts, new TreeMap<>(env)));
+            out.add(new Container(u.name(), where, c, imageDir, entrypoint, mounts, new TreeMap<>(local.envSources(c, where))));
         }
         return out;
     }

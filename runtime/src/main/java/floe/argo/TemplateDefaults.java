@@ -47,8 +47,18 @@ final class TemplateDefaults {
     private static final java.util.List<String> KINDS = java.util.List.of("container", "script", "steps", "dag", "resource",
             "suspend", "containerSet", "data", "http", "plugin");
 
+    /** The templates worked out so far: a template is looked up again for every step and loop that calls it. */
+    private final Map<ArgoSpec.Template, ArgoSpec.Template> applied = new java.util.IdentityHashMap<>();
+
     /** {@code t} with the workflow's defaults under it. */
     ArgoSpec.Template apply(ArgoSpec.Template t) {
+        if (defaults == null && podResources == null) {
+            return t;
+        }
+        return applied.computeIfAbsent(t, this::withDefaults);
+    }
+
+    private ArgoSpec.Template withDefaults(ArgoSpec.Template t) {
         ArgoSpec.Template out = t;
         if (defaults != null) {
             ObjectNode applicable = defaults.deepCopy();
@@ -59,11 +69,7 @@ final class TemplateDefaults {
             }
             out = merged(t, applicable);
         }
-        if (out.podResources() == null && podResources != null) {
-            out = merged(out, new ArgoSpec.Template(null, null, null, null, null, null, null, null, null, null, null, null, null,
-                    null, podResources, null, null, null));
-        }
-        return out;
+        return out.podResources() == null && podResources != null ? out.withPodResources(podResources) : out;
     }
 
     private static ArgoSpec.Template merged(ArgoSpec.Template over, ArgoSpec.Template under) {

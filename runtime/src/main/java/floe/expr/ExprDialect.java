@@ -19,8 +19,24 @@ final class ExprDialect {
     private ExprDialect() {}
 
     static String toJexl(String expression) {
-        String out = closures(expression);
-        out = ENDS.matcher(out).replaceAll(" =\\$ ");
+        String text = closures(expression);
+        StringBuilder out = new StringBuilder();
+        int plain = 0; // the string operators are rewritten outside quoted texts only
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\'' || c == '"') {
+                out.append(operators(text.substring(plain, i)));
+                int end = skipString(text, i);
+                out.append(text, i, end);
+                plain = end;
+                i = end - 1;
+            }
+        }
+        return out.append(operators(text.substring(plain))).toString();
+    }
+
+    private static String operators(String text) {
+        String out = ENDS.matcher(text).replaceAll(" =\\$ ");
         out = MATCHES.matcher(out).replaceAll(" =~ ");
         return STARTS.matcher(out).replaceAll(" =^ ");
     }

@@ -291,4 +291,60 @@ class WorkflowSettingsTest {
         assertThatThrownBy(() -> load(GLOBALS.formatted("salutation"), Map.of()))
                 .hasMessageContaining("{{workflow.outputs.parameters.greeting}} is not defined here");
     }
+
+    @Test
+    void onlyTheTasksThatReadAGlobalOutputWaitForTheStepThatSetsIt() throws Exception {
+        Workflow wf = load("""
+                apiVersion: argoproj.io/v1alpha1
+                kind: Workflow
+                metadata: {name: globals-dag}
+                spec:
+                  entrypoint: main
+                  templates:
+                  - name: main
+                    dag:
+                      tasks:
+                      - {name: make, template: make}
+                      - {name: alone, template: alone}
+                      - name: use
+                        template: use
+                        depends: alone
+                        arguments: {parameters: [{name: param, value: "{{workflow.outputs.parameters.greeting}}"}]}
+                  - name: make
+                    container: {image: busybox, command: [sh, -c, 'echo -n hello > /tmp/hello.txt']}
+                    outputs:
+                      parameters:
+                      - {name: hello, globalName: greeting, valueFrom: {path: /tmp/hello.txt}}
+                  - name: alone
+                    container: {image: busybox, command: ["true"]}
+                  - name: use
+                    inputs: {parameters: [{name: param}]}
+                    container: {image: busybox, command: [echo, "{{inputs.parameters.param}}"]}
+                """, Map.of());
+
+        assertThat(wf.stage("alone").dependencies()).isEmpty();
+        assertThat(wf.stage("use").dependencies()).extracting(d -> d.upstream()).containsExactlyInAnyOrder("alone", "make");
+    }
+
+    @Test
+    void aConfigMapWithoutTheKeyLeavesAWorkflowArgumentToItsDefault() throws Exception {
+        Path manifest = dir.resolve("configmap.yaml");
+        Files.writeString(manifest, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {other: x}\n");
+        Workflow wf = load("""
+                apiVersion: argoproj.io/v1alpha1
+                kind: Workflow
+                metadata: {name: cm-default}
+                spec:
+                  entrypoint: print
+                  arguments:
+                    parameters:
+                    - name: msg
+                      valueFrom: {configMapKeyRef: {name: settings, key: msg}, default: fallback}
+                  templates:
+                  - name: print
+                    container: {image: busybox, command: [echo, "{{workflow.parameters.msg}}"]}
+                """, new ArgoOptions(Map.of(), Map.of(), "/tmp").withLocal(Map.of(), Map.of("settings", manifest.toString()), null, false));
+
+        assertThat(wf.parameters()).containsEntry("msg", "fallback");
+    }
 }

@@ -62,6 +62,7 @@ class TemplatesTest {
         Map<String, String> vars = Map.of("lastRetry.message", "the pod deleted by the node");
         assertThat(Templates.condition("{{=lastRetry.message matches 'imminent node shutdown|pod deleted'}}", vars, "w")).isTrue();
         assertThat(Templates.condition("{{=lastRetry.message matches '^pod'}}", vars, "w")).isFalse();
+        assertThat(Templates.resolve("{{='a matches b' + ' endsWith '}}", vars, "w")).isEqualTo("a matches b endsWith ");
     }
 
     @Test
