@@ -212,12 +212,8 @@ final class CommandRunner {
         if (gently) {
             awaitGone(trees, SIDECAR_GRACE_NANOS);
         }
-        List<ProcessHandle> killed = new ArrayList<>();
-        for (ProcessHandle p : trees) {
-            p.descendants().forEach(killed::add); // started while it was asked to stop
-            p.destroyForcibly();
-            killed.add(p);
-        }
+        List<ProcessHandle> killed = new ArrayList<>(trees);
+        trees.forEach(p -> p.descendants().forEach(killed::add)); // started while it was asked to stop
         killed.forEach(ProcessHandle::destroyForcibly);
         awaitGone(killed, KILL_WAIT_NANOS);
         for (Sidecar s : sidecars) {

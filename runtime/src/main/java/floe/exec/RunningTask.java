@@ -22,11 +22,6 @@ final class RunningTask implements TaskContext {
     private final Map<String, String> parameters;
     private final List<TaskCompletion> inputs;
     private final TreeMap<String, String> outputs = new TreeMap<>();
-
-    @Override
-    public java.util.Map<String, String> outputs() {
-        return java.util.Collections.unmodifiableMap(outputs);
-    }
     private final List<String> files = new ArrayList<>();
 
     RunningTask(String workflow, Stage stage, int index, int tasks, int attempt, Map<String, String> parameters,
@@ -93,7 +88,13 @@ final class RunningTask implements TaskContext {
 
     @Override
     public synchronized boolean skipped() {
-        return outcome().phase() == Phase.SKIPPED;
+        return Phase.SKIPPED.argoName().equals(outputs.get(TaskOutcome.PHASE)); // whatever else a task may call its phase
+    }
+
+    /** A copy: the attempt's thread (under a timeout) may still be writing. */
+    @Override
+    public synchronized Map<String, String> outputs() {
+        return java.util.Collections.unmodifiableMap(new TreeMap<>(outputs));
     }
 
     synchronized TaskCompletion complete(long startMillis, long endMillis) {

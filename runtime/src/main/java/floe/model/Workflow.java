@@ -41,8 +41,9 @@ public record Workflow(String name, List<Stage> stages, SortedMap<String, String
 
     /**
      * The parameter an exit handler's tasks find the failed tasks in: a JSON list of objects
-     * ({@code displayName}, {@code message}, {@code templateName}, {@code phase}, {@code finishedAt}),
-     * absent when none failed (Argo's {@code {{workflow.failures}}}).
+     * ({@code displayName}, {@code message}, {@code templateName}, {@code phase}, {@code podName},
+     * {@code finishedAt}), absent when none failed (Argo's {@code {{workflow.failures}}}: Floe lists
+     * the task that failed the run, where Argo lists every failed node).
      */
     public static final String FAILURES_PARAMETER = "floe.workflow.failures";
 

@@ -12,6 +12,8 @@ import java.util.function.Function;
  * that fails after a successful workflow fails the run.
  */
 public final class ExitHandlers {
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
     public static final String SUCCEEDED = "Succeeded";
     public static final String FAILED = "Failed";
 
@@ -74,7 +76,7 @@ public final class ExitHandlers {
         node.put("podName", "");
         node.put("finishedAt", java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
         try {
-            return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(java.util.List.of(node));
+            return JSON.writeValueAsString(java.util.List.of(node));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

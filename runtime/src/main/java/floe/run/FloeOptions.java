@@ -62,7 +62,8 @@ public final class FloeOptions {
                     + " args and no command: IMAGE=PROGRAM [ARG...] (IMAGE as in floe.local.allowed-images; $FLOE_HOME is"
                     + " Floe's directory), or IMAGE= for an image without an entrypoint, whose args are the command."
                     + " Default: Argo's argosay image by Floe's stand-in conf/images/argosay, curlimages/curl by curl, and"
-                    + " alpine, busybox, debian, ubuntu, python, golang and node, which have none.");
+                    + " alpine, busybox, debian, ubuntu, python and golang, which have none, and node, whose entrypoint runs"
+                    + " args naming a program as they are (args for node itself, starting with '-', it gives to node: not here).");
 
     public static final ConfigOption<String> ARTIFACT_BUCKET = ConfigOptions.key("floe.argo.artifacts.oss.bucket")
             .stringType()

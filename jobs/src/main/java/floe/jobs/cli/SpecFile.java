@@ -71,6 +71,10 @@ final class SpecFile {
             description = "Run only the workflow's exit handler, as after the workflow ended STATUS (Succeeded or Failed; set by floe submit).")
     String exitHandlerAfter;
 
+    @Option(names = "--exit-handler-failures", hidden = true, paramLabel = "JSON",
+            description = "With --exit-handler-after Failed: the failed tasks, as {{workflow.failures}} lists them (set by floe submit).")
+    String exitHandlerFailures;
+
     /**
      * Load to check, not to run ({@code floe lint}): what the run needs from this machine and is
      * not given (secrets, config maps, claims) is a notice ({@link ArgoOptions#forChecking()}).
@@ -118,7 +122,8 @@ final class SpecFile {
             workflow = loadFromDisk(conf);
         }
         if (exitHandlerAfter != null) {
-            return ExitHandlers.handler(workflow, exitHandlerAfter);
+            Workflow handler = ExitHandlers.handler(workflow, exitHandlerAfter);
+            return exitHandlerFailures == null ? handler : handler.withParameter(Workflow.FAILURES_PARAMETER, exitHandlerFailures);
         }
         return withoutExitHandler ? workflow.withoutOnExit() : workflow;
     }

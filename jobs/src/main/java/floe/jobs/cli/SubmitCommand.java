@@ -100,7 +100,7 @@ final class SubmitCommand implements Callable<Integer> {
         // then its exit handler as a job of its own once this client has seen how the workflow ended.
         ExitHandlers.run(workflow,
                 main -> submit(submitter, main, with(job.programArgs(), "--without-exit-handler"), conf, out).orElseThrow(),
-                (handler, status) -> submit(submitter, handler, with(job.programArgs(), "--exit-handler-after", status), conf, out)
+                (handler, status) -> submit(submitter, handler, handlerArgs(job.programArgs(), handler, status), conf, out)
                         .orElseThrow());
         return 0;
     }
@@ -123,6 +123,13 @@ final class SubmitCommand implements Callable<Integer> {
         Optional<RunResult> result = submitter.submit(new Submission(jobsJar(), programArgs, plan, conf, detach, out, progress));
         result.ifPresent(r -> WorkflowLauncher.printResult(r, out));
         return result;
+    }
+
+    /** The arguments of the exit handler's job: how the workflow ended, and what failed ({@code {{workflow.failures}}}). */
+    private static List<String> handlerArgs(List<String> args, floe.model.Workflow handler, String status) {
+        String failures = handler.parameters().get(floe.model.Workflow.FAILURES_PARAMETER);
+        return failures == null ? with(args, "--exit-handler-after", status)
+                : with(args, "--exit-handler-after", status, "--exit-handler-failures", failures);
     }
 
     private static List<String> with(List<String> args, String... more) {

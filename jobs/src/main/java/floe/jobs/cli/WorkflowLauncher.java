@@ -61,7 +61,7 @@ final class WorkflowLauncher implements AutoCloseable {
         }
         out.flush();
         if (detached) {
-            out.printf("%s submitted as job %s%n", workflow.name(), ContextRunner.on(conf).submit(workflow));
+            out.printf("%s submitted as job %s%n", workflow.name(), ((ContextRunner) runner()).submit(workflow)); // detached: in the Flink client
             out.flush();
             return null;
         }
