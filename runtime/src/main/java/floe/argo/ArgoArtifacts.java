@@ -8,27 +8,41 @@ import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A template's Argo {@code oss} artifacts: inputs downloaded before its command, outputs uploaded
- * after it succeeds, each seen by the command at its {@code path} (a file, or a directory when the
- * key ends with {@code /}). The bucket comes from the artifact or the repository
- * ({@code floe.argo.artifacts.oss.bucket}); the endpoint is the run's. Checked at lint (which fields
- * an artifact may have is {@link ArgoFields}' to say).
+ * A container or script template's artifacts. An input comes from where the calling step's
+ * {@code arguments.artifacts} say ({@code from} an earlier step's output, or a location), else from
+ * the location the template gives it; an output goes to its own {@code oss} key, else to the
+ * artifact repository at Argo's key ({@link ArtifactRepository}), as a gzipped tar unless its
+ * {@code archive} says otherwise.
+ *
+ * <p>On this machine a command sees the machine's own files, not an image's. What it writes at an
+ * output artifact's path is kept apart from the machine and from other tasks: the path's
+ * directory is an overlay whose writes go to the attempt's own directory (a path inside a mounted
+ * volume is read from the volume; a path right under {@code /} is a fresh file, or a fresh
+ * directory when its name has no extension). An input is put where the command sees it: in a
+ * volume, in an overlay, or mounted at its path.
  */
 final class ArgoArtifacts implements Serializable {
     private static final long serialVersionUID = 1L;
+    /** The prefix of the staging directory of an attempt's artifacts (removed when the attempt is over). */
+    static final String STAGING_PREFIX = "floe-artifact-";
 
-    /** One artifact as written, with its path and key still templates. */
-    record Spec(String name, String path, String key, String bucket, boolean output, boolean optional, String where)
-            implements Serializable {}
+    /** One artifact as written. */
+    record Spec(ArgoSpec.Artifact artifact, boolean output, String where) implements Serializable {}
+
+    /** What a task's artifacts need: the artifacts, the mounts they add, and the overlays' writable directories by path. */
+    record Staged(List<Command.Artifact> artifacts, List<Command.Mount> mounts, Map<String, String> overlays) {}
 
     private final List<Spec> specs;
+    private final ArtifactRepository repo;
 
-    private ArgoArtifacts(List<Spec> specs) {
+    private ArgoArtifacts(List<Spec> specs, ArtifactRepository repo) {
         this.specs = List.copyOf(specs);
+        this.repo = repo;
     }
 
     static ArgoArtifacts of(ArgoSpec.Template t, String templatePath, ArtifactRepository repo) {
@@ -39,44 +53,186 @@ final class ArgoArtifacts implements Serializable {
         if (t.outputs() != null) {
             read(t.outputs().artifacts(), templatePath + ".outputs.artifacts", true, repo, specs);
         }
-        return new ArgoArtifacts(specs);
+        return new ArgoArtifacts(specs, repo);
     }
 
     /** No artifacts. */
     static ArgoArtifacts none() {
-        return new ArgoArtifacts(List.of());
+        return new ArgoArtifacts(List.of(), ArtifactRepository.none());
+    }
+
+    ArtifactRepository repository() {
+        return repo;
     }
 
     boolean isEmpty() {
         return specs.isEmpty();
     }
 
-    /**
-     * This task's artifacts with {@code vars} filled in; with {@code create}, each gets a fresh
-     * file or directory of this machine, mounted at its path (added to {@code mounts}).
-     */
-    List<Command.Artifact> resolve(Map<String, String> vars, List<Command.Mount> mounts, boolean create) throws IOException {
-        List<Command.Artifact> out = new ArrayList<>();
+    /** Argo's variables of the artifacts' paths: {@code inputs.artifacts.NAME.path}, {@code outputs.artifacts.NAME.path}. */
+    void pathVariables(Map<String, String> vars) {
         for (Spec s : specs) {
-            String path = Templates.resolve(s.path(), vars, s.where() + ".path");
-            String key = Templates.resolve(s.key(), vars, s.where() + ".oss.key");
-            if (!path.startsWith("/")) {
-                throw new ArgoConverter.ArgoError(s.where() + ".path", "'" + path + "' is not an absolute path in the container");
-            }
-            if (key.isEmpty() || key.startsWith("/")) {
-                throw new ArgoConverter.ArgoError(s.where() + ".oss.key", "'" + key + "' is not an object key (no leading /)");
-            }
-            boolean directory = key.endsWith("/");
-            String host = "-";
-            if (create) {
-                Path dir = Files.createTempDirectory("floe-artifact-");
-                Path p = directory ? dir : Files.createFile(dir.resolve("artifact"));
-                host = p.toString();
-                mounts.add(new Command.Mount(host, path, !directory));
-            }
-            out.add(new Command.Artifact(s.name(), "oss://" + s.bucket() + "/" + key, host, s.output(), directory, s.optional()));
+            vars.put((s.output() ? "outputs" : "inputs") + ".artifacts." + s.artifact().name() + ".path", s.artifact().path());
         }
-        return out;
+    }
+
+    /**
+     * This task's artifacts with {@code vars} filled in (an input's location passed by its caller
+     * is {@code inputs.artifacts.NAME}); {@code volumes}, the task's mounts so far. With
+     * {@code create}, the attempt's files and directories are made; otherwise only checked.
+     */
+    Staged resolve(Map<String, String> vars, List<Command.Mount> volumes, boolean create) throws IOException {
+        Path staging = create && !specs.isEmpty() ? Files.createTempDirectory(STAGING_PREFIX) : Path.of("/nonexistent");
+        Map<String, String> overlays = new LinkedHashMap<>();
+        List<Command.Mount> mounts = new ArrayList<>();
+        List<Command.Artifact> out = new ArrayList<>();
+        int n = 0;
+        // Outputs first: their overlays decide where inputs inside them go.
+        for (Spec s : specs) {
+            if (s.output()) {
+                out.add(output(s, vars, volumes, staging, overlays, mounts, n++, create));
+            }
+        }
+        for (Spec s : specs) {
+            if (!s.output()) {
+                Command.Artifact a = input(s, vars, volumes, staging, overlays, n++, create);
+                if (a != null) {
+                    out.add(a);
+                }
+            }
+        }
+        return new Staged(out, mounts, overlays);
+    }
+
+    private Command.Artifact output(Spec s, Map<String, String> vars, List<Command.Mount> volumes, Path staging,
+            Map<String, String> overlays, List<Command.Mount> mounts, int n, boolean create) throws IOException {
+        ArgoSpec.Artifact a = s.artifact();
+        String path = path(a, s.where(), vars);
+        Command.Archive archive = archive(a, Command.Archive.TAR);
+        ArtifactLocation own = ArtifactLocation.of(a, s.where(), vars, repo);
+        String location;
+        if (own != null) {
+            location = own.uri();
+        } else {
+            String key = Templates.resolve(repo.keyFormat(), vars, "floe.argo.artifacts.key-format");
+            String file = archive == Command.Archive.TAR ? a.name() + ".tgz" : archive == Command.Archive.ZIP ? a.name() + ".zip"
+                    : baseName(path);
+            location = repo.root() + (key.isEmpty() ? "" : key.endsWith("/") ? key : key + "/") + file;
+        }
+        String host = onVolume(path, volumes);
+        if (host == null) {
+            String parent = parent(path);
+            boolean existingDir = Files.isDirectory(Path.of(path)) && !path.equals("/");
+            if (existingDir || !parent.equals("/")) {
+                String at = existingDir ? trimmed(path) : parent;
+                if (at.contains(",") || at.contains(":")) {
+                    throw new ArgoConverter.ArgoError(s.where() + ".path", "'" + path + "': Floe keeps an output's directory apart"
+                            + " with an overlay, whose directory may not contain ',' or ':'");
+                }
+                String upper = overlays.get(at);
+                if (upper == null) {
+                    Path dir = staging.resolve("overlay-" + n);
+                    if (create) {
+                        Files.createDirectories(dir.resolve("upper"));
+                        Files.createDirectories(dir.resolve("work"));
+                    }
+                    Command.Mount overlay = Command.Mount.overlay(dir.toString(), at);
+                    mounts.add(overlay);
+                    upper = overlay.upper();
+                    overlays.put(at, upper);
+                }
+                host = existingDir ? upper : upper + "/" + baseName(path);
+            } else {
+                boolean file = baseName(path).contains(".");
+                Path fresh = staging.resolve("out-" + n).resolve(baseName(path));
+                if (create) {
+                    Files.createDirectories(file ? fresh.getParent() : fresh);
+                    if (file) {
+                        Files.createFile(fresh);
+                    }
+                }
+                mounts.add(new Command.Mount(fresh.toString(), path, file));
+                host = fresh.toString();
+            }
+        }
+        return new Command.Artifact(a.name(), location, own == null ? Map.of() : own.options(), path, host, true, archive,
+                compression(a), a.mode(), Boolean.TRUE.equals(a.recurseMode()), Boolean.TRUE.equals(a.optional()), false);
+    }
+
+    private Command.Artifact input(Spec s, Map<String, String> vars, List<Command.Mount> volumes, Path staging,
+            Map<String, String> overlays, int n, boolean create) {
+        ArgoSpec.Artifact a = s.artifact();
+        String path = path(a, s.where(), vars);
+        String passed = vars.get("inputs.artifacts." + a.name());
+        ArtifactLocation location = passed != null ? ArtifactLocation.parse(passed) : ArtifactLocation.of(a, s.where(), vars, repo);
+        if (location == null) {
+            if (Boolean.TRUE.equals(a.optional())) {
+                return null;
+            }
+            throw new ArgoConverter.ArgoError(s.where(), "input artifact '" + a.name() + "' has no source: pass it in the step's"
+                    + " arguments.artifacts (from an earlier step, or a location), or give it oss, http, git or raw");
+        }
+        String host = onVolume(path, volumes);
+        boolean mount = false;
+        if (host == null) {
+            for (Map.Entry<String, String> o : overlays.entrySet()) {
+                if (path.startsWith(o.getKey().endsWith("/") ? o.getKey() : o.getKey() + "/")) {
+                    host = o.getValue() + path.substring(o.getKey().length());
+                }
+            }
+        }
+        if (host == null) {
+            host = staging.resolve("in-" + n).resolve(baseName(path)).toString();
+            mount = true;
+        }
+        return new Command.Artifact(a.name(), location.uri(), location.options(), path, host, false, archive(a, Command.Archive.AUTO),
+                -1, a.mode(), Boolean.TRUE.equals(a.recurseMode()), Boolean.TRUE.equals(a.optional()), mount);
+    }
+
+    private static String path(ArgoSpec.Artifact a, String where, Map<String, String> vars) {
+        String path = Templates.resolve(a.path(), vars, where + ".path");
+        if (!path.startsWith("/")) {
+            throw new ArgoConverter.ArgoError(where + ".path", "'" + path + "' is not an absolute path in the container");
+        }
+        return path;
+    }
+
+    private static Command.Archive archive(ArgoSpec.Artifact a, Command.Archive fallback) {
+        if (a.archive() == null) {
+            return fallback;
+        }
+        return a.archive().none() != null ? Command.Archive.NONE : a.archive().zip() != null ? Command.Archive.ZIP
+                : a.archive().tar() != null ? Command.Archive.TAR : fallback;
+    }
+
+    private static int compression(ArgoSpec.Artifact a) {
+        return a.archive() != null && a.archive().tar() != null && a.archive().tar().compressionLevel() != null
+                ? a.archive().tar().compressionLevel() : -1;
+    }
+
+    /** The host path behind {@code path} when a volume is mounted over it, else null. */
+    static String onVolume(String path, List<Command.Mount> mounts) {
+        for (Command.Mount m : mounts) {
+            if (m.kind() == Command.Mount.Kind.DIRECTORY && (path.equals(m.path())
+                    || path.startsWith(m.path().endsWith("/") ? m.path() : m.path() + "/"))) {
+                return m.hostDir() + path.substring(m.path().length());
+            }
+        }
+        return null;
+    }
+
+    private static String trimmed(String path) {
+        return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    }
+
+    private static String parent(String path) {
+        Path parent = Path.of(trimmed(path)).getParent();
+        return parent == null ? "/" : parent.toString();
+    }
+
+    private static String baseName(String path) {
+        Path name = Path.of(trimmed(path)).getFileName();
+        return name == null ? "root" : name.toString();
     }
 
     private static void read(List<ArgoSpec.Artifact> list, String at, boolean output, ArtifactRepository repo, List<Spec> specs) {
@@ -86,35 +242,59 @@ final class ArgoArtifacts implements Serializable {
         for (int i = 0; i < list.size(); i++) {
             String where = at + "[" + i + "]";
             ArgoSpec.Artifact a = list.get(i);
-            String name = text(a.name(), where + ".name");
-            String path = text(a.path(), where + ".path");
-            ArgoSpec.OssArtifact oss = a.oss();
-            if (oss == null) {
-                throw new ArgoConverter.ArgoError(where, "artifact '" + name + "' has no oss location (Floe stages oss artifacts)");
-            }
-            String key = text(oss.key(), where + ".oss.key");
-            String bucket = oss.bucket() != null ? text(oss.bucket(), where + ".oss.bucket") : repo.bucket();
-            if (bucket == null || bucket.isBlank()) {
-                throw new ArgoConverter.ArgoError(where + ".oss", "artifact '" + name + "' names no bucket: give oss.bucket, or set"
+            check(a, where, output, repo);
+            specs.add(new Spec(a, output, where));
+        }
+    }
+
+    /** What lint can say of an artifact of a container or script template before any task runs. */
+    static void check(ArgoSpec.Artifact a, String where, boolean output, ArtifactRepository repo) {
+        text(a.name(), where + ".name");
+        text(a.path(), where + ".path");
+        int sources = (a.oss() != null ? 1 : 0) + (a.http() != null ? 1 : 0) + (a.git() != null ? 1 : 0) + (a.raw() != null ? 1 : 0);
+        if (sources > 1) {
+            throw new ArgoConverter.ArgoError(where, "artifact '" + a.name() + "' gives " + sources + " locations: give one");
+        }
+        if (a.from() != null) {
+            throw new ArgoConverter.ArgoError(where + ".from", "from belongs in a step's arguments.artifacts, or in the outputs of"
+                    + " a steps or dag template");
+        }
+        if (output && (a.http() != null || a.git() != null || a.raw() != null)) {
+            throw new ArgoConverter.ArgoError(where + "." + (a.http() != null ? "http" : a.git() != null ? "git" : "raw"),
+                    "Floe stores output artifacts in oss or the artifact repository, not there");
+        }
+        if (a.oss() != null) {
+            text(a.oss().key(), where + ".oss.key");
+            if (a.oss().bucket() == null && (repo.bucket() == null || repo.bucket().isBlank())) {
+                throw new ArgoConverter.ArgoError(where + ".oss", "artifact '" + a.name() + "' names no bucket: give oss.bucket, or set"
                         + " floe.argo.artifacts.oss.bucket (the artifact repository)");
             }
-            if (oss.endpoint() != null) {
-                String endpoint = text(oss.endpoint(), where + ".oss.endpoint");
+            if (a.oss().endpoint() != null) {
+                String endpoint = text(a.oss().endpoint(), where + ".oss.endpoint");
                 if (repo.endpoint() == null || !host(endpoint).equals(host(repo.endpoint()))) {
                     throw new ArgoConverter.ArgoError(where + ".oss.endpoint", "'" + endpoint + "' is not the endpoint of this run ("
                             + (repo.endpoint() == null ? "none set" : repo.endpoint()) + "): set fs.oss.endpoint or OSS_ENDPOINT to it");
                 }
             }
-            boolean optional = Boolean.TRUE.equals(a.optional());
-            if (output) {
-                if (a.archive() == null || a.archive().none() == null) {
-                    throw new ArgoConverter.ArgoError(where + ".archive", "Floe uploads outputs as they are: add archive: {none: {}}"
-                            + " (Argo's default tar.gz archives are not made by Floe yet)");
-                }
-            } else if (a.archive() != null) {
-                throw new ArgoConverter.ArgoError(where + ".archive", "not an input artifact's field");
+        }
+        if (a.http() != null) {
+            text(a.http().url(), where + ".http.url");
+        }
+        if (a.git() != null) {
+            text(a.git().repo(), where + ".git.repo");
+        }
+        if (a.mode() != null && (a.mode() < 0 || a.mode() > 07777)) {
+            throw new ArgoConverter.ArgoError(where + ".mode", "'" + a.mode() + "' is not a file mode (0 to 4095, e.g. 0755 = 493)");
+        }
+        if (a.archive() != null) {
+            int kinds = (a.archive().none() != null ? 1 : 0) + (a.archive().tar() != null ? 1 : 0) + (a.archive().zip() != null ? 1 : 0);
+            if (kinds != 1) {
+                throw new ArgoConverter.ArgoError(where + ".archive", "give one of none, tar or zip");
             }
-            specs.add(new Spec(name, path, key, bucket, output, optional, where));
+            Integer level = a.archive().tar() == null ? null : a.archive().tar().compressionLevel();
+            if (level != null && (level < -1 || level > 9)) {
+                throw new ArgoConverter.ArgoError(where + ".archive.tar.compressionLevel", "'" + level + "' is not a gzip level (-1 to 9)");
+            }
         }
     }
 

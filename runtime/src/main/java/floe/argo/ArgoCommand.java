@@ -111,7 +111,7 @@ final class ArgoCommand implements CommandFunction {
     }
 
     private ArgoScope scope() {
-        return new ArgoScope(chain, base);
+        return new ArgoScope(chain, base, artifacts.repository());
     }
 
     @Override
@@ -259,6 +259,8 @@ final class ArgoCommand implements CommandFunction {
      */
     private Command command(int index, Map<String, String> vars, String attempt) throws IOException {
         boolean materialize = attempt != null;
+        vars = new LinkedHashMap<>(vars);
+        artifacts.pathVariables(vars);
         CallTree.Call leaf = leaf();
         if (leaf.tooDeep > 0) {
             throw new SpecException(leaf.stepPath + ": template '" + leaf.template.name() + "' calls itself more than "
@@ -280,12 +282,13 @@ final class ArgoCommand implements CommandFunction {
         Map<String, String> env = env(c, envSources, vars, where, materialize);
         String workingDir = workingDir(c, imageDir, vars, where);
         List<Command.Mount> taskMounts = mounts(new LocalResources.Mounts(mounts, perTask, made), attempt);
+        ArgoArtifacts.Staged staged = artifacts.resolve(vars, taskMounts, materialize);
         List<Command.OutputFile> outputFiles = new ArrayList<>();
         if (materialize) {
-            outputFiles(template, taskMounts, outputFiles);
+            outputFiles(template, taskMounts, outputFiles, staged.overlays());
         }
-        List<Command.Artifact> staged = artifacts.resolve(vars, taskMounts, materialize);
-        return new Command(argv, env, workingDir, c.image(), taskMounts, outputFiles, staged)
+        taskMounts.addAll(staged.mounts());
+        return new Command(argv, env, workingDir, c.image(), taskMounts, outputFiles, staged.artifacts())
                 .withInit(pod.init(vars, attempt)).withSidecars(pod.sidecars(vars, attempt));
     }
 
@@ -359,8 +362,8 @@ final class ArgoCommand implements CommandFunction {
      * path inside a mounted volume is read from the volume instead: there the command's file is
      * the volume's file.
      */
-    private void outputFiles(ArgoSpec.Template template, List<Command.Mount> taskMounts, List<Command.OutputFile> outputFiles)
-            throws IOException {
+    private void outputFiles(ArgoSpec.Template template, List<Command.Mount> taskMounts, List<Command.OutputFile> outputFiles,
+            Map<String, String> overlays) throws IOException {
         if (template.outputs() == null || template.outputs().parameters() == null) {
             return;
         }
@@ -370,6 +373,14 @@ final class ArgoCommand implements CommandFunction {
             String path = String.valueOf(p.valueFrom().get("path"));
             Object fallback = p.valueFrom().get("default");
             String onVolume = onVolume(path);
+            if (onVolume == null) {
+                // Inside a directory an output artifact keeps apart: the command's file is in the overlay.
+                for (Map.Entry<String, String> o : overlays.entrySet()) {
+                    if (path.startsWith(o.getKey().endsWith("/") ? o.getKey() : o.getKey() + "/")) {
+                        onVolume = o.getValue() + path.substring(o.getKey().length());
+                    }
+                }
+            }
             if (onVolume != null) {
                 outputFiles.add(new Command.OutputFile(p.name(), onVolume, fallback == null ? null : String.valueOf(fallback)));
                 continue;

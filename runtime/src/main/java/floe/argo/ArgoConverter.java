@@ -82,7 +82,8 @@ final class ArgoConverter {
                 name + "-" + globals.get("workflow.uid").substring(0, 8), specPath + ".volumeClaimTemplates", library::notice);
         String entryPath = spec.entrypoint() != null ? specPath + ".entrypoint" : specPath + ".workflowTemplateRef";
         TemplateDefaults defaults = TemplateDefaults.of(spec, base);
-        Expansion main = new Expansion(name, home, library, options, local, globals, false).withDefaults(defaults);
+        Expansion main = new Expansion(name, home, library, options, local, globals, false).withDefaults(defaults)
+                .withArtifacts(argumentArtifacts(spec, base, specPath + ".arguments.artifacts", globals));
         Workflow.Builder out = main.run(entry, entryPath, arguments, specPath + ".arguments.parameters");
         Integer parallelism = spec.parallelism() != null ? spec.parallelism() : base == null ? null : base.parallelism();
         if (parallelism != null) {
@@ -154,6 +155,29 @@ final class ArgoConverter {
                     + ": not among its arguments: the workflow that uses this template gives them");
         }
         return new ArrayList<>(byName.values());
+    }
+
+    /** The workflow's argument artifacts (over those of the WorkflowTemplate it runs), by name, as location texts. */
+    private Map<String, String> argumentArtifacts(ArgoSpec.WorkflowSpec spec, ArgoSpec.WorkflowSpec base, String path,
+            Map<String, String> globals) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (ArgoSpec.WorkflowSpec s : new ArgoSpec.WorkflowSpec[] {base, spec}) {
+            List<ArgoSpec.Artifact> arts = s == null || s.arguments() == null || s.arguments().artifacts() == null
+                    ? List.of() : s.arguments().artifacts();
+            for (int i = 0; i < arts.size(); i++) {
+                ArgoSpec.Artifact a = arts.get(i);
+                String where = path + "[" + i + "]";
+                if (a.from() != null) {
+                    throw new ArgoError(where + ".from", "a workflow's arguments come from no earlier step: give oss, http, git or raw");
+                }
+                ArtifactLocation location = ArtifactLocation.of(a, where, globals, options.artifacts());
+                if (location == null) {
+                    throw new ArgoError(where, "artifact '" + a.name() + "' gives no source: give oss, http, git or raw");
+                }
+                out.put(a.name(), location.text());
+            }
+        }
+        return out;
     }
 
     private static String first(String a, String b) {

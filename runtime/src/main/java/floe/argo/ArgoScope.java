@@ -56,14 +56,21 @@ final class ArgoScope {
 
     private final List<CallTree.Call> chain;
     private final Map<String, String> base;
+    private final ArtifactRepository repo;
 
     /**
      * @param chain the calls from the entrypoint (first, with no step) to the leaf
      * @param base the workflow's variables and the entrypoint's inputs, as the entrypoint sees them
      */
     ArgoScope(List<CallTree.Call> chain, Map<String, String> base) {
+        this(chain, base, ArtifactRepository.none());
+    }
+
+    /** As above; {@code repo} names the bucket of {@code oss} artifacts passed without one. */
+    ArgoScope(List<CallTree.Call> chain, Map<String, String> base, ArtifactRepository repo) {
         this.chain = chain;
         this.base = base;
+        this.repo = repo;
     }
 
     /** The loop position of task {@code index} at each level of the chain (level 0, the entrypoint, is 0). */
@@ -102,6 +109,7 @@ final class ArgoScope {
             Map<String, String> inner = new LinkedHashMap<>(base);
             inner.putAll(extra);
             inputs(call, stepVars).forEach((k, v) -> inner.put("inputs.parameters." + k, v));
+            artifactInputs(call, stepVars, repo, checking).forEach((k, v) -> inner.put("inputs.artifacts." + k, v));
             vars = inner;
             instance = call.width < 0 ? digits[j] : instance * call.width + digits[j];
         }
@@ -113,7 +121,7 @@ final class ArgoScope {
         CallTree.Call leaf = chain.get(chain.size() - 1);
         // What the leaf's step sees: the variables inside the template that holds it (one run of it:
         // a loop from outputs is sized at run time only where no loop encloses it).
-        Outcome enclosing = new ArgoScope(chain.subList(0, chain.size() - 1), base).walk(0, done, extra, false);
+        Outcome enclosing = new ArgoScope(chain.subList(0, chain.size() - 1), base, repo).walk(0, done, extra, false);
         if (enclosing.skipped() != null) {
             return List.of();
         }
@@ -279,6 +287,8 @@ final class ArgoScope {
         fields.put("status", o -> o.phase().argoName());
         tasks.get(0).outcome().parameters().keySet()
                 .forEach(name -> fields.put("outputs.parameters." + name, o -> o.parameter(name).orElse(null)));
+        tasks.get(0).outcome().artifacts().keySet()
+                .forEach(name -> fields.put("outputs.artifacts." + name, o -> o.artifact(name).orElse(null)));
         boolean looped = looped(c);
         for (Map.Entry<String, Function<TaskOutcome, String>> field : fields.entrySet()) {
             if (looped) {
@@ -321,6 +331,8 @@ final class ArgoScope {
         Map<String, List<String>> params = new LinkedHashMap<>();
         List<ArgoSpec.Parameter> declared = c.template.outputs() == null || c.template.outputs().parameters() == null
                 ? List.of() : c.template.outputs().parameters();
+        boolean hasArtifacts = c.template.outputs() != null && c.template.outputs().artifacts() != null;
+        Map<String, String> arts = new LinkedHashMap<>();
         int w = Math.max(1, c.width);
         for (int k = 0; k < w; k++) {
             Phase phase = phase(c, instance, k, done);
@@ -328,7 +340,7 @@ final class ArgoScope {
                 return values; // not an upstream of this task
             }
             statuses.add(phase.argoName());
-            if (declared.isEmpty()) {
+            if (declared.isEmpty() && !hasArtifacts) {
                 continue;
             }
             Map<String, String> stepVars = new LinkedHashMap<>(caller);
@@ -339,7 +351,9 @@ final class ArgoScope {
             boolean skipped = phase == Phase.SKIPPED;
             if (!skipped) {
                 inputs(c, stepVars).forEach((n, v) -> inner.put("inputs.parameters." + n, v));
+                artifactInputs(c, stepVars, repo, false).forEach((n, v) -> inner.put("inputs.artifacts." + n, v));
                 inner.putAll(siblings(c.body, c.width < 0 ? k : instance * c.width + k, inner, extra, done, null));
+                nestedArtifacts(c, inner, arts);
             }
             for (int i = 0; i < declared.size(); i++) {
                 ArgoSpec.Parameter p = declared.get(i);
@@ -350,7 +364,75 @@ final class ArgoScope {
         boolean looped = looped(c);
         values.put("status", looped ? json(statuses) : statuses.get(0));
         params.forEach((name, list) -> values.put("outputs.parameters." + name, looped ? json(list) : list.get(0)));
+        if (!looped) {
+            arts.forEach((name, location) -> values.put("outputs.artifacts." + name, location));
+        }
         return values;
+    }
+
+    /** A steps or dag template's output artifacts: each the artifact its {@code from} names, when there is one. */
+    private static void nestedArtifacts(CallTree.Call c, Map<String, String> inner, Map<String, String> out) {
+        List<ArgoSpec.Artifact> declared = c.template.outputs().artifacts() == null ? List.of() : c.template.outputs().artifacts();
+        for (int i = 0; i < declared.size(); i++) {
+            ArgoSpec.Artifact a = declared.get(i);
+            String where = c.templatePath + ".outputs.artifacts[" + i + "].from";
+            try {
+                out.put(a.name(), Templates.resolve(a.from(), inner, where));
+            } catch (SpecException e) {
+                if (!Boolean.TRUE.equals(a.optional())) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /**
+     * The artifacts {@code call}'s arguments give the template it calls, by input name, as
+     * {@link ArtifactLocation} texts: {@code from} an earlier step's output or the caller's input,
+     * or a location given there. An optional one whose source is not there is left out.
+     */
+    static Map<String, String> artifactInputs(CallTree.Call call, Map<String, String> stepVars, ArtifactRepository repo,
+            boolean checking) {
+        Map<String, String> given = new LinkedHashMap<>();
+        List<ArgoSpec.Artifact> args = call.step == null || call.step.arguments() == null || call.step.arguments().artifacts() == null
+                ? List.of() : call.step.arguments().artifacts();
+        for (int i = 0; i < args.size(); i++) {
+            ArgoSpec.Artifact a = args.get(i);
+            String where = call.stepPath + ".arguments.artifacts[" + i + "]";
+            try {
+                if (a.from() != null) {
+                    given.put(a.name(), Templates.resolve(a.from(), stepVars, where + ".from"));
+                } else {
+                    ArtifactLocation location = ArtifactLocation.of(a, where, stepVars, repo);
+                    if (location == null) {
+                        throw new SpecException(where + ": artifact '" + a.name() + "' gives no source: give from, or oss,"
+                                + " http, git or raw");
+                    }
+                    given.put(a.name(), location.text());
+                }
+            } catch (SpecException e) {
+                if (!optional(call.template, a.name()) && !Boolean.TRUE.equals(a.optional()) && !namesSkipped(String.valueOf(a.from()), stepVars)) {
+                    throw e;
+                }
+            }
+        }
+        // A steps or dag template's own input artifacts stand when its caller passes none (a leaf's are its command's to resolve).
+        if (!call.leaf() && call.template.inputs() != null && call.template.inputs().artifacts() != null) {
+            List<ArgoSpec.Artifact> declared = call.template.inputs().artifacts();
+            for (int i = 0; i < declared.size(); i++) {
+                ArtifactLocation own = given.containsKey(declared.get(i).name()) ? null
+                        : ArtifactLocation.of(declared.get(i), call.templatePath + ".inputs.artifacts[" + i + "]", stepVars, repo);
+                if (own != null) {
+                    given.put(declared.get(i).name(), own.text());
+                }
+            }
+        }
+        return given;
+    }
+
+    private static boolean optional(ArgoSpec.Template t, String input) {
+        return t != null && t.inputs() != null && t.inputs().artifacts() != null
+                && t.inputs().artifacts().stream().anyMatch(x -> x.name().equals(input) && Boolean.TRUE.equals(x.optional()));
     }
 
     /** One output parameter of a steps or dag template: its {@code valueFrom.parameter} or {@code expression}, else its default. */

@@ -33,7 +33,7 @@ public final class ArgoSpec {
             List<Map<String, Object>> volumeClaimTemplates, ResourceRequirements podResources, Template templateDefaults)
             implements Serializable {}
 
-    public record Arguments(List<Parameter> parameters) implements Serializable {}
+    public record Arguments(List<Parameter> parameters, List<Artifact> artifacts) implements Serializable {}
 
     public record Parameter(String name, String value, @JsonProperty("default") String defaultValue,
             @JsonProperty("enum") List<String> enumValues, String description, Map<String, Object> valueFrom, String globalName)
@@ -105,14 +105,29 @@ public final class ArgoSpec {
 
     public record Outputs(List<Parameter> parameters, List<Artifact> artifacts) implements Serializable {}
 
-    /** An artifact: Floe stages those on OSS. */
-    public record Artifact(String name, String path, OssArtifact oss, Boolean optional, ArchiveStrategy archive)
-            implements Serializable {}
+    /**
+     * An artifact: where it comes from or goes ({@code oss}, {@code http}, {@code git}, {@code raw},
+     * or {@code from} an earlier step's output; an output with none goes to the artifact repository),
+     * the path the command sees it at, and how it is archived.
+     */
+    public record Artifact(String name, String path, OssArtifact oss, HttpArtifact http, GitArtifact git, RawArtifact raw,
+            String from, Boolean optional, ArchiveStrategy archive, Integer mode, Boolean recurseMode) implements Serializable {}
 
     public record OssArtifact(String key, String bucket, String endpoint) implements Serializable {}
 
-    /** How an output is archived: Floe uploads it as it is ({@code none: {}}). */
-    public record ArchiveStrategy(Map<String, Object> none) implements Serializable {}
+    public record HttpArtifact(String url, List<Header> headers) implements Serializable {}
+
+    public record Header(String name, String value) implements Serializable {}
+
+    public record GitArtifact(String repo, String revision, String branch, Integer depth, Boolean singleBranch,
+            Boolean disableSubmodules, List<String> fetch) implements Serializable {}
+
+    public record RawArtifact(String data) implements Serializable {}
+
+    /** How an output is archived: tar and gzip (Argo's default), zip, or as it is ({@code none: {}}). */
+    public record ArchiveStrategy(Map<String, Object> none, TarStrategy tar, Map<String, Object> zip) implements Serializable {}
+
+    public record TarStrategy(Integer compressionLevel) implements Serializable {}
 
     /** A {@code container} or, with {@code source}, a {@code script}. */
     public record Container(String image, List<String> command, List<String> args,

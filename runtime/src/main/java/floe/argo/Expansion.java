@@ -72,6 +72,10 @@ final class Expansion {
     private TemplateDefaults defaults = TemplateDefaults.none();
     private final Map<String, Stage> made = new LinkedHashMap<>();
     private final Map<String, List<String>> outputNames = new HashMap<>();
+    /** The output artifacts of each leaf stage, by name (for lint's stand-in completions). */
+    private final Map<String, List<String>> artifactNames = new HashMap<>();
+    /** The entrypoint's input artifacts from the workflow's {@code arguments.artifacts}, as location texts. */
+    private Map<String, String> entryArtifacts = Map.of();
     /** The workflow's global outputs so far ({@code globalName}): name -> [stage, output parameter]. */
     private final Map<String, List<String>> globalOutputs = new LinkedHashMap<>();
     private static final Pattern GLOBAL_REF = Pattern.compile("workflow\\.outputs\\.parameters\\.([A-Za-z0-9_.-]*[A-Za-z0-9_-])");
@@ -92,6 +96,12 @@ final class Expansion {
     }
 
     /** This expansion with the workflow's settings for all its templates. */
+    /** This expansion giving the entrypoint {@code artifacts} (input name -> location text), from the workflow's arguments. */
+    Expansion withArtifacts(Map<String, String> artifacts) {
+        this.entryArtifacts = new LinkedHashMap<>(artifacts);
+        return this;
+    }
+
     Expansion withDefaults(TemplateDefaults newDefaults) {
         this.defaults = newDefaults;
         return this;
@@ -120,6 +130,7 @@ final class Expansion {
                 "the entrypoint takes it from spec.arguments.parameters: give it there or with -p NAME=VALUE");
         base = new LinkedHashMap<>(globals);
         inputs.forEach((k, v) -> base.put("inputs.parameters." + k, v));
+        entryArtifacts.forEach((k, v) -> base.put("inputs.artifacts." + k, v));
         CallTree.Call call = new CallTree.Call(found.template().name(), entryPath, null, null, 1, null,
                 found.template(), found.path());
         expand(call, List.of(), 1, List.of(), found.template().name(), new Inherited(List.of(), 0, false, false), found.home());
@@ -574,6 +585,11 @@ final class Expansion {
                 }
             }
         }
+        if (step.arguments() != null && step.arguments().artifacts() != null) {
+            for (int i = 0; i < step.arguments().artifacts().size(); i++) {
+                texts.put(stepPath + ".arguments.artifacts[" + i + "].from", step.arguments().artifacts().get(i).from());
+            }
+        }
         texts.put(stepPath + ".when", step.when());
         texts.put(stepPath + ".withParam", step.withParam());
         if (step.withSequence() != null) {
@@ -689,6 +705,8 @@ final class Expansion {
         call.stage = stageName;
         outputNames.put(stageName, t.outputs() == null || t.outputs().parameters() == null ? List.of()
                 : t.outputs().parameters().stream().map(ArgoSpec.Parameter::name).toList());
+        artifactNames.put(stageName, t.outputs() == null || t.outputs().artifacts() == null ? List.of()
+                : t.outputs().artifacts().stream().map(ArgoSpec.Artifact::name).toList());
         if (t.outputs() != null && t.outputs().parameters() != null && call.tooDeep == 0) {
             t.outputs().parameters().stream().filter(p -> p.globalName() != null)
                     .forEach(p -> globalOutputs.put(p.globalName(), List.of(stageName, p.name())));
@@ -711,6 +729,7 @@ final class Expansion {
             Map<String, String> outputs = new LinkedHashMap<>(Map.of(TaskOutcome.RESULT, "0", TaskOutcome.EXIT_CODE, "0",
                     TaskOutcome.PHASE, Phase.SUCCEEDED.argoName()));
             outputNames.getOrDefault(up, List.of()).forEach(p -> outputs.put(TaskOutcome.parameterKey(p), "0"));
+            artifactNames.getOrDefault(up, List.of()).forEach(a -> outputs.put(TaskOutcome.artifactKey(a), "file:///checking/" + a + ".tgz"));
             for (int i = from; i < to; i++) {
                 out.add(new TaskCompletion(up, i, 1, 0, 0, outputs, List.of()));
             }

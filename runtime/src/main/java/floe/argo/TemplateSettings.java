@@ -263,11 +263,22 @@ final class TemplateSettings {
             throw new ArgoError(path + (t.timeout() != null ? ".timeout" : ".activeDeadlineSeconds"), "a deadline for a whole steps"
                     + " or dag template is not supported by Floe yet (give it to the container or script templates it runs)");
         }
-        if (t.inputs() != null) {
-            unsupported(path + ".inputs.artifacts", t.inputs().artifacts());
+        if (t.inputs() != null && t.inputs().artifacts() != null) {
+            for (int i = 0; i < t.inputs().artifacts().size(); i++) {
+                ArgoSpec.Artifact a = t.inputs().artifacts().get(i);
+                if (a.name() == null || a.name().isBlank()) {
+                    throw new ArgoError(path + ".inputs.artifacts[" + i + "].name", "missing");
+                }
+            }
         }
         if (t.outputs() != null) {
-            unsupported(path + ".outputs.artifacts", t.outputs().artifacts());
+            List<ArgoSpec.Artifact> arts = t.outputs().artifacts() == null ? List.of() : t.outputs().artifacts();
+            for (int i = 0; i < arts.size(); i++) {
+                if (arts.get(i).from() == null) {
+                    throw new ArgoError(path + ".outputs.artifacts[" + i + "]", "give from: a steps or dag template's output"
+                            + " artifacts come from its steps ({{steps.NAME.outputs.artifacts.ART}})");
+                }
+            }
             List<ArgoSpec.Parameter> ps = t.outputs().parameters() == null ? List.of() : t.outputs().parameters();
             for (int i = 0; i < ps.size(); i++) {
                 Map<String, Object> from = ps.get(i).valueFrom();

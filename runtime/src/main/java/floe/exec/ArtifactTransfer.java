@@ -2,146 +2,222 @@ package floe.exec;
 
 import floe.FloeException;
 import floe.model.Command;
+import floe.model.TaskContext;
 
 import org.apache.flink.core.fs.FSDataOutputStream;
-import org.apache.flink.core.fs.FileStatus;
 import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.fs.Path;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
- * Moves a command task's artifacts between their store (an {@code oss://} key, or any Flink file
- * system) and the task's own files on this machine: inputs before the command, outputs after it
- * succeeded. An output object appears whole when its upload completes; a failed transfer fails
- * the attempt, naming the artifact and its location.
+ * Moves a command task's artifacts between where they live and the task's own files on this
+ * machine: inputs fetched and unpacked before the command, outputs archived and stored after it
+ * succeeded, each then reported as the task's output artifact. A transfer that fails on the way (a
+ * dropped connection, a 5xx answer) is tried again; a stored output appears whole at its location
+ * or not at all. A failed transfer fails the attempt, naming the artifact and its location.
  */
 final class ArtifactTransfer {
+    /** A directory whose name starts so holds an attempt's own artifact files: removed once the attempt is over. */
+    static final String STAGING_PREFIX = "floe-artifact-";
+    private static final int TRIES = 4;
+
     private ArtifactTransfer() {}
 
-    static void download(List<Command.Artifact> artifacts) {
-        for (Command.Artifact a : artifacts) {
-            if (!a.output()) {
-                transfer(a, "input", () -> {
-                    if (a.directory()) {
-                        downloadDirectory(a);
-                    } else {
-                        downloadFile(a);
-                    }
-                });
-            }
-        }
-    }
-
-    static void upload(List<Command.Artifact> artifacts) {
+    /** Fetches the inputs; answers the mounts that show them to the command (those that are not already in place). */
+    static List<Command.Mount> download(List<Command.Artifact> artifacts) {
+        List<Command.Mount> mounts = new ArrayList<>();
         for (Command.Artifact a : artifacts) {
             if (a.output()) {
-                transfer(a, "output", () -> {
-                    java.nio.file.Path host = java.nio.file.Path.of(a.hostPath());
-                    if (!a.directory()) {
-                        put(host, new Path(a.uri()));
-                        return;
-                    }
-                    List<java.nio.file.Path> files;
-                    try (Stream<java.nio.file.Path> walk = Files.walk(host)) {
-                        files = walk.filter(Files::isRegularFile).sorted().toList();
-                    }
-                    if (files.isEmpty() && !a.optional()) {
-                        throw new FloeException("the command wrote nothing under " + host + " (mark the artifact optional if that is fine)");
-                    }
-                    for (java.nio.file.Path f : files) {
-                        put(f, new Path(a.uri() + host.relativize(f).toString().replace('\\', '/')));
-                    }
-                });
-            }
-        }
-    }
-
-    /** Deletes the task's local copies (each artifact has a temporary directory of its own). */
-    static void cleanUp(List<Command.Artifact> artifacts) {
-        for (Command.Artifact a : artifacts) {
-            java.nio.file.Path host = java.nio.file.Path.of(a.hostPath());
-            java.nio.file.Path dir = a.directory() ? host : host.getParent();
-            if (dir == null || !dir.getFileName().toString().startsWith("floe-artifact-")) {
                 continue;
             }
-            try (Stream<java.nio.file.Path> walk = Files.walk(dir)) {
-                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            } catch (IOException e) {
-                // a leftover temporary file; nothing the task depends on
+            java.nio.file.Path host = java.nio.file.Path.of(a.hostPath());
+            boolean fetched = transfer(a, "input", () -> fetch(a, host));
+            if (fetched && a.mount()) {
+                mounts.add(new Command.Mount(a.hostPath(), a.path(), !Files.isDirectory(host)));
             }
         }
+        return mounts;
     }
 
-    private interface Transfer {
-        void run() throws IOException;
-    }
-
-    private static void transfer(Command.Artifact a, String kind, Transfer t) {
-        try {
-            t.run();
-        } catch (FloeException e) {
-            throw new FloeException(kind + " artifact '" + a.name() + "' " + a.uri() + ": " + e.getMessage(), e);
-        } catch (IOException | RuntimeException e) {
-            throw new FloeException(kind + " artifact '" + a.name() + "' " + a.uri() + ": " + firstLine(e), e);
-        }
-    }
-
-    private static void downloadFile(Command.Artifact a) throws IOException {
-        Path from = new Path(a.uri());
-        FileSystem fs = from.getFileSystem();
-        if (!fs.exists(from)) {
+    private static boolean fetch(Command.Artifact a, java.nio.file.Path host) throws IOException {
+        Files.createDirectories(host.getParent());
+        java.nio.file.Path fetched = host.resolveSibling(host.getFileName() + ".fetched");
+        delete(fetched);
+        if (!ArtifactSources.fetch(a, fetched)) {
             if (a.optional()) {
-                return;
+                return false;
             }
-            throw new FloeException("no such object (mark the artifact optional: true if it may be missing)");
+            throw new FloeException("nothing there (mark the artifact optional: true if it may be missing)");
         }
-        get(fs, from, java.nio.file.Path.of(a.hostPath()));
+        delete(host);
+        Command.Archive archive = a.archive();
+        if (archive == Command.Archive.AUTO && Files.isRegularFile(fetched)) {
+            archive = Archives.isTarball(fetched) ? Command.Archive.TAR : Command.Archive.NONE;
+        }
+        switch (archive) {
+            case TAR -> Archives.untar(fetched, host);
+            case ZIP -> Archives.unzip(fetched, host);
+            default -> Files.move(fetched, host);
+        }
+        delete(fetched);
+        if (a.mode() != null) {
+            Archives.chmod(host, a.mode(), a.recurseMode());
+        }
+        return true;
     }
 
-    private static void downloadDirectory(Command.Artifact a) throws IOException {
-        Path from = new Path(a.uri());
-        FileSystem fs = from.getFileSystem();
-        int n = fs.exists(from) ? downloadTree(fs, from, java.nio.file.Path.of(a.hostPath())) : 0;
-        if (n == 0 && !a.optional()) {
-            throw new FloeException("no objects under this key (mark the artifact optional: true if it may be empty)");
-        }
-    }
-
-    private static int downloadTree(FileSystem fs, Path dir, java.nio.file.Path host) throws IOException {
-        int n = 0;
-        FileStatus[] listed = fs.listStatus(dir);
-        for (FileStatus s : listed == null ? new FileStatus[0] : listed) {
-            java.nio.file.Path target = host.resolve(s.getPath().getName());
-            if (s.isDir()) {
-                Files.createDirectories(target);
-                n += downloadTree(fs, s.getPath(), target);
-            } else {
-                get(fs, s.getPath(), target);
-                n++;
+    /** Archives and stores the outputs, reporting each stored one to {@code ctx} as the task's output artifact. */
+    static void upload(List<Command.Artifact> artifacts, TaskContext ctx) {
+        for (Command.Artifact a : artifacts) {
+            if (!a.output()) {
+                continue;
             }
+            java.nio.file.Path host = java.nio.file.Path.of(a.hostPath());
+            if (!Files.exists(host)) {
+                if (a.optional()) {
+                    continue;
+                }
+                throw new FloeException("output artifact '" + a.name() + "': the command wrote nothing at " + a.path()
+                        + " (mark the artifact optional: true if that is fine)");
+            }
+            String stored = transfer(a, "output", () -> store(a, host));
+            ctx.outputArtifact(a.name(), stored);
         }
-        return n;
     }
 
-    private static void get(FileSystem fs, Path from, java.nio.file.Path to) throws IOException {
-        try (InputStream in = fs.open(from); OutputStream out = Files.newOutputStream(to)) {
-            in.transferTo(out);
+    /** Stores one output; answers where it is (a directory's location ends with {@code /}). */
+    private static String store(Command.Artifact a, java.nio.file.Path host) throws IOException {
+        String name = java.nio.file.Path.of(a.path()).getFileName() == null ? a.name() : java.nio.file.Path.of(a.path()).getFileName().toString();
+        if (a.archive() == Command.Archive.TAR || a.archive() == Command.Archive.ZIP) {
+            java.nio.file.Path packed = Files.createTempFile(host.getParent(), "packed-", ".archive");
+            try {
+                if (a.archive() == Command.Archive.TAR) {
+                    Archives.tar(host, name, packed, a.compressionLevel());
+                } else {
+                    Archives.zip(host, name, packed);
+                }
+                put(packed, new Path(a.location()));
+            } finally {
+                Files.deleteIfExists(packed);
+            }
+            return a.location();
         }
+        if (!Files.isDirectory(host)) {
+            String location = a.directory() ? a.location() + name : a.location();
+            put(host, new Path(location));
+            return location;
+        }
+        String prefix = a.directory() ? a.location() : a.location() + "/";
+        List<java.nio.file.Path> files;
+        try (Stream<java.nio.file.Path> walk = Files.walk(host)) {
+            files = walk.filter(Files::isRegularFile).sorted().toList();
+        }
+        if (files.isEmpty() && !a.optional()) {
+            throw new FloeException("the command wrote nothing under " + a.path() + " (mark the artifact optional if that is fine)");
+        }
+        for (java.nio.file.Path f : files) {
+            put(f, new Path(prefix + host.relativize(f).toString().replace('\\', '/')));
+        }
+        return prefix;
     }
 
+    /**
+     * Writes {@code from} at {@code to}, whole or not at all: on an object store the object appears
+     * when its upload completes; on a file system it is written beside and renamed into place.
+     */
     private static void put(java.nio.file.Path from, Path to) throws IOException {
+        FileSystem fs = to.getFileSystem();
+        boolean local = !fs.isDistributedFS();
+        Path written = local ? new Path(to.getParent(), "." + to.getName() + "." + UUID.randomUUID() + ".partial") : to;
+        if (local) {
+            fs.mkdirs(to.getParent());
+        }
         try (InputStream in = Files.newInputStream(from)) {
-            FSDataOutputStream out = to.getFileSystem().create(to, FileSystem.WriteMode.OVERWRITE);
+            FSDataOutputStream out = fs.create(written, FileSystem.WriteMode.OVERWRITE);
             // Not closed if the copy fails: on an object store, closing completes the upload.
             in.transferTo(out);
             out.close();
+        } catch (IOException | RuntimeException e) {
+            if (local) {
+                fs.delete(written, false);
+            }
+            throw e;
         }
+        if (local && !fs.rename(written, to)) {
+            fs.delete(written, false);
+            throw new IOException("could not move the artifact into place");
+        }
+    }
+
+    /** Deletes the attempt's own artifact files: each staging directory ({@value #STAGING_PREFIX}*) its artifacts and mounts lie in. */
+    static void cleanUp(Command command) {
+        List<String> paths = new ArrayList<>();
+        command.artifacts().forEach(a -> paths.add(a.hostPath()));
+        command.mounts().stream().filter(m -> m.kind() == Command.Mount.Kind.OVERLAY).forEach(m -> paths.add(m.hostDir()));
+        for (String p : paths) {
+            for (java.nio.file.Path dir = java.nio.file.Path.of(p); dir != null; dir = dir.getParent()) {
+                if (dir.getFileName() != null && dir.getFileName().toString().startsWith(STAGING_PREFIX)) {
+                    try {
+                        delete(dir);
+                    } catch (IOException e) {
+                        // a leftover temporary file; nothing the task depends on
+                    }
+                    break;
+                }
+            }
+        }
+    }
+
+    private static void delete(java.nio.file.Path path) throws IOException {
+        if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<java.nio.file.Path> walk = Files.walk(path)) {
+            for (java.nio.file.Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    private interface Transfer<T> {
+        T run() throws IOException;
+    }
+
+    /**
+     * Runs a transfer, trying again after a failure on the way (an I/O error: a dropped connection,
+     * a 5xx answer); a {@link FloeException} (nothing there, an HTTP 4xx) is final.
+     */
+    private static <T> T transfer(Command.Artifact a, String kind, Transfer<T> t) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return t.run();
+            } catch (FloeException e) {
+                throw new FloeException(kind + " artifact '" + a.name() + "' " + shown(a) + ": " + e.getMessage(), e);
+            } catch (IOException | RuntimeException e) {
+                if (attempt >= TRIES || e instanceof java.io.InterruptedIOException) {
+                    throw new FloeException(kind + " artifact '" + a.name() + "' " + shown(a) + ": " + firstLine(e)
+                            + (attempt > 1 ? " (tried " + attempt + " times)" : ""), e);
+                }
+                try {
+                    Thread.sleep(200L << attempt);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new FloeException(kind + " artifact '" + a.name() + "' " + shown(a) + ": interrupted", ie);
+                }
+            }
+        }
+    }
+
+    /** The location as a message shows it: a {@code data:} URI's text is not repeated. */
+    private static String shown(Command.Artifact a) {
+        return a.location().startsWith("data:") ? "(raw)" : a.location();
     }
 
     private static String firstLine(Throwable e) {

@@ -88,7 +88,7 @@ final class CommandRunner {
      * parameters were read from ({@code floe-outputs-*}). Files the command was given are kept.
      */
     static void cleanUp(Command command) {
-        ArtifactTransfer.cleanUp(command.artifacts());
+        ArtifactTransfer.cleanUp(command);
         for (Command.OutputFile o : command.outputFiles()) {
             Path file = Path.of(o.hostPath());
             Path dir = file.getParent();
@@ -134,7 +134,12 @@ final class CommandRunner {
     }
 
     private void runStaged(Command command, TaskContext ctx, Path dir, String name) throws Exception {
-        ArtifactTransfer.download(command.artifacts());
+        List<Command.Mount> inputs = ArtifactTransfer.download(command.artifacts());
+        if (!inputs.isEmpty()) {
+            List<Command.Mount> all = new ArrayList<>(command.mounts());
+            all.addAll(inputs);
+            command = command.withMounts(all);
+        }
         for (Command.Helper init : command.init()) {
             runInit(init, ctx, dir, name);
         }
@@ -169,7 +174,7 @@ final class CommandRunner {
                         + "' was not written (give valueFrom.default to make it optional)");
             }
         }
-        ArtifactTransfer.upload(command.artifacts());
+        ArtifactTransfer.upload(command.artifacts(), ctx);
     }
 
     /** Runs an init command to its end, its output to its own log files; anything but exit 0 fails the attempt, naming it. */

@@ -20,12 +20,56 @@ final class MountNamespace {
 
     private static final String SCRIPT = "wd=$1; shift; "
             + "while [ \"$1\" != -- ]; do "
-            + "if [ \"$3\" = file ]; then mkdir -p \"$(dirname \"$2\")\" && { [ -e \"$2\" ] || : > \"$2\"; }; else mkdir -p \"$2\"; fi "
-            + "&& mount --bind \"$1\" \"$2\" || exit 125; shift 3; done; shift; "
+            + "if [ \"$3\" = overlay ]; then mkdir -p \"$2\" \"$1/upper\" \"$1/work\" "
+            + "&& mount -t overlay overlay -o \"lowerdir=$2,upperdir=$1/upper,workdir=$1/work\" \"$2\" || exit 125; "
+            + "else if [ \"$3\" = file ]; then mkdir -p \"$(dirname \"$2\")\" && { [ -e \"$2\" ] || : > \"$2\"; }; else mkdir -p \"$2\"; fi "
+            + "&& mount --bind \"$1\" \"$2\" || exit 125; fi; shift 3; done; shift; "
             + "cd \"$wd\" || exit 125; "
             + "command -v \"$1\" >/dev/null 2>&1 || { echo \"not found on PATH or not executable\" >&2; exit 127; }; exec \"$@\"";
 
     private final boolean root = "root".equals(System.getProperty("user.name"));
+
+    /**
+     * The mounts in the order they are made: those outside every overlay first (their host paths
+     * are still this machine's own), then the overlays, outermost first, then those inside an
+     * overlay's path, whose host paths must lie outside every overlay: inside one, the command
+     * would write to the overlay, not to this machine's directory.
+     */
+    static List<Command.Mount> ordered(List<Command.Mount> mounts) {
+        List<Command.Mount> overlays = mounts.stream().filter(m -> m.kind() == Command.Mount.Kind.OVERLAY)
+                .sorted(java.util.Comparator.comparingInt(m -> m.path().length())).toList();
+        if (overlays.isEmpty()) {
+            return mounts;
+        }
+        List<Command.Mount> out = new ArrayList<>();
+        List<Command.Mount> inside = new ArrayList<>();
+        for (Command.Mount m : mounts) {
+            if (m.kind() == Command.Mount.Kind.OVERLAY) {
+                continue;
+            }
+            if (overlays.stream().noneMatch(o -> under(m.path(), o.path()))) {
+                out.add(m);
+                continue;
+            }
+            for (Command.Mount o : overlays) {
+                if (under(m.hostDir(), o.path())) {
+                    throw new floe.FloeException("'" + m.path() + "' is mounted from " + m.hostDir() + ", inside " + o.path()
+                            + ", where the command's output artifacts are kept apart: mount it from a directory outside "
+                            + o.path() + ", or give the artifact a path outside " + m.path());
+                }
+            }
+            inside.add(m);
+        }
+        out.addAll(overlays);
+        out.addAll(inside);
+        return out;
+    }
+
+    /** Whether {@code path} is {@code dir} or lies inside it. */
+    static boolean under(String path, String dir) {
+        String d = dir.endsWith("/") ? dir : dir + "/";
+        return path.equals(dir) || (path + "/").startsWith(d);
+    }
 
     List<String> wrap(Command command) {
         List<String> argv = new ArrayList<>(List.of("unshare", "--mount", "--propagation", "private"));
@@ -34,10 +78,10 @@ final class MountNamespace {
         }
         // The working directory is entered after mounting: it may lie inside a mount.
         argv.addAll(List.of("--", "sh", "-c", SCRIPT, "floe-mount", command.workingDir() == null ? "." : command.workingDir()));
-        for (Command.Mount m : command.mounts()) {
+        for (Command.Mount m : ordered(command.mounts())) {
             argv.add(m.hostDir());
             argv.add(m.path());
-            argv.add(m.file() ? "file" : "dir");
+            argv.add(m.kind() == Command.Mount.Kind.OVERLAY ? "overlay" : m.file() ? "file" : "dir");
         }
         argv.add("--");
         argv.addAll(command.argv());

@@ -104,18 +104,45 @@ public record Command(List<String> argv, Map<String, String> env, String working
     }
 
     /**
-     * A file (or, with {@code directory}, every object under a key prefix) staged between an object
-     * store ({@code uri}, any Flink file system) and {@code hostPath} on this machine, which the
-     * command sees mounted at its own path: an input is downloaded before the command starts (a
-     * missing one fails the attempt unless {@code optional}), an output uploaded after it exits 0.
+     * A file or directory staged between where it lives ({@code location}) and {@code hostPath} on
+     * this machine, which the command sees at {@code path}. An input is fetched before the command
+     * starts from an object store (any Flink file system URI; a key ending in {@code /} is every
+     * object under it), an {@code http(s)} URL, a {@code data:} URI (text given in the spec) or a
+     * Git repository ({@code git+URL}), with {@code options}: an HTTP request's headers
+     * ({@code header.NAME}), a clone's {@code revision}, {@code branch}, {@code depth},
+     * {@code single-branch}, {@code submodules} and {@code fetch} (refspecs, one per line). It is
+     * unpacked as {@code archive} says, given {@code mode}, and (with {@code mount}) mounted at
+     * {@code path}; a missing one fails the attempt unless {@code optional}. An output is read at
+     * {@code hostPath} once the command exited 0, archived as {@code archive} says and stored at
+     * {@code location}, which the task then reports as its output artifact {@code name}.
      */
-    public record Artifact(String name, String uri, String hostPath, boolean output, boolean directory, boolean optional)
-            implements Serializable {
+    public record Artifact(String name, String location, Map<String, String> options, String path, String hostPath, boolean output, Archive archive,
+            int compressionLevel, Integer mode, boolean recurseMode, boolean optional, boolean mount) implements Serializable {
         public Artifact {
             Objects.requireNonNull(name, "name");
-            Objects.requireNonNull(uri, "uri");
+            Objects.requireNonNull(location, "location");
+            options = Collections.unmodifiableMap(new TreeMap<>(options));
+            Objects.requireNonNull(path, "path");
             Objects.requireNonNull(hostPath, "hostPath");
+            Objects.requireNonNull(archive, "archive");
         }
+
+        /** Whether the location is every object under a key prefix (a directory), not one object. */
+        public boolean directory() {
+            return location.endsWith("/");
+        }
+    }
+
+    /** How an artifact is packed where it is stored. */
+    public enum Archive {
+        /** An input unpacked if it is a gzipped tar (Argo's default for inputs), else taken as it is. */
+        AUTO,
+        /** As it is: a file, or a directory as objects under a key prefix. */
+        NONE,
+        /** A gzipped tar of the file or directory (Argo's default for outputs). */
+        TAR,
+        /** A zip of the file or directory. */
+        ZIP
     }
 
     /**
@@ -134,16 +161,40 @@ public record Command(List<String> argv, Map<String, String> env, String working
 
     /**
      * A host directory (or, with {@code file}, a single host file) seen by the command at
-     * {@code path}. A file mount hides nothing but that one path.
+     * {@code path}. A file mount hides nothing but that one path. An {@link #overlay} shows the
+     * command {@code path} as it is on this machine, but what the command writes there goes to
+     * {@code hostDir/upper} (as a container's own layer), where it is read once the command ended.
      */
-    public record Mount(String hostDir, String path, boolean file) implements Serializable {
+    public record Mount(String hostDir, String path, Kind kind) implements Serializable {
+        /** What is mounted at the path. */
+        public enum Kind { DIRECTORY, FILE, OVERLAY }
+
         public Mount {
             Objects.requireNonNull(hostDir, "hostDir");
             Objects.requireNonNull(path, "path");
+            Objects.requireNonNull(kind, "kind");
+        }
+
+        public Mount(String hostDir, String path, boolean file) {
+            this(hostDir, path, file ? Kind.FILE : Kind.DIRECTORY);
         }
 
         public Mount(String hostDir, String path) {
-            this(hostDir, path, false);
+            this(hostDir, path, Kind.DIRECTORY);
+        }
+
+        /** {@code path} as it is, the command's writes kept in {@code hostDir/upper}. */
+        public static Mount overlay(String hostDir, String path) {
+            return new Mount(hostDir, path, Kind.OVERLAY);
+        }
+
+        public boolean file() {
+            return kind == Kind.FILE;
+        }
+
+        /** Where the command's writes under an overlay's path are. */
+        public String upper() {
+            return hostDir + "/upper";
         }
     }
 }

@@ -53,6 +53,11 @@ public interface TaskContext {
         output(TaskOutcome.parameterKey(name), value);
     }
 
+    /** Reports output artifact {@code name}, stored at {@code location}; read as {@link TaskOutcome#artifact} downstream. */
+    default void outputArtifact(String name, String location) {
+        output(TaskOutcome.artifactKey(name), location);
+    }
+
     /** Reports a file (URI) this task wrote. */
     void wrote(String uri);
 

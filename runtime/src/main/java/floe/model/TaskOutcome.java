@@ -29,9 +29,16 @@ public record TaskOutcome(Map<String, String> outputs) {
     public static final String RESULT = "result";
     /** The prefix of the key of each output parameter. */
     public static final String PARAMETER = "outputs.parameters.";
+    /** The key prefix of an output artifact's location. */
+    public static final String ARTIFACT = "outputs.artifacts.";
 
     public TaskOutcome {
         Objects.requireNonNull(outputs, "outputs");
+    }
+
+    /** The key output artifact {@code name}'s location is kept under. */
+    public static String artifactKey(String name) {
+        return ARTIFACT + name;
     }
 
     /** The key output parameter {@code name} is kept under. */
@@ -75,5 +82,21 @@ public record TaskOutcome(Map<String, String> outputs) {
             }
         });
         return parameters;
+    }
+
+    /** Where output artifact {@code name} was stored, when the task stored it. */
+    public Optional<String> artifact(String name) {
+        return Optional.ofNullable(outputs.get(artifactKey(name)));
+    }
+
+    /** The stored output artifacts' locations by name, sorted by name. */
+    public Map<String, String> artifacts() {
+        Map<String, String> artifacts = new TreeMap<>();
+        outputs.forEach((key, value) -> {
+            if (key.startsWith(ARTIFACT)) {
+                artifacts.put(key.substring(ARTIFACT.length()), value);
+            }
+        });
+        return artifacts;
     }
 }

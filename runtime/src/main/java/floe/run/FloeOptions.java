@@ -71,6 +71,19 @@ public final class FloeOptions {
             .withDescription("The OSS bucket of Argo oss artifacts that give only a key (Argo's artifact repository);"
                     + " the endpoint is fs.oss.endpoint (or OSS_ENDPOINT).");
 
+    public static final ConfigOption<String> ARTIFACT_REPOSITORY = ConfigOptions.key("floe.argo.artifacts.repository")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("Where Argo output artifacts that name no location are stored (Argo's artifact repository):"
+                    + " a URI of any file system Flink reaches (oss://BUCKET/PREFIX/, file:///DIR/). Default: the OSS bucket of"
+                    + " floe.argo.artifacts.oss.bucket when it is set, else .floe/artifacts in the user's home directory.");
+
+    public static final ConfigOption<String> ARTIFACT_KEY_FORMAT = ConfigOptions.key("floe.argo.artifacts.key-format")
+            .stringType()
+            .defaultValue(floe.argo.ArtifactRepository.DEFAULT_KEY_FORMAT)
+            .withDescription("The key under the artifact repository of a task's output artifacts (Argo's keyFormat, with"
+                    + " Argo's variables); the artifact's file name follows it (NAME.tgz for a gzipped tar, as Argo names it).");
+
     public static final ConfigOption<Integer> ARGO_MAX_RECURSION_DEPTH = ConfigOptions.key("floe.argo.max-recursion-depth")
             .intType()
             .defaultValue(floe.argo.ArgoOptions.DEFAULT_RECURSION_DEPTH)

@@ -67,7 +67,8 @@ public final class SpecLoader {
             }
             return new ArgoWorkflows.Loaded(BatchJobs.fromDirectory(file, given.volumes(), local), List.of(), List.of());
         }
-        ArtifactRepository repository = new ArtifactRepository(conf.get(FloeOptions.ARTIFACT_BUCKET), conf.toMap().get("fs.oss.endpoint"));
+        ArtifactRepository repository = new ArtifactRepository(conf.get(FloeOptions.ARTIFACT_BUCKET), conf.toMap().get("fs.oss.endpoint"),
+                conf.get(FloeOptions.ARTIFACT_REPOSITORY), conf.get(FloeOptions.ARTIFACT_KEY_FORMAT));
         ArgoOptions argo = new ArgoOptions(given.volumes(), given.parameters(), local, repository,
                 conf.get(FloeOptions.ARGO_MAX_RECURSION_DEPTH))
                 .withLocal(given.secrets(), given.configMaps(), conf.get(FloeOptions.ARGO_VOLUME_DIR),

@@ -1,0 +1,184 @@
+package floe.exec;
+
+import floe.FloeException;
+import floe.model.Command;
+
+import org.apache.flink.core.fs.FileStatus;
+import org.apache.flink.core.fs.FileSystem;
+import org.eclipse.jgit.api.CloneCommand;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.transport.RefSpec;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * Fetches an input artifact's bytes from where it lives to a path of this machine: an object
+ * store (any Flink file system), an HTTP(S) URL, a {@code data:} URI, or a Git repository.
+ * Answers false when there is nothing there (a missing object, a 404), so an optional artifact can
+ * be passed over; any other failure is an exception.
+ */
+final class ArtifactSources {
+    private static final String GIT = "git+";
+    private static final String HEADER = "header.";
+    private static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
+            .connectTimeout(Duration.ofSeconds(30)).build();
+
+    private ArtifactSources() {}
+
+    /** Fetches {@code a} to {@code target}, which must not exist yet; false when there is nothing there. */
+    static boolean fetch(Command.Artifact a, Path target) throws IOException {
+        String location = a.location();
+        if (location.startsWith("data:")) {
+            Files.write(target, data(location));
+            return true;
+        }
+        if (location.startsWith("http://") || location.startsWith("https://")) {
+            return http(location, a.options(), target);
+        }
+        if (location.startsWith(GIT)) {
+            clone(location.substring(GIT.length()), a.options(), target);
+            return true;
+        }
+        return store(new org.apache.flink.core.fs.Path(location), a.directory(), target);
+    }
+
+    /** The bytes of a {@code data:} URI (RFC 2397: {@code data:[type][;base64],DATA}). */
+    static byte[] data(String uri) {
+        int comma = uri.indexOf(',');
+        if (comma < 0) {
+            throw new FloeException("'" + uri + "' is not a data: URI");
+        }
+        String text = uri.substring(comma + 1);
+        if (uri.substring(0, comma).endsWith(";base64")) {
+            return java.util.Base64.getDecoder().decode(text);
+        }
+        return URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static boolean http(String url, Map<String, String> options, Path target) throws IOException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(10)).GET();
+        options.forEach((k, v) -> {
+            if (k.startsWith(HEADER)) {
+                request.header(k.substring(HEADER.length()), v);
+            }
+        });
+        Path partial = target.resolveSibling(target.getFileName() + ".part");
+        HttpResponse<Path> response;
+        try {
+            response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofFile(partial));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while fetching " + url);
+        }
+        int status = response.statusCode();
+        if (status == 404) {
+            Files.deleteIfExists(partial);
+            return false;
+        }
+        if (status / 100 != 2) {
+            Files.deleteIfExists(partial);
+            if (status >= 500 || status == 429) {
+                throw new IOException("HTTP " + status); // tried again
+            }
+            throw new FloeException("HTTP " + status);
+        }
+        long expected = response.headers().firstValueAsLong("content-length").orElse(-1);
+        if (expected >= 0 && Files.size(partial) != expected) {
+            throw new IOException("the connection ended after " + Files.size(partial) + " of " + expected + " bytes");
+        }
+        Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+        return true;
+    }
+
+    private static void clone(String repo, Map<String, String> options, Path target) throws IOException {
+        String revision = options.get("revision");
+        CloneCommand clone = Git.cloneRepository().setURI(repo).setDirectory(target.toFile())
+                .setCloneSubmodules(Boolean.parseBoolean(options.getOrDefault("submodules", "true")));
+        if (options.containsKey("branch")) {
+            clone.setBranch(options.get("branch"));
+        }
+        if (Boolean.parseBoolean(options.get("single-branch"))) {
+            clone.setCloneAllBranches(false);
+            clone.setBranchesToClone(java.util.List.of("refs/heads/" + options.getOrDefault("branch", "HEAD")));
+        }
+        if (options.containsKey("depth") && revision == null) {
+            clone.setDepth(Integer.parseInt(options.get("depth")));
+        }
+        try (Git git = clone.call()) {
+            if (options.containsKey("fetch")) {
+                git.fetch().setRefSpecs(Arrays.stream(options.get("fetch").split("\n")).map(RefSpec::new).toList()).call();
+            }
+            if (revision != null) {
+                git.checkout().setName(resolvable(git, revision)).call();
+                if (Boolean.parseBoolean(options.getOrDefault("submodules", "true"))) {
+                    git.submoduleUpdate().call();
+                }
+            }
+        } catch (GitAPIException | RuntimeException e) {
+            throw new FloeException("git " + repo + (revision == null ? "" : " at " + revision) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A revision as a checkout takes it: a commit, a tag, or a branch of the remote. */
+    private static String resolvable(Git git, String revision) throws IOException {
+        if (git.getRepository().resolve(revision) != null) {
+            return revision;
+        }
+        String remote = "origin/" + revision;
+        if (git.getRepository().resolve(remote) != null) {
+            return remote;
+        }
+        throw new FloeException("no revision '" + revision + "' in the repository");
+    }
+
+    private static boolean store(org.apache.flink.core.fs.Path from, boolean directory, Path target) throws IOException {
+        FileSystem fs = from.getFileSystem();
+        if (!fs.exists(from)) {
+            return false;
+        }
+        FileStatus status = fs.getFileStatus(from);
+        if (directory || status.isDir()) {
+            Files.createDirectories(target);
+            return downloadTree(fs, from, target) > 0 || status.isDir();
+        }
+        get(fs, from, target);
+        return true;
+    }
+
+    private static int downloadTree(FileSystem fs, org.apache.flink.core.fs.Path dir, Path host) throws IOException {
+        int n = 0;
+        FileStatus[] listed = fs.listStatus(dir);
+        for (FileStatus s : listed == null ? new FileStatus[0] : listed) {
+            Path target = host.resolve(s.getPath().getName());
+            if (s.isDir()) {
+                Files.createDirectories(target);
+                n += downloadTree(fs, s.getPath(), target);
+            } else {
+                get(fs, s.getPath(), target);
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static void get(FileSystem fs, org.apache.flink.core.fs.Path from, Path to) throws IOException {
+        try (InputStream in = fs.open(from); OutputStream out = Files.newOutputStream(to)) {
+            in.transferTo(out);
+        }
+    }
+}
