@@ -61,11 +61,8 @@ class OssArtifactsITCase {
 
     @Test
     void referenceWorkflowStagesEveryFileThroughOss() throws Exception {
-        File scratch = new File(dir, "scratch");
-        assertThat(scratch.mkdirs()).isTrue();
-
-        FloeRun wf = run("run", EXAMPLE, "-p", "numbers=4", "--volume", "workdir=" + scratch.getPath(),
-                "-D", "floe.argo.artifacts.oss.bucket=data");
+        FloeRun wf = run("run", EXAMPLE, "-p", "numbers=4", "-D", "floe.argo.artifacts.oss.bucket=data",
+                "-D", "floe.argo.volume-dir=" + new File(dir, "volumes"));
 
         assertThat(wf.exitCode()).as(wf.err()).isZero();
         assertThat(oss.keys("data")).filteredOn(k -> k.startsWith("level-1/")).containsExactly(
@@ -86,20 +83,17 @@ class OssArtifactsITCase {
     void aMissingInputObjectFailsItsTaskNamingTheArtifact() throws Exception {
         TestingOss.initialize(oss);
         new Path("oss://sparse/level-0/part-00005.csv").getFileSystem().delete(new Path("oss://sparse/level-0/part-00005.csv"), false);
-        File scratch = new File(dir, "scratch");
-        assertThat(scratch.mkdirs()).isTrue();
-
-        FloeRun wf = run("run", EXAMPLE, "-p", "numbers=4", "--volume", "workdir=" + scratch.getPath(),
-                "-D", "floe.argo.artifacts.oss.bucket=sparse");
+        FloeRun wf = run("run", EXAMPLE, "-p", "numbers=4", "-D", "floe.argo.artifacts.oss.bucket=sparse",
+                "-D", "floe.argo.volume-dir=" + new File(dir, "volumes"));
 
         assertThat(wf.exitCode()).isEqualTo(1);
-        assertThat(wf.err()).contains("task 2 failed").contains("input artifact 'right' oss://sparse/level-0/part-00005.csv: no such object");
+        assertThat(wf.err()).contains("task 2 failed").contains("input artifact 'right' oss://sparse/level-0/part-00005.csv: nothing there");
         assertThat(oss.keys("sparse")).noneMatch(k -> k.startsWith("result/") || k.startsWith("level-2/"));
     }
 
     @Test
     void lintNamesAnArtifactWithoutBucket() {
-        FloeRun lint = run("lint", EXAMPLE, "--volume", "workdir=" + dir.getPath());
+        FloeRun lint = run("lint", EXAMPLE);
         assertThat(lint.exitCode()).isEqualTo(2);
         assertThat(lint.err()).contains("spec.templates[1].inputs.artifacts[0].oss: artifact 'left' names no bucket");
     }

@@ -15,14 +15,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
 import java.net.URLDecoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 
@@ -35,8 +31,8 @@ import java.util.Map;
 final class ArtifactSources {
     private static final String GIT = "git+";
     private static final String HEADER = "header.";
-    private static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
-            .connectTimeout(Duration.ofSeconds(30)).build();
+    private static final int CONNECT_TIMEOUT_MS = 30_000;
+    private static final int STALL_TIMEOUT_MS = 60_000;
 
     private ArtifactSources() {}
 
@@ -71,38 +67,44 @@ final class ArtifactSources {
     }
 
     private static boolean http(String url, Map<String, String> options, Path target) throws IOException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(10)).GET();
+        java.net.HttpURLConnection c = (java.net.HttpURLConnection) URI.create(url).toURL().openConnection();
+        c.setConnectTimeout(CONNECT_TIMEOUT_MS);
+        c.setReadTimeout(STALL_TIMEOUT_MS); // a server that stops sending mid-body is a dropped connection
+        c.setInstanceFollowRedirects(true);
         options.forEach((k, v) -> {
             if (k.startsWith(HEADER)) {
-                request.header(k.substring(HEADER.length()), v);
+                c.setRequestProperty(k.substring(HEADER.length()), v);
             }
         });
-        Path partial = target.resolveSibling(target.getFileName() + ".part");
-        HttpResponse<Path> response;
         try {
-            response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofFile(partial));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while fetching " + url);
-        }
-        int status = response.statusCode();
-        if (status == 404) {
-            Files.deleteIfExists(partial);
-            return false;
-        }
-        if (status / 100 != 2) {
-            Files.deleteIfExists(partial);
-            if (status >= 500 || status == 429) {
-                throw new IOException("HTTP " + status); // tried again
+            int status = c.getResponseCode();
+            if (status == 404) {
+                return false;
             }
-            throw new FloeException("HTTP " + status);
+            if (status / 100 != 2) {
+                if (status >= 500 || status == 429) {
+                    throw new IOException("HTTP " + status); // tried again
+                }
+                throw new FloeException("HTTP " + status);
+            }
+            long expected = c.getContentLengthLong();
+            Path partial = target.resolveSibling(target.getFileName() + ".part");
+            long got;
+            try (InputStream in = c.getInputStream(); OutputStream out = Files.newOutputStream(partial)) {
+                got = in.transferTo(out);
+            } catch (IOException e) {
+                Files.deleteIfExists(partial);
+                throw e;
+            }
+            if (expected >= 0 && got != expected) {
+                Files.deleteIfExists(partial);
+                throw new IOException("the connection ended after " + got + " of " + expected + " bytes");
+            }
+            Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+            return true;
+        } finally {
+            c.disconnect();
         }
-        long expected = response.headers().firstValueAsLong("content-length").orElse(-1);
-        if (expected >= 0 && Files.size(partial) != expected) {
-            throw new IOException("the connection ended after " + Files.size(partial) + " of " + expected + " bytes");
-        }
-        Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
-        return true;
     }
 
     private static void clone(String repo, Map<String, String> options, Path target) throws IOException {
