@@ -163,6 +163,83 @@ class ArgoArtifactsITCase {
     }
 
     @Test
+    void aStepsTemplateChoosesItsOutputArtifactByAnExpressionAndTheNextStepGetsIt() throws Exception {
+        Path spec = dir.resolve("conditional.yaml");
+        Files.writeString(spec, """
+                apiVersion: argoproj.io/v1alpha1
+                kind: Workflow
+                metadata:
+                  name: conditional
+                spec:
+                  entrypoint: main
+                  arguments:
+                    parameters:
+                    - name: side
+                      value: tails
+                  templates:
+                  - name: main
+                    steps:
+                    - - name: toss
+                        template: toss
+                    - - name: read
+                        template: read
+                        arguments:
+                          artifacts:
+                          - name: result
+                            from: "{{steps.toss.outputs.artifacts.result}}"
+                  - name: toss
+                    steps:
+                    - - name: flip
+                        template: flip
+                    - - name: heads
+                        template: write
+                        when: "{{steps.flip.outputs.result}} == heads"
+                        arguments:
+                          parameters: [{name: text, value: it was heads}]
+                      - name: tails
+                        template: write
+                        when: "{{steps.flip.outputs.result}} == tails"
+                        arguments:
+                          parameters: [{name: text, value: it was tails}]
+                    outputs:
+                      artifacts:
+                      - name: result
+                        fromExpression: "steps['flip'].outputs.result == 'heads' ? steps.heads.outputs.artifacts.result : steps.tails.outputs.artifacts.result"
+                  - name: flip
+                    container:
+                      image: busybox
+                      command: [echo, "{{workflow.parameters.side}}"]
+                  - name: write
+                    inputs:
+                      parameters:
+                      - name: text
+                    container:
+                      image: busybox
+                      command: [sh, -c, "echo '{{inputs.parameters.text}}' > /result.txt"]
+                    outputs:
+                      artifacts:
+                      - name: result
+                        path: /result.txt
+                  - name: read
+                    inputs:
+                      artifacts:
+                      - name: result
+                        path: /tmp/result.txt
+                    container:
+                      image: busybox
+                      command: [cat, /tmp/result.txt]
+                """);
+
+        FloeRun run = run(spec);
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(out("conditional", "read")).isEqualTo("it was tails\n");
+        Path root = Path.of("/result.txt");
+        assertThat(!Files.exists(root) || Files.size(root) == 0).as("the command's file was its own; this machine has at most"
+                + " the empty mount point").isTrue();
+    }
+
+    @Test
     void aMissingOutputFailsTheStepNamingItAndAnOptionalOneIsPassedOver() throws Exception {
         Path spec = dir.resolve("missing.yaml");
         Files.writeString(spec, """

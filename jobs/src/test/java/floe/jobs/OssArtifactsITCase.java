@@ -92,6 +92,47 @@ class OssArtifactsITCase {
     }
 
     @Test
+    void anArtifactRepositoryFromAConfigMapTakesOutputsWithNoLocation() throws Exception {
+        java.nio.file.Path spec = dir.toPath().resolve("repository-ref.yaml");
+        java.nio.file.Files.writeString(spec, """
+                apiVersion: argoproj.io/v1alpha1
+                kind: Workflow
+                metadata:
+                  name: repository-ref
+                spec:
+                  entrypoint: main
+                  artifactRepositoryRef:
+                    key: team-a
+                  templates:
+                  - name: main
+                    container:
+                      image: busybox
+                      command: [sh, -c, "echo hello world > /tmp/hello_world.txt"]
+                    outputs:
+                      artifacts:
+                      - name: hello
+                        path: /tmp/hello_world.txt
+                """);
+        java.nio.file.Path repositories = dir.toPath().resolve("artifact-repositories.yaml");
+        java.nio.file.Files.writeString(repositories, """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata:
+                  name: artifact-repositories
+                data:
+                  team-a: |
+                    oss:
+                      bucket: sparse
+                      keyFormat: "runs/{{workflow.name}}/{{pod.name}}"
+                """);
+
+        FloeRun wf = run("run", spec.toString(), "--config-map", "artifact-repositories=" + repositories);
+
+        assertThat(wf.exitCode()).as(wf.err()).isZero();
+        assertThat(oss.keys("sparse")).filteredOn(k -> k.startsWith("runs/")).containsExactly("runs/repository-ref/repository-ref-main-0/hello.tgz");
+    }
+
+    @Test
     void lintNamesAnArtifactWithoutBucket() {
         FloeRun lint = run("lint", EXAMPLE);
         assertThat(lint.exitCode()).isEqualTo(2);

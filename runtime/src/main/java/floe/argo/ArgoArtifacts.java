@@ -120,6 +120,7 @@ final class ArgoArtifacts implements Serializable {
             location = repo.root() + (key.isEmpty() ? "" : key.endsWith("/") ? key : key + "/") + file;
         }
         String host = onVolume(path, volumes);
+        boolean fresh = false;
         if (host == null) {
             String parent = parent(path);
             boolean existingDir = Files.isDirectory(Path.of(path)) && !path.equals("/");
@@ -144,19 +145,20 @@ final class ArgoArtifacts implements Serializable {
                 host = existingDir ? upper : upper + "/" + baseName(path);
             } else {
                 boolean file = baseName(path).contains(".");
-                Path fresh = staging.resolve("out-" + n).resolve(baseName(path));
+                Path freshPath = staging.resolve("out-" + n).resolve(baseName(path));
                 if (create) {
-                    Files.createDirectories(file ? fresh.getParent() : fresh);
+                    Files.createDirectories(file ? freshPath.getParent() : freshPath);
                     if (file) {
-                        Files.createFile(fresh);
+                        Files.createFile(freshPath);
                     }
                 }
-                mounts.add(new Command.Mount(fresh.toString(), path, file));
-                host = fresh.toString();
+                mounts.add(new Command.Mount(freshPath.toString(), path, file));
+                host = freshPath.toString();
+                fresh = true;
             }
         }
         return new Command.Artifact(a.name(), location, own == null ? Map.of() : own.options(), path, host, true, archive,
-                compression(a), a.mode(), Boolean.TRUE.equals(a.recurseMode()), Boolean.TRUE.equals(a.optional()), false);
+                compression(a), a.mode(), Boolean.TRUE.equals(a.recurseMode()), Boolean.TRUE.equals(a.optional()), fresh);
     }
 
     private Command.Artifact input(Spec s, Map<String, String> vars, List<Command.Mount> volumes, Path staging,
@@ -255,8 +257,8 @@ final class ArgoArtifacts implements Serializable {
         if (sources > 1) {
             throw new ArgoConverter.ArgoError(where, "artifact '" + a.name() + "' gives " + sources + " locations: give one");
         }
-        if (a.from() != null) {
-            throw new ArgoConverter.ArgoError(where + ".from", "from belongs in a step's arguments.artifacts, or in the outputs of"
+        if (a.from() != null || a.fromExpression() != null) {
+            throw new ArgoConverter.ArgoError(where + (a.from() != null ? ".from" : ".fromExpression"), "from belongs in a step's arguments.artifacts, or in the outputs of"
                     + " a steps or dag template");
         }
         if (output && (a.http() != null || a.git() != null || a.raw() != null)) {

@@ -20,7 +20,7 @@ import java.util.TreeMap;
 final class ArgoConverter {
     private final ArgoDocuments.Doc doc;
     private final ArgoDocuments.Library library;
-    private final ArgoOptions options;
+    private ArgoOptions options;
 
     ArgoConverter(ArgoDocuments.Doc doc, ArgoDocuments.Library library, ArgoOptions options) {
         this.doc = doc;
@@ -46,6 +46,12 @@ final class ArgoConverter {
                     specPath + ".workflowTemplateRef");
             base = referenced.spec().spec();
             home = library.home(referenced);
+        }
+        ArgoSpec.ArtifactRepositoryRef repositoryRef = spec.artifactRepositoryRef() != null ? spec.artifactRepositoryRef()
+                : base == null ? null : base.artifactRepositoryRef();
+        if (repositoryRef != null) {
+            options = options.withArtifacts(ArtifactRepositories.of(repositoryRef, options, library::notice,
+                    specPath + ".artifactRepositoryRef"));
         }
         String name = workflowName();
         String entry = first(spec.entrypoint(), base == null ? null : base.entrypoint());
@@ -167,8 +173,8 @@ final class ArgoConverter {
             for (int i = 0; i < arts.size(); i++) {
                 ArgoSpec.Artifact a = arts.get(i);
                 String where = path + "[" + i + "]";
-                if (a.from() != null) {
-                    throw new ArgoError(where + ".from", "a workflow's arguments come from no earlier step: give oss, http, git or raw");
+                if (a.from() != null || a.fromExpression() != null) {
+                    throw new ArgoError(where + (a.from() != null ? ".from" : ".fromExpression"), "a workflow's arguments come from no earlier step: give oss, http, git or raw");
                 }
                 ArtifactLocation location = ArtifactLocation.of(a, where, globals, options.artifacts());
                 if (location == null) {

@@ -64,6 +64,12 @@ public record ArgoOptions(Map<String, String> volumes, Map<String, String> param
         return new ArgoOptions(volumes, parameters, images, artifacts, recursionDepth, secrets, configMaps, volumeRoot, keepVolumes, true, memoizeDir);
     }
 
+    /** These options with another artifact repository. */
+    public ArgoOptions withArtifacts(ArtifactRepository repository) {
+        return new ArgoOptions(volumes, parameters, images, repository, recursionDepth, secrets, configMaps, volumeRoot, keepVolumes,
+                checking, memoizeDir);
+    }
+
     /** These options with the directory of the memoization caches ({@code floe.argo.memoize-dir}). */
     public ArgoOptions withMemoizeDir(String dir) {
         return new ArgoOptions(volumes, parameters, images, artifacts, recursionDepth, secrets, configMaps, volumeRoot, keepVolumes,

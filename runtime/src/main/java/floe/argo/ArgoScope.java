@@ -377,7 +377,7 @@ final class ArgoScope {
             ArgoSpec.Artifact a = declared.get(i);
             String where = c.templatePath + ".outputs.artifacts[" + i + "].from";
             try {
-                out.put(a.name(), Templates.resolve(a.from(), inner, where));
+                out.put(a.name(), Templates.resolve(source(a), inner, a.from() != null ? where : where + "Expression"));
             } catch (SpecException e) {
                 if (!Boolean.TRUE.equals(a.optional())) {
                     throw e;
@@ -400,8 +400,8 @@ final class ArgoScope {
             ArgoSpec.Artifact a = args.get(i);
             String where = call.stepPath + ".arguments.artifacts[" + i + "]";
             try {
-                if (a.from() != null) {
-                    given.put(a.name(), Templates.resolve(a.from(), stepVars, where + ".from"));
+                if (a.from() != null || a.fromExpression() != null) {
+                    given.put(a.name(), Templates.resolve(source(a), stepVars, where + (a.from() != null ? ".from" : ".fromExpression")));
                 } else {
                     ArtifactLocation location = ArtifactLocation.of(a, where, stepVars, repo);
                     if (location == null) {
@@ -411,7 +411,7 @@ final class ArgoScope {
                     given.put(a.name(), location.text());
                 }
             } catch (SpecException e) {
-                if (!optional(call.template, a.name()) && !Boolean.TRUE.equals(a.optional()) && !namesSkipped(String.valueOf(a.from()), stepVars)) {
+                if (!optional(call.template, a.name()) && !Boolean.TRUE.equals(a.optional()) && !namesSkipped(String.valueOf(a.from() != null ? a.from() : a.fromExpression()), stepVars)) {
                     throw e;
                 }
             }
@@ -428,6 +428,11 @@ final class ArgoScope {
             }
         }
         return given;
+    }
+
+    /** What an artifact passed on is taken from: its {@code from}, or its {@code fromExpression} as an expression. */
+    private static String source(ArgoSpec.Artifact a) {
+        return a.from() != null ? a.from() : "{{=" + a.fromExpression() + "}}";
     }
 
     private static boolean optional(ArgoSpec.Template t, String input) {

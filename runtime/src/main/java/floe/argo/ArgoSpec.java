@@ -30,8 +30,11 @@ public final class ArgoSpec {
 
     public record WorkflowSpec(String entrypoint, Arguments arguments, List<Volume> volumes, List<Template> templates,
             Integer parallelism, String activeDeadlineSeconds, String onExit, TemplateRef workflowTemplateRef,
-            List<Map<String, Object>> volumeClaimTemplates, ResourceRequirements podResources, Template templateDefaults)
-            implements Serializable {}
+            List<Map<String, Object>> volumeClaimTemplates, ResourceRequirements podResources, Template templateDefaults,
+            ArtifactRepositoryRef artifactRepositoryRef) implements Serializable {}
+
+    /** Which artifact repository of a config map the workflow's artifacts go to. */
+    public record ArtifactRepositoryRef(String configMap, String key) implements Serializable {}
 
     public record Arguments(List<Parameter> parameters, List<Artifact> artifacts) implements Serializable {}
 
@@ -111,7 +114,7 @@ public final class ArgoSpec {
      * the path the command sees it at, and how it is archived.
      */
     public record Artifact(String name, String path, OssArtifact oss, HttpArtifact http, GitArtifact git, RawArtifact raw,
-            String from, Boolean optional, ArchiveStrategy archive, Integer mode, Boolean recurseMode) implements Serializable {}
+            String from, String fromExpression, Boolean optional, ArchiveStrategy archive, Integer mode, Boolean recurseMode) implements Serializable {}
 
     public record OssArtifact(String key, String bucket, String endpoint) implements Serializable {}
 

@@ -588,6 +588,7 @@ final class Expansion {
         if (step.arguments() != null && step.arguments().artifacts() != null) {
             for (int i = 0; i < step.arguments().artifacts().size(); i++) {
                 texts.put(stepPath + ".arguments.artifacts[" + i + "].from", step.arguments().artifacts().get(i).from());
+                texts.put(stepPath + ".arguments.artifacts[" + i + "].fromExpression", step.arguments().artifacts().get(i).fromExpression());
             }
         }
         texts.put(stepPath + ".when", step.when());

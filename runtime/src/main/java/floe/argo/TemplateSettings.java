@@ -274,9 +274,9 @@ final class TemplateSettings {
         if (t.outputs() != null) {
             List<ArgoSpec.Artifact> arts = t.outputs().artifacts() == null ? List.of() : t.outputs().artifacts();
             for (int i = 0; i < arts.size(); i++) {
-                if (arts.get(i).from() == null) {
-                    throw new ArgoError(path + ".outputs.artifacts[" + i + "]", "give from: a steps or dag template's output"
-                            + " artifacts come from its steps ({{steps.NAME.outputs.artifacts.ART}})");
+                if (arts.get(i).from() == null && arts.get(i).fromExpression() == null) {
+                    throw new ArgoError(path + ".outputs.artifacts[" + i + "]", "give from (or fromExpression): a steps or dag"
+                            + " template's output artifacts come from its steps ({{steps.NAME.outputs.artifacts.ART}})");
                 }
             }
             List<ArgoSpec.Parameter> ps = t.outputs().parameters() == null ? List.of() : t.outputs().parameters();

@@ -80,7 +80,7 @@ final class ArtifactTransfer {
                 continue;
             }
             java.nio.file.Path host = java.nio.file.Path.of(a.hostPath());
-            if (!Files.exists(host)) {
+            if (!Files.exists(host) || (a.mount() && empty(host))) {
                 if (a.optional()) {
                     continue;
                 }
@@ -172,6 +172,20 @@ final class ArtifactTransfer {
                     break;
                 }
             }
+        }
+    }
+
+    /** Whether a file is empty or a directory has nothing in it (a path mounted before the command, left as it was). */
+    private static boolean empty(java.nio.file.Path path) {
+        try {
+            if (Files.isDirectory(path)) {
+                try (Stream<java.nio.file.Path> list = Files.list(path)) {
+                    return list.findAny().isEmpty();
+                }
+            }
+            return Files.size(path) == 0;
+        } catch (IOException e) {
+            return false;
         }
     }
 

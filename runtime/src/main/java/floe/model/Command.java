@@ -112,7 +112,8 @@ public record Command(List<String> argv, Map<String, String> env, String working
      * ({@code header.NAME}), a clone's {@code revision}, {@code branch}, {@code depth},
      * {@code single-branch}, {@code submodules} and {@code fetch} (refspecs, one per line). It is
      * unpacked as {@code archive} says, given {@code mode}, and (with {@code mount}) mounted at
-     * {@code path}; a missing one fails the attempt unless {@code optional}. An output is read at
+     * {@code path} (for an output, {@code mount} says its host path was made empty and mounted before
+     * the command ran: left empty, it was not written); a missing one fails the attempt unless {@code optional}. An output is read at
      * {@code hostPath} once the command exited 0, archived as {@code archive} says and stored at
      * {@code location}, which the task then reports as its output artifact {@code name}.
      */

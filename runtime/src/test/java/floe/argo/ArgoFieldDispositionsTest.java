@@ -81,6 +81,21 @@ class ArgoFieldDispositionsTest {
                         path: /in
                         oss:
                           key: in/data
+                      - name: page
+                        path: /page
+                        http:
+                          url: https://example.com/
+                          headers:
+                            - name: Accept
+                              value: text/html
+                      - name: source
+                        path: /src
+                        git:
+                          repo: https://github.com/argoproj/argo-workflows.git
+                      - name: notes
+                        path: /notes
+                        raw:
+                          data: hello
                   outputs:
                     parameters:
                       - name: y
@@ -93,6 +108,15 @@ class ArgoFieldDispositionsTest {
                           key: out/data
                         archive:
                           none: {}
+                      - name: packed
+                        path: /packed
+                        archive:
+                          tar:
+                            compressionLevel: 1
+                      - name: zipped
+                        path: /zipped
+                        archive:
+                          zip: {}
                   retryStrategy:
                     limit: "1"
                     backoff:
@@ -138,6 +162,9 @@ class ArgoFieldDispositionsTest {
             metadata:
               name: library
             spec:
+              artifactRepositoryRef:
+                configMap: repositories
+                key: default
               templates:
                 - name: hello
                   container:
@@ -160,6 +187,13 @@ class ArgoFieldDispositionsTest {
             Map.entry("OSSArtifact", "spec.templates[1].inputs.artifacts[0].oss"),
             Map.entry("ArchiveStrategy", "spec.templates[1].outputs.artifacts[0].archive"),
             Map.entry("NoneStrategy", "spec.templates[1].outputs.artifacts[0].archive.none"),
+            Map.entry("TarStrategy", "spec.templates[1].outputs.artifacts[1].archive.tar"),
+            Map.entry("ZipStrategy", "spec.templates[1].outputs.artifacts[2].archive.zip"),
+            Map.entry("HTTPArtifact", "spec.templates[1].inputs.artifacts[1].http"),
+            Map.entry("Header", "spec.templates[1].inputs.artifacts[1].http.headers[0]"),
+            Map.entry("GitArtifact", "spec.templates[1].inputs.artifacts[2].git"),
+            Map.entry("RawArtifact", "spec.templates[1].inputs.artifacts[3].raw"),
+            Map.entry("ArtifactRepositoryRef", "library:spec.artifactRepositoryRef"),
             Map.entry("Container", "spec.templates[1].container"), Map.entry("ScriptTemplate", "spec.templates[2].script"),
             Map.entry("UserContainer", "spec.templates[1].sidecars[0]"),
             Map.entry("EnvVar", "spec.templates[1].container.env[0]"),
