@@ -240,6 +240,56 @@ class ArgoArtifactsITCase {
     }
 
     @Test
+    void aGlobalOutputArtifactReachesALaterStepThatNamesOnlyItsGlobalName() throws Exception {
+        Path spec = dir.resolve("global.yaml");
+        Files.writeString(spec, """
+                apiVersion: argoproj.io/v1alpha1
+                kind: Workflow
+                metadata:
+                  name: global
+                spec:
+                  entrypoint: main
+                  templates:
+                  - name: main
+                    steps:
+                    - - name: make
+                        template: make
+                    - - name: later
+                        template: later
+                  - name: make
+                    container:
+                      image: busybox
+                      command: [sh, -c, "echo global value > /tmp/value.txt"]
+                    outputs:
+                      artifacts:
+                      - name: value
+                        path: /tmp/value.txt
+                        globalName: shared-value
+                  - name: later
+                    steps:
+                    - - name: read
+                        template: read
+                        arguments:
+                          artifacts:
+                          - name: value
+                            from: "{{workflow.outputs.artifacts.shared-value}}"
+                  - name: read
+                    inputs:
+                      artifacts:
+                      - name: value
+                        path: /tmp/in/value.txt
+                    container:
+                      image: busybox
+                      command: [cat, /tmp/in/value.txt]
+                """);
+
+        FloeRun run = run(spec);
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(out("global", "later.read")).isEqualTo("global value\n");
+    }
+
+    @Test
     void aMissingOutputFailsTheStepNamingItAndAnOptionalOneIsPassedOver() throws Exception {
         Path spec = dir.resolve("missing.yaml");
         Files.writeString(spec, """

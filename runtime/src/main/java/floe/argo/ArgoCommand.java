@@ -40,7 +40,10 @@ final class ArgoCommand implements CommandFunction {
     private final PodContainers pod;
     private String memoizeDir;
     private java.time.Duration memoMaxAge;
-    /** The global outputs ({@code workflow.outputs.parameters.NAME}) this task reads: name -> [stage, parameter]. */
+    /**
+     * The global outputs this task reads ({@code workflow.outputs.parameters.NAME},
+     * {@code workflow.outputs.artifacts.NAME}): {@code parameters.NAME} or {@code artifacts.NAME} -> [stage, output].
+     */
     private Map<String, List<String>> globals = Map.of();
 
     /**
@@ -93,15 +96,16 @@ final class ArgoCommand implements CommandFunction {
         globals.forEach((name, from) -> {
             String value = null;
             int index = -1;
+            boolean artifact = name.startsWith("artifacts.");
             for (TaskCompletion c : upstream) {
-                String v = c.outcome().parameter(from.get(1)).orElse(null);
+                String v = (artifact ? c.outcome().artifact(from.get(1)) : c.outcome().parameter(from.get(1))).orElse(null);
                 if (c.stage().equals(from.get(0)) && v != null && c.index() > index) {
                     value = v;
                     index = c.index();
                 }
             }
             if (value != null) {
-                extra.put("workflow.outputs.parameters." + name, value);
+                extra.put("workflow.outputs." + name, value);
             }
         });
     }
@@ -262,6 +266,13 @@ final class ArgoCommand implements CommandFunction {
         vars = new LinkedHashMap<>(vars);
         artifacts.pathVariables(vars);
         CallTree.Call leaf = leaf();
+        if (leaf.template.outputs() != null && leaf.template.outputs().parameters() != null) {
+            for (ArgoSpec.Parameter p : leaf.template.outputs().parameters()) {
+                if (p.valueFrom() != null && p.valueFrom().get("path") != null) {
+                    vars.put("outputs.parameters." + p.name() + ".path", String.valueOf(p.valueFrom().get("path")));
+                }
+            }
+        }
         if (leaf.tooDeep > 0) {
             throw new SpecException(leaf.stepPath + ": template '" + leaf.template.name() + "' calls itself more than "
                     + recursionLimit + " levels deep (floe.argo.max-recursion-depth)");

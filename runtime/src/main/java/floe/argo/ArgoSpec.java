@@ -114,7 +114,8 @@ public final class ArgoSpec {
      * the path the command sees it at, and how it is archived.
      */
     public record Artifact(String name, String path, OssArtifact oss, HttpArtifact http, GitArtifact git, RawArtifact raw,
-            String from, String fromExpression, Boolean optional, ArchiveStrategy archive, Integer mode, Boolean recurseMode) implements Serializable {}
+            String from, String fromExpression, Boolean optional, ArchiveStrategy archive, Integer mode, Boolean recurseMode,
+            String globalName) implements Serializable {}
 
     public record OssArtifact(String key, String bucket, String endpoint) implements Serializable {}
 

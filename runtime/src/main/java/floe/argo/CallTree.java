@@ -56,6 +56,11 @@ final class CallTree {
         String stage;
         Body body;
         int tooDeep;
+        /**
+         * The stages whose outputs this call's arguments, loop or condition read: a step that reads a
+         * nested call's outputs works them out from the call's inputs, so it waits on these too.
+         */
+        transient List<String> argumentStages = new ArrayList<>();
 
         Call(String name, String stepPath, ArgoSpec.Step step, List<Object> items, int width, ArgoDepends depends,
                 ArgoSpec.Template template, String templatePath) {

@@ -76,9 +76,12 @@ final class Expansion {
     private final Map<String, List<String>> artifactNames = new HashMap<>();
     /** The entrypoint's input artifacts from the workflow's {@code arguments.artifacts}, as location texts. */
     private Map<String, String> entryArtifacts = Map.of();
-    /** The workflow's global outputs so far ({@code globalName}): name -> [stage, output parameter]. */
+    /**
+     * The workflow's global outputs so far ({@code globalName}): {@code parameters.NAME} or
+     * {@code artifacts.NAME} -> [stage, the leaf template's output parameter or artifact].
+     */
     private final Map<String, List<String>> globalOutputs = new LinkedHashMap<>();
-    private static final Pattern GLOBAL_REF = Pattern.compile("workflow\\.outputs\\.parameters\\.([A-Za-z0-9_.-]*[A-Za-z0-9_-])");
+    private static final Pattern GLOBAL_REF = Pattern.compile("workflow\\.outputs\\.((?:parameters|artifacts)\\.[A-Za-z0-9_.-]*[A-Za-z0-9_-])");
     /** Stages whose failures let the rest run and fail the run at its end, with why. */
     private final Map<String, String> deferred = new LinkedHashMap<>();
     private Workflow.Builder out;
@@ -242,7 +245,9 @@ final class Expansion {
                 CallTree.Call c = call(step, path, target, null, chain, inner);
                 List<Need> n = new ArrayList<>(needs);
                 previous.forEach(p -> leaves(p, inner, n));
+                int before = n.size();
                 referenced(body, step, path, inner, n);
+                n.subList(before, n.size()).forEach(x -> c.argumentStages.add(x.stage()));
                 body.calls.add(c);
                 boolean hooked = step.hooks() != null || step.onExit() != null;
                 expand(c, chain, inner, n, prefix + c.name, inherited.handled(continueOn(c)).deferring(hooked), target.home());
@@ -298,7 +303,9 @@ final class Expansion {
             for (String up : upstream.get(i)) {
                 leaves(body.call(up), inner, n);
             }
+            int before = n.size();
             referenced(body, step, taskPath, inner, n);
+            n.subList(before, n.size()).forEach(x -> c.argumentStages.add(x.stage()));
             body.calls.add(c);
             boolean handled = observed.contains(task.name()) || continueOn(c);
             boolean hooked = step.hooks() != null || step.onExit() != null;
@@ -571,6 +578,9 @@ final class Expansion {
         for (CallTree.Leaf l : c.leaves()) {
             needs.add(new Need(l.stage(), groups));
         }
+        if (!c.leaf() && c.argumentStages != null) {
+            c.argumentStages.forEach(stage -> needs.add(new Need(stage, groups)));
+        }
     }
 
     /** The earlier steps or tasks whose outputs the step's arguments, {@code when} or loop use. */
@@ -710,7 +720,11 @@ final class Expansion {
                 : t.outputs().artifacts().stream().map(ArgoSpec.Artifact::name).toList());
         if (t.outputs() != null && t.outputs().parameters() != null && call.tooDeep == 0) {
             t.outputs().parameters().stream().filter(p -> p.globalName() != null)
-                    .forEach(p -> globalOutputs.put(p.globalName(), List.of(stageName, p.name())));
+                    .forEach(p -> globalOutputs.put("parameters." + p.globalName(), List.of(stageName, p.name())));
+        }
+        if (t.outputs() != null && t.outputs().artifacts() != null && call.tooDeep == 0) {
+            t.outputs().artifacts().stream().filter(a -> a.globalName() != null)
+                    .forEach(a -> globalOutputs.put("artifacts." + a.globalName(), List.of(stageName, a.name())));
         }
     }
 

@@ -274,6 +274,10 @@ final class TemplateSettings {
         if (t.outputs() != null) {
             List<ArgoSpec.Artifact> arts = t.outputs().artifacts() == null ? List.of() : t.outputs().artifacts();
             for (int i = 0; i < arts.size(); i++) {
+                if (arts.get(i).globalName() != null) {
+                    throw new ArgoError(path + ".outputs.artifacts[" + i + "].globalName", "a global output of a steps or dag template"
+                            + " is not supported by Floe yet (give globalName to the container or script template's output)");
+                }
                 if (arts.get(i).from() == null && arts.get(i).fromExpression() == null) {
                     throw new ArgoError(path + ".outputs.artifacts[" + i + "]", "give from (or fromExpression): a steps or dag"
                             + " template's output artifacts come from its steps ({{steps.NAME.outputs.artifacts.ART}})");
