@@ -24,7 +24,7 @@ import java.util.Map;
  * directory is an overlay whose writes go to the attempt's own directory (a path inside a mounted
  * volume is read from the volume; a path right under {@code /} is a fresh file, or a fresh
  * directory when its name has no extension). An input is put where the command sees it: in a
- * volume, in an overlay, or mounted at its path.
+ * volume, or in an overlay of its directory (right under {@code /}, mounted at its path).
  */
 final class ArgoArtifacts implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -95,7 +95,7 @@ final class ArgoArtifacts implements Serializable {
         }
         for (Spec s : specs) {
             if (!s.output()) {
-                Command.Artifact a = input(s, vars, volumes, staging, overlays, n++, create);
+                Command.Artifact a = input(s, vars, volumes, staging, overlays, mounts, n++, create);
                 if (a != null) {
                     out.add(a);
                 }
@@ -130,18 +130,7 @@ final class ArgoArtifacts implements Serializable {
                     throw new ArgoConverter.ArgoError(s.where() + ".path", "'" + path + "': Floe keeps an output's directory apart"
                             + " with an overlay, whose directory may not contain ',' or ':'");
                 }
-                String upper = overlays.get(at);
-                if (upper == null) {
-                    Path dir = staging.resolve("overlay-" + n);
-                    if (create) {
-                        Files.createDirectories(dir.resolve("upper"));
-                        Files.createDirectories(dir.resolve("work"));
-                    }
-                    Command.Mount overlay = Command.Mount.overlay(dir.toString(), at);
-                    mounts.add(overlay);
-                    upper = overlay.upper();
-                    overlays.put(at, upper);
-                }
+                String upper = overlay(at, staging, overlays, mounts, n, create);
                 host = existingDir ? upper : upper + "/" + baseName(path);
             } else {
                 boolean file = baseName(path).contains(".");
@@ -161,8 +150,26 @@ final class ArgoArtifacts implements Serializable {
                 compression(a), a.mode(), Boolean.TRUE.equals(a.recurseMode()), Boolean.TRUE.equals(a.optional()), fresh);
     }
 
+    /** The writable directory of the overlay at {@code at}, made (with its mount) unless the task has it already. */
+    private static String overlay(String at, Path staging, Map<String, String> overlays, List<Command.Mount> mounts, int n,
+            boolean create) throws IOException {
+        String upper = overlays.get(at);
+        if (upper == null) {
+            Path dir = staging.resolve("overlay-" + n);
+            if (create) {
+                Files.createDirectories(dir.resolve("upper"));
+                Files.createDirectories(dir.resolve("work"));
+            }
+            Command.Mount overlay = Command.Mount.overlay(dir.toString(), at);
+            mounts.add(overlay);
+            upper = overlay.upper();
+            overlays.put(at, upper);
+        }
+        return upper;
+    }
+
     private Command.Artifact input(Spec s, Map<String, String> vars, List<Command.Mount> volumes, Path staging,
-            Map<String, String> overlays, int n, boolean create) {
+            Map<String, String> overlays, List<Command.Mount> mounts, int n, boolean create) throws IOException {
         ArgoSpec.Artifact a = s.artifact();
         String path = path(a, s.where(), vars);
         String passed = vars.get("inputs.artifacts." + a.name());
@@ -182,6 +189,15 @@ final class ArgoArtifacts implements Serializable {
                     host = o.getValue() + path.substring(o.getKey().length());
                 }
             }
+        }
+        String parent = parent(path);
+        if (host == null && !parent.equals("/")) {
+            // Put where the command sees it through an overlay of its directory: nothing is left on this machine.
+            if (parent.contains(",") || parent.contains(":")) {
+                throw new ArgoConverter.ArgoError(s.where() + ".path", "'" + path + "': Floe shows an input's directory with an"
+                        + " overlay, whose directory may not contain ',' or ':'");
+            }
+            host = overlay(parent, staging, overlays, mounts, n, create) + "/" + baseName(path);
         }
         if (host == null) {
             host = staging.resolve("in-" + n).resolve(baseName(path)).toString();

@@ -401,7 +401,12 @@ final class ArgoScope {
             String where = call.stepPath + ".arguments.artifacts[" + i + "]";
             try {
                 if (a.from() != null || a.fromExpression() != null) {
-                    given.put(a.name(), Templates.resolve(source(a), stepVars, where + (a.from() != null ? ".from" : ".fromExpression")));
+                    String text = Templates.resolve(source(a), stepVars, where + (a.from() != null ? ".from" : ".fromExpression"));
+                    if (a.subPath() != null) {
+                        text = ArtifactLocation.parse(text).part(Templates.resolve(a.subPath(), stepVars, where + ".subPath"),
+                                where + ".subPath").text();
+                    }
+                    given.put(a.name(), text);
                 } else {
                     ArtifactLocation location = ArtifactLocation.of(a, where, stepVars, repo);
                     if (location == null) {

@@ -115,7 +115,7 @@ public final class ArgoSpec {
      */
     public record Artifact(String name, String path, OssArtifact oss, HttpArtifact http, GitArtifact git, RawArtifact raw,
             String from, String fromExpression, Boolean optional, ArchiveStrategy archive, Integer mode, Boolean recurseMode,
-            String globalName) implements Serializable {}
+            String globalName, String subPath) implements Serializable {}
 
     public record OssArtifact(String key, String bucket, String endpoint) implements Serializable {}
 

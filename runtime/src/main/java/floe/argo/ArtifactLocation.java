@@ -52,6 +52,38 @@ record ArtifactLocation(String uri, Map<String, String> options) {
      * its templates filled in from {@code vars}), or null when it gives none.
      */
     static ArtifactLocation of(ArgoSpec.Artifact a, String where, Map<String, String> vars, ArtifactRepository repo) {
+        ArtifactLocation own = own(a, where, vars, repo);
+        return own == null || a.subPath() == null ? own : own.part(Templates.resolve(a.subPath(), vars, where + ".subPath"), where + ".subPath");
+    }
+
+    /**
+     * The part {@code subPath} of this artifact: an object or a directory under a directory of an
+     * object store (an artifact stored as it is, {@code archive: none}), or of a Git repository.
+     */
+    ArtifactLocation part(String subPath, String where) {
+        String rel = subPath.startsWith("/") ? subPath.substring(1) : subPath;
+        if (rel.isEmpty()) {
+            return this;
+        }
+        if (rel.contains("..")) {
+            throw new ArgoConverter.ArgoError(where, "'" + subPath + "' leaves the artifact");
+        }
+        if (uri.startsWith("git+")) {
+            Map<String, String> more = new TreeMap<>(options);
+            more.put("sub-path", rel);
+            return new ArtifactLocation(uri, more);
+        }
+        if (uri.startsWith("data:") || uri.startsWith("http://") || uri.startsWith("https://")) {
+            throw new ArgoConverter.ArgoError(where, "'" + subPath + "': a part of an http or raw artifact cannot be taken; fetch it whole");
+        }
+        if (!uri.endsWith("/")) {
+            throw new ArgoConverter.ArgoError(where, "'" + subPath + "': " + uri + " is one object (an archive): a part is taken from an"
+                    + " artifact stored as a directory (archive: none)");
+        }
+        return new ArtifactLocation(uri + rel, options);
+    }
+
+    private static ArtifactLocation own(ArgoSpec.Artifact a, String where, Map<String, String> vars, ArtifactRepository repo) {
         if (a.oss() != null) {
             String key = Templates.resolve(a.oss().key(), vars, where + ".oss.key");
             if (key.isEmpty() || key.startsWith("/")) {

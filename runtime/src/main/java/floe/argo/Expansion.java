@@ -72,7 +72,7 @@ final class Expansion {
     private TemplateDefaults defaults = TemplateDefaults.none();
     private final Map<String, Stage> made = new LinkedHashMap<>();
     private final Map<String, List<String>> outputNames = new HashMap<>();
-    /** The output artifacts of each leaf stage, by name (for lint's stand-in completions). */
+    /** The output artifacts of each leaf stage (for lint's stand-in completions): NAME/ when stored as it is, else NAME.tgz. */
     private final Map<String, List<String>> artifactNames = new HashMap<>();
     /** The entrypoint's input artifacts from the workflow's {@code arguments.artifacts}, as location texts. */
     private Map<String, String> entryArtifacts = Map.of();
@@ -717,7 +717,8 @@ final class Expansion {
         outputNames.put(stageName, t.outputs() == null || t.outputs().parameters() == null ? List.of()
                 : t.outputs().parameters().stream().map(ArgoSpec.Parameter::name).toList());
         artifactNames.put(stageName, t.outputs() == null || t.outputs().artifacts() == null ? List.of()
-                : t.outputs().artifacts().stream().map(ArgoSpec.Artifact::name).toList());
+                : t.outputs().artifacts().stream().map(a -> a.name() + (a.archive() != null && a.archive().none() != null ? "/" : ".tgz"))
+                .toList());
         if (t.outputs() != null && t.outputs().parameters() != null && call.tooDeep == 0) {
             t.outputs().parameters().stream().filter(p -> p.globalName() != null)
                     .forEach(p -> globalOutputs.put("parameters." + p.globalName(), List.of(stageName, p.name())));
@@ -744,7 +745,10 @@ final class Expansion {
             Map<String, String> outputs = new LinkedHashMap<>(Map.of(TaskOutcome.RESULT, "0", TaskOutcome.EXIT_CODE, "0",
                     TaskOutcome.PHASE, Phase.SUCCEEDED.argoName()));
             outputNames.getOrDefault(up, List.of()).forEach(p -> outputs.put(TaskOutcome.parameterKey(p), "0"));
-            artifactNames.getOrDefault(up, List.of()).forEach(a -> outputs.put(TaskOutcome.artifactKey(a), "file:///checking/" + a + ".tgz"));
+            // A stand-in location: as it is (archive: none, maybe a directory) or a gzipped tar.
+            artifactNames.getOrDefault(up, List.of()).forEach(a -> outputs.put(
+                    TaskOutcome.artifactKey(a.endsWith("/") ? a.substring(0, a.length() - 1) : a.substring(0, a.length() - 4)),
+                    "file:///checking/" + a));
             for (int i = from; i < to; i++) {
                 out.add(new TaskCompletion(up, i, 1, 0, 0, outputs, List.of()));
             }

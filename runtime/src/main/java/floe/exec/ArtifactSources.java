@@ -47,8 +47,23 @@ final class ArtifactSources {
             return http(location, a.options(), target);
         }
         if (location.startsWith(GIT)) {
-            clone(location.substring(GIT.length()), a.options(), target);
-            return true;
+            String part = a.options().get("sub-path");
+            if (part == null) {
+                clone(location.substring(GIT.length()), a.options(), target);
+                return true;
+            }
+            Path whole = target.resolveSibling(target.getFileName() + ".clone");
+            try {
+                clone(location.substring(GIT.length()), a.options(), whole);
+                Path inside = whole.resolve(part).normalize();
+                if (!inside.startsWith(whole) || !Files.exists(inside)) {
+                    return false;
+                }
+                Files.move(inside, target);
+                return true;
+            } finally {
+                deleteTree(whole);
+            }
         }
         return store(new org.apache.flink.core.fs.Path(location), a.directory(), target);
     }
@@ -146,6 +161,17 @@ final class ArtifactSources {
             return remote;
         }
         throw new FloeException("no revision '" + revision + "' in the repository");
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     private static boolean store(org.apache.flink.core.fs.Path from, boolean directory, Path target) throws IOException {
