@@ -68,6 +68,7 @@ class ArgoArtifactsITCase {
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(out("artifact-passing", "print")).isEqualTo("hello world\n");
         assertThat(out("artifact-passing", "relay.list")).isEqualTo("one.txt: one\nsub/two.txt: two\n");
+        assertThat(out("artifact-passing", "part")).as("one file of the directory (subPath)").isEqualTo("two\n");
         List<Path> stored = stored();
         assertThat(stored).extracting(p -> p.subpath(2, p.getNameCount()).toString()).containsExactlyInAnyOrder(
                 "artifact-passing-generate-0/message.tgz",
