@@ -39,6 +39,7 @@ final class ArgoCommand implements CommandFunction {
     private final Map<String, LocalResources.EnvSource> envSources;
     private final PodContainers pod;
     private String memoizeDir;
+    private ArgoLocks locks = ArgoLocks.none();
     private java.time.Duration memoMaxAge;
     /**
      * The global outputs this task reads ({@code workflow.outputs.parameters.NAME},
@@ -79,6 +80,12 @@ final class ArgoCommand implements CommandFunction {
             String maxAge = leaf().template.memoize().maxAge();
             memoMaxAge = maxAge == null ? null : Quantities.duration(maxAge, leaf().templatePath + ".memoize.maxAge");
         }
+        return this;
+    }
+
+    /** This command holding {@code locks} (its template's synchronization) while each attempt runs. */
+    ArgoCommand locked(ArgoLocks newLocks) {
+        this.locks = newLocks;
         return this;
     }
 
@@ -300,7 +307,7 @@ final class ArgoCommand implements CommandFunction {
         }
         taskMounts.addAll(staged.mounts());
         return new Command(argv, env, workingDir, c.image(), taskMounts, outputFiles, staged.artifacts())
-                .withInit(pod.init(vars, attempt)).withSidecars(pod.sidecars(vars, attempt));
+                .withInit(pod.init(vars, attempt)).withSidecars(pod.sidecars(vars, attempt)).withLocks(locks.resolve(vars));
     }
 
     /** A container's argv: the program standing in for its image's entrypoint (or null), its command and its args. */

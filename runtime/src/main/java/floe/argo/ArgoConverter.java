@@ -91,6 +91,11 @@ final class ArgoConverter {
         Expansion main = new Expansion(name, home, library, options, local, globals, false).withDefaults(defaults)
                 .withArtifacts(argumentArtifacts(spec, base, specPath + ".arguments.artifacts", globals));
         Workflow.Builder out = main.run(entry, entryPath, arguments, specPath + ".arguments.parameters");
+        ArgoSpec.Synchronization sync = spec.synchronization() != null ? spec.synchronization() : base == null ? null : base.synchronization();
+        if (sync != null) {
+            out.locks(ArgoLocks.of(sync, specPath + ".synchronization", globals.get("workflow.namespace"), options, library::notice)
+                    .resolve(globals));
+        }
         Integer parallelism = spec.parallelism() != null ? spec.parallelism() : base == null ? null : base.parallelism();
         if (parallelism != null) {
             if (parallelism < 1) {

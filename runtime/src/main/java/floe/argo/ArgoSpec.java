@@ -31,7 +31,17 @@ public final class ArgoSpec {
     public record WorkflowSpec(String entrypoint, Arguments arguments, List<Volume> volumes, List<Template> templates,
             Integer parallelism, String activeDeadlineSeconds, String onExit, TemplateRef workflowTemplateRef,
             List<Map<String, Object>> volumeClaimTemplates, ResourceRequirements podResources, Template templateDefaults,
-            ArtifactRepositoryRef artifactRepositoryRef) implements Serializable {}
+            ArtifactRepositoryRef artifactRepositoryRef, Synchronization synchronization) implements Serializable {}
+
+    /** Argo's locks: mutexes and semaphores, in the list form (3.6) or the single form before it. */
+    public record Synchronization(List<Mutex> mutexes, List<SemaphoreRef> semaphores, Mutex mutex, SemaphoreRef semaphore)
+            implements Serializable {}
+
+    public record Mutex(String name, String namespace) implements Serializable {}
+
+    public record SemaphoreRef(ConfigMapKeySelector configMapKeyRef, String namespace) implements Serializable {}
+
+    public record ConfigMapKeySelector(String name, String key, Boolean optional) implements Serializable {}
 
     /** Which artifact repository of a config map the workflow's artifacts go to. */
     public record ArtifactRepositoryRef(String configMap, String key) implements Serializable {}
@@ -74,30 +84,31 @@ public final class ArgoSpec {
             Container script, List<List<Step>> steps, Dag dag, RetryStrategy retryStrategy,
             String activeDeadlineSeconds, String timeout, Integer parallelism, Map<String, Object> resource,
             Map<String, Object> suspend, List<Volume> volumes, ResourceRequirements podResources,
-            List<UserContainer> initContainers, List<UserContainer> sidecars, Memoize memoize) implements Serializable {
+            List<UserContainer> initContainers, List<UserContainer> sidecars, Memoize memoize, Synchronization synchronization)
+            implements Serializable {
 
         /** This template with its deadlines worked out. */
         Template withDeadlines(String newActiveDeadlineSeconds, String newTimeout) {
             return new Template(name, inputs, outputs, container, script, steps, dag, retryStrategy, newActiveDeadlineSeconds,
-                    newTimeout, parallelism, resource, suspend, volumes, podResources, initContainers, sidecars, memoize);
+                    newTimeout, parallelism, resource, suspend, volumes, podResources, initContainers, sidecars, memoize, synchronization);
         }
 
         /** This template with other pod resources. */
         Template withPodResources(ResourceRequirements newPodResources) {
             return new Template(name, inputs, outputs, container, script, steps, dag, retryStrategy, activeDeadlineSeconds,
-                    timeout, parallelism, resource, suspend, volumes, newPodResources, initContainers, sidecars, memoize);
+                    timeout, parallelism, resource, suspend, volumes, newPodResources, initContainers, sidecars, memoize, synchronization);
         }
 
         /** This template with other inputs. */
         Template withInputs(Inputs newInputs) {
             return new Template(name, newInputs, outputs, container, script, steps, dag, retryStrategy, activeDeadlineSeconds,
-                    timeout, parallelism, resource, suspend, volumes, podResources, initContainers, sidecars, memoize);
+                    timeout, parallelism, resource, suspend, volumes, podResources, initContainers, sidecars, memoize, synchronization);
         }
 
         /** This template under another name (an {@code inline} template takes its step's). */
         Template named(String newName) {
             return new Template(newName, inputs, outputs, container, script, steps, dag, retryStrategy, activeDeadlineSeconds,
-                    timeout, parallelism, resource, suspend, volumes, podResources, initContainers, sidecars, memoize);
+                    timeout, parallelism, resource, suspend, volumes, podResources, initContainers, sidecars, memoize, synchronization);
         }
     }
 

@@ -660,7 +660,9 @@ final class Expansion {
             Map<String, LocalResources.EnvSource> env = local.envSources(c, call.templatePath + "." + kind);
             command = new ArgoCommand(chain, base, mounts, imageDir, ArgoArtifacts.of(t, call.templatePath, options.artifacts()),
                     options.recursionDepth(), entrypoint, env, PodContainers.of(t, call.templatePath, local, options))
-                    .memoized(t.memoize() == null ? null : options.memoizeDir()).globals(globalsRead);
+                    .memoized(t.memoize() == null ? null : options.memoizeDir()).globals(globalsRead)
+                    .locked(ArgoLocks.of(t.synchronization(), call.templatePath + ".synchronization", globals.get("workflow.namespace"),
+                            options, library::notice));
         } else {
             command = new ArgoCommand(chain, base, new LocalResources.Mounts(List.of(), List.of(), List.of()), null, ArgoArtifacts.none(),
                     options.recursionDepth(), null, Map.of(), PodContainers.none());

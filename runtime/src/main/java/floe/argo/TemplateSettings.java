@@ -246,6 +246,10 @@ final class TemplateSettings {
                         + " is not supported by Floe yet (give globalName to the container or script template's output)");
             }
         }
+        if (t.synchronization() != null) {
+            throw new ArgoError(path + ".synchronization", "a lock held by a whole steps or dag template is not supported by Floe"
+                    + " yet (give synchronization to the container or script templates it runs, or to the workflow)");
+        }
         if (t.memoize() != null) {
             throw new ArgoError(path + ".memoize", "memoizing a whole steps or dag template is not supported by Floe yet"
                     + " (memoize the container or script templates it runs)");

@@ -66,7 +66,15 @@ final class CommandRunner {
             createdDir = dir;
         }
         String name = String.format("task-%05d.attempt-%d", ctx.index(), ctx.attempt());
-        runStaged(command, ctx, dir, name);
+        if (command.locks().isEmpty()) {
+            runStaged(command, ctx, dir, name);
+            return;
+        }
+        // Argo's synchronization: the locks are taken before anything of the attempt runs.
+        try (Locks.Held held = Locks.take(command.locks(), lock -> org.slf4j.LoggerFactory.getLogger(CommandRunner.class).info(
+                "stage '{}' task {}: waiting for lock '{}' ({} at once)", ctx.stage(), ctx.index(), lock.name(), lock.permits()))) {
+            runStaged(command, ctx, dir, name);
+        }
     }
 
     /** {@code command} (and its init commands and sidecars) without the mounts already at their paths. */

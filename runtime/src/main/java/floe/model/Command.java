@@ -15,10 +15,11 @@ import java.util.TreeMap;
  * on Kubernetes (recorded; null when there is none), and mounts: a directory of this machine the
  * command sees at a path of its own, as a container sees a volume. Like a pod, it may have
  * {@code init} commands, run one after another before it (each must exit 0), and {@code sidecars},
- * started before it and killed once it ended; its outcome is its own.
+ * started before it and killed once it ended; its outcome is its own. It may hold {@code locks}
+ * while it runs.
  */
 public record Command(List<String> argv, Map<String, String> env, String workingDir, String image, List<Mount> mounts,
-        List<OutputFile> outputFiles, List<Artifact> artifacts, List<Helper> init, List<Helper> sidecars)
+        List<OutputFile> outputFiles, List<Artifact> artifacts, List<Helper> init, List<Helper> sidecars, List<Lock> locks)
         implements Serializable {
 
     public Command {
@@ -32,12 +33,13 @@ public record Command(List<String> argv, Map<String, String> env, String working
         artifacts = List.copyOf(artifacts);
         init = List.copyOf(init);
         sidecars = List.copyOf(sidecars);
+        locks = List.copyOf(locks);
     }
 
     /** A command with output files and artifacts, and no init commands or sidecars. */
     public Command(List<String> argv, Map<String, String> env, String workingDir, String image, List<Mount> mounts,
             List<OutputFile> outputFiles, List<Artifact> artifacts) {
-        this(argv, env, workingDir, image, mounts, outputFiles, artifacts, List.of(), List.of());
+        this(argv, env, workingDir, image, mounts, outputFiles, artifacts, List.of(), List.of(), List.of());
     }
 
     /** A command with output files and no artifacts. */
@@ -56,37 +58,42 @@ public record Command(List<String> argv, Map<String, String> env, String working
     }
 
     public Command withEnv(Map<String, String> env) {
-        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars);
+        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks);
     }
 
     public Command withWorkingDir(String workingDir) {
-        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars);
+        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks);
     }
 
     public Command withMounts(List<Mount> mounts) {
-        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars);
+        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks);
     }
 
     public Command withImage(String image) {
-        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars);
+        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks);
     }
 
     public Command withOutputFiles(List<OutputFile> outputFiles) {
-        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars);
+        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks);
     }
 
     public Command withArtifacts(List<Artifact> artifacts) {
-        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars);
+        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks);
+    }
+
+    /** This command holding {@code locks} while it runs (taken before its init commands, let go once it ended). */
+    public Command withLocks(List<Lock> locks) {
+        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks);
     }
 
     /** This command after {@code init}, run one after another before it, each to exit 0. */
     public Command withInit(List<Helper> init) {
-        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars);
+        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks);
     }
 
     /** This command with {@code sidecars}, started before it and killed once it ended. */
     public Command withSidecars(List<Helper> sidecars) {
-        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars);
+        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks);
     }
 
     /**

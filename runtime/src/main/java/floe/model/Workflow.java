@@ -30,7 +30,7 @@ import java.util.stream.Collectors;
  * }</pre>
  */
 public record Workflow(String name, List<Stage> stages, SortedMap<String, String> parameters, Workflow onExit,
-        java.time.Duration deadline, int parallelism)
+        java.time.Duration deadline, int parallelism, List<Lock> locks)
         implements Serializable {
 
     /**
@@ -53,6 +53,7 @@ public record Workflow(String name, List<Stage> stages, SortedMap<String, String
         parameters = Collections.unmodifiableSortedMap(new TreeMap<>(parameters));
         validate(name, stages);
         Objects.requireNonNull(deadline, "deadline");
+        locks = locks == null ? List.of() : List.copyOf(locks);
         if (parallelism < 0) {
             throw new SpecException("workflow '" + name + "': parallelism must be zero (no limit) or positive, got " + parallelism);
         }
@@ -70,14 +71,14 @@ public record Workflow(String name, List<Stage> stages, SortedMap<String, String
 
     /** This workflow without its exit handler: what runs first. */
     public Workflow withoutOnExit() {
-        return new Workflow(name, stages, parameters, null, deadline, parallelism);
+        return new Workflow(name, stages, parameters, null, deadline, parallelism, locks);
     }
 
     /** A copy with one more parameter (the runner gives an exit handler the outcome this way). */
     public Workflow withParameter(String key, String value) {
         TreeMap<String, String> more = new TreeMap<>(parameters);
         more.put(key, value);
-        return new Workflow(name, stages, more, onExit, deadline, parallelism);
+        return new Workflow(name, stages, more, onExit, deadline, parallelism, locks);
     }
 
     public static Builder named(String name) {
@@ -161,6 +162,7 @@ public record Workflow(String name, List<Stage> stages, SortedMap<String, String
         private Workflow onExit;
         private java.time.Duration deadline = java.time.Duration.ZERO;
         private int parallelism;
+        private List<Lock> locks = List.of();
 
         private Builder(String name) {
             this.name = name;
@@ -209,8 +211,17 @@ public record Workflow(String name, List<Stage> stages, SortedMap<String, String
             return this;
         }
 
+        /**
+         * The run holds {@code locks} from its start to its end, its exit handler included (Argo's
+         * workflow-level {@code synchronization}): taken by the process that runs the workflow.
+         */
+        public Builder locks(List<Lock> locks) {
+            this.locks = List.copyOf(locks);
+            return this;
+        }
+
         public Workflow build() {
-            return new Workflow(name, stages, parameters, onExit, deadline, parallelism);
+            return new Workflow(name, stages, parameters, onExit, deadline, parallelism, locks);
         }
     }
 }

@@ -67,7 +67,7 @@ public final class ContextRunner implements WorkflowRunner {
     /** Runs {@code workflow} on the launching cluster, then its exit handler if it has one. */
     @Override
     public RunResult run(Workflow workflow, ProgressListener progress) {
-        return ExitHandlers.run(workflow, this::runJob);
+        return WorkflowLocks.held(workflow, () -> ExitHandlers.run(workflow, this::runJob));
     }
 
     private RunResult runJob(Workflow workflow) {

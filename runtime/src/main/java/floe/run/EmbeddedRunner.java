@@ -105,7 +105,7 @@ public final class EmbeddedRunner implements WorkflowRunner {
      */
     @Override
     public RunResult run(Workflow workflow, ProgressListener progress) {
-        return ExitHandlers.run(workflow, wf -> runJob(wf, progress));
+        return WorkflowLocks.held(workflow, () -> ExitHandlers.run(workflow, wf -> runJob(wf, progress)));
     }
 
     private RunResult runJob(Workflow workflow, ProgressListener progress) {

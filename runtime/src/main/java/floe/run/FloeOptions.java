@@ -108,6 +108,13 @@ public final class FloeOptions {
             .withDescription("Where the memoization caches of Argo templates (memoize.cache.configMap) are kept, a directory"
                     + " per cache and a file per key. Default: .floe/memoize in the user's home directory.");
 
+    public static final ConfigOption<String> ARGO_LOCK_DIR = ConfigOptions.key("floe.argo.lock-dir")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("Where the locks of Argo's synchronization (mutexes and semaphores) are kept, shared by every"
+                    + " run on this machine: a file per permit, held by the process that holds it. Default: .floe/locks in the"
+                    + " user's home directory.");
+
     public static final ConfigOption<Boolean> PROGRESS = ConfigOptions.key("floe.progress")
             .booleanType()
             .defaultValue(true)

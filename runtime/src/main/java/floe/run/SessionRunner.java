@@ -54,7 +54,7 @@ public final class SessionRunner implements WorkflowRunner {
      * it fails. {@code submitted} is told the Flink job's id just before the job is sent.
      */
     public RunResult run(Workflow workflow, ProgressListener progress, Consumer<String> submitted) {
-        return ExitHandlers.run(workflow, wf -> {
+        return WorkflowLocks.held(workflow, () -> ExitHandlers.run(workflow, wf -> {
             CompiledJob job = CompiledJob.of(wf, conf, FloeOptions.compiler(conf));
             JobGraph graph = job.graph();
             for (Path jar : jars) {
@@ -66,7 +66,7 @@ public final class SessionRunner implements WorkflowRunner {
             submitted.accept(graph.getJobID().toHexString());
             String jobId = rest.submit(graph);
             return rest.follow(jobId, job.plan(), progress, deadline(wf));
-        });
+        }));
     }
 
     @Override

@@ -165,6 +165,13 @@ class ArgoFieldDispositionsTest {
               artifactRepositoryRef:
                 configMap: repositories
                 key: default
+              synchronization:
+                mutexes:
+                  - name: library
+                semaphores:
+                  - configMapKeyRef:
+                      name: limits
+                      key: library
               templates:
                 - name: hello
                   container:
@@ -194,6 +201,10 @@ class ArgoFieldDispositionsTest {
             Map.entry("GitArtifact", "spec.templates[1].inputs.artifacts[2].git"),
             Map.entry("RawArtifact", "spec.templates[1].inputs.artifacts[3].raw"),
             Map.entry("ArtifactRepositoryRef", "library:spec.artifactRepositoryRef"),
+            Map.entry("Synchronization", "library:spec.synchronization"),
+            Map.entry("Mutex", "library:spec.synchronization.mutexes[0]"),
+            Map.entry("SemaphoreRef", "library:spec.synchronization.semaphores[0]"),
+            Map.entry("ConfigMapKeySelector", "library:spec.synchronization.semaphores[0].configMapKeyRef"),
             Map.entry("Container", "spec.templates[1].container"), Map.entry("ScriptTemplate", "spec.templates[2].script"),
             Map.entry("UserContainer", "spec.templates[1].sidecars[0]"),
             Map.entry("EnvVar", "spec.templates[1].container.env[0]"),
