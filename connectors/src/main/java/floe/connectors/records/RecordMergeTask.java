@@ -13,7 +13,7 @@ import java.util.List;
 /**
  * One task of a {@link RecordTreeMerge}: task {@code j} merges files {@code k·j .. k·j+k-1} of the
  * level before into {@code part-j}; the last level writes {@code result.avro}, then {@code _SUCCESS},
- * counting the source records from what its upstream tasks reported.
+ * counting the source records from what its upstream merges reported (level 1 counts what it read).
  */
 final class RecordMergeTask<R> implements TaskFunction {
     private static final long serialVersionUID = 1L;
@@ -23,14 +23,17 @@ final class RecordMergeTask<R> implements TaskFunction {
     private final List<String> inputs;
     private final int fanIn;
     private final String outputDir;
+    private final boolean first;
     private final boolean last;
     private final String codec;
 
-    RecordMergeTask(KeyedRecords<R> type, List<String> inputs, int fanIn, String outputDir, boolean last, String codec) {
+    RecordMergeTask(KeyedRecords<R> type, List<String> inputs, int fanIn, String outputDir, boolean first, boolean last,
+            String codec) {
         this.type = type;
         this.inputs = List.copyOf(inputs);
         this.fanIn = fanIn;
         this.outputDir = outputDir;
+        this.first = first;
         this.last = last;
         this.codec = codec;
     }
@@ -51,7 +54,7 @@ final class RecordMergeTask<R> implements TaskFunction {
         Path out = last ? new Path(dir, RecordTreeMerge.RESULT) : part(dir, ctx.index());
         RecordManifestBuilder<R> manifest = last ? new RecordManifestBuilder<>(type) : null;
         RecordMerge.Outcome outcome = RecordMerge.files(type, mine, out, Codecs.named(codec), manifest);
-        long sourceRecords = ctx.inputs().isEmpty() ? outcome.recordsIn() : sourceRecords(ctx.inputs());
+        long sourceRecords = first ? outcome.recordsIn() : sourceRecords(ctx.inputs());
         ctx.output(SOURCE_RECORDS, Long.toString(sourceRecords));
         ctx.output("records", Long.toString(outcome.recordsOut()));
         ctx.wrote(out.toString());

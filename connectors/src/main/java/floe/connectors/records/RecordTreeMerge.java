@@ -37,6 +37,7 @@ public final class RecordTreeMerge<R> {
     private List<Integer> widths;
     private String codec = "snappy";
     private RetryPolicy retry = RetryPolicy.attempts(3);
+    private String after;
 
     private RecordTreeMerge(KeyedRecords<R> type, List<Path> inputs) {
         this.type = Objects.requireNonNull(type, "type");
@@ -84,27 +85,48 @@ public final class RecordTreeMerge<R> {
         return this;
     }
 
+    /**
+     * Level 1 waits for stage {@code stage} of the same workflow, whose task {@code i} writes input
+     * {@code i} (its tasks and the inputs are as many): each level-1 task starts as soon as its own
+     * inputs are written.
+     */
+    public RecordTreeMerge<R> after(String stage) {
+        this.after = Objects.requireNonNull(stage, "stage");
+        return this;
+    }
+
     public RecordTreeMerge<R> retry(RetryPolicy retry) {
         this.retry = Objects.requireNonNull(retry, "retry");
         return this;
     }
 
-    /** The workflow, checked: the widths form a tree over the inputs. */
+    /** The workflow of the merge alone, checked: the widths form a tree over the inputs. */
     public Workflow build(String name) {
+        if (after != null) {
+            throw new SpecException("tree merge '" + name + "': it runs after stage '" + after + "': add it to that workflow with into(...)");
+        }
+        return into(Workflow.named(name)).build();
+    }
+
+    /**
+     * Adds the merge's stages ({@code merge-l1}, {@code merge-l2}, ..., {@code merge-result}) to
+     * {@code wf}, checked: the widths form a tree over the inputs.
+     */
+    public Workflow.Builder into(Workflow.Builder wf) {
+        String name = "tree merge of " + type;
         if (work == null || output == null) {
-            throw new SpecException("tree merge '" + name + "': work(...) and output(...) are required");
+            throw new SpecException(name + ": work(...) and output(...) are required");
         }
         List<Integer> levels = widths != null ? widths : defaultWidths(inputs.size());
         check(name, levels);
-        Workflow.Builder wf = Workflow.named(name);
         List<String> previous = inputs.stream().map(Path::toString).toList();
-        String previousStage = null;
+        String previousStage = after;
         for (int level = 1; level <= levels.size(); level++) {
             int width = levels.get(level - 1);
             boolean last = level == levels.size();
             int fanIn = (previous.size() + width - 1) / width;
             Path dir = last ? output : new Path(work, "level-" + level);
-            RecordMergeTask<R> task = new RecordMergeTask<>(type, previous, fanIn, dir.toString(), last, codec);
+            RecordMergeTask<R> task = new RecordMergeTask<>(type, previous, fanIn, dir.toString(), level == 1, last, codec);
             String stage = last ? "merge-result" : "merge-l" + level;
             String upstream = previousStage;
             wf.stage(stage, s -> {
@@ -118,7 +140,7 @@ public final class RecordTreeMerge<R> {
             previous = files;
             previousStage = stage;
         }
-        return wf.build();
+        return wf;
     }
 
     private static List<Integer> defaultWidths(int files) {
@@ -135,17 +157,17 @@ public final class RecordTreeMerge<R> {
     private void check(String name, List<Integer> levels) {
         String text = levels.toString();
         if (levels.isEmpty() || levels.get(levels.size() - 1) != 1) {
-            throw new SpecException("tree merge '" + name + "': widths " + text + ": the last level must be 1 task (the result)");
+            throw new SpecException(name + ": widths " + text + ": the last level must be 1 task (the result)");
         }
         int n = inputs.size();
         for (int i = 0; i < levels.size(); i++) {
             int w = levels.get(i);
             if (w < 1 || w > n) {
-                throw new SpecException(String.format("tree merge '%s': widths %s: level %d has %d tasks for %d files (must be 1..%d)",
+                throw new SpecException(String.format("%s: widths %s: level %d has %d tasks for %d files (must be 1..%d)",
                         name, text, i + 1, w, n, n));
             }
             if (i > 0 && n % w != 0) {
-                throw new SpecException(String.format("tree merge '%s': widths %s: level %d cannot split %d files over %d tasks evenly",
+                throw new SpecException(String.format("%s: widths %s: level %d cannot split %d files over %d tasks evenly",
                         name, text, i + 1, n, w));
             }
             n = w;
