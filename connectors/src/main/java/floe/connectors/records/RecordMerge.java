@@ -93,7 +93,9 @@ public final class RecordMerge<R> {
             R record = inputs.get(w).current();
             recordsIn++;
             if (pending != null && type.compareKeys(pending, record) == 0) {
-                pending = type.combine(pending, record);
+                R combined = type.combine(pending, record);
+                // a combine that answers with the reader's record would leave it to be overwritten
+                pending = combined == record ? type.copy(record) : combined;
             } else {
                 if (pending != null) {
                     sink.accept(pending);

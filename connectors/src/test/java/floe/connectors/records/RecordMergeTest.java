@@ -5,6 +5,7 @@ import floe.SpecException;
 import floe.connectors.avro.Codecs;
 import floe.testutils.MetricFiles;
 import floe.testutils.UsageRecords;
+import floe.testutils.Visits;
 
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericRecord;
@@ -173,6 +174,47 @@ class RecordMergeTest {
             }
         }
         assertThat(seen).containsExactly("2=1", "9=1", "10=2", "100=1", "1000=1");
+    }
+
+    @Test
+    void specificRecordsMergeAndSurviveTheTripToATaskManager() throws Exception {
+        KeyedRecords<Visits> visits = KeyedRecords.specific(Visits.class, "page", Visits::add);
+        KeyedRecords<Visits> shipped = roundTrip(visits);
+        Path a = new Path(new File(dir, "a.avro").toURI());
+        Path b = new Path(new File(dir, "b.avro").toURI());
+        for (Object[] file : new Object[][] {{a, new Visits[] {new Visits("/home", 3), new Visits("/docs", 1)}},
+                {b, new Visits[] {new Visits("/about", 2), new Visits("/home", 4)}}}) {
+            Visits[] rows = (Visits[]) file[1];
+            Arrays.sort(rows, (x, y) -> visits.compareKeys(x, y));
+            try (RecordWriter<Visits> out = RecordWriter.create(shipped, (Path) file[0], Codecs.named("null"))) {
+                for (Visits v : rows) {
+                    out.write(v);
+                }
+                out.commit();
+            }
+        }
+        Path out = new Path(new File(dir, "visits.avro").toURI());
+
+        RecordMerge.files(shipped, List.of(a, b), out, Codecs.named("null"), null);
+
+        List<String> seen = new ArrayList<>();
+        try (RecordReader<Visits> in = RecordReader.open(shipped, out)) {
+            while (in.next()) {
+                seen.add(in.current().page() + "=" + in.current().visits());
+            }
+        }
+        assertThat(seen).containsExactly("/about=2", "/docs=1", "/home=7");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T roundTrip(T value) throws Exception {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(value);
+        }
+        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+            return (T) in.readObject();
+        }
     }
 
     private Path writeHits(KeyedRecords<GenericRecord> type, String name, long... ids) throws Exception {
