@@ -82,10 +82,11 @@ public final class Bench {
         }
         double[][] seconds = new double[programs.size()][repeat];
         long[] peak = new long[programs.size()];
-        // Round by round, every program once a round: a machine that gets busier or quieter
-        // meanwhile weighs on all of them alike.
+        // Round by round, every program once a round, every other round in reverse order: a
+        // machine that gets busier or quieter meanwhile weighs on all of them alike.
         for (int r = 0; r < repeat; r++) {
-            for (int p = 0; p < programs.size(); p++) {
+            for (int i = 0; i < programs.size(); i++) {
+                int p = r % 2 == 0 ? i : programs.size() - 1 - i;
                 String program = programs.get(p);
                 Path work = new Path(dir, program + "-work");
                 Path output = new Path(dir, program + "-output");
