@@ -43,16 +43,28 @@ public final class Bench {
     }
 
     private static final int FILES = 128;
-    private static final String[] PROGRAMS = {"floe", "hand-tree", "one-pass"};
+    /** The name of the other build's floe, when there is one. */
+    static final String AGAINST = "floe-against";
 
     private final Path root;
     private final int repeat;
     private final PrintWriter out;
+    /** Another build of Floe (its home) whose tree merge runs beside this build's; null for none. */
+    private final java.nio.file.Path against;
 
     public Bench(Path root, int repeat, PrintWriter out) {
+        this(root, repeat, out, null);
+    }
+
+    /**
+     * A benchmark that also runs the tree merge of another build of Floe ({@code against}: a checkout
+     * after {@code mvn package}), for a before/after ratio measured in one run on the same inputs.
+     */
+    public Bench(Path root, int repeat, PrintWriter out, java.nio.file.Path against) {
         this.root = root;
         this.repeat = repeat;
         this.out = out;
+        this.against = against;
     }
 
     public List<Measurement> run(String sizeName) throws Exception {
@@ -64,48 +76,68 @@ public final class Bench {
         new InputGenerator(FILES, size.records(), InputGenerator.defaultKeys(size.records()), 42, "snappy")
                 .writeTo(input, Runtime.getRuntime().availableProcessors());
         Manifest oracle = Verifier.oracle(TreeMerge.listInputs(input));
-        List<Measurement> results = new ArrayList<>();
-        for (String program : PROGRAMS) {
-            double[] seconds = new double[repeat];
-            long peak = 0;
-            for (int r = 0; r < repeat; r++) {
+        List<String> programs = new ArrayList<>(List.of("floe", "hand-tree", "one-pass"));
+        if (against != null) {
+            programs.add(1, AGAINST);
+        }
+        double[][] seconds = new double[programs.size()][repeat];
+        long[] peak = new long[programs.size()];
+        // Round by round, every program once a round, every other round in reverse order: a
+        // machine that gets busier or quieter meanwhile weighs on all of them alike.
+        for (int r = 0; r < repeat; r++) {
+            for (int i = 0; i < programs.size(); i++) {
+                int p = r % 2 == 0 ? i : programs.size() - 1 - i;
+                String program = programs.get(p);
                 Path work = new Path(dir, program + "-work");
                 Path output = new Path(dir, program + "-output");
                 clean(work);
                 clean(output);
                 long[] peakKib = new long[1];
-                seconds[r] = runChild(program, input, work, output, peakKib);
-                peak = Math.max(peak, peakKib[0]);
+                seconds[p][r] = runChild(program, input, work, output, peakKib);
+                peak[p] = Math.max(peak[p], peakKib[0]);
                 Manifest got = Manifest.read(new Path(output, Manifest.NAME));
                 if (!got.equals(oracle)) {
                     throw new IllegalStateException(program + " gave a wrong result at size " + size.name() + ": " + got);
                 }
             }
-            results.add(new Measurement(program, seconds, peak));
+        }
+        List<Measurement> results = new ArrayList<>();
+        for (int p = 0; p < programs.size(); p++) {
+            results.add(new Measurement(programs.get(p), seconds[p], peak[p]));
         }
         print(size, oracle.records(), results);
         return results;
     }
 
     private void print(Size size, long records, List<Measurement> results) {
-        double hand = results.get(1).median();
-        double onePass = results.get(2).median();
+        double hand = measurement(results, "hand-tree").median();
+        double onePass = measurement(results, "one-pass").median();
         out.printf("%-10s %10s %14s %10s %12s %12s%n", "program", "wall (s)", "records/s", "peak MiB", "vs hand-tree", "vs one-pass");
         for (Measurement m : results) {
             out.printf("%-10s %10.2f %14.0f %10d %12.2f %12.2f   runs: %s%n", m.program(), m.median(), records / m.median(),
                     m.peakKib() / 1024, m.median() / hand, m.median() / onePass, Arrays.toString(m.seconds()));
         }
+        if (against != null) {
+            out.printf("floe / %s (%s): %.3f (medians %.2f s / %.2f s)%n", AGAINST, against,
+                    measurement(results, "floe").median() / measurement(results, AGAINST).median(),
+                    measurement(results, "floe").median(), measurement(results, AGAINST).median());
+        }
         out.println();
         out.flush();
+    }
+
+    private static Measurement measurement(List<Measurement> results, String program) {
+        return results.stream().filter(m -> m.program().equals(program)).findFirst().orElseThrow();
     }
 
     private double runChild(String program, Path input, Path work, Path output, long[] peakKib) throws Exception {
         File peakFile = File.createTempFile("floe-peak", ".txt");
         try {
-            List<String> args = new ArrayList<>(program.equals("floe")
+            List<String> args = new ArrayList<>(program.startsWith("floe")
                     ? List.of("tree-merge", "-D", "floe.progress=false") : List.of("baseline", "--kind", program));
             args.addAll(List.of("--input", input.toString(), "--work", work.toString(), "--output", output.toString()));
-            double seconds = ChildJvm.time(ChildJvm.floe(args), Map.of(PeakMemory.ENV, peakFile.getPath()));
+            List<String> cmd = program.equals(AGAINST) ? ChildJvm.floeOf(against, args) : ChildJvm.floe(args);
+            double seconds = ChildJvm.time(cmd, Map.of(PeakMemory.ENV, peakFile.getPath()));
             String peak = Files.readString(peakFile.toPath()).trim();
             peakKib[0] = peak.isEmpty() ? -1 : Long.parseLong(peak);
             return seconds;

@@ -16,13 +16,34 @@ final class ChildJvm {
     private ChildJvm() {}
 
     static List<String> floe(List<String> args) {
+        return floe(System.getProperty("java.class.path"), null, args);
+    }
+
+    /**
+     * The same JVM running the {@code floe} of another build, whose home is {@code home}, with that
+     * build's class-sharing archive when {@code bin/floe} recorded one for its current jar.
+     */
+    static List<String> floeOf(java.nio.file.Path home, List<String> args) {
+        File target = home.resolve("jobs/target").toFile();
+        File jar = new File(target, "floe-jobs.jar");
+        File archive = new File(target, "floe-cds.jsa");
+        String sharing = archive.isFile() && archive.lastModified() > jar.lastModified() ? "-XX:SharedArchiveFile=" + archive : "";
+        return floe(jar + File.pathSeparator + new File(target, "flink-lib") + File.separator + "*", sharing, args);
+    }
+
+    /** {@code sharing}: the class-sharing option of the child; null keeps this JVM's. */
+    private static List<String> floe(String classPath, String sharing, List<String> args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(new File(System.getProperty("java.home"), "bin/java").getPath());
         ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
                 .filter(a -> !a.startsWith("-XX:ArchiveClassesAtExit"))
+                .filter(a -> sharing == null || !a.startsWith("-XX:SharedArchiveFile"))
                 .forEach(cmd::add);
+        if (sharing != null && !sharing.isEmpty()) {
+            cmd.add(sharing);
+        }
         cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(classPath);
         cmd.add("floe.jobs.cli.FloeCli");
         cmd.addAll(args);
         return cmd;

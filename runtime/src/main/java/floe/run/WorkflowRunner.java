@@ -1,5 +1,7 @@
 package floe.run;
 
+import org.apache.flink.configuration.Configuration;
+
 import floe.model.Workflow;
 
 /**
@@ -20,6 +22,15 @@ public interface WorkflowRunner extends AutoCloseable {
      * follow them.
      */
     RunResult run(Workflow workflow, ProgressListener progress);
+
+    /**
+     * The runner a program of its own uses: the Flink that launched it when it runs under a Flink
+     * client ({@code flink run}, an application cluster), else an embedded Flink started here. So
+     * one jar runs with {@code java -jar} and with {@code flink run} alike.
+     */
+    static WorkflowRunner start(Configuration conf) {
+        return ContextRunner.isInFlinkClient() ? ContextRunner.on(conf) : EmbeddedRunner.start(conf);
+    }
 
     /** Lets go of what the runner holds (an embedded Flink stops); by default nothing. */
     @Override

@@ -6,11 +6,11 @@ import org.apache.flink.core.fs.FSDataInputStream;
 import java.io.IOException;
 
 /** An open file of any Flink file system as Avro's {@link SeekableInput}. */
-final class FlinkSeekableInput implements SeekableInput {
+public final class FlinkSeekableInput implements SeekableInput {
     private final FSDataInputStream in;
     private final long length;
 
-    FlinkSeekableInput(FSDataInputStream in, long length) {
+    public FlinkSeekableInput(FSDataInputStream in, long length) {
         this.in = in;
         this.length = length;
     }

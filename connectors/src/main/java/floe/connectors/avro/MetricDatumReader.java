@@ -7,7 +7,6 @@ import org.apache.avro.io.DatumReader;
 import org.apache.avro.io.Decoder;
 
 import java.io.IOException;
-import java.util.List;
 
 /**
  * Decodes {@link Metric}s into a reused holder (the key's bytes land in its reused buffer). It
@@ -32,32 +31,7 @@ final class MetricDatumReader implements DatumReader<Metric> {
 
     /** Why {@code writer} is not the Metric layout, or null when it is. */
     static String mismatch(Schema writer) {
-        if (writer.getType() != Schema.Type.RECORD) {
-            return "schema is " + writer.getType() + ", expected record " + Metric.SCHEMA.getFullName();
-        }
-        List<Schema.Field> expected = Metric.SCHEMA.getFields();
-        List<Schema.Field> actual = writer.getFields();
-        for (int i = 0; i < expected.size(); i++) {
-            Schema.Field want = expected.get(i);
-            if (i >= actual.size()) {
-                return "field '" + want.name() + "' (" + typeName(want.schema()) + ") is missing";
-            }
-            Schema.Field got = actual.get(i);
-            if (!got.name().equals(want.name())) {
-                return "field " + (i + 1) + " is '" + got.name() + "', expected '" + want.name() + "'";
-            }
-            if (got.schema().getType() != want.schema().getType()) {
-                return "field '" + got.name() + "' is " + typeName(got.schema()) + ", expected " + typeName(want.schema());
-            }
-        }
-        if (actual.size() > expected.size()) {
-            return "unexpected field '" + actual.get(expected.size()).name() + "'";
-        }
-        return null;
-    }
-
-    private static String typeName(Schema s) {
-        return s.getType().getName();
+        return AvroFiles.mismatch(Metric.SCHEMA, writer);
     }
 
     /** The file's schema is not the Metric layout. */

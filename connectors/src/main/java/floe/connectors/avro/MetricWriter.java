@@ -12,10 +12,6 @@ import org.apache.avro.util.Utf8;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Arrays;
 
 /**
  * Writes {@link Metric}s to an Avro file through the commit protocol ({@link AtomicFile}): the
@@ -42,7 +38,7 @@ public final class MetricWriter implements AutoCloseable {
             DataFileWriter<Metric> writer = new DataFileWriter<>(new MetricDatumWriter())
                     .setCodec(codec)
                     .setSyncInterval(SYNC_INTERVAL);
-            writer.create(Metric.SCHEMA, file.stream(), syncMarker(target.getName()));
+            writer.create(Metric.SCHEMA, file.stream(), AvroFiles.syncMarker(target.getName()));
             return new MetricWriter(file, writer);
         } catch (IOException | RuntimeException e) {
             file.close();
@@ -91,14 +87,5 @@ public final class MetricWriter implements AutoCloseable {
     @Override
     public void close() throws IOException {
         file.close();
-    }
-
-    private static byte[] syncMarker(String name) {
-        try {
-            byte[] digest = MessageDigest.getInstance("MD5").digest(("floe:" + name).getBytes(StandardCharsets.UTF_8));
-            return Arrays.copyOf(digest, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("MD5 is required of every JVM", e);
-        }
     }
 }

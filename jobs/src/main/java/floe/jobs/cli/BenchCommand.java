@@ -24,6 +24,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--repeat", defaultValue = "3", description = "Runs per program; the median is reported (default ${DEFAULT-VALUE}).")
     int repeat;
 
+    @Option(names = "--against", paramLabel = "FLOE_HOME",
+            description = "Also run the tree merge of another build of Floe (a checkout after mvn package), round by round"
+                    + " with this build's, and print the ratio of their medians: a before/after comparison in one run.")
+    java.nio.file.Path against;
+
     @Option(names = "--overhead", description = "Measure per-task overhead instead: command tasks (true) beside xargs, and Java no-op tasks.")
     boolean overhead;
 
@@ -46,7 +51,10 @@ final class BenchCommand implements Callable<Integer> {
             new floe.jobs.Overhead(out).run(commandTasks, javaTasks);
             return 0;
         }
-        Bench bench = new Bench(Layout.dir(dir), repeat, out);
+        if (against != null && !java.nio.file.Files.isRegularFile(against.resolve("jobs/target/floe-jobs.jar"))) {
+            throw new floe.SpecException("--against " + against + ": no jobs/target/floe-jobs.jar there (run mvn package in it first)");
+        }
+        Bench bench = new Bench(Layout.dir(dir), repeat, out, against == null ? null : against.toAbsolutePath());
         for (String size : sizes) {
             bench.run(size);
         }
