@@ -184,11 +184,7 @@ final class ArgoArtifacts implements Serializable {
         String host = onVolume(path, volumes);
         boolean mount = false;
         if (host == null) {
-            for (Map.Entry<String, String> o : overlays.entrySet()) {
-                if (path.startsWith(o.getKey().endsWith("/") ? o.getKey() : o.getKey() + "/")) {
-                    host = o.getValue() + path.substring(o.getKey().length());
-                }
-            }
+            host = inOverlay(path, overlays);
         }
         String parent = parent(path);
         if (host == null && !parent.equals("/")) {
@@ -226,6 +222,17 @@ final class ArgoArtifacts implements Serializable {
     private static int compression(ArgoSpec.Artifact a) {
         return a.archive() != null && a.archive().tar() != null && a.archive().tar().compressionLevel() != null
                 ? a.archive().tar().compressionLevel() : -1;
+    }
+
+    /** Where the command's {@code path} is when it lies inside one of the task's {@code overlays} (path -> writable directory), else null. */
+    static String inOverlay(String path, Map<String, String> overlays) {
+        String host = null;
+        for (Map.Entry<String, String> o : overlays.entrySet()) {
+            if (path.startsWith(o.getKey().endsWith("/") ? o.getKey() : o.getKey() + "/")) {
+                host = o.getValue() + path.substring(o.getKey().length());
+            }
+        }
+        return host;
     }
 
     /** The host path behind {@code path} when a volume is mounted over it, else null. */
@@ -277,6 +284,14 @@ final class ArgoArtifacts implements Serializable {
             throw new ArgoConverter.ArgoError(where + (a.from() != null ? ".from" : ".fromExpression"), "from belongs in a step's arguments.artifacts, or in the outputs of"
                     + " a steps or dag template");
         }
+        if (!output && a.globalName() != null) {
+            throw new ArgoConverter.ArgoError(where + ".globalName", "an input has no global name: give globalName to the output"
+                    + " artifact that makes it");
+        }
+        if (output && a.mode() != null) {
+            throw new ArgoConverter.ArgoError(where + ".mode", "Argo sets an artifact's mode when an input is loaded: give mode to"
+                    + " the input that takes this artifact");
+        }
         if (output && (a.http() != null || a.git() != null || a.raw() != null)) {
             throw new ArgoConverter.ArgoError(where + "." + (a.http() != null ? "http" : a.git() != null ? "git" : "raw"),
                     "Floe stores output artifacts in oss or the artifact repository, not there");
@@ -289,7 +304,7 @@ final class ArgoArtifacts implements Serializable {
             }
             if (a.oss().endpoint() != null) {
                 String endpoint = text(a.oss().endpoint(), where + ".oss.endpoint");
-                if (repo.endpoint() == null || !host(endpoint).equals(host(repo.endpoint()))) {
+                if (!ArtifactRepositories.sameEndpoint(endpoint, repo.endpoint())) {
                     throw new ArgoConverter.ArgoError(where + ".oss.endpoint", "'" + endpoint + "' is not the endpoint of this run ("
                             + (repo.endpoint() == null ? "none set" : repo.endpoint()) + "): set fs.oss.endpoint or OSS_ENDPOINT to it");
                 }
@@ -321,10 +336,5 @@ final class ArgoArtifacts implements Serializable {
             throw new ArgoConverter.ArgoError(where, "missing");
         }
         return v;
-    }
-
-    private static String host(String endpoint) {
-        String h = endpoint.replaceFirst("^[a-zA-Z]+://", "");
-        return h.endsWith("/") ? h.substring(0, h.length() - 1) : h;
     }
 }

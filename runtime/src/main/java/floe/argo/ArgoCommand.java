@@ -390,14 +390,10 @@ final class ArgoCommand implements CommandFunction {
         for (ArgoSpec.Parameter p : template.outputs().parameters()) {
             String path = String.valueOf(p.valueFrom().get("path"));
             Object fallback = p.valueFrom().get("default");
-            String onVolume = onVolume(path);
+            String onVolume = ArgoArtifacts.onVolume(path, mounts);
             if (onVolume == null) {
-                // Inside a directory an output artifact keeps apart: the command's file is in the overlay.
-                for (Map.Entry<String, String> o : overlays.entrySet()) {
-                    if (path.startsWith(o.getKey().endsWith("/") ? o.getKey() : o.getKey() + "/")) {
-                        onVolume = o.getValue() + path.substring(o.getKey().length());
-                    }
-                }
+                // Inside a directory an artifact keeps apart: the command's file is in the overlay.
+                onVolume = ArgoArtifacts.inOverlay(path, overlays);
             }
             if (onVolume != null) {
                 outputFiles.add(new Command.OutputFile(p.name(), onVolume, fallback == null ? null : String.valueOf(fallback)));
@@ -422,16 +418,6 @@ final class ArgoCommand implements CommandFunction {
             throw new SpecException(where + ": env '" + source.name() + "': the secret has no key '" + file.getFileName() + "'");
         }
         return Files.readString(file, StandardCharsets.UTF_8); // the key's bytes, as Kubernetes gives them
-    }
-
-    /** The host file behind {@code path} when a volume is mounted over it, else null. */
-    private String onVolume(String path) {
-        for (Command.Mount m : mounts) {
-            if (!m.file() && (path.equals(m.path()) || path.startsWith(m.path().endsWith("/") ? m.path() : m.path() + "/"))) {
-                return m.hostDir() + path.substring(m.path().length());
-            }
-        }
-        return null;
     }
 
     private static void resolveAll(List<String> texts, Map<String, String> vars, String where, List<String> out) {

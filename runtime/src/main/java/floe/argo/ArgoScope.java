@@ -109,7 +109,7 @@ final class ArgoScope {
             Map<String, String> inner = new LinkedHashMap<>(base);
             inner.putAll(extra);
             inputs(call, stepVars).forEach((k, v) -> inner.put("inputs.parameters." + k, v));
-            artifactInputs(call, stepVars, repo, checking).forEach((k, v) -> inner.put("inputs.artifacts." + k, v));
+            artifactInputs(call, stepVars, repo).forEach((k, v) -> inner.put("inputs.artifacts." + k, v));
             vars = inner;
             instance = call.width < 0 ? digits[j] : instance * call.width + digits[j];
         }
@@ -351,7 +351,7 @@ final class ArgoScope {
             boolean skipped = phase == Phase.SKIPPED;
             if (!skipped) {
                 inputs(c, stepVars).forEach((n, v) -> inner.put("inputs.parameters." + n, v));
-                artifactInputs(c, stepVars, repo, false).forEach((n, v) -> inner.put("inputs.artifacts." + n, v));
+                artifactInputs(c, stepVars, repo).forEach((n, v) -> inner.put("inputs.artifacts." + n, v));
                 inner.putAll(siblings(c.body, c.width < 0 ? k : instance * c.width + k, inner, extra, done, null));
                 nestedArtifacts(c, inner, arts);
             }
@@ -391,8 +391,7 @@ final class ArgoScope {
      * {@link ArtifactLocation} texts: {@code from} an earlier step's output or the caller's input,
      * or a location given there. An optional one whose source is not there is left out.
      */
-    static Map<String, String> artifactInputs(CallTree.Call call, Map<String, String> stepVars, ArtifactRepository repo,
-            boolean checking) {
+    static Map<String, String> artifactInputs(CallTree.Call call, Map<String, String> stepVars, ArtifactRepository repo) {
         Map<String, String> given = new LinkedHashMap<>();
         List<ArgoSpec.Artifact> args = call.step == null || call.step.arguments() == null || call.step.arguments().artifacts() == null
                 ? List.of() : call.step.arguments().artifacts();

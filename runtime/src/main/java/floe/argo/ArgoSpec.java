@@ -41,7 +41,7 @@ public final class ArgoSpec {
 
     public record SemaphoreRef(ConfigMapKeySelector configMapKeyRef, String namespace) implements Serializable {}
 
-    public record ConfigMapKeySelector(String name, String key, Boolean optional) implements Serializable {}
+    public record ConfigMapKeySelector(String name, String key) implements Serializable {}
 
     /** Which artifact repository of a config map the workflow's artifacts go to. */
     public record ArtifactRepositoryRef(String configMap, String key) implements Serializable {}

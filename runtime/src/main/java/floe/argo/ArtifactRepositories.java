@@ -52,12 +52,17 @@ final class ArtifactRepositories {
         }
         Object endpoint = oss.get("endpoint");
         String runs = options.artifacts().endpoint();
-        if (endpoint != null && (runs == null || !host(String.valueOf(endpoint)).equals(host(runs)))) {
+        if (endpoint != null && !sameEndpoint(String.valueOf(endpoint), runs)) {
             throw new ArgoError(where, "config map '" + configMap + "' key '" + ref.key() + "': oss endpoint '" + endpoint
                     + "' is not the endpoint of this run (" + (runs == null ? "none set" : runs) + "): set fs.oss.endpoint or OSS_ENDPOINT to it");
         }
         Object keyFormat = oss.get("keyFormat");
         return new ArtifactRepository(bucket, runs, "oss://" + bucket + "/", keyFormat == null ? null : String.valueOf(keyFormat));
+    }
+
+    /** Whether {@code endpoint} names the endpoint this run reaches ({@code runs}, null when none is set), scheme and trailing / aside. */
+    static boolean sameEndpoint(String endpoint, String runs) {
+        return runs != null && host(endpoint).equals(host(runs));
     }
 
     private static String host(String endpoint) {

@@ -62,7 +62,7 @@ final class ArtifactSources {
                 Files.move(inside, target);
                 return true;
             } finally {
-                deleteTree(whole);
+                ArtifactTransfer.delete(whole);
             }
         }
         return store(new org.apache.flink.core.fs.Path(location), a.directory(), target);
@@ -161,17 +161,6 @@ final class ArtifactSources {
             return remote;
         }
         throw new FloeException("no revision '" + revision + "' in the repository");
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 
     private static boolean store(org.apache.flink.core.fs.Path from, boolean directory, Path target) throws IOException {

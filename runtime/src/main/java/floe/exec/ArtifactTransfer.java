@@ -189,7 +189,8 @@ final class ArtifactTransfer {
         }
     }
 
-    private static void delete(java.nio.file.Path path) throws IOException {
+    /** Deletes a file or a whole tree, not following links; nothing there is fine. */
+    static void delete(java.nio.file.Path path) throws IOException {
         if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
