@@ -291,6 +291,57 @@ class ArgoArtifactsITCase {
     }
 
     @Test
+    void aScriptStartsWhereItsImageStartsSoAFileItWritesBesideItIsTheOutputArtifact() throws Exception {
+        // python and busybox set no WORKDIR: Argo runs their commands in /, so result.txt is /result.txt.
+        Path spec = dir.resolve("where.yaml");
+        Files.writeString(spec, """
+                apiVersion: argoproj.io/v1alpha1
+                kind: Workflow
+                metadata:
+                  name: where
+                spec:
+                  entrypoint: main
+                  templates:
+                  - name: main
+                    steps:
+                    - - name: write
+                        template: write
+                    - - name: read
+                        template: read
+                        arguments:
+                          artifacts:
+                          - name: result
+                            from: "{{steps.write.outputs.artifacts.result}}"
+                  - name: write
+                    script:
+                      image: python:alpine3.6
+                      command: [python3]
+                      source: |
+                        import os
+                        with open("result.txt", "w") as f:
+                            f.write("written in " + os.getcwd() + "\\n")
+                    outputs:
+                      artifacts:
+                      - name: result
+                        path: /result.txt
+                  - name: read
+                    inputs:
+                      artifacts:
+                      - name: result
+                        path: /tmp/result.txt
+                    container:
+                      image: busybox
+                      command: [sh, -c, "pwd; cat /tmp/result.txt"]
+                """);
+
+        FloeRun run = run(spec);
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(out("where", "read")).isEqualTo("/\nwritten in /\n");
+        assertThat(dir.resolve("result.txt")).doesNotExist();
+    }
+
+    @Test
     void aMissingOutputFailsTheStepNamingItAndAnOptionalOneIsPassedOver() throws Exception {
         Path spec = dir.resolve("missing.yaml");
         Files.writeString(spec, """

@@ -15,7 +15,9 @@ import java.util.Map;
  * {@link Lock}s of this machine under {@code floe.argo.lock-dir}. As in Argo, a mutex is named
  * within its namespace ({@code NAMESPACE/Mutex/NAME}) and a semaphore by its config map's key
  * ({@code NAMESPACE/ConfigMap/NAME/KEY}), so runs of different workflows that name the same one
- * share it.
+ * share it. Argo 3.7's database locks, shared through its database by several controllers, are
+ * kept with the others here ({@code NAMESPACE/Database/KEY} for a semaphore, whose limit is
+ * {@code floe.argo.semaphore-limits}' {@code NAMESPACE/KEY}, as Argo's {@code sync_limit} table has it).
  */
 final class ArgoLocks implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -64,6 +66,10 @@ final class ArgoLocks implements Serializable {
                 throw new ArgoError(mutexPaths.get(i) + ".name", "missing: give the mutex a name");
             }
             String ns = m.namespace() == null ? namespace : m.namespace();
+            if (Boolean.TRUE.equals(m.database())) {
+                notices.notice(mutexPaths.get(i) + ".database", "no effect here: Floe keeps the mutex under floe.argo.lock-dir,"
+                        + " shared by the runs of this machine, not in Argo's database");
+            }
             specs.add(new Spec(ns + "/Mutex/" + m.name(), 1, mutexPaths.get(i) + ".name"));
         }
         List<ArgoSpec.SemaphoreRef> semaphores = new ArrayList<>();
@@ -79,15 +85,47 @@ final class ArgoLocks implements Serializable {
             semaphorePaths.add(where + ".semaphore");
         }
         for (int i = 0; i < semaphores.size(); i++) {
-            ArgoSpec.ConfigMapKeySelector ref = semaphores.get(i).configMapKeyRef();
+            ArgoSpec.SemaphoreRef semaphore = semaphores.get(i);
+            String ns = semaphore.namespace() == null ? namespace : semaphore.namespace();
+            if (semaphore.database() != null) {
+                String at = semaphorePaths.get(i) + ".database";
+                if (semaphore.configMapKeyRef() != null) {
+                    throw new ArgoError(at, "a semaphore takes its limit from a config map or from the database, not both");
+                }
+                String key = semaphore.database().key();
+                if (key == null || key.isBlank()) {
+                    throw new ArgoError(at + ".key", "missing: give the key of the semaphore's limit");
+                }
+                specs.add(new Spec(ns + "/Database/" + key, databaseLimit(ns + "/" + key, at, options, notices), at));
+                continue;
+            }
+            ArgoSpec.ConfigMapKeySelector ref = semaphore.configMapKeyRef();
             String at = semaphorePaths.get(i) + ".configMapKeyRef";
             if (ref == null || ref.name() == null || ref.key() == null) {
                 throw new ArgoError(at, "give the config map's name and key that hold the semaphore's limit");
             }
-            String ns = semaphores.get(i).namespace() == null ? namespace : semaphores.get(i).namespace();
             specs.add(new Spec(ns + "/ConfigMap/" + ref.name() + "/" + ref.key(), limit(ref, at, options, notices), at));
         }
         return new ArgoLocks(specs, options.lockDir());
+    }
+
+    /** The limit of a database semaphore, {@code floe.argo.semaphore-limits}' {@code NAMESPACE/KEY}. */
+    private static int databaseLimit(String key, String where, ArgoOptions options, LocalResources.Notices notices) {
+        Integer limit = options.semaphoreLimits().get(key);
+        if (limit == null) {
+            String need = "the semaphore's limit, which Argo keeps in its database, is not given here: -D "
+                    + "floe.argo.semaphore-limits=" + key + ":LIMIT";
+            if (!options.checking()) {
+                throw new ArgoError(where, need);
+            }
+            notices.notice(where, "to run: " + need);
+            return 1;
+        }
+        if (limit < 1) {
+            throw new ArgoError(where, "floe.argo.semaphore-limits gives '" + key + "' the limit " + limit
+                    + ": give a whole number of at least 1");
+        }
+        return limit;
     }
 
     private static int limit(ArgoSpec.ConfigMapKeySelector ref, String where, ArgoOptions options, LocalResources.Notices notices) {

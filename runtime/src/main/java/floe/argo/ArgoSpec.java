@@ -37,9 +37,13 @@ public final class ArgoSpec {
     public record Synchronization(List<Mutex> mutexes, List<SemaphoreRef> semaphores, Mutex mutex, SemaphoreRef semaphore)
             implements Serializable {}
 
-    public record Mutex(String name, String namespace) implements Serializable {}
+    /** A mutex; {@code database} (Argo 3.7) shares it through Argo's database, here through the lock directory. */
+    public record Mutex(String name, String namespace, Boolean database) implements Serializable {}
 
-    public record SemaphoreRef(ConfigMapKeySelector configMapKeyRef, String namespace) implements Serializable {}
+    /** A semaphore whose limit is a config map's key, or a key of Argo's database (3.7), here of floe.argo.semaphore-limits. */
+    public record SemaphoreRef(ConfigMapKeySelector configMapKeyRef, String namespace, SyncDatabaseRef database) implements Serializable {}
+
+    public record SyncDatabaseRef(String key) implements Serializable {}
 
     public record ConfigMapKeySelector(String name, String key) implements Serializable {}
 

@@ -65,6 +65,17 @@ public final class FloeOptions {
                     + " alpine, busybox, debian, ubuntu, python and golang, which have none, and node, whose entrypoint runs"
                     + " args naming a program as they are (args for node itself, starting with '-', it gives to node: not here).");
 
+    public static final ConfigOption<java.util.List<String>> LOCAL_WORKING_DIRS = ConfigOptions.key("floe.local.working-dirs")
+            .stringType()
+            .asList()
+            .defaultValues("alpine*=/", "busybox*=/", "debian*=/", "ubuntu*=/", "python*=/", "node*=/", "golang*=/go")
+            .withDescription("The working directories images have (their WORKDIR), where their commands run on this machine"
+                    + " when a template sets no workingDir: IMAGE=DIR (IMAGE as in floe.local.allowed-images). --image"
+                    + " IMAGE=DIR wins over it; images it does not name run in --image-dir, by default the workflow file's"
+                    + " directory. Default: Docker Hub's alpine, busybox, debian, ubuntu, python and node, which set no"
+                    + " WORKDIR and so start in /, and golang, which starts in /go. Not used where the command runs in"
+                    + " the TaskManager's own image (Kubernetes).");
+
     public static final ConfigOption<String> ARTIFACT_BUCKET = ConfigOptions.key("floe.argo.artifacts.oss.bucket")
             .stringType()
             .noDefaultValue()
@@ -114,6 +125,13 @@ public final class FloeOptions {
             .withDescription("Where the locks of Argo's synchronization (mutexes and semaphores) are kept, shared by every"
                     + " run on this machine: a file per permit, held by the process that holds it. Default: .floe/locks in the"
                     + " user's home directory.");
+
+    public static final ConfigOption<java.util.Map<String, String>> ARGO_SEMAPHORE_LIMITS = ConfigOptions.key("floe.argo.semaphore-limits")
+            .mapType()
+            .defaultValue(java.util.Map.of())
+            .withDescription("The limits of the semaphores Argo keeps in its database (synchronization semaphores with"
+                    + " database.key), as Argo's sync_limit table has them: NAMESPACE/KEY:LIMIT, e.g."
+                    + " 'argo/workflow:2,argo/template:1'. Floe keeps these semaphores, like every lock, under floe.argo.lock-dir.");
 
     public static final ConfigOption<Boolean> PROGRESS = ConfigOptions.key("floe.progress")
             .booleanType()

@@ -79,6 +79,24 @@ public final class LocalImages implements Serializable {
                 + " floe.local.entrypoints (-D floe.local.entrypoints='" + name + "=PROGRAM')");
     }
 
+    /**
+     * These images' own working directories ({@code floe.local.working-dirs}): each {@code IMAGE=DIR},
+     * {@code IMAGE} a pattern as in the allowed list, taken after the directories already given (so
+     * {@code --image IMAGE=DIR} wins) and before the default directory.
+     */
+    public LocalImages withWorkingDirs(List<String> specs) {
+        Map<String, String> more = new LinkedHashMap<>(directories);
+        for (String spec : specs) {
+            int eq = spec.indexOf('=');
+            String dir = eq < 1 ? "" : spec.substring(eq + 1).strip();
+            if (!dir.startsWith("/")) {
+                throw new SpecException("floe.local.working-dirs: '" + spec + "' is not IMAGE=DIR with DIR an absolute path");
+            }
+            more.putIfAbsent(spec.substring(0, eq).strip(), dir);
+        }
+        return new LocalImages(allowed, more, defaultDir, entrypoints);
+    }
+
     /** Floe's directory: {@code floe.home} (set by bin/floe), else the nearest directory above this one with conf/images. */
     private static String floeHome() {
         String home = System.getProperty("floe.home", System.getenv("FLOE_HOME"));

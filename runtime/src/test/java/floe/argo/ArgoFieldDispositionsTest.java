@@ -172,6 +172,8 @@ class ArgoFieldDispositionsTest {
                   - configMapKeyRef:
                       name: limits
                       key: library
+                  - database:
+                      key: library
               templates:
                 - name: hello
                   container:
@@ -205,6 +207,7 @@ class ArgoFieldDispositionsTest {
             Map.entry("Mutex", "library:spec.synchronization.mutexes[0]"),
             Map.entry("SemaphoreRef", "library:spec.synchronization.semaphores[0]"),
             Map.entry("ConfigMapKeySelector", "library:spec.synchronization.semaphores[0].configMapKeyRef"),
+            Map.entry("SyncDatabaseRef", "library:spec.synchronization.semaphores[1].database"),
             Map.entry("Container", "spec.templates[1].container"), Map.entry("ScriptTemplate", "spec.templates[2].script"),
             Map.entry("UserContainer", "spec.templates[1].sidecars[0]"),
             Map.entry("EnvVar", "spec.templates[1].container.env[0]"),

@@ -79,4 +79,41 @@ class SynchronizationTest {
                 .hasMessageContaining("spec.templates[0].synchronization.semaphores[0].configMapKeyRef: the semaphore's limit,"
                         + " config map 'limits' key 'work', is 'many': give a whole number of at least 1");
     }
+
+    @Test
+    void argosDatabaseLocksAreKeptHereWithTheSemaphoresLimitFromTheSetting() throws Exception {
+        Path spec = dir.resolve("db.yaml");
+        Files.writeString(spec, """
+                apiVersion: argoproj.io/v1alpha1
+                kind: Workflow
+                metadata:
+                  name: db
+                  namespace: team-a
+                spec:
+                  entrypoint: work
+                  synchronization:
+                    semaphores:
+                    - database: {key: nightly}
+                  templates:
+                  - name: work
+                    synchronization:
+                      mutexes:
+                      - name: welcome
+                        database: true
+                    container:
+                      image: busybox
+                      command: [echo, hi]
+                """);
+        String locks = dir.resolve("locks").toString();
+        ArgoOptions options = new ArgoOptions(Map.of(), Map.of(), dir.toString()).withLockDir(locks);
+
+        Workflow wf = ArgoWorkflows.fromYaml(spec, options.withSemaphoreLimits(Map.of("team-a/nightly", 2)));
+
+        assertThat(wf.locks()).containsExactly(new Lock("team-a/Database/nightly", 2, locks));
+        Command command = ((CommandTask) wf.stages().get(0).body()).command().resolve(TestingTaskContext.of("db", "work", 0));
+        assertThat(command.locks()).containsExactly(Lock.mutex("team-a/Mutex/welcome", locks));
+        assertThatThrownBy(() -> ArgoWorkflows.fromYaml(spec, options))
+                .hasMessageContaining("spec.synchronization.semaphores[0].database: the semaphore's limit, which Argo keeps in"
+                        + " its database, is not given here: -D floe.argo.semaphore-limits=team-a/nightly:LIMIT");
+    }
 }

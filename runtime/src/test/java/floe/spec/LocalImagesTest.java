@@ -28,4 +28,18 @@ class LocalImagesTest {
                 .hasMessage("spec.templates[1].container.image: image 'busybox:1.36' may not run on this machine"
                         + " (allowed: python:3.11*, busybox; see floe.local.allowed-images)");
     }
+
+    @Test
+    void anImagesOwnWorkingDirectoryComesAfterTheGivenOnesAndBeforeTheDefault() {
+        LocalImages withDirs = images.withWorkingDirs(List.of("python*=/", "busybox*=/", "golang*=/go"));
+
+        assertThat(withDirs.workingDir("python:3.11-amd", "w")).isEqualTo("/opt/scripts");
+        assertThat(withDirs.workingDir("busybox", "w")).isEqualTo("/");
+        assertThat(LocalImages.anyIn("/work").withWorkingDirs(List.of("golang*=/go")).workingDir("golang:1.22", "w")).isEqualTo("/go");
+        assertThat(LocalImages.anyIn("/work").withWorkingDirs(List.of("golang*=/go")).workingDir("example.com/app:1", "w"))
+                .isEqualTo("/work");
+        assertThatThrownBy(() -> images.withWorkingDirs(List.of("busybox=tmp")))
+                .isInstanceOf(SpecException.class)
+                .hasMessage("floe.local.working-dirs: 'busybox=tmp' is not IMAGE=DIR with DIR an absolute path");
+    }
 }

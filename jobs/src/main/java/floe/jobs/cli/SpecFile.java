@@ -8,6 +8,8 @@ import floe.jobs.spec.SpecLoader;
 import floe.jobs.spec.SpecOptions;
 import floe.model.Workflow;
 import floe.run.ExitHandlers;
+import floe.run.FloeOptions;
+import org.apache.flink.configuration.Configuration;
 
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -104,12 +106,16 @@ final class SpecFile {
         return new SpecOptions(volumes, secrets, configMaps, parameters, images, imageDir == null ? null : imageDir.toString());
     }
 
-    /** What travels to a cluster that shares this machine's files: the files the last load used, with absolute paths. */
-    ShippedSpec shipped() {
-        return ShippedSpec.of(file, templatesUsed, options().resolvedHere().withImageDir(workDir().toString()));
+    /**
+     * What travels to a cluster that shares this machine's files: the files the last load used, with
+     * absolute paths, and the images' working directories as {@code conf} gives them here.
+     */
+    ShippedSpec shipped(Configuration conf) {
+        return ShippedSpec.of(file, templatesUsed, options().resolvedHere().withImageDir(workDir().toString())
+                .withWorkingDirs(conf.get(FloeOptions.LOCAL_WORKING_DIRS)));
     }
 
-    Workflow load(org.apache.flink.configuration.Configuration conf) {
+    Workflow load(Configuration conf) {
         Workflow workflow;
         if (shipped != null) {
             ShippedSpec sent = ShippedSpec.decode(shipped);
@@ -128,7 +134,7 @@ final class SpecFile {
         return withoutExitHandler ? workflow.withoutOnExit() : workflow;
     }
 
-    Workflow loadFromDisk(org.apache.flink.configuration.Configuration conf) {
+    Workflow loadFromDisk(Configuration conf) {
         for (Path dir : templateDirs) {
             if (!Files.isDirectory(dir)) {
                 throw new SpecException("--templates " + dir + ": no such directory");

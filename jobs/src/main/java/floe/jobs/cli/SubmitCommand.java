@@ -182,7 +182,7 @@ final class SubmitCommand implements Callable<Integer> {
         Workflow workflow = run.spec.load(conf);
         run.spec.printNotices(spec.commandLine().getErr());
         // The JobManager runs the same workflow from the files this client read, never from its own disk.
-        ShippedSpec shipped = run.spec.shipped();
+        ShippedSpec shipped = run.spec.shipped(conf);
         List<String> programArgs = List.of("run", shipped.name(), "--shipped", shipped.encode());
         return new Job(workflow, programArgs, Optional.empty());
     }

@@ -12,7 +12,9 @@ import org.apache.flink.configuration.Configuration;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The one way a workflow file becomes a workflow, wherever it is read: {@code floe run}, {@code
@@ -42,6 +44,19 @@ public final class SpecLoader {
 
     private SpecLoader() {}
 
+    private static Map<String, Integer> semaphoreLimits(Configuration conf) {
+        Map<String, Integer> limits = new LinkedHashMap<>();
+        conf.get(FloeOptions.ARGO_SEMAPHORE_LIMITS).forEach((key, value) -> {
+            try {
+                limits.put(key.strip(), Integer.parseInt(value.strip()));
+            } catch (NumberFormatException e) {
+                throw new SpecException(FloeOptions.ARGO_SEMAPHORE_LIMITS.key() + ": the limit of '" + key + "' is '" + value
+                        + "': give a whole number");
+            }
+        });
+        return limits;
+    }
+
     /**
      * An Argo workflow ({@code .yaml}, {@code .yml}) with the WorkflowTemplates in {@code templates}
      * (files, or directories searched for them; the workflow's directory is searched last), or a
@@ -58,6 +73,10 @@ public final class SpecLoader {
                 : (batch ? file : file.toAbsolutePath().getParent()).toAbsolutePath().normalize().toString();
         LocalImages local = LocalImages.of(conf.get(FloeOptions.LOCAL_ALLOWED_IMAGES), given.images(), workDir)
                 .withEntrypoints(conf.get(FloeOptions.LOCAL_ENTRYPOINTS));
+        if (mode != Mode.ELSEWHERE) {
+            // Here the command runs on this machine, so it starts where its image would have started it.
+            local = local.withWorkingDirs(conf.get(FloeOptions.LOCAL_WORKING_DIRS));
+        }
         if (batch) {
             if (!templates.isEmpty()) {
                 throw new SpecException(templates.get(0) + ": WorkflowTemplates go with Argo workflows, not Batch jobs");
@@ -73,7 +92,8 @@ public final class SpecLoader {
                 conf.get(FloeOptions.ARGO_MAX_RECURSION_DEPTH))
                 .withLocal(given.secrets(), given.configMaps(), conf.get(FloeOptions.ARGO_VOLUME_DIR),
                         conf.get(FloeOptions.ARGO_KEEP_VOLUMES))
-                .withMemoizeDir(conf.get(FloeOptions.ARGO_MEMOIZE_DIR)).withLockDir(conf.get(FloeOptions.ARGO_LOCK_DIR));
+                .withMemoizeDir(conf.get(FloeOptions.ARGO_MEMOIZE_DIR)).withLockDir(conf.get(FloeOptions.ARGO_LOCK_DIR))
+                .withSemaphoreLimits(semaphoreLimits(conf));
         return ArgoWorkflows.load(file, templates, mode == Mode.CHECK ? argo.forChecking() : argo);
     }
 }

@@ -5,6 +5,7 @@ import floe.SpecException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -46,6 +47,22 @@ public record SpecOptions(
 
     public SpecOptions withImageDir(String dir) {
         return new SpecOptions(volumes, secrets, configMaps, parameters, images, dir);
+    }
+
+    /**
+     * These options with the images' own working directories ({@code IMAGE=DIR}, as
+     * {@code floe.local.working-dirs} gives them) after those already given, so a cluster that runs
+     * the commands on its machines starts them where this client would.
+     */
+    public SpecOptions withWorkingDirs(List<String> specs) {
+        Map<String, String> more = new LinkedHashMap<>(images);
+        for (String spec : specs) {
+            int eq = spec.indexOf('=');
+            if (eq > 0) {
+                more.putIfAbsent(spec.substring(0, eq).strip(), spec.substring(eq + 1).strip());
+            }
+        }
+        return new SpecOptions(volumes, secrets, configMaps, parameters, more, imageDir);
     }
 
     /**

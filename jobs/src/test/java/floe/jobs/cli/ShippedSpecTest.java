@@ -79,8 +79,9 @@ class ShippedSpecTest {
     private static List<String> shippedArgs(String... runArgs) {
         RunCommand run = new RunCommand();
         new CommandLine(run).parseArgs(runArgs);
-        run.spec.load(new Configuration());
-        ShippedSpec shipped = run.spec.shipped();
+        Configuration conf = new Configuration();
+        run.spec.load(conf);
+        ShippedSpec shipped = run.spec.shipped(conf);
         return List.of("run", shipped.name(), "--shipped", shipped.encode());
     }
 
