@@ -89,6 +89,24 @@ class NestedTemplatesITCase {
     }
 
     @Test
+    void theWorkflowsExitHookRunsAfterASuccessAndItsFailedHookDoesNot() {
+        FloeRun run = run("hooks/workflow-hooks.yaml");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(log("workflow-hooks-onexit", "exit", 0)).hasContent("the workflow ended: Succeeded");
+        assertThat(log("workflow-hooks-onexit", "failed", 0)).doesNotExist();
+    }
+
+    @Test
+    void theWorkflowsHookOnFailureRunsBesideItsExitHookAndTheRunStillFails() {
+        FloeRun run = run("hooks/workflow-hooks.yaml", "-p", "code=2");
+
+        assertThat(run.exitCode()).as(run.out()).isNotZero();
+        assertThat(log("workflow-hooks-onexit", "exit", 0)).hasContent("the workflow ended: Failed");
+        assertThat(log("workflow-hooks-onexit", "failed", 0)).hasContent("paging: workflow-hooks failed");
+    }
+
+    @Test
     void aDagWithoutFailFastRunsWhatItCanThenFails() {
         FloeRun run = run("dag/fail-fast-off.yaml");
 

@@ -191,7 +191,8 @@ class SessionClusterE2E {
                       container: {image: busybox, command: [sh, -c, "echo {{workflow.parameters.word}} {{inputs.parameters.i}} > out-{{inputs.parameters.i}}"]}
                 """);
 
-        FloeRun run = FloeRun.of("submit", "--rest", flink.rest().toString(), spec.toString(), "-p", "word=shipped");
+        FloeRun run = FloeRun.of("submit", "--rest", flink.rest().toString(), spec.toString(), "-p", "word=shipped",
+                "--image-dir", dir.toString());
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("fan-out finished in").contains("write                          3 tasks");
@@ -221,7 +222,8 @@ class SessionClusterE2E {
                       container: {image: busybox, command: [sh, -c, "echo {{workflow.status}} > handler-saw"]}
                 """);
 
-        FloeRun failed = FloeRun.of("submit", "--rest", flink.rest().toString(), spec.toString(), "-p", "code=3");
+        FloeRun failed = FloeRun.of("submit", "--rest", flink.rest().toString(), spec.toString(), "-p", "code=3",
+                "--image-dir", dir.toString());
 
         assertThat(failed.exitCode()).as(failed.out()).isEqualTo(1);
         assertThat(failed.err()).contains("stage 'main' task 0 failed after 1 attempt").contains("exited with code 3");
@@ -229,7 +231,7 @@ class SessionClusterE2E {
         assertThat(Files.readString(dir.resolve("handler-saw"))).isEqualTo("Failed\n");
         assertThat(failed.out()).as("two jobs, the handler's after the workflow's").containsSubsequence("job ", "job ", "report");
 
-        FloeRun succeeded = FloeRun.of("submit", "--rest", flink.rest().toString(), spec.toString());
+        FloeRun succeeded = FloeRun.of("submit", "--rest", flink.rest().toString(), spec.toString(), "--image-dir", dir.toString());
 
         assertThat(succeeded.exitCode()).as(succeeded.err()).isZero();
         assertThat(Files.readString(dir.resolve("handler-saw"))).isEqualTo("Succeeded\n");
@@ -277,7 +279,7 @@ class SessionClusterE2E {
                       container: {image: busybox, command: [sh, -c, "sleep 600; echo late > late"]}
                 """);
 
-        FloeRun run = FloeRun.of("submit", "--rest", flink.rest().toString(), spec.toString());
+        FloeRun run = FloeRun.of("submit", "--rest", flink.rest().toString(), spec.toString(), "--image-dir", dir.toString());
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err().trim()).isEqualTo("floe: workflow 'slow' ran longer than its deadline of 3s and was stopped");

@@ -37,7 +37,8 @@ class StoppedRunITCase {
                       inputs: {parameters: [{name: i}]}
                       container: {image: busybox, command: [sh, -c, "echo $$ > pid-{{inputs.parameters.i}}; exec sleep 120"]}
                 """);
-        Process floe = new ProcessBuilder(ChildJvm.floe(List.of("run", spec.toString(), "-D", "floe.progress=false")))
+        Process floe = new ProcessBuilder(ChildJvm.floe(List.of("run", spec.toString(), "--image-dir", dir.toString(),
+                "-D", "floe.progress=false")))
                 .redirectErrorStream(true).redirectOutput(dir.resolve("floe.log").toFile()).start();
         try {
             List<Long> pids = awaitPids(2, Duration.ofMinutes(2), floe);

@@ -71,9 +71,9 @@ class TlsSessionClusterE2E {
         FloeRun run = FloeRun.of("submit", "--rest", flink.rest().toString(),
                 "-D", "security.ssl.rest.enabled=true", "-D", "security.ssl.rest.truststore=" + store,
                 "-D", "security.ssl.rest.truststore-password=" + PASSWORD, "-D", "security.ssl.rest.truststore-type=PKCS12",
-                spec.toString());
+                spec.toString(), "--image-dir", dir.toString());
 
-        assertThat(withoutTrust.exitCode()).isEqualTo(1);
+        assertThat(withoutTrust.exitCode()).as(withoutTrust.err()).isEqualTo(1);
         assertThat(withoutTrust.err()).startsWith("floe: " + flink.rest() + ": TLS handshake failed: ");
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("hello finished in");

@@ -108,10 +108,12 @@ final class ArgoConverter {
             out.deadline(Quantities.duration(deadline, specPath + ".activeDeadlineSeconds"));
         }
         String onExit = first(spec.onExit(), base == null ? null : base.onExit());
-        if (onExit != null) {
+        Map<String, ArgoSpec.LifecycleHook> hooks = spec.hooks() != null ? spec.hooks() : base == null ? null : base.hooks();
+        if (onExit != null || hooks != null) {
             // The exit handler runs last, after a success or a failure: it removes the run's directories.
             Expansion handler = new Expansion(name + "-onexit", home, library, options, local, globals, true).withDefaults(defaults);
-            Workflow.Builder exit = handler.run(onExit, specPath + ".onExit", List.of(), specPath + ".onExit");
+            Workflow.Builder exit = hooks == null ? handler.run(onExit, specPath + ".onExit", List.of(), specPath + ".onExit")
+                    : handler.runHooks(hooks, onExit, specPath + ".hooks", specPath + ".onExit");
             main.finish(null);
             handler.finish(local.runRoot());
             out.onExit(exit.build());

@@ -9,6 +9,9 @@ import floe.model.TaskCompletion;
 import floe.model.TaskOutcome;
 import floe.model.Workflow;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -112,7 +115,52 @@ final class Expansion {
 
     /** The workflow that runs template {@code entry}, whose inputs come from the workflow's {@code arguments}. */
     Workflow.Builder run(String entry, String entryPath, List<ArgoSpec.Parameter> arguments, String argumentsPath) throws IOException {
-        ArgoDocuments.Found found = prepared(home.find(entry, entryPath));
+        return run(prepared(home.find(entry, entryPath)), entryPath, argumentsPath);
+    }
+
+    /**
+     * The workflow's lifecycle hooks ({@code spec.hooks}) as its exit handler: a steps template of
+     * one group, a step per hook, the {@code exit} hook (or {@code onExit}) run whatever the
+     * outcome and each other hook when its expression holds. As for a step's hooks, Floe evaluates
+     * an expression once, after the workflow ended: a hook on {@code Running} does not run, and lint says so.
+     */
+    Workflow.Builder runHooks(Map<String, ArgoSpec.LifecycleHook> hooks, String onExit, String hooksPath, String onExitPath)
+            throws IOException {
+        List<Map<String, Object>> group = new ArrayList<>();
+        Map<String, ArgoSpec.LifecycleHook> all = new java.util.TreeMap<>(hooks);
+        if (onExit != null) {
+            if (all.containsKey("exit")) {
+                throw new ArgoError(onExitPath, "give onExit or hooks.exit, not both");
+            }
+            all.put("exit", new ArgoSpec.LifecycleHook(onExit, null, null, null));
+        }
+        for (Map.Entry<String, ArgoSpec.LifecycleHook> e : all.entrySet()) {
+            String path = hooksPath + "." + e.getKey();
+            ArgoSpec.LifecycleHook hook = e.getValue();
+            Map<String, Object> step = new LinkedHashMap<>();
+            step.put("name", e.getKey());
+            step.put("template", hook.template());
+            step.put("templateRef", hook.templateRef());
+            step.put("arguments", hook.arguments());
+            if (!e.getKey().equals("exit")) {
+                if (hook.expression() == null) {
+                    throw new ArgoError(path, "give the hook an expression (only the exit hook runs without one)");
+                }
+                if (hook.expression().contains("Running")) {
+                    library.notice(path + ".expression", "evaluated once the workflow has ended, so a hook on Running does not run here");
+                }
+                step.put("when", "{{=" + hook.expression() + "}}");
+            }
+            step.values().removeIf(java.util.Objects::isNull);
+            group.add(step);
+        }
+        ArgoSpec.Template template = HOOKS.convertValue(Map.of("name", "hooks", "steps", List.of(group)), ArgoSpec.Template.class);
+        return run(new ArgoDocuments.Found(template, hooksPath, home), hooksPath, hooksPath);
+    }
+
+    private static final ObjectMapper HOOKS = new ObjectMapper().setSerializationInclusion(JsonInclude.Include.NON_NULL);
+
+    private Workflow.Builder run(ArgoDocuments.Found found, String entryPath, String argumentsPath) throws IOException {
         out = Workflow.named(name);
         globals.forEach((k, v) -> {
             if (k.startsWith("workflow.parameters.") && !k.equals("workflow.parameters.json")) {
@@ -655,7 +703,7 @@ final class Expansion {
             kind = t.container() != null ? "container" : "script";
             String imageDir = options.images().workingDir(c.image(), call.templatePath + "." + kind + ".image");
             List<String> entrypoint = t.container() != null && (c.command() == null || c.command().isEmpty())
-                    ? options.images().entrypoint(c.image(), call.templatePath + ".container") : null;
+                    ? options.images().entrypoint(c.image(), c.args() == null || c.args().isEmpty(), call.templatePath + ".container") : null;
             LocalResources.Mounts mounts = local.mounts(c, call.templatePath + "." + kind, t.volumes());
             Map<String, LocalResources.EnvSource> env = local.envSources(c, call.templatePath + "." + kind);
             command = new ArgoCommand(chain, base, mounts, imageDir, ArgoArtifacts.of(t, call.templatePath, options.artifacts()),

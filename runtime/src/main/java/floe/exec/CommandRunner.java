@@ -25,6 +25,8 @@ final class CommandRunner {
     /** How much of stdout a completion carries as {@code result}; the log file has all of it. */
     static final int RESULT_BYTES = 64 * 1024;
     private static final int ERROR_TAIL_BYTES = 2 * 1024;
+    /** Standard input of every command: empty, as a container's is. */
+    private static final ProcessBuilder.Redirect NO_INPUT = ProcessBuilder.Redirect.from(new File("/dev/null"));
 
     /**
      * Processes this JVM starts at the same moment. Starting one is CPU work in this JVM (vfork,
@@ -245,7 +247,8 @@ final class CommandRunner {
      */
     private Process start(Command command, String container, TaskContext ctx, File out, File err) throws Exception {
         List<String> argv = command.mounts().isEmpty() ? command.argv() : mounts.wrap(command);
-        ProcessBuilder pb = new ProcessBuilder(argv).redirectOutput(out).redirectError(err);
+        // A container's standard input is empty: a program reading it sees its end at once.
+        ProcessBuilder pb = new ProcessBuilder(argv).redirectInput(NO_INPUT).redirectOutput(out).redirectError(err);
         pb.environment().putAll(command.env());
         if (command.workingDir() != null && command.mounts().isEmpty()) {
             pb.directory(new File(command.workingDir()));

@@ -65,14 +65,24 @@ public final class FloeOptions {
                     + " alpine, busybox, debian, ubuntu, python and golang, which have none, and node, whose entrypoint runs"
                     + " args naming a program as they are (args for node itself, starting with '-', it gives to node: not here).");
 
+    public static final ConfigOption<java.util.List<String>> LOCAL_IMAGE_COMMANDS = ConfigOptions.key("floe.local.image-commands")
+            .stringType()
+            .asList()
+            .defaultValues("alpine*=/bin/sh", "busybox*=sh", "debian*=bash", "ubuntu*=/bin/bash", "python*=python3", "node*=node",
+                    "golang*=bash")
+            .withDescription("The commands images run when a container gives neither command nor args and the image has no"
+                    + " entrypoint (their CMD): IMAGE=PROGRAM [ARG...]. Default: Docker Hub's alpine, busybox, debian, ubuntu,"
+                    + " python, node and golang as they are built. A command's standard input is empty, as a container's is,"
+                    + " so a shell or an interpreter started this way ends at once.");
+
     public static final ConfigOption<java.util.List<String>> LOCAL_WORKING_DIRS = ConfigOptions.key("floe.local.working-dirs")
             .stringType()
             .asList()
             .defaultValues("alpine*=/", "busybox*=/", "debian*=/", "ubuntu*=/", "python*=/", "node*=/", "golang*=/go")
-            .withDescription("The working directories images have (their WORKDIR), where their commands run on this machine"
-                    + " when a template sets no workingDir: IMAGE=DIR (IMAGE as in floe.local.allowed-images). --image"
-                    + " IMAGE=DIR wins over it; images it does not name run in --image-dir, by default the workflow file's"
-                    + " directory. Default: Docker Hub's alpine, busybox, debian, ubuntu, python and node, which set no"
+            .withDescription("The working directories images have (their WORKDIR), where an Argo workflow's commands run on"
+                    + " this machine when a template sets no workingDir (Batch jobs run in their directory): IMAGE=DIR (IMAGE as in floe.local.allowed-images). --image"
+                    + " IMAGE=DIR wins over it, and --image-dir DIR sets aside it for every image; images it does not name"
+                    + " run in the workflow file's directory. Default: Docker Hub's alpine, busybox, debian, ubuntu, python and node, which set no"
                     + " WORKDIR and so start in /, and golang, which starts in /go. Not used where the command runs in"
                     + " the TaskManager's own image (Kubernetes).");
 

@@ -29,17 +29,19 @@ public final class LocalImages implements Serializable {
     private final String defaultDir;
 
     private final Map<String, List<String>> entrypoints;
+    private final Map<String, List<String>> commands;
 
     private LocalImages(List<String> allowed, Map<String, String> directories, String defaultDir,
-            Map<String, List<String>> entrypoints) {
+            Map<String, List<String>> entrypoints, Map<String, List<String>> commands) {
         this.allowed = List.copyOf(allowed);
         this.directories = new LinkedHashMap<>(directories);
         this.defaultDir = defaultDir;
         this.entrypoints = new LinkedHashMap<>(entrypoints);
+        this.commands = new LinkedHashMap<>(commands);
     }
 
     private LocalImages(List<String> allowed, Map<String, String> directories, String defaultDir) {
-        this(allowed, directories, defaultDir, Map.of());
+        this(allowed, directories, defaultDir, Map.of(), Map.of());
     }
 
     /**
@@ -60,7 +62,43 @@ public final class LocalImages implements Serializable {
             // IMAGE= : the image has no entrypoint, so its args are the command (as Docker runs them).
             more.put(spec.substring(0, eq).strip(), program.isEmpty() ? List.of() : List.of(program.split("\\s+")));
         }
-        return new LocalImages(allowed, directories, defaultDir, more);
+        return new LocalImages(allowed, directories, defaultDir, more, commands);
+    }
+
+    /**
+     * These images with the commands they run when a container gives neither command nor args
+     * ({@code floe.local.image-commands}, the image's {@code CMD}): each {@code IMAGE=PROGRAM [ARG...]}.
+     */
+    public LocalImages withCommands(List<String> specs) {
+        Map<String, List<String>> more = new LinkedHashMap<>(commands);
+        for (String spec : specs) {
+            int eq = spec.indexOf('=');
+            String program = eq < 1 ? "" : spec.substring(eq + 1).strip();
+            if (program.isEmpty()) {
+                throw new SpecException("floe.local.image-commands: '" + spec + "' is not IMAGE=PROGRAM [ARG...]");
+            }
+            more.put(spec.substring(0, eq).strip(), List.of(program.split("\\s+")));
+        }
+        return new LocalImages(allowed, directories, defaultDir, entrypoints, more);
+    }
+
+    /**
+     * What runs for a container of {@code image} that gives no command: the program standing in for
+     * its entrypoint, and, when it gives no args either and the image has no entrypoint, the image's
+     * own command (as Docker runs {@code CMD}); refused, naming the image, when no entrypoint is mapped.
+     */
+    public List<String> entrypoint(String image, boolean noArgs, String where) {
+        List<String> entrypoint = entrypoint(image, where);
+        if (!entrypoint.isEmpty() || !noArgs) {
+            return entrypoint;
+        }
+        String name = image == null ? "" : image;
+        for (Map.Entry<String, List<String>> e : commands.entrySet()) {
+            if (matches(e.getKey(), name)) {
+                return e.getValue();
+            }
+        }
+        return entrypoint;
     }
 
     /**
@@ -94,7 +132,7 @@ public final class LocalImages implements Serializable {
             }
             more.putIfAbsent(spec.substring(0, eq).strip(), dir);
         }
-        return new LocalImages(allowed, more, defaultDir, entrypoints);
+        return new LocalImages(allowed, more, defaultDir, entrypoints, commands);
     }
 
     /** Floe's directory: {@code floe.home} (set by bin/floe), else the nearest directory above this one with conf/images. */

@@ -68,6 +68,16 @@ class CommandTaskTest {
     }
 
     @Test
+    void aCommandReadingItsStandardInputSeesItEmptyAsAContainerDoes() throws Exception {
+        // An image's shell started with no args (alpine's CMD) reads its input and ends at once.
+        Stage stage = Stage.named("s").command("sh").timeout(java.time.Duration.ofSeconds(30)).build();
+
+        TaskCompletion done = run(stage, 0);
+
+        assertThat(done.outcome().exitCode()).hasValue(0);
+    }
+
+    @Test
     void parameterValuesAreNeverInterpretedByAShell() throws Exception {
         Path marker = work.resolve("pwned");
         Stage stage = Stage.named("s").command(ctx -> Command.of("echo", "; touch " + marker)).build();

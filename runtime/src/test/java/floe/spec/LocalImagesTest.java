@@ -42,4 +42,17 @@ class LocalImagesTest {
                 .isInstanceOf(SpecException.class)
                 .hasMessage("floe.local.working-dirs: 'busybox=tmp' is not IMAGE=DIR with DIR an absolute path");
     }
+
+    @Test
+    void aContainerWithNeitherCommandNorArgsRunsTheImagesOwnCommandWhenItHasNoEntrypoint() {
+        LocalImages mapped = LocalImages.anyIn("/work").withEntrypoints(List.of("argoproj/argosay:*=/opt/argosay", "alpine*="))
+                .withCommands(List.of("alpine*=/bin/sh"));
+
+        assertThat(mapped.entrypoint("alpine:3.23", true, "w")).containsExactly("/bin/sh");
+        assertThat(mapped.entrypoint("alpine:3.23", false, "w")).isEmpty();
+        assertThat(mapped.entrypoint("argoproj/argosay:v2", true, "w")).containsExactly("/opt/argosay");
+        assertThatThrownBy(() -> mapped.entrypoint("example.com/app:1", true, "spec.templates[0].container"))
+                .hasMessageStartingWith("spec.templates[0].container: no command, so Argo would run the entrypoint of image"
+                        + " 'example.com/app:1'");
+    }
 }

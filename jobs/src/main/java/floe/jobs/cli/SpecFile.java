@@ -108,11 +108,15 @@ final class SpecFile {
 
     /**
      * What travels to a cluster that shares this machine's files: the files the last load used, with
-     * absolute paths, and the images' working directories as {@code conf} gives them here.
+     * absolute paths, and, unless --image-dir gives one for all, the images' working directories as
+     * {@code conf} gives them here.
      */
     ShippedSpec shipped(Configuration conf) {
-        return ShippedSpec.of(file, templatesUsed, options().resolvedHere().withImageDir(workDir().toString())
-                .withWorkingDirs(conf.get(FloeOptions.LOCAL_WORKING_DIRS)));
+        SpecOptions options = options().resolvedHere();
+        if (imageDir == null && !Files.isDirectory(file)) {
+            options = options.withWorkingDirs(conf.get(FloeOptions.LOCAL_WORKING_DIRS));
+        }
+        return ShippedSpec.of(file, templatesUsed, options.withImageDir(workDir().toString()));
     }
 
     Workflow load(Configuration conf) {

@@ -72,9 +72,10 @@ public final class SpecLoader {
         String workDir = given.imageDir() != null ? given.imageDir()
                 : (batch ? file : file.toAbsolutePath().getParent()).toAbsolutePath().normalize().toString();
         LocalImages local = LocalImages.of(conf.get(FloeOptions.LOCAL_ALLOWED_IMAGES), given.images(), workDir)
-                .withEntrypoints(conf.get(FloeOptions.LOCAL_ENTRYPOINTS));
-        if (mode != Mode.ELSEWHERE) {
-            // Here the command runs on this machine, so it starts where its image would have started it.
+                .withEntrypoints(conf.get(FloeOptions.LOCAL_ENTRYPOINTS)).withCommands(conf.get(FloeOptions.LOCAL_IMAGE_COMMANDS));
+        if (!batch && mode != Mode.ELSEWHERE && given.imageDir() == null) {
+            // Here the command runs on this machine, so it starts where its image would have started it,
+            // unless --image-dir says where every image's commands start.
             local = local.withWorkingDirs(conf.get(FloeOptions.LOCAL_WORKING_DIRS));
         }
         if (batch) {
