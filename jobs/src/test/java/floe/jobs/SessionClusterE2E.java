@@ -132,7 +132,7 @@ class SessionClusterE2E {
                       container: {image: busybox, command: [sh, -c, "echo task {{inputs.parameters.i}} > out-{{inputs.parameters.i}}"]}
                 """);
 
-        Run run = flinkCli("run", "-d", jobsJar(), "run", spec.toString());
+        Run run = flinkCli("run", "-d", jobsJar(), "run", spec.toString(), "--image-dir", dir.toString());
 
         assertThat(run.exitCode()).as(run.output()).isZero();
         Matcher id = Pattern.compile("gated submitted as job ([0-9a-f]{32})").matcher(run.output());
