@@ -107,6 +107,17 @@ class NestedTemplatesITCase {
     }
 
     @Test
+    void theExitHandlerReadsTheWorkflowsGlobalOutputs() {
+        File volumes = new File(dir, "volumes");
+        FloeRun run = run("hooks/global-outputs-on-exit.yaml",
+                "-D", "floe.argo.artifacts.repository=" + new File(dir, "repo").toURI(), "-D", "floe.argo.volume-dir=" + volumes);
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(log("global-outputs-on-exit-onexit", "say", 0)).hasContent("Succeeded: 42 lines\ncounted 42 lines");
+        assertThat(volumes.list()).as("the run's directory, kept outputs included, is gone").isNullOrEmpty();
+    }
+
+    @Test
     void aDagWithoutFailFastRunsWhatItCanThenFails() {
         FloeRun run = run("dag/fail-fast-off.yaml");
 

@@ -46,6 +46,8 @@ final class ArgoCommand implements CommandFunction {
      * {@code workflow.outputs.artifacts.NAME}): {@code parameters.NAME} or {@code artifacts.NAME} -> [stage, output].
      */
     private Map<String, List<String>> globals = Map.of();
+    private String publishedDir;
+    private java.util.Set<String> published = java.util.Set.of();
 
     /**
      * @param entrypoint the program standing in for the image's entrypoint, for a container with
@@ -89,6 +91,16 @@ final class ArgoCommand implements CommandFunction {
         return this;
     }
 
+    /**
+     * This command, in the exit handler, reading the global outputs {@code names} the workflow's
+     * run kept in {@code dir} ({@link GlobalOutputs}).
+     */
+    ArgoCommand published(String dir, java.util.Set<String> names) {
+        this.publishedDir = dir;
+        this.published = new java.util.TreeSet<>(names);
+        return this;
+    }
+
     /** This command reading the global outputs {@code read} (name -> [stage, output parameter]) from its upstream tasks. */
     ArgoCommand globals(Map<String, List<String>> read) {
         this.globals = new TreeMap<>(read);
@@ -99,22 +111,14 @@ final class ArgoCommand implements CommandFunction {
      * The global outputs as the task sees them: each the value its step's last task set (in Argo,
      * the last writer wins).
      */
-    private void globalOutputs(List<TaskCompletion> upstream, Map<String, String> extra) {
-        globals.forEach((name, from) -> {
-            String value = null;
-            int index = -1;
-            boolean artifact = name.startsWith("artifacts.");
-            for (TaskCompletion c : upstream) {
-                String v = (artifact ? c.outcome().artifact(from.get(1)) : c.outcome().parameter(from.get(1))).orElse(null);
-                if (c.stage().equals(from.get(0)) && v != null && c.index() > index) {
-                    value = v;
-                    index = c.index();
-                }
-            }
+    private void globalOutputs(List<TaskCompletion> upstream, Map<String, String> extra, boolean checking) throws IOException {
+        GlobalOutputs.values(globals, upstream).forEach((name, value) -> extra.put("workflow.outputs." + name, value));
+        for (String name : published) {
+            String value = checking ? "<workflow.outputs." + name + ">" : GlobalOutputs.read(publishedDir, name);
             if (value != null) {
                 extra.put("workflow.outputs." + name, value);
             }
-        });
+        }
     }
 
     private CallTree.Call leaf() {
@@ -130,7 +134,7 @@ final class ArgoCommand implements CommandFunction {
         Map<String, String> extra = new LinkedHashMap<>(extra(ctx.parameters().get(floe.model.Workflow.STATUS_PARAMETER),
                 ctx.parameters().get(floe.model.Workflow.FAILURES_PARAMETER)));
         extra.put("workflow.duration", ArgoVariables.duration(base, java.time.Instant.now()));
-        globalOutputs(ctx.inputs(), extra);
+        globalOutputs(ctx.inputs(), extra, false);
         extra.put("retries", Integer.toString(ctx.attempt() - 1));
         String node = base.get("workflow.name") + "-" + ctx.stage().replace('.', '-') + "-" + ctx.index();
         extra.put("pod.name", node);
@@ -216,7 +220,7 @@ final class ArgoCommand implements CommandFunction {
     void check(int index, List<TaskCompletion> upstream, String status) throws IOException {
         Map<String, String> extra = new LinkedHashMap<>(extra(status));
         extra.put("workflow.duration", "0");
-        globalOutputs(upstream, extra);
+        globalOutputs(upstream, extra, true);
         extra.put("retries", "0");
         extra.put("pod.name", base.get("workflow.name") + "-" + leaf().name + "-" + index);
         extra.put("node.name", base.get("workflow.name") + "-" + leaf().name + "-" + index);

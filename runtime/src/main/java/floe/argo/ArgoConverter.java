@@ -111,7 +111,13 @@ final class ArgoConverter {
         Map<String, ArgoSpec.LifecycleHook> hooks = spec.hooks() != null ? spec.hooks() : base == null ? null : base.hooks();
         if (onExit != null || hooks != null) {
             // The exit handler runs last, after a success or a failure: it removes the run's directories.
-            Expansion handler = new Expansion(name + "-onexit", home, library, options, local, globals, true).withDefaults(defaults);
+            String kept = null;
+            if (!main.globalOutputNames().isEmpty()) {
+                kept = local.useRunRoot() + "/global-outputs";
+                main.keepGlobalOutputs(kept);
+            }
+            Expansion handler = new Expansion(name + "-onexit", home, library, options, local, globals, true).withDefaults(defaults)
+                    .withPublishedGlobals(kept, main.globalOutputNames());
             Workflow.Builder exit = hooks == null ? handler.run(onExit, specPath + ".onExit", List.of(), specPath + ".onExit")
                     : handler.runHooks(hooks, onExit, specPath + ".hooks", specPath + ".onExit");
             main.finish(null);

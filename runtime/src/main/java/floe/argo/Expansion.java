@@ -73,6 +73,9 @@ final class Expansion {
     private final Map<String, String> globals;
     private final boolean exitHandler;
     private TemplateDefaults defaults = TemplateDefaults.none();
+    /** In an exit handler: where the workflow's global outputs are kept, and their names. */
+    private String publishedDir;
+    private java.util.Set<String> published = java.util.Set.of();
     private final Map<String, Stage> made = new LinkedHashMap<>();
     private final Map<String, List<String>> outputNames = new HashMap<>();
     /** The output artifacts of each leaf stage (for lint's stand-in completions): NAME/ when stored as it is, else NAME.tgz. */
@@ -106,6 +109,33 @@ final class Expansion {
     Expansion withArtifacts(Map<String, String> artifacts) {
         this.entryArtifacts = new LinkedHashMap<>(artifacts);
         return this;
+    }
+
+    /**
+     * This expansion, of an exit handler, reading the workflow's global outputs {@code names} from
+     * {@code dir}, where the workflow's run keeps them ({@link #keepGlobalOutputs}).
+     */
+    Expansion withPublishedGlobals(String dir, java.util.Set<String> names) {
+        this.publishedDir = dir;
+        this.published = new java.util.TreeSet<>(names);
+        return this;
+    }
+
+    /** The global outputs this workflow sets ({@code parameters.P}, {@code artifacts.A}). */
+    java.util.Set<String> globalOutputNames() {
+        return new java.util.TreeSet<>(globalOutputs.keySet());
+    }
+
+    /** Keeps the global outputs in {@code dir} for the exit handler: a stage after the stages that set them. */
+    void keepGlobalOutputs(String dir) {
+        if (globalOutputs.isEmpty()) {
+            return;
+        }
+        Stage.Builder keep = Stage.named(GlobalOutputs.STAGE).run(new GlobalOutputs(dir, globalOutputs));
+        globalOutputs.values().stream().map(from -> from.get(0)).distinct().forEach(keep::after);
+        Stage stage = keep.build();
+        out.stage(stage);
+        made.put(GlobalOutputs.STAGE, stage);
     }
 
     Expansion withDefaults(TemplateDefaults newDefaults) {
@@ -688,10 +718,13 @@ final class Expansion {
         Matcher global = GLOBAL_REF.matcher(chain.stream().map(x -> x.step + " " + (x.template == null ? "" : x.template.inputs()))
                 .collect(Collectors.joining(" ")) + " " + t);
         needs = new ArrayList<>(needs);
+        java.util.Set<String> publishedRead = new java.util.TreeSet<>();
         while (global.find()) {
             List<String> from = globalOutputs.get(global.group(1));
             if (from != null && globalsRead.put(global.group(1), from) == null) {
                 needs.add(new Need(from.get(0), 1));
+            } else if (from == null && published.contains(global.group(1))) {
+                publishedRead.add(global.group(1));
             }
         }
         ArgoCommand command;
@@ -709,6 +742,7 @@ final class Expansion {
             command = new ArgoCommand(chain, base, mounts, imageDir, ArgoArtifacts.of(t, call.templatePath, options.artifacts()),
                     options.recursionDepth(), entrypoint, env, PodContainers.of(t, call.templatePath, local, options))
                     .memoized(t.memoize() == null ? null : options.memoizeDir()).globals(globalsRead)
+                    .published(publishedDir, publishedRead)
                     .locked(ArgoLocks.of(t.synchronization(), call.templatePath + ".synchronization", globals.get("workflow.namespace"),
                             options, library::notice));
         } else {

@@ -63,6 +63,12 @@ final class LocalResources {
         return used ? runRoot : null;
     }
 
+    /** The run's own directory, for what the run keeps there besides its volumes (removed with them at the end). */
+    String useRunRoot() {
+        used = true;
+        return runRoot;
+    }
+
     /**
      * A container's mounts: {@code fixed} ones, and {@code perTask} ones whose directory each task
      * gets under it; {@code made}: the host directories of the fixed ones Floe makes (the run's claims).
