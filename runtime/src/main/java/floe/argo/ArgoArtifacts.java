@@ -45,13 +45,13 @@ final class ArgoArtifacts implements Serializable {
         this.repo = repo;
     }
 
-    static ArgoArtifacts of(ArgoSpec.Template t, String templatePath, ArtifactRepository repo) {
+    static ArgoArtifacts of(ArgoSpec.Template t, String templatePath, ArtifactRepository repo, LocalResources.Notices notices) {
         List<Spec> specs = new ArrayList<>();
         if (t.inputs() != null) {
-            read(t.inputs().artifacts(), templatePath + ".inputs.artifacts", false, repo, specs);
+            read(t.inputs().artifacts(), templatePath + ".inputs.artifacts", false, repo, notices, specs);
         }
         if (t.outputs() != null) {
-            read(t.outputs().artifacts(), templatePath + ".outputs.artifacts", true, repo, specs);
+            read(t.outputs().artifacts(), templatePath + ".outputs.artifacts", true, repo, notices, specs);
         }
         return new ArgoArtifacts(specs, repo);
     }
@@ -260,7 +260,8 @@ final class ArgoArtifacts implements Serializable {
         return name == null ? "root" : name.toString();
     }
 
-    private static void read(List<ArgoSpec.Artifact> list, String at, boolean output, ArtifactRepository repo, List<Spec> specs) {
+    private static void read(List<ArgoSpec.Artifact> list, String at, boolean output, ArtifactRepository repo,
+            LocalResources.Notices notices, List<Spec> specs) {
         if (list == null) {
             return;
         }
@@ -268,6 +269,13 @@ final class ArgoArtifacts implements Serializable {
             String where = at + "[" + i + "]";
             ArgoSpec.Artifact a = list.get(i);
             check(a, where, output, repo);
+            if (a.s3() != null) {
+                S3Options.noticeUngiven(repo, notices, where + ".s3", a.s3().accessKeySecret(), a.s3().secretKeySecret(),
+                        a.s3().sessionTokenSecret());
+            }
+            if (a.oss() != null) {
+                S3Options.noticeUngiven(repo, notices, where + ".oss", a.oss().accessKeySecret(), a.oss().secretKeySecret());
+            }
             specs.add(new Spec(a, output, where));
         }
     }

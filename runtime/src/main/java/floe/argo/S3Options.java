@@ -97,6 +97,20 @@ final class S3Options {
         return out;
     }
 
+    /** When checking, a notice for each secret an artifact names that is not given ({@code --secret NAME=DIR}). */
+    static void noticeUngiven(ArtifactRepository repo, LocalResources.Notices notices, String where, ArgoSpec.SecretKeySelector... refs) {
+        if (!repo.checking()) {
+            return;
+        }
+        java.util.Set<String> named = new java.util.TreeSet<>();
+        for (ArgoSpec.SecretKeySelector ref : refs) {
+            if (ref != null && ref.name() != null && !repo.secrets().containsKey(ref.name()) && named.add(ref.name())) {
+                notices.notice(where, "to run: the secret '" + ref.name() + "' needs its files on this machine: --secret " + ref.name()
+                        + "=DIR (a file per key)");
+            }
+        }
+    }
+
     /** The file of a secret's key: {@code --secret NAME=DIR} gives the directory, a file per key. */
     private static String file(ArgoSpec.SecretKeySelector ref, ArtifactRepository repo, String where) {
         if (ref.name() == null || ref.name().isBlank() || ref.key() == null || ref.key().isBlank()) {
