@@ -139,17 +139,8 @@ public final class ArgoSpec {
             SecretKeySelector accessKeySecret, SecretKeySelector secretKeySecret, SecretKeySelector sessionTokenSecret,
             Boolean useSDKCreds) implements Serializable {}
 
-    /** An S3 artifact repository in a config map ({@code artifactRepositoryRef}). */
-    public record S3ArtifactRepository(String bucket, String endpoint, String region, Boolean insecure, String addressingStyle,
-            String keyFormat, String keyPrefix, SecretKeySelector accessKeySecret, SecretKeySelector secretKeySecret,
-            SecretKeySelector sessionTokenSecret, Boolean useSDKCreds) implements Serializable {}
-
-    /** An OSS artifact repository in a config map. */
-    public record OssArtifactRepository(String bucket, String endpoint, String keyFormat, SecretKeySelector accessKeySecret,
-            SecretKeySelector secretKeySecret) implements Serializable {}
-
     /** A key of a Kubernetes secret. */
-    public record SecretKeySelector(String name, String key, Boolean optional) implements Serializable {}
+    public record SecretKeySelector(String name, String key) implements Serializable {}
 
     public record HttpArtifact(String url, List<Header> headers) implements Serializable {}
 

@@ -23,6 +23,15 @@ final class ArtifactRepositories {
 
     private ArtifactRepositories() {}
 
+    /** An S3 artifact repository in a config map ({@code artifactRepositoryRef}). */
+    record S3ArtifactRepository(String bucket, String endpoint, String region, Boolean insecure, String addressingStyle,
+            String keyFormat, String keyPrefix, ArgoSpec.SecretKeySelector accessKeySecret, ArgoSpec.SecretKeySelector secretKeySecret,
+            ArgoSpec.SecretKeySelector sessionTokenSecret, Boolean useSDKCreds) {}
+
+    /** An OSS artifact repository in a config map. */
+    record OssArtifactRepository(String bucket, String endpoint, String keyFormat, ArgoSpec.SecretKeySelector accessKeySecret,
+            ArgoSpec.SecretKeySelector secretKeySecret) {}
+
     static ArtifactRepository of(ArgoSpec.ArtifactRepositoryRef ref, ArgoOptions options, LocalResources.Notices notices, String where) {
         String configMap = ref.configMap() == null ? DEFAULT_CONFIG_MAP : ref.configMap();
         if (ref.key() == null) {
@@ -52,7 +61,7 @@ final class ArtifactRepositories {
         String at = "config map '" + configMap + "' key '" + ref.key() + "'";
         ArtifactRepository base = options.artifacts();
         if (repo.get("s3") instanceof Map<?, ?> s3) {
-            ArgoSpec.S3ArtifactRepository r = fields(s3, ArgoSpec.S3ArtifactRepository.class, at + ": s3", where, notices);
+            S3ArtifactRepository r = fields(s3, S3ArtifactRepository.class, at + ": s3", where, notices);
             if (r.bucket() == null || r.bucket().isBlank()) {
                 throw new ArgoError(where, at + " names no s3 bucket");
             }
@@ -64,7 +73,7 @@ final class ArtifactRepositories {
         if (!(repo.get("oss") instanceof Map<?, ?> oss)) {
             throw new ArgoError(where, at + " names no oss or s3 repository");
         }
-        ArgoSpec.OssArtifactRepository r = fields(oss, ArgoSpec.OssArtifactRepository.class, at + ": oss", where, notices);
+        OssArtifactRepository r = fields(oss, OssArtifactRepository.class, at + ": oss", where, notices);
         if (r.bucket() == null || r.bucket().isBlank()) {
             throw new ArgoError(where, at + " names no oss bucket");
         }
@@ -82,7 +91,7 @@ final class ArtifactRepositories {
                 case "createBucketIfNotPresent", "lifecycleRule" -> notices.notice(where, at + "." + f + ": no effect here: Floe creates no"
                         + " buckets and sets no lifecycle rules");
                 case "roleARN", "caSecret", "encryptionOptions", "securityToken", "useSDKCreds" -> {
-                    if (!(type == ArgoSpec.S3ArtifactRepository.class && f.equals("useSDKCreds"))) {
+                    if (!(type == S3ArtifactRepository.class && f.equals("useSDKCreds"))) {
                         throw new ArgoError(where, at + "." + f + " is not supported by Floe: give accessKeySecret and secretKeySecret,"
                                 + " or credentials in the environment");
                     }
