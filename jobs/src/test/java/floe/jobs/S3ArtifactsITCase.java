@@ -307,4 +307,34 @@ class S3ArtifactsITCase {
         assertThat(Files.readString(s3.object("my-bucket", "cut/taken.md5")))
                 .isEqualTo(Files.readString(s3.object("my-bucket", "cut/big.md5")));
     }
+
+    @Test
+    void noLogLineOfADebugRunHoldsTheSecret() throws Exception {
+        Path logDir = Files.createDirectories(dir.resolve("debug"));
+        Path log4j = logDir.resolve("log4j2.properties");
+        Files.writeString(log4j, Files.readString(Path.of("../conf/log4j2-cli.properties"))
+                .replace("rootLogger.level = INFO", "rootLogger.level = DEBUG").replace("logger.floe.level = INFO", "logger.floe.level = DEBUG"));
+        Path creds = secret("my-s3-credentials", TestingS3Proxy.KEY_ID, TestingS3Proxy.SECRET);
+        List<String> cmd = new ArrayList<>(ChildJvm.floe(List.of("run", EXAMPLES + "output-artifact-s3.yaml",
+                "--secret", "my-s3-credentials=" + creds, "-D", "floe.argo.artifacts.s3.endpoint=" + s3.endpoint(), "-D", "floe.progress=false")));
+        int main = cmd.indexOf("floe.jobs.cli.FloeCli");
+        cmd.addAll(main - 2, List.of("-Dlog4j.configurationFile=" + log4j, "-Dfloe.log.dir=" + logDir));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(logDir.resolve("stdout").toFile())
+                .redirectError(logDir.resolve("stderr").toFile());
+        pb.environment().remove("AWS_SECRET_ACCESS_KEY"); // the secret only in the secret's file
+        pb.environment().put("FLINK_CONF_DIR", new File("../conf/embedded").getAbsolutePath());
+        Process p = pb.start();
+        assertThat(p.waitFor(5, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
+
+        assertThat(p.exitValue()).as(Files.readString(logDir.resolve("stderr"))).isZero();
+        assertThat(s3.keys("my-bucket")).contains("path/in/bucket/hello_world.txt.tgz");
+        long lines = 0;
+        for (String f : List.of("floe.log", "stdout", "stderr")) {
+            List<String> all = Files.readAllLines(logDir.resolve(f));
+            lines += all.size();
+            assertThat(all).as(f).noneMatch(line -> line.contains(TestingS3Proxy.SECRET));
+        }
+        assertThat(Files.readString(logDir.resolve("floe.log"))).as("S3A logged its traffic at DEBUG").contains("my-bucket");
+        assertThat(lines).isGreaterThan(1000);
+    }
 }
