@@ -175,7 +175,7 @@ final class ArtifactSources {
             Files.createDirectories(target);
             return downloadTree(fs, from, target) > 0 || status.isDir();
         }
-        get(fs, from, target);
+        get(fs, from, status.getLen(), target);
         return true;
     }
 
@@ -188,15 +188,15 @@ final class ArtifactSources {
                 Files.createDirectories(target);
                 n += downloadTree(fs, s.getPath(), target);
             } else {
-                get(fs, s.getPath(), target);
+                get(fs, s.getPath(), s.getLen(), target);
                 n++;
             }
         }
         return n;
     }
 
-    private static void get(FileSystem fs, org.apache.flink.core.fs.Path from, Path to) throws IOException {
-        long expected = fs.getFileStatus(from).getLen();
+    /** Copies one object whose listing said it has {@code expected} bytes; a short read is a dropped connection. */
+    private static void get(FileSystem fs, org.apache.flink.core.fs.Path from, long expected, Path to) throws IOException {
         long got;
         try (InputStream in = fs.open(from); OutputStream out = Files.newOutputStream(to)) {
             got = in.transferTo(out);
