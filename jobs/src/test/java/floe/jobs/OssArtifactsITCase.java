@@ -138,4 +138,50 @@ class OssArtifactsITCase {
         assertThat(lint.exitCode()).isEqualTo(2);
         assertThat(lint.err()).contains("spec.templates[1].inputs.artifacts[0].oss: artifact 'left' names no bucket");
     }
+
+    @Test
+    void anOssArtifactWithItsOwnSecretIsStoredWithTheSecretsKeys() throws Exception {
+        java.nio.file.Path spec = dir.toPath().resolve("oss-secret.yaml");
+        java.nio.file.Files.writeString(spec, """
+                apiVersion: argoproj.io/v1alpha1
+                kind: Workflow
+                metadata:
+                  name: oss-secret
+                spec:
+                  entrypoint: main
+                  templates:
+                  - name: main
+                    container:
+                      image: busybox
+                      command: [sh, -c, "echo hello oss > /tmp/hello.txt"]
+                    outputs:
+                      artifacts:
+                      - name: hello
+                        path: /tmp/hello.txt
+                        archive: {none: {}}
+                        oss:
+                          endpoint: ENDPOINT
+                          bucket: sparse
+                          key: with-secret/hello.txt
+                          accessKeySecret: {name: oss-creds, key: accessKey}
+                          secretKeySecret: {name: oss-creds, key: secretKey}
+                """.replace("ENDPOINT", oss.endpoint()));
+        java.nio.file.Path good = java.nio.file.Files.createDirectories(dir.toPath().resolve("good"));
+        java.nio.file.Files.writeString(good.resolve("accessKey"), TestingOss.KEY_ID);
+        java.nio.file.Files.writeString(good.resolve("secretKey"), TestingOss.SECRET);
+        java.nio.file.Path bad = java.nio.file.Files.createDirectories(dir.toPath().resolve("bad"));
+        java.nio.file.Files.writeString(bad.resolve("accessKey"), TestingOss.KEY_ID);
+        java.nio.file.Files.writeString(bad.resolve("secretKey"), "not-the-secret");
+
+        // The run's own endpoint is another: the artifact's, with the secret's keys, is the one used.
+        FloeRun denied = FloeRun.of("run", spec.toString(), "--secret", "oss-creds=" + bad, "-D", "fs.oss.endpoint=http://127.0.0.1:9",
+                "-D", "floe.progress=false");
+        FloeRun stored = FloeRun.of("run", spec.toString(), "--secret", "oss-creds=" + good, "-D", "fs.oss.endpoint=http://127.0.0.1:9",
+                "-D", "floe.progress=false");
+
+        assertThat(denied.exitCode()).isEqualTo(1);
+        assertThat(denied.err()).contains("output artifact 'hello' oss://sparse/with-secret/hello.txt").doesNotContain("not-the-secret");
+        assertThat(stored.exitCode()).as(stored.err()).isZero();
+        assertThat(oss.keys("sparse")).contains("with-secret/hello.txt");
+    }
 }

@@ -15,7 +15,7 @@ import java.util.Map;
 /**
  * A container or script template's artifacts. An input comes from where the calling step's
  * {@code arguments.artifacts} say ({@code from} an earlier step's output, or a location), else from
- * the location the template gives it; an output goes to its own {@code oss} key, else to the
+ * the location the template gives it; an output goes to its own {@code oss} or {@code s3} key, else to the
  * artifact repository at Argo's key ({@link ArtifactRepository}), as a gzipped tar unless its
  * {@code archive} says otherwise.
  *
@@ -45,13 +45,13 @@ final class ArgoArtifacts implements Serializable {
         this.repo = repo;
     }
 
-    static ArgoArtifacts of(ArgoSpec.Template t, String templatePath, ArtifactRepository repo) {
+    static ArgoArtifacts of(ArgoSpec.Template t, String templatePath, ArtifactRepository repo, LocalResources.Notices notices) {
         List<Spec> specs = new ArrayList<>();
         if (t.inputs() != null) {
-            read(t.inputs().artifacts(), templatePath + ".inputs.artifacts", false, repo, specs);
+            read(t.inputs().artifacts(), templatePath + ".inputs.artifacts", false, repo, notices, specs);
         }
         if (t.outputs() != null) {
-            read(t.outputs().artifacts(), templatePath + ".outputs.artifacts", true, repo, specs);
+            read(t.outputs().artifacts(), templatePath + ".outputs.artifacts", true, repo, notices, specs);
         }
         return new ArgoArtifacts(specs, repo);
     }
@@ -146,7 +146,7 @@ final class ArgoArtifacts implements Serializable {
                 fresh = true;
             }
         }
-        return new Command.Artifact(a.name(), location, own == null ? Map.of() : own.options(), path, host, true, archive,
+        return new Command.Artifact(a.name(), location, own == null ? repo.rootOptions() : own.options(), path, host, true, archive,
                 compression(a), a.mode(), Boolean.TRUE.equals(a.recurseMode()), Boolean.TRUE.equals(a.optional()), fresh);
     }
 
@@ -179,7 +179,7 @@ final class ArgoArtifacts implements Serializable {
                 return null;
             }
             throw new ArgoConverter.ArgoError(s.where(), "input artifact '" + a.name() + "' has no source: pass it in the step's"
-                    + " arguments.artifacts (from an earlier step, or a location), or give it oss, http, git or raw");
+                    + " arguments.artifacts (from an earlier step, or a location), or give it oss, s3, http, git or raw");
         }
         String host = onVolume(path, volumes);
         boolean mount = false;
@@ -260,7 +260,8 @@ final class ArgoArtifacts implements Serializable {
         return name == null ? "root" : name.toString();
     }
 
-    private static void read(List<ArgoSpec.Artifact> list, String at, boolean output, ArtifactRepository repo, List<Spec> specs) {
+    private static void read(List<ArgoSpec.Artifact> list, String at, boolean output, ArtifactRepository repo,
+            LocalResources.Notices notices, List<Spec> specs) {
         if (list == null) {
             return;
         }
@@ -268,6 +269,13 @@ final class ArgoArtifacts implements Serializable {
             String where = at + "[" + i + "]";
             ArgoSpec.Artifact a = list.get(i);
             check(a, where, output, repo);
+            if (a.s3() != null) {
+                S3Options.noticeUngiven(repo, notices, where + ".s3", a.s3().accessKeySecret(), a.s3().secretKeySecret(),
+                        a.s3().sessionTokenSecret());
+            }
+            if (a.oss() != null) {
+                S3Options.noticeUngiven(repo, notices, where + ".oss", a.oss().accessKeySecret(), a.oss().secretKeySecret());
+            }
             specs.add(new Spec(a, output, where));
         }
     }
@@ -276,7 +284,8 @@ final class ArgoArtifacts implements Serializable {
     static void check(ArgoSpec.Artifact a, String where, boolean output, ArtifactRepository repo) {
         text(a.name(), where + ".name");
         text(a.path(), where + ".path");
-        int sources = (a.oss() != null ? 1 : 0) + (a.http() != null ? 1 : 0) + (a.git() != null ? 1 : 0) + (a.raw() != null ? 1 : 0);
+        int sources = (a.oss() != null ? 1 : 0) + (a.s3() != null ? 1 : 0) + (a.http() != null ? 1 : 0) + (a.git() != null ? 1 : 0)
+                + (a.raw() != null ? 1 : 0);
         if (sources > 1) {
             throw new ArgoConverter.ArgoError(where, "artifact '" + a.name() + "' gives " + sources + " locations: give one");
         }
@@ -294,7 +303,7 @@ final class ArgoArtifacts implements Serializable {
         }
         if (output && (a.http() != null || a.git() != null || a.raw() != null)) {
             throw new ArgoConverter.ArgoError(where + "." + (a.http() != null ? "http" : a.git() != null ? "git" : "raw"),
-                    "Floe stores output artifacts in oss or the artifact repository, not there");
+                    "Floe stores output artifacts in oss, s3 or the artifact repository, not there");
         }
         if (a.oss() != null) {
             text(a.oss().key(), where + ".oss.key");
@@ -302,12 +311,13 @@ final class ArgoArtifacts implements Serializable {
                 throw new ArgoConverter.ArgoError(where + ".oss", "artifact '" + a.name() + "' names no bucket: give oss.bucket, or set"
                         + " floe.argo.artifacts.oss.bucket (the artifact repository)");
             }
-            if (a.oss().endpoint() != null) {
-                String endpoint = text(a.oss().endpoint(), where + ".oss.endpoint");
-                if (!ArtifactRepositories.sameEndpoint(endpoint, repo.endpoint())) {
-                    throw new ArgoConverter.ArgoError(where + ".oss.endpoint", "'" + endpoint + "' is not the endpoint of this run ("
-                            + (repo.endpoint() == null ? "none set" : repo.endpoint()) + "): set fs.oss.endpoint or OSS_ENDPOINT to it");
-                }
+            S3Options.oss(a.oss(), repo, where + ".oss"); // both keys, the secret given, an endpoint
+        }
+        if (a.s3() != null) {
+            text(a.s3().key(), where + ".s3.key");
+            if (a.s3().bucket() != null) {
+                text(a.s3().bucket(), where + ".s3.bucket");
+                S3Options.of(a.s3(), repo, where + ".s3"); // both keys, the secret given, the addressing style
             }
         }
         if (a.http() != null) {

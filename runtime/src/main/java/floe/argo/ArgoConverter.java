@@ -187,11 +187,15 @@ final class ArgoConverter {
                 ArgoSpec.Artifact a = arts.get(i);
                 String where = path + "[" + i + "]";
                 if (a.from() != null || a.fromExpression() != null) {
-                    throw new ArgoError(where + (a.from() != null ? ".from" : ".fromExpression"), "a workflow's arguments come from no earlier step: give oss, http, git or raw");
+                    throw new ArgoError(where + (a.from() != null ? ".from" : ".fromExpression"), "a workflow's arguments come from no earlier step: give oss, s3, http, git or raw");
+                }
+                if (a.s3() != null) {
+                    S3Options.noticeUngiven(options.artifacts(), library::notice, where + ".s3", a.s3().accessKeySecret(),
+                            a.s3().secretKeySecret(), a.s3().sessionTokenSecret());
                 }
                 ArtifactLocation location = ArtifactLocation.of(a, where, globals, options.artifacts());
                 if (location == null) {
-                    throw new ArgoError(where, "artifact '" + a.name() + "' gives no source: give oss, http, git or raw");
+                    throw new ArgoError(where, "artifact '" + a.name() + "' gives no source: give oss, s3, http, git or raw");
                 }
                 out.put(a.name(), location.text());
             }

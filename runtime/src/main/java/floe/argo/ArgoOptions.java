@@ -21,8 +21,8 @@ public record ArgoOptions(Map<String, String> volumes, Map<String, String> param
     public ArgoOptions {
         volumes = new TreeMap<>(volumes);
         parameters = new TreeMap<>(parameters);
-        artifacts = artifacts == null ? ArtifactRepository.none() : artifacts;
         secrets = new TreeMap<>(secrets);
+        artifacts = (artifacts == null ? ArtifactRepository.none() : artifacts).withSecrets(secrets, checking);
         configMaps = new TreeMap<>(configMaps);
         volumeRoot = volumeRoot == null ? System.getProperty("java.io.tmpdir") + "/floe-volumes" : volumeRoot;
         memoizeDir = memoizeDir == null ? System.getProperty("user.home") + "/.floe/memoize" : memoizeDir;

@@ -129,11 +129,23 @@ public final class ArgoSpec {
      * or {@code from} an earlier step's output; an output with none goes to the artifact repository),
      * the path the command sees it at, and how it is archived.
      */
-    public record Artifact(String name, String path, OssArtifact oss, HttpArtifact http, GitArtifact git, RawArtifact raw,
+    public record Artifact(String name, String path, OssArtifact oss, S3Artifact s3, HttpArtifact http, GitArtifact git, RawArtifact raw,
             String from, String fromExpression, Boolean optional, ArchiveStrategy archive, Integer mode, Boolean recurseMode,
             String globalName, String subPath) implements Serializable {}
 
-    public record OssArtifact(String key, String bucket, String endpoint) implements Serializable {}
+    public record OssArtifact(String key, String bucket, String endpoint, SecretKeySelector accessKeySecret,
+            SecretKeySelector secretKeySecret) implements Serializable {}
+
+    /**
+     * An S3 object or key prefix; with no bucket, the artifact repository's; credentials from the
+     * secret's keys (given with {@code --secret NAME=DIR}), else the environment.
+     */
+    public record S3Artifact(String key, String bucket, String endpoint, String region, Boolean insecure, String addressingStyle,
+            SecretKeySelector accessKeySecret, SecretKeySelector secretKeySecret, SecretKeySelector sessionTokenSecret,
+            Boolean useSDKCreds) implements Serializable {}
+
+    /** A key of a Kubernetes secret. */
+    public record SecretKeySelector(String name, String key) implements Serializable {}
 
     public record HttpArtifact(String url, List<Header> headers) implements Serializable {}
 

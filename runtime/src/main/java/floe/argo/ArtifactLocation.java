@@ -1,6 +1,8 @@
 package floe.argo;
 
+import floe.argo.ArgoConverter.ArgoError;
 import floe.expr.Templates;
+import floe.model.Command;
 
 import java.net.URLDecoder;
 import java.net.URLEncoder;
@@ -24,12 +26,7 @@ record ArtifactLocation(String uri, Map<String, String> options) {
 
     /** The location as a variable's text. */
     String text() {
-        if (options.isEmpty()) {
-            return uri;
-        }
-        StringBuilder out = new StringBuilder(uri).append(OPTIONS);
-        options.forEach((k, v) -> out.append(out.charAt(out.length() - 1) == ':' ? "" : "&").append(encode(k)).append('=').append(encode(v)));
-        return out.toString();
+        return Command.Artifact.locationText(uri, options);
     }
 
     static ArtifactLocation parse(String text) {
@@ -66,7 +63,7 @@ record ArtifactLocation(String uri, Map<String, String> options) {
             return this;
         }
         if (rel.contains("..")) {
-            throw new ArgoConverter.ArgoError(where, "'" + subPath + "' leaves the artifact");
+            throw new ArgoError(where, "'" + subPath + "' leaves the artifact");
         }
         if (uri.startsWith("git+")) {
             Map<String, String> more = new TreeMap<>(options);
@@ -74,10 +71,10 @@ record ArtifactLocation(String uri, Map<String, String> options) {
             return new ArtifactLocation(uri, more);
         }
         if (uri.startsWith("data:") || uri.startsWith("http://") || uri.startsWith("https://")) {
-            throw new ArgoConverter.ArgoError(where, "'" + subPath + "': a part of an http or raw artifact cannot be taken; fetch it whole");
+            throw new ArgoError(where, "'" + subPath + "': a part of an http or raw artifact cannot be taken; fetch it whole");
         }
         if (!uri.endsWith("/")) {
-            throw new ArgoConverter.ArgoError(where, "'" + subPath + "': " + uri + " is one object (an archive): a part is taken from an"
+            throw new ArgoError(where, "'" + subPath + "': " + uri + " is one object (an archive): a part is taken from an"
                     + " artifact stored as a directory (archive: none)");
         }
         return new ArtifactLocation(uri + rel, options);
@@ -87,10 +84,33 @@ record ArtifactLocation(String uri, Map<String, String> options) {
         if (a.oss() != null) {
             String key = Templates.resolve(a.oss().key(), vars, where + ".oss.key");
             if (key.isEmpty() || key.startsWith("/")) {
-                throw new ArgoConverter.ArgoError(where + ".oss.key", "'" + key + "' is not an object key (no leading /)");
+                throw new ArgoError(where + ".oss.key", "'" + key + "' is not an object key (no leading /)");
             }
             String bucket = a.oss().bucket() != null ? Templates.resolve(a.oss().bucket(), vars, where + ".oss.bucket") : repo.bucket();
-            return new ArtifactLocation("oss://" + bucket + "/" + key, Map.of());
+            boolean keyOnly = a.oss().bucket() == null && a.oss().endpoint() == null && a.oss().accessKeySecret() == null;
+            return new ArtifactLocation("oss://" + bucket + "/" + key, keyOnly && repo.root().equals("oss://" + bucket + "/")
+                    ? repo.rootOptions() : S3Options.oss(a.oss(), repo, where + ".oss"));
+        }
+        if (a.s3() != null) {
+            String key = Templates.resolve(a.s3().key(), vars, where + ".s3.key");
+            if (key.startsWith("/")) {
+                throw new ArgoError(where + ".s3.key", "'" + key + "' is not an object key (no leading /)");
+            }
+            if (a.s3().bucket() == null) {
+                // A key-only artifact: in the repository's bucket, reached as the repository is.
+                ArgoSpec.S3Artifact s3 = a.s3();
+                if (s3.endpoint() != null || s3.region() != null || s3.insecure() != null || s3.accessKeySecret() != null
+                        || s3.secretKeySecret() != null || s3.sessionTokenSecret() != null || s3.useSDKCreds() != null
+                        || s3.addressingStyle() != null) {
+                    throw new ArgoError(where + ".s3", "artifact '" + a.name() + "' names no bucket, so it is a key of the artifact"
+                            + " repository, reached as the repository is: give s3.bucket too, or only s3.key");
+                }
+                // Argo's key is in the S3 repository's bucket; in another kind of repository, under its root.
+                String bucket = repo.s3Bucket();
+                return new ArtifactLocation((bucket == null ? repo.root() : "s3://" + bucket + "/") + key, repo.rootOptions());
+            }
+            String bucket = repo.s3BucketNamed(Templates.resolve(a.s3().bucket(), vars, where + ".s3.bucket"));
+            return new ArtifactLocation("s3://" + bucket + "/" + key, S3Options.of(a.s3(), repo, where + ".s3"));
         }
         if (a.http() != null) {
             Map<String, String> headers = new TreeMap<>();
@@ -103,7 +123,7 @@ record ArtifactLocation(String uri, Map<String, String> options) {
             }
             String url = Templates.resolve(a.http().url(), vars, where + ".http.url");
             if (!url.startsWith("http://") && !url.startsWith("https://")) {
-                throw new ArgoConverter.ArgoError(where + ".http.url", "'" + url + "' is not an http:// or https:// URL");
+                throw new ArgoError(where + ".http.url", "'" + url + "' is not an http:// or https:// URL");
             }
             return new ArtifactLocation(url, headers);
         }
@@ -130,7 +150,7 @@ record ArtifactLocation(String uri, Map<String, String> options) {
             }
             String repoUrl = Templates.resolve(g.repo(), vars, where + ".git.repo");
             if (repoUrl.startsWith("git@") || repoUrl.startsWith("ssh://")) {
-                throw new ArgoConverter.ArgoError(where + ".git.repo", "'" + repoUrl + "': cloning over ssh is not supported by"
+                throw new ArgoError(where + ".git.repo", "'" + repoUrl + "': cloning over ssh is not supported by"
                         + " Floe yet: give the repository's https URL");
             }
             return new ArtifactLocation("git+" + repoUrl, options);

@@ -739,7 +739,7 @@ final class Expansion {
                     ? options.images().entrypoint(c.image(), c.args() == null || c.args().isEmpty(), call.templatePath + ".container") : null;
             LocalResources.Mounts mounts = local.mounts(c, call.templatePath + "." + kind, t.volumes());
             Map<String, LocalResources.EnvSource> env = local.envSources(c, call.templatePath + "." + kind);
-            command = new ArgoCommand(chain, base, mounts, imageDir, ArgoArtifacts.of(t, call.templatePath, options.artifacts()),
+            command = new ArgoCommand(chain, base, mounts, imageDir, ArgoArtifacts.of(t, call.templatePath, options.artifacts(), library::notice),
                     options.recursionDepth(), entrypoint, env, PodContainers.of(t, call.templatePath, local, options))
                     .memoized(t.memoize() == null ? null : options.memoizeDir()).globals(globalsRead)
                     .published(publishedDir, publishedRead)

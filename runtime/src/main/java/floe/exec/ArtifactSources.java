@@ -24,7 +24,8 @@ import java.util.Map;
 
 /**
  * Fetches an input artifact's bytes from where it lives to a path of this machine: an object
- * store (any Flink file system), an HTTP(S) URL, a {@code data:} URI, or a Git repository.
+ * store (any Flink file system; S3, and OSS with its own endpoint or credentials, through
+ * {@link ObjectStores}), an HTTP(S) URL, a {@code data:} URI, or a Git repository.
  * Answers false when there is nothing there (a missing object, a 404), so an optional artifact can
  * be passed over; any other failure is an exception.
  */
@@ -65,7 +66,7 @@ final class ArtifactSources {
                 ArtifactTransfer.delete(whole);
             }
         }
-        return store(new org.apache.flink.core.fs.Path(location), a.directory(), target);
+        return store(new org.apache.flink.core.fs.Path(location), a.options(), a.directory(), target);
     }
 
     /** The bytes of a {@code data:} URI (RFC 2397: {@code data:[type][;base64],DATA}). */
@@ -163,8 +164,9 @@ final class ArtifactSources {
         throw new FloeException("no revision '" + revision + "' in the repository");
     }
 
-    private static boolean store(org.apache.flink.core.fs.Path from, boolean directory, Path target) throws IOException {
-        FileSystem fs = from.getFileSystem();
+    private static boolean store(org.apache.flink.core.fs.Path from, Map<String, String> options, boolean directory, Path target)
+            throws IOException {
+        FileSystem fs = ObjectStores.of(from, options);
         if (!fs.exists(from)) {
             return false;
         }
@@ -173,7 +175,7 @@ final class ArtifactSources {
             Files.createDirectories(target);
             return downloadTree(fs, from, target) > 0 || status.isDir();
         }
-        get(fs, from, target);
+        get(fs, from, status.getLen(), target);
         return true;
     }
 
@@ -186,16 +188,21 @@ final class ArtifactSources {
                 Files.createDirectories(target);
                 n += downloadTree(fs, s.getPath(), target);
             } else {
-                get(fs, s.getPath(), target);
+                get(fs, s.getPath(), s.getLen(), target);
                 n++;
             }
         }
         return n;
     }
 
-    private static void get(FileSystem fs, org.apache.flink.core.fs.Path from, Path to) throws IOException {
+    /** Copies one object whose listing said it has {@code expected} bytes; a short read is a dropped connection. */
+    private static void get(FileSystem fs, org.apache.flink.core.fs.Path from, long expected, Path to) throws IOException {
+        long got;
         try (InputStream in = fs.open(from); OutputStream out = Files.newOutputStream(to)) {
-            in.transferTo(out);
+            got = in.transferTo(out);
+        }
+        if (got != expected) {
+            throw new IOException("the connection ended after " + got + " of " + expected + " bytes"); // tried again
         }
     }
 }

@@ -88,7 +88,7 @@ final class ArtifactTransfer {
                         + " (mark the artifact optional: true if that is fine)");
             }
             String stored = transfer(a, "output", () -> store(a, host));
-            ctx.outputArtifact(a.name(), stored);
+            ctx.outputArtifact(a.name(), Command.Artifact.locationText(stored, a.options()));
         }
     }
 
@@ -103,7 +103,7 @@ final class ArtifactTransfer {
                 } else {
                     Archives.zip(host, name, packed);
                 }
-                put(packed, new Path(a.location()));
+                put(packed, new Path(a.location()), a.options());
             } finally {
                 Files.deleteIfExists(packed);
             }
@@ -111,7 +111,7 @@ final class ArtifactTransfer {
         }
         if (!Files.isDirectory(host)) {
             String location = a.directory() ? a.location() + name : a.location();
-            put(host, new Path(location));
+            put(host, new Path(location), a.options());
             return location;
         }
         String prefix = a.directory() ? a.location() : a.location() + "/";
@@ -123,7 +123,7 @@ final class ArtifactTransfer {
             throw new FloeException("the command wrote nothing under " + a.path() + " (mark the artifact optional if that is fine)");
         }
         for (java.nio.file.Path f : files) {
-            put(f, new Path(prefix + host.relativize(f).toString().replace('\\', '/')));
+            put(f, new Path(prefix + host.relativize(f).toString().replace('\\', '/')), a.options());
         }
         return prefix;
     }
@@ -132,8 +132,8 @@ final class ArtifactTransfer {
      * Writes {@code from} at {@code to}, whole or not at all: on an object store the object appears
      * when its upload completes; on a file system it is written beside and renamed into place.
      */
-    private static void put(java.nio.file.Path from, Path to) throws IOException {
-        FileSystem fs = to.getFileSystem();
+    private static void put(java.nio.file.Path from, Path to, java.util.Map<String, String> options) throws IOException {
+        FileSystem fs = ObjectStores.of(to, options);
         boolean local = !fs.isDistributedFS();
         Path written = local ? new Path(to.getParent(), "." + to.getName() + "." + UUID.randomUUID() + ".partial") : to;
         if (local) {
@@ -215,6 +215,11 @@ final class ArtifactTransfer {
                 return t.run();
             } catch (FloeException e) {
                 throw new FloeException(kind + " artifact '" + a.name() + "' " + shown(a) + ": " + e.getMessage(), e);
+            } catch (java.nio.file.AccessDeniedException e) {
+                // The store refused the credentials (S3's 403): trying again would not change its answer.
+                throw new FloeException(kind + " artifact '" + a.name() + "' " + shown(a) + ": access denied: " + firstLine(e)
+                        + "; check " + a.options().getOrDefault(Command.Artifact.STORE_CREDENTIALS,
+                        a.location().startsWith("s3") ? "AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY" : "the store's credentials"), e);
             } catch (IOException | RuntimeException e) {
                 if (attempt >= TRIES || e instanceof java.io.InterruptedIOException) {
                     throw new FloeException(kind + " artifact '" + a.name() + "' " + shown(a) + ": " + firstLine(e)

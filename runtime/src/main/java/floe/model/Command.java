@@ -117,7 +117,9 @@ public record Command(List<String> argv, Map<String, String> env, String working
      * object under it), an {@code http(s)} URL, a {@code data:} URI (text given in the spec) or a
      * Git repository ({@code git+URL}), with {@code options}: an HTTP request's headers
      * ({@code header.NAME}), a clone's {@code revision}, {@code branch}, {@code depth},
-     * {@code single-branch}, {@code submodules} and {@code fetch} (refspecs, one per line). It is
+     * {@code single-branch}, {@code submodules} and {@code fetch} (refspecs, one per line), an object
+     * store's own endpoint and credentials (the {@code STORE_*} keys: files of a secret, read when the
+     * transfer starts, never their values). It is
      * unpacked as {@code archive} says, given {@code mode}, and (with {@code mount}) mounted at
      * {@code path} (for an output, {@code mount} says its host path was made empty and mounted before
      * the command ran: left empty, it was not written); a missing one fails the attempt unless {@code optional}. An output is read at
@@ -135,9 +137,46 @@ public record Command(List<String> argv, Map<String, String> env, String working
             Objects.requireNonNull(archive, "archive");
         }
 
+        /** The endpoint of the artifact's object store (a URL); none: the run's (OSS) or AWS's (S3). */
+        public static final String STORE_ENDPOINT = "endpoint";
+        /** The S3 region to sign for. */
+        public static final String STORE_REGION = "region";
+        /** "true": buckets as the first part of the path, not of the host name (S3 stores other than AWS). */
+        public static final String STORE_PATH_STYLE = "path-style";
+        /** The file holding the access key id (a key of a secret). */
+        public static final String STORE_ACCESS_KEY_FILE = "access-key-file";
+        /** The file holding the secret access key. */
+        public static final String STORE_SECRET_KEY_FILE = "secret-key-file";
+        /** The file holding a session token. */
+        public static final String STORE_SESSION_TOKEN_FILE = "session-token-file";
+        /** Where the credentials come from, as a message names it (never a value). */
+        public static final String STORE_CREDENTIALS = "credentials";
+        /** "true": the credentials the SDK finds on its own (environment, profile, instance role). */
+        public static final String STORE_SDK_CREDENTIALS = "sdk-credentials";
+
+        private static final String OPTIONS = "#floe:";
+
         /** Whether the location is every object under a key prefix (a directory), not one object. */
         public boolean directory() {
             return location.endsWith("/");
+        }
+
+        /**
+         * {@code uri} with its {@code options} as one text that Argo's variables carry from step to
+         * step: {@code uri#floe:k=v&k=v} (URL-encoded), or the URI alone.
+         */
+        public static String locationText(String uri, Map<String, String> options) {
+            if (options.isEmpty()) {
+                return uri;
+            }
+            StringBuilder out = new StringBuilder(uri).append(OPTIONS);
+            new TreeMap<>(options).forEach((k, v) -> out.append(out.charAt(out.length() - 1) == ':' ? "" : "&").append(encode(k))
+                    .append('=').append(encode(v)));
+            return out.toString();
+        }
+
+        private static String encode(String s) {
+            return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
         }
     }
 

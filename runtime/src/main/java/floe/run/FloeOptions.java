@@ -96,8 +96,23 @@ public final class FloeOptions {
             .stringType()
             .noDefaultValue()
             .withDescription("Where Argo output artifacts that name no location are stored (Argo's artifact repository):"
-                    + " a URI of any file system Flink reaches (oss://BUCKET/PREFIX/, file:///DIR/). Default: the OSS bucket of"
+                    + " a URI of any file system Flink reaches (oss://BUCKET/PREFIX/, s3://BUCKET/PREFIX/ at"
+                    + " floe.argo.artifacts.s3.endpoint with AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, file:///DIR/). Default: the OSS bucket of"
                     + " floe.argo.artifacts.oss.bucket when it is set, else .floe/artifacts in the user's home directory.");
+
+    public static final ConfigOption<String> ARTIFACT_S3_ENDPOINT = ConfigOptions.key("floe.argo.artifacts.s3.endpoint")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("The endpoint of every Argo s3 artifact and of an s3:// artifact repository, over the endpoint an"
+                    + " artifact names (Argo's examples name s3.amazonaws.com or minio:9000): a URL, http://HOST:PORT for a"
+                    + " store without TLS. Default: the artifact's own endpoint, else AWS's.");
+
+    public static final ConfigOption<java.util.List<String>> ARTIFACT_S3_BUCKETS = ConfigOptions.key("floe.argo.artifacts.s3.buckets")
+            .stringType()
+            .asList()
+            .noDefaultValue()
+            .withDescription("Buckets of Argo s3 artifacts renamed for this run, FROM=TO (e.g. my-bucket=floe-test), so that a"
+                    + " workflow's buckets map to those of the store floe.argo.artifacts.s3.endpoint names.");
 
     public static final ConfigOption<String> ARTIFACT_KEY_FORMAT = ConfigOptions.key("floe.argo.artifacts.key-format")
             .stringType()

@@ -96,6 +96,17 @@ class ArgoFieldDispositionsTest {
                         path: /notes
                         raw:
                           data: hello
+                      - name: object
+                        path: /object
+                        s3:
+                          bucket: b
+                          key: in/object
+                          accessKeySecret:
+                            name: s3
+                            key: id
+                          secretKeySecret:
+                            name: s3
+                            key: secret
                   outputs:
                     parameters:
                       - name: y
@@ -202,6 +213,8 @@ class ArgoFieldDispositionsTest {
             Map.entry("Header", "spec.templates[1].inputs.artifacts[1].http.headers[0]"),
             Map.entry("GitArtifact", "spec.templates[1].inputs.artifacts[2].git"),
             Map.entry("RawArtifact", "spec.templates[1].inputs.artifacts[3].raw"),
+            Map.entry("S3Artifact", "spec.templates[1].inputs.artifacts[4].s3"),
+            Map.entry("SecretKeySelector", "spec.templates[1].inputs.artifacts[4].s3.accessKeySecret"),
             Map.entry("ArtifactRepositoryRef", "library:spec.artifactRepositoryRef"),
             Map.entry("Synchronization", "library:spec.synchronization"),
             Map.entry("Mutex", "library:spec.synchronization.mutexes[0]"),
@@ -293,7 +306,8 @@ class ArgoFieldDispositionsTest {
         YAML.writeValue(main.toFile(), workflow);
         YAML.writeValue(lib.toFile(), library);
         return ArgoWorkflows.load(main, List.of(lib), new ArgoOptions(Map.of("data", dir.toString()), Map.of(),
-                LocalImages.anyIn(dir.toString()), new ArtifactRepository("bucket", null)));
+                LocalImages.anyIn(dir.toString()), new ArtifactRepository("bucket", null)).withLocal(Map.of("s3", dir.toString()), Map.of(),
+                null, false));
     }
 
     /** A value of the field's JSON kind that asks for something: not its default; {} or [] where the catalogue looks in. */

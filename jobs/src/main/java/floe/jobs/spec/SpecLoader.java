@@ -57,6 +57,19 @@ public final class SpecLoader {
         return limits;
     }
 
+    /** {@code floe.argo.artifacts.s3.buckets}: FROM=TO, by FROM. */
+    private static Map<String, String> buckets(List<String> pairs) {
+        Map<String, String> out = new java.util.TreeMap<>();
+        for (String pair : pairs == null ? List.<String>of() : pairs) {
+            int eq = pair.indexOf('=');
+            if (eq <= 0 || eq == pair.length() - 1) {
+                throw new SpecException(FloeOptions.ARTIFACT_S3_BUCKETS.key() + ": '" + pair + "' is not FROM=TO (bucket names)");
+            }
+            out.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+        }
+        return out;
+    }
+
     /**
      * An Argo workflow ({@code .yaml}, {@code .yml}) with the WorkflowTemplates in {@code templates}
      * (files, or directories searched for them; the workflow's directory is searched last), or a
@@ -88,7 +101,8 @@ public final class SpecLoader {
             return new ArgoWorkflows.Loaded(BatchJobs.fromDirectory(file, given.volumes(), local), List.of(), List.of());
         }
         ArtifactRepository repository = new ArtifactRepository(conf.get(FloeOptions.ARTIFACT_BUCKET), conf.toMap().get("fs.oss.endpoint"),
-                conf.get(FloeOptions.ARTIFACT_REPOSITORY), conf.get(FloeOptions.ARTIFACT_KEY_FORMAT));
+                conf.get(FloeOptions.ARTIFACT_REPOSITORY), conf.get(FloeOptions.ARTIFACT_KEY_FORMAT))
+                .withS3(conf.get(FloeOptions.ARTIFACT_S3_ENDPOINT), buckets(conf.get(FloeOptions.ARTIFACT_S3_BUCKETS)));
         ArgoOptions argo = new ArgoOptions(given.volumes(), given.parameters(), local, repository,
                 conf.get(FloeOptions.ARGO_MAX_RECURSION_DEPTH))
                 .withLocal(given.secrets(), given.configMaps(), conf.get(FloeOptions.ARGO_VOLUME_DIR),
