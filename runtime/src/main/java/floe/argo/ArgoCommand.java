@@ -40,6 +40,8 @@ final class ArgoCommand implements CommandFunction {
     private final PodContainers pod;
     private String memoizeDir;
     private ArgoLocks locks = ArgoLocks.none();
+    /** The daemon a task's command is (null: a command run to its end). */
+    private ArgoDaemon daemon;
     private java.time.Duration memoMaxAge;
     /**
      * The global outputs this task reads ({@code workflow.outputs.parameters.NAME},
@@ -67,6 +69,12 @@ final class ArgoCommand implements CommandFunction {
         this.imageDir = imageDir;
         this.artifacts = artifacts;
         this.recursionLimit = recursionLimit;
+    }
+
+    /** This command as a daemon's, as {@code newDaemon} says (null: run to its end). */
+    ArgoCommand daemon(ArgoDaemon newDaemon) {
+        this.daemon = newDaemon;
+        return this;
     }
 
     /**
@@ -307,7 +315,8 @@ final class ArgoCommand implements CommandFunction {
         }
         taskMounts.addAll(staged.mounts());
         return new Command(argv, env, workingDir, c.image(), taskMounts, outputFiles, staged.artifacts())
-                .withInit(pod.init(vars, attempt)).withSidecars(pod.sidecars(vars, attempt)).withLocks(locks.resolve(vars));
+                .withInit(pod.init(vars, attempt)).withSidecars(pod.sidecars(vars, attempt)).withLocks(locks.resolve(vars))
+                .withDaemon(daemon == null ? null : daemon.resolve(index, vars));
     }
 
     /** A container's argv: the program standing in for its image's entrypoint (or null), its command and its args. */

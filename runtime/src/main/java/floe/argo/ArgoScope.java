@@ -285,6 +285,7 @@ final class ArgoScope {
         fields.put("outputs.result", o -> o.result().orElse(null));
         fields.put("exitCode", o -> o.exitCode().isPresent() ? Integer.toString(o.exitCode().getAsInt()) : null);
         fields.put("status", o -> o.phase().argoName());
+        fields.put("ip", o -> o.ip().orElse(null)); // a daemon's address
         tasks.get(0).outcome().parameters().keySet()
                 .forEach(name -> fields.put("outputs.parameters." + name, o -> o.parameter(name).orElse(null)));
         tasks.get(0).outcome().artifacts().keySet()

@@ -84,31 +84,36 @@ public final class ArgoSpec {
             Container script, List<List<Step>> steps, Dag dag, RetryStrategy retryStrategy,
             String activeDeadlineSeconds, String timeout, Integer parallelism, Map<String, Object> resource,
             Map<String, Object> suspend, List<Volume> volumes, ResourceRequirements podResources,
-            List<UserContainer> initContainers, List<UserContainer> sidecars, Memoize memoize, Synchronization synchronization)
-            implements Serializable {
+            List<UserContainer> initContainers, List<UserContainer> sidecars, Memoize memoize, Synchronization synchronization,
+            Boolean daemon) implements Serializable {
 
         /** This template with its deadlines worked out. */
         Template withDeadlines(String newActiveDeadlineSeconds, String newTimeout) {
             return new Template(name, inputs, outputs, container, script, steps, dag, retryStrategy, newActiveDeadlineSeconds,
-                    newTimeout, parallelism, resource, suspend, volumes, podResources, initContainers, sidecars, memoize, synchronization);
+                    newTimeout, parallelism, resource, suspend, volumes, podResources, initContainers, sidecars, memoize, synchronization, daemon);
         }
 
         /** This template with other pod resources. */
         Template withPodResources(ResourceRequirements newPodResources) {
             return new Template(name, inputs, outputs, container, script, steps, dag, retryStrategy, activeDeadlineSeconds,
-                    timeout, parallelism, resource, suspend, volumes, newPodResources, initContainers, sidecars, memoize, synchronization);
+                    timeout, parallelism, resource, suspend, volumes, newPodResources, initContainers, sidecars, memoize, synchronization, daemon);
         }
 
         /** This template with other inputs. */
         Template withInputs(Inputs newInputs) {
             return new Template(name, newInputs, outputs, container, script, steps, dag, retryStrategy, activeDeadlineSeconds,
-                    timeout, parallelism, resource, suspend, volumes, podResources, initContainers, sidecars, memoize, synchronization);
+                    timeout, parallelism, resource, suspend, volumes, podResources, initContainers, sidecars, memoize, synchronization, daemon);
+        }
+
+        /** Whether it is a daemon ({@code daemon: true}): a service left running for the later steps of its scope. */
+        boolean isDaemon() {
+            return Boolean.TRUE.equals(daemon);
         }
 
         /** This template under another name (an {@code inline} template takes its step's). */
         Template named(String newName) {
             return new Template(newName, inputs, outputs, container, script, steps, dag, retryStrategy, activeDeadlineSeconds,
-                    timeout, parallelism, resource, suspend, volumes, podResources, initContainers, sidecars, memoize, synchronization);
+                    timeout, parallelism, resource, suspend, volumes, podResources, initContainers, sidecars, memoize, synchronization, daemon);
         }
     }
 
@@ -147,7 +152,18 @@ public final class ArgoSpec {
     /** A {@code container} or, with {@code source}, a {@code script}. */
     public record Container(String image, List<String> command, List<String> args,
             List<EnvVar> env, String workingDir, List<VolumeMount> volumeMounts, ResourceRequirements resources,
-            String source) implements Serializable {}
+            String source, Probe readinessProbe) implements Serializable {}
+
+    /** A readiness probe: one of {@code exec}, {@code httpGet}, {@code tcpSocket}, and when it is tried. */
+    public record Probe(ExecAction exec, HttpGetAction httpGet, TcpSocketAction tcpSocket, Integer initialDelaySeconds,
+            Integer periodSeconds, Integer timeoutSeconds, Integer successThreshold) implements Serializable {}
+
+    public record ExecAction(List<String> command) implements Serializable {}
+
+    /** An HTTP GET; {@code port} is a number or a name, as Kubernetes' IntOrString. */
+    public record HttpGetAction(String path, String port, String host, String scheme, List<Header> httpHeaders) implements Serializable {}
+
+    public record TcpSocketAction(String port, String host) implements Serializable {}
 
     /**
      * An init container or a sidecar of a container or script template: a container of the same
@@ -159,7 +175,7 @@ public final class ArgoSpec {
 
         /** Its fields a main container has too, with {@code volumeMounts} given. */
         Container asContainer(List<VolumeMount> mounts) {
-            return new Container(image, command, args, env, workingDir, mounts, resources, null);
+            return new Container(image, command, args, env, workingDir, mounts, resources, null, null);
         }
     }
 

@@ -37,7 +37,7 @@ final class Expansion {
     /** The most stages one workflow may expand to. */
     static final int MAX_STAGES = 1_000;
     static final Pattern OUTPUT_REF = Pattern.compile(
-            "(?:steps|tasks)(?:\\.([A-Za-z0-9_-]+)|\\[\\s*['\"]([^'\"]+)['\"]\\s*])\\.(?:outputs|exitCode|status)");
+            "(?:steps|tasks)(?:\\.([A-Za-z0-9_-]+)|\\[\\s*['\"]([^'\"]+)['\"]\\s*])\\.(?:outputs|exitCode|status|ip)");
 
     /** A stage every stage made under a call waits on, established in a body that runs {@code groups} times. */
     private record Need(String stage, int groups) {}
@@ -86,6 +86,13 @@ final class Expansion {
     private final Map<String, String> deferred = new LinkedHashMap<>();
     private Workflow.Builder out;
     private Map<String, String> base;
+    /** The scope each steps or dag template's run keeps its daemons under: the name of the stage that ends them. */
+    private final Map<CallTree.Body, String> scopes = new java.util.IdentityHashMap<>();
+    /** The bodies that started daemons; null among them: the entrypoint is a daemon. */
+    private final Set<CallTree.Body> withDaemons = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    private boolean entryDaemon;
+    /** The stages of daemon templates, whose tasks report an {@code ip}. */
+    private final Set<String> daemonStages = new java.util.HashSet<>();
 
     Expansion(String name, ArgoDocuments.Home home, ArgoDocuments.Library library, ArgoOptions options,
             LocalResources local, Map<String, String> globals, boolean exitHandler) {
@@ -145,6 +152,9 @@ final class Expansion {
      * the run if a failure that let the rest run happened.
      */
     void finish(String runRoot) {
+        if (entryDaemon) {
+            endDaemons(DaemonScopeEnd.NAME, new ArrayList<>(made.keySet()), 1);
+        }
         List<String> all = new ArrayList<>(made.keySet());
         if (runRoot != null) {
             Stage.Builder cleanup = Stage.named(RunDirectory.STAGE).run(new RunDirectory(runRoot, options.keepVolumes()));
@@ -191,11 +201,38 @@ final class Expansion {
         int inner = instances * call.width;
         String prefix = above.isEmpty() ? "" : stageName + ".";
         Inherited deeper = inherited.deeper(key, t.parallelism(), continueOn(call));
+        int first = made.size();
+        scopes.put(body, prefix + DaemonScopeEnd.NAME);
         if (t.steps() != null) {
             steps(body, chain, inner, needs, prefix, deeper, at);
         } else {
             dag(body, chain, inner, needs, prefix, deeper, at);
         }
+        if (withDaemons.contains(body)) {
+            endDaemons(scopes.get(body), new ArrayList<>(made.keySet()).subList(first, made.size()), inner);
+        }
+    }
+
+    /**
+     * The stage that ends the daemons of a steps or dag template once every stage under it ended:
+     * one task for each of the template's {@code runs}, each after that run's tasks only.
+     */
+    private void endDaemons(String scope, List<String> under, int runs) {
+        if (made.containsKey(scope)) {
+            throw new ArgoError(scope, "two templates keep their daemons under the stage '" + scope + "'");
+        }
+        Stage.Builder end = Stage.named(scope).run(new DaemonScopeEnd(scope)).withSequence(runs);
+        for (String up : under) {
+            Stage u = made.get(up);
+            if (runs == 1 || u.isDynamic()) {
+                end.after(up);
+            } else {
+                end.dependsOn(Dependency.grouped(up, u.tasks() / runs, 1));
+            }
+        }
+        Stage built = end.build();
+        out.stage(built);
+        made.put(scope, built);
     }
 
     /**
@@ -663,6 +700,17 @@ final class Expansion {
                     .memoized(t.memoize() == null ? null : options.memoizeDir()).globals(globalsRead)
                     .locked(ArgoLocks.of(t.synchronization(), call.templatePath + ".synchronization", globals.get("workflow.namespace"),
                             options, library::notice));
+            if (t.isDaemon()) {
+                CallTree.Body body = chain.size() < 2 ? null : chain.get(chain.size() - 2).body;
+                if (body == null) {
+                    entryDaemon = true;
+                } else {
+                    daemonStages.add(stageName);
+                    withDaemons.add(body);
+                }
+                command.daemon(ArgoDaemon.of(t, call.templatePath, call.templatePath + "." + kind,
+                        body == null ? DaemonScopeEnd.NAME : scopes.get(body), call.dynamic() ? MAX_PARAM_ITEMS : call.width));
+            }
         } else {
             command = new ArgoCommand(chain, base, new LocalResources.Mounts(List.of(), List.of(), List.of()), null, ArgoArtifacts.none(),
                     options.recursionDepth(), null, Map.of(), PodContainers.none());
@@ -747,6 +795,9 @@ final class Expansion {
             Map<String, String> outputs = new LinkedHashMap<>(Map.of(TaskOutcome.RESULT, "0", TaskOutcome.EXIT_CODE, "0",
                     TaskOutcome.PHASE, Phase.SUCCEEDED.argoName()));
             outputNames.getOrDefault(up, List.of()).forEach(p -> outputs.put(TaskOutcome.parameterKey(p), "0"));
+            if (daemonStages.contains(up)) {
+                outputs.put(TaskOutcome.IP, floe.exec.Daemons.LOCAL);
+            }
             // A stand-in location: as it is (archive: none, maybe a directory) or a gzipped tar.
             artifactNames.getOrDefault(up, List.of()).forEach(a -> outputs.put(
                     TaskOutcome.artifactKey(a.endsWith("/") ? a.substring(0, a.length() - 1) : a.substring(0, a.length() - 4)),

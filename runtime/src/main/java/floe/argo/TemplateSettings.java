@@ -239,6 +239,10 @@ final class TemplateSettings {
 
     /** What a steps or dag template may say: its outputs come from its steps ({@code valueFrom.parameter} or {@code expression}). */
     static void nestedTemplateFields(ArgoSpec.Template t, String path) {
+        if (t.isDaemon()) {
+            throw new ArgoError(path + ".daemon", "a steps or dag template cannot be a daemon: give daemon: true to the container"
+                    + " or script template that runs the service");
+        }
         List<ArgoSpec.Parameter> outs = t.outputs() == null || t.outputs().parameters() == null ? List.of() : t.outputs().parameters();
         for (int i = 0; i < outs.size(); i++) {
             if (outs.get(i).globalName() != null) {

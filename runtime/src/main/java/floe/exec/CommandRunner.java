@@ -41,6 +41,8 @@ final class CommandRunner {
     private static final long SIDECAR_GRACE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
 
     private final Path logDir;
+    /** The address other tasks reach a daemon of this runner at. */
+    private final String host;
     private final MountNamespace mounts;
     private volatile Path createdDir; // tasks running at once share the runner
     private final String scratchId = java.util.UUID.randomUUID().toString();
@@ -54,7 +56,12 @@ final class CommandRunner {
     private final OnJvmStop killOnStop = OnJvmStop.run("floe-stop-commands", () -> destroyTrees(live));
 
     CommandRunner(Path logDir) {
+        this(logDir, Daemons.LOCAL);
+    }
+
+    CommandRunner(Path logDir, String host) {
         this.logDir = logDir;
+        this.host = host;
         this.mounts = new MountNamespace();
     }
 
@@ -151,6 +158,10 @@ final class CommandRunner {
         for (Command.Helper init : command.init()) {
             runInit(init, ctx, dir, name);
         }
+        if (command.daemon() != null) {
+            runDaemon(command, ctx, dir, name);
+            return;
+        }
         File outLog = dir.resolve(name + ".out").toFile();
         File errLog = dir.resolve(name + ".err").toFile();
         List<Sidecar> sidecars = new ArrayList<>();
@@ -185,6 +196,57 @@ final class CommandRunner {
         ArtifactTransfer.upload(command.artifacts(), ctx);
     }
 
+    /**
+     * Starts a daemon and waits until its probe finds it ready: then the attempt succeeds with the
+     * process left running, kept by {@link Daemons} under its scope, and this machine's address as
+     * the task's {@code ip}. A daemon that exits first ended as any command does (its exit code
+     * decides); one interrupted before it is ready (a timeout, a cancellation) is killed. Its log
+     * files are written as it runs.
+     */
+    private void runDaemon(Command command, TaskContext ctx, Path dir, String name) throws Exception {
+        File out = dir.resolve(name + ".out").toFile();
+        File err = dir.resolve(name + ".err").toFile();
+        Process process = start(command, null, ctx, out, err);
+        boolean kept = false;
+        try {
+            if (Probes.awaitReady(process, command.daemon().probe(), probe -> runProbe(command, probe, ctx))) {
+                Daemons.keep(ctx.run(), command.daemon().scope(), process);
+                kept = true;
+                ctx.ip(host);
+                org.slf4j.LoggerFactory.getLogger(CommandRunner.class).info("stage '{}' task {}: daemon ready (pid {}), kept till {} ends",
+                        ctx.stage(), ctx.index(), process.pid(), command.daemon().scope());
+                return;
+            }
+            int exit = process.waitFor();
+            ctx.exitCode(exit);
+            failIfNotZero(command, null, exit, ctx, err, err);
+            ctx.result(tail(out, RESULT_BYTES).strip());
+        } finally {
+            live.remove(process);
+            if (!kept) {
+                destroyTree(process);
+            }
+        }
+    }
+
+    /** Runs an exec probe's argv as a command of the daemon's (its env, mounts, working directory); its exit code, -1 past its timeout. */
+    private int runProbe(Command daemon, Command.Probe probe, TaskContext ctx) throws Exception {
+        Command check = new Command(probe.exec(), daemon.env(), daemon.workingDir(), daemon.image(), daemon.mounts());
+        File discard = new File("/dev/null");
+        Process process = start(check, "readiness probe", ctx, discard, discard);
+        try {
+            if (process.waitFor(probe.timeoutMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                return process.exitValue();
+            }
+            return -1;
+        } finally {
+            live.remove(process);
+            if (process.isAlive()) {
+                destroyTree(process);
+            }
+        }
+    }
+
     /** Runs an init command to its end, its output to its own log files; anything but exit 0 fails the attempt, naming it. */
     private void runInit(Command.Helper init, TaskContext ctx, Path dir, String name) throws Exception {
         String what = "init container '" + init.name() + "'";
@@ -212,23 +274,7 @@ final class CommandRunner {
      * sidecar's exit code does not count. Log files it left empty are removed.
      */
     private void stop(List<Sidecar> sidecars, boolean gently) {
-        List<ProcessHandle> trees = new ArrayList<>();
-        for (Sidecar s : sidecars) {
-            List<ProcessHandle> tree = new ArrayList<>();
-            tree.add(s.process().toHandle());
-            s.process().descendants().forEach(tree::add);
-            if (gently) {
-                tree.forEach(ProcessHandle::destroy);
-            }
-            trees.addAll(tree);
-        }
-        if (gently) {
-            awaitGone(trees, SIDECAR_GRACE_NANOS);
-        }
-        List<ProcessHandle> killed = new ArrayList<>(trees);
-        trees.forEach(p -> p.descendants().forEach(killed::add)); // started while it was asked to stop
-        killed.forEach(ProcessHandle::destroyForcibly);
-        awaitGone(killed, KILL_WAIT_NANOS);
+        stopTrees(sidecars.stream().map(Sidecar::process).toList(), gently ? SIDECAR_GRACE_NANOS : 0);
         for (Sidecar s : sidecars) {
             live.remove(s.process());
             for (File f : List.of(s.out(), s.err())) {
@@ -237,6 +283,30 @@ final class CommandRunner {
                 }
             }
         }
+    }
+
+    /**
+     * Stops each process tree: SIGTERM, and SIGKILL to what is left after {@code graceNanos} (at once
+     * when 0); then waits a moment for them to be gone.
+     */
+    static void stopTrees(List<Process> processes, long graceNanos) {
+        List<ProcessHandle> trees = new ArrayList<>();
+        for (Process p : processes) {
+            List<ProcessHandle> tree = new ArrayList<>();
+            tree.add(p.toHandle());
+            p.descendants().forEach(tree::add);
+            if (graceNanos > 0) {
+                tree.forEach(ProcessHandle::destroy);
+            }
+            trees.addAll(tree);
+        }
+        if (graceNanos > 0) {
+            awaitGone(trees, graceNanos);
+        }
+        List<ProcessHandle> killed = new ArrayList<>(trees);
+        trees.forEach(p -> p.descendants().forEach(killed::add)); // started while it was asked to stop
+        killed.forEach(ProcessHandle::destroyForcibly);
+        awaitGone(killed, KILL_WAIT_NANOS);
     }
 
     /**
