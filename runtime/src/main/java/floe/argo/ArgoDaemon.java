@@ -35,12 +35,14 @@ final class ArgoDaemon implements Serializable {
     /**
      * The daemon of template {@code t} (at {@code templatePath}, its container or script at
      * {@code containerPath}) whose tasks, {@code tasksPerScope} to each run of its scope, are kept
-     * under {@code scope}. Refuses what a daemon cannot have here: outputs, sidecars, memoization.
+     * under {@code scope}. Refuses what a daemon cannot have here (sidecars, memoization); its
+     * outputs get a notice: its step ends while its process runs on, so no later step could see them.
      */
-    static ArgoDaemon of(ArgoSpec.Template t, String templatePath, String containerPath, String scope, int tasksPerScope) {
+    static ArgoDaemon of(ArgoSpec.Template t, String templatePath, String containerPath, String scope, int tasksPerScope,
+            java.util.function.BiConsumer<String, String> notice) {
         if (t.outputs() != null && (t.outputs().parameters() != null || t.outputs().artifacts() != null)) {
-            throw new ArgoError(templatePath + ".outputs", "a daemon template has no outputs here: its step ends while its"
-                    + " process runs on (give the outputs to a step that asks the daemon for them)");
+            notice.accept(templatePath + ".outputs", "a daemon's outputs are not collected: its step ends once it is ready,"
+                    + " while its process runs on, and Argo's later steps do not see them either");
         }
         if (t.sidecars() != null) {
             throw new ArgoError(templatePath + ".sidecars", "sidecars of a daemon template are not supported by Floe yet");

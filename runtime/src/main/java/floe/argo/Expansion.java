@@ -210,6 +210,7 @@ final class Expansion {
         }
         if (withDaemons.contains(body)) {
             endDaemons(scopes.get(body), new ArrayList<>(made.keySet()).subList(first, made.size()), inner);
+            call.argumentStages.add(scopes.get(body)); // what runs after this template starts once its daemons ended
         }
     }
 
@@ -709,7 +710,8 @@ final class Expansion {
                     withDaemons.add(body);
                 }
                 command.daemon(ArgoDaemon.of(t, call.templatePath, call.templatePath + "." + kind,
-                        body == null ? DaemonScopeEnd.NAME : scopes.get(body), call.dynamic() ? MAX_PARAM_ITEMS : call.width));
+                        body == null ? DaemonScopeEnd.NAME : scopes.get(body), call.dynamic() ? MAX_PARAM_ITEMS : call.width,
+                        library::notice));
             }
         } else {
             command = new ArgoCommand(chain, base, new LocalResources.Mounts(List.of(), List.of(), List.of()), null, ArgoArtifacts.none(),

@@ -210,7 +210,9 @@ final class CommandRunner {
         boolean kept = false;
         try {
             if (Probes.awaitReady(process, command.daemon().probe(), probe -> runProbe(command, probe, ctx))) {
-                Daemons.keep(ctx.run(), command.daemon().scope(), process);
+                // What its attempt staged (artifacts, output files) stays until it is gone: it may still read or write there.
+                Command staged = command;
+                Daemons.keep(ctx.run(), command.daemon().scope(), process, () -> cleanUp(staged));
                 kept = true;
                 ctx.ip(host);
                 org.slf4j.LoggerFactory.getLogger(CommandRunner.class).info("stage '{}' task {}: daemon ready (pid {}), kept till {} ends",

@@ -24,8 +24,11 @@ public final class Daemons {
     /** How long a daemon is given to stop on SIGTERM before it is killed, as a pod's grace period (shorter). */
     private static final long GRACE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
 
-    /** run -> scope -> processes. */
-    private static final Map<String, Map<String, List<Process>>> KEPT = new ConcurrentHashMap<>();
+    /** A daemon's process and what to do once it is gone (remove what its attempt staged). */
+    private record Kept(Process process, Runnable then) {}
+
+    /** run -> scope -> daemons. */
+    private static final Map<String, Map<String, List<Kept>>> KEPT = new ConcurrentHashMap<>();
     static {
         // A JVM that stops (Ctrl-C, SIGTERM) takes its daemons with it, as it does its other commands.
         OnJvmStop.run("floe-stop-daemons", Daemons::endAll);
@@ -33,16 +36,16 @@ public final class Daemons {
 
     private Daemons() {}
 
-    /** Keeps {@code process} running until scope {@code scope} of run {@code run} ends. */
-    static void keep(String run, String scope, Process process) {
+    /** Keeps {@code process} running until scope {@code scope} of run {@code run} ends; {@code then} runs once it is gone. */
+    static void keep(String run, String scope, Process process, Runnable then) {
         KEPT.computeIfAbsent(run, r -> new ConcurrentHashMap<>()).computeIfAbsent(scope, s -> new java.util.concurrent.CopyOnWriteArrayList<>())
-                .add(process);
+                .add(new Kept(process, then));
     }
 
     /** Ends the daemons of {@code scope} in run {@code run}: SIGTERM to each process tree, SIGKILL 2 s later; returns how many. */
     public static int end(String run, String scope) {
-        Map<String, List<Process>> scopes = KEPT.get(run);
-        List<Process> processes = scopes == null ? null : scopes.remove(scope);
+        Map<String, List<Kept>> scopes = KEPT.get(run);
+        List<Kept> processes = scopes == null ? null : scopes.remove(scope);
         if (processes == null) {
             return 0;
         }
@@ -53,11 +56,11 @@ public final class Daemons {
 
     /** Ends every daemon of run {@code run} this JVM keeps; returns how many. */
     public static int endRun(String run) {
-        Map<String, List<Process>> scopes = KEPT.remove(run);
+        Map<String, List<Kept>> scopes = KEPT.remove(run);
         if (scopes == null) {
             return 0;
         }
-        List<Process> all = new ArrayList<>();
+        List<Kept> all = new ArrayList<>();
         scopes.values().forEach(all::addAll);
         stop(all);
         if (!all.isEmpty()) {
@@ -68,7 +71,7 @@ public final class Daemons {
 
     /** Whether scope {@code scope} of run {@code run} has daemons kept. */
     public static boolean running(String run, String scope) {
-        Map<String, List<Process>> scopes = KEPT.get(run);
+        Map<String, List<Kept>> scopes = KEPT.get(run);
         return scopes != null && scopes.containsKey(scope);
     }
 
@@ -77,7 +80,14 @@ public final class Daemons {
         runs.forEach(Daemons::endRun);
     }
 
-    private static void stop(List<Process> processes) {
-        CommandRunner.stopTrees(processes, GRACE_NANOS);
+    private static void stop(List<Kept> daemons) {
+        CommandRunner.stopTrees(daemons.stream().map(Kept::process).toList(), GRACE_NANOS);
+        for (Kept k : daemons) {
+            try {
+                k.then().run();
+            } catch (RuntimeException e) {
+                LOG.warn("after a daemon ended: {}", e.toString());
+            }
+        }
     }
 }

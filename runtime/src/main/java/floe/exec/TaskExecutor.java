@@ -142,7 +142,8 @@ public final class TaskExecutor implements AutoCloseable {
                             command.command().succeeded(ctx);
                         }
                     } finally {
-                        if (resolved != null) { // a skipped task may have no command
+                        // A skipped task may have no command; a daemon kept running cleans up once it ended.
+                        if (resolved != null && (resolved.daemon() == null || ctx.outcome().ip().isEmpty())) {
                             CommandRunner.cleanUp(resolved);
                         }
                     }
