@@ -42,6 +42,8 @@ final class ArgoCommand implements CommandFunction {
     private ArgoLocks locks = ArgoLocks.none();
     /** The daemon a task's command is (null: a command run to its end). */
     private ArgoDaemon daemon;
+    /** The container set whose main container this command is (null: a lone container or script). */
+    private ArgoContainerSet containerSet;
     private java.time.Duration memoMaxAge;
     /**
      * The global outputs this task reads ({@code workflow.outputs.parameters.NAME},
@@ -69,6 +71,12 @@ final class ArgoCommand implements CommandFunction {
         this.imageDir = imageDir;
         this.artifacts = artifacts;
         this.recursionLimit = recursionLimit;
+    }
+
+    /** This command as the main container of {@code set} (null: a lone container or script). */
+    ArgoCommand containerSet(ArgoContainerSet set) {
+        this.containerSet = set;
+        return this;
     }
 
     /** This command as a daemon's, as {@code newDaemon} says (null: run to its end). */
@@ -245,7 +253,7 @@ final class ArgoCommand implements CommandFunction {
         if (leaf.tooDeep > 0) {
             return "(fails: deeper than " + recursionLimit + " levels of " + leaf.template.name() + ")";
         }
-        ArgoSpec.Container c = leaf.template.container() != null ? leaf.template.container() : leaf.template.script();
+        ArgoSpec.Container c = leaf.template.main();
         List<String> argv = new ArrayList<>();
         if (entrypoint != null) {
             argv.addAll(entrypoint);
@@ -259,7 +267,7 @@ final class ArgoCommand implements CommandFunction {
         if (c.source() != null) {
             argv.add("<script of " + leaf.template.name() + ">");
         }
-        return quoted(argv) + pod.describe();
+        return quoted(argv) + pod.describe() + (containerSet == null ? "" : containerSet.describe());
     }
 
     /** A command line as a shell would take it: arguments with spaces or quotes quoted. */
@@ -294,9 +302,9 @@ final class ArgoCommand implements CommandFunction {
         }
         ArgoSpec.Template template = leaf.template;
         String templatePath = leaf.templatePath;
-        ArgoSpec.Container c = template.container() != null ? template.container() : template.script();
-        String kind = template.container() != null ? "container" : "script";
-        String where = templatePath + "." + kind;
+        ArgoSpec.Container c = template.main();
+        String where = template.containerSet() != null ? ArgoContainerSet.mainPath(template, templatePath)
+                : templatePath + "." + template.kind();
         List<String> argv = argv(entrypoint, c, vars, where);
         if (c.source() != null) {
             String source = Templates.resolve(c.source(), vars, templatePath + ".script.source");
@@ -314,9 +322,10 @@ final class ArgoCommand implements CommandFunction {
             outputFiles(template, taskMounts, outputFiles, staged.overlays());
         }
         taskMounts.addAll(staged.mounts());
-        return new Command(argv, env, workingDir, c.image(), taskMounts, outputFiles, staged.artifacts())
+        Command own = new Command(argv, env, workingDir, c.image(), taskMounts, outputFiles, staged.artifacts())
                 .withInit(pod.init(vars, attempt)).withSidecars(pod.sidecars(vars, attempt)).withLocks(locks.resolve(vars))
                 .withDaemon(daemon == null ? null : daemon.resolve(index, vars));
+        return containerSet == null ? own : own.withContainerSet(containerSet.resolve(vars, attempt, own));
     }
 
     /** A container's argv: the program standing in for its image's entrypoint (or null), its command and its args. */

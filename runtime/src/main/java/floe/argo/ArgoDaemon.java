@@ -47,10 +47,14 @@ final class ArgoDaemon implements Serializable {
         if (t.sidecars() != null) {
             throw new ArgoError(templatePath + ".sidecars", "sidecars of a daemon template are not supported by Floe yet");
         }
+        if (t.containerSet() != null) {
+            throw new ArgoError(templatePath + ".daemon", "a container set as a daemon is not supported by Floe yet: give daemon: true"
+                    + " to a container or script template");
+        }
         if (t.memoize() != null) {
             throw new ArgoError(templatePath + ".memoize", "a daemon template cannot be memoized: it has no outputs to keep");
         }
-        ArgoSpec.Container c = t.container() != null ? t.container() : t.script();
+        ArgoSpec.Container c = t.main();
         ArgoDaemon daemon = new ArgoDaemon(scope, Math.max(1, tasksPerScope), c.readinessProbe(), containerPath + ".readinessProbe");
         daemon.probe(Map.of(), false);
         return daemon;

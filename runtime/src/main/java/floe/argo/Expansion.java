@@ -175,7 +175,7 @@ final class Expansion {
         ArgoSpec.Template t = call.template;
         List<CallTree.Call> chain = new ArrayList<>(above);
         chain.add(call);
-        if (t.container() != null || t.script() != null) {
+        if (t.runsContainers()) {
             leaf(call, chain, instances, needs, stageName, inherited);
             return;
         }
@@ -689,18 +689,21 @@ final class Expansion {
         String kind = null;
         if (call.tooDeep == 0) {
             TemplateSettings.unsupportedTemplateFields(t, call.templatePath);
-            c = t.container() != null ? t.container() : t.script();
-            kind = t.container() != null ? "container" : "script";
-            String imageDir = options.images().workingDir(c.image(), call.templatePath + "." + kind + ".image");
-            List<String> entrypoint = t.container() != null && (c.command() == null || c.command().isEmpty())
-                    ? options.images().entrypoint(c.image(), call.templatePath + ".container") : null;
-            LocalResources.Mounts mounts = local.mounts(c, call.templatePath + "." + kind, t.volumes());
-            Map<String, LocalResources.EnvSource> env = local.envSources(c, call.templatePath + "." + kind);
+            c = t.main();
+            kind = t.kind();
+            String where = t.containerSet() != null ? ArgoContainerSet.mainPath(t, call.templatePath) : call.templatePath + "." + kind;
+            ArgoContainerSet set = t.containerSet() == null ? null : ArgoContainerSet.of(t, call.templatePath, local, options, globals);
+            String imageDir = options.images().workingDir(c.image(), where + ".image");
+            List<String> entrypoint = t.script() == null && (c.command() == null || c.command().isEmpty())
+                    ? options.images().entrypoint(c.image(), where) : null;
+            LocalResources.Mounts mounts = local.mounts(c, where, t.volumes());
+            Map<String, LocalResources.EnvSource> env = local.envSources(c, where);
             command = new ArgoCommand(chain, base, mounts, imageDir, ArgoArtifacts.of(t, call.templatePath, options.artifacts()),
                     options.recursionDepth(), entrypoint, env, PodContainers.of(t, call.templatePath, local, options))
                     .memoized(t.memoize() == null ? null : options.memoizeDir()).globals(globalsRead)
                     .locked(ArgoLocks.of(t.synchronization(), call.templatePath + ".synchronization", globals.get("workflow.namespace"),
-                            options, library::notice));
+                            options, library::notice))
+                    .containerSet(set);
             if (t.isDaemon()) {
                 CallTree.Body body = chain.size() < 2 ? null : chain.get(chain.size() - 2).body;
                 if (body == null) {

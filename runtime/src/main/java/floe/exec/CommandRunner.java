@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Runs one attempt of a command task as a real process: argv as given, the task's environment
@@ -171,7 +172,8 @@ final class CommandRunner {
             for (Command.Helper sidecar : command.sidecars()) {
                 sidecars.add(startSidecar(sidecar, ctx, dir, name));
             }
-            exit = await(start(command, null, ctx, scratch(dir, "out"), scratch(dir, "err")), dir, outLog, errLog);
+            exit = command.containerSet() != null ? runSet(command, ctx, dir, name, outLog, errLog)
+                    : await(start(command, null, ctx, scratch(dir, "out"), scratch(dir, "err")), dir, outLog, errLog);
             ended = true;
         } finally {
             stop(sidecars, ended);
@@ -249,6 +251,131 @@ final class CommandRunner {
         }
     }
 
+    /**
+     * Runs a container set in {@code command}'s place: each container once all it depends on exited
+     * 0, side by side otherwise, on this thread (the processes run on their own). The main container
+     * writes to the task's own log files (through the scratch files, as a lone command does), the
+     * others to {@code .container-NAME.*}; a rerun appends. Returns 0 once all exited 0; a failure
+     * is thrown once nothing of the set runs any more; an interrupt kills what runs.
+     */
+    private int runSet(Command command, TaskContext ctx, Path dir, String name, File outLog, File errLog) throws Exception {
+        Command.ContainerSet set = command.containerSet();
+        Map<String, Process> running = new java.util.LinkedHashMap<>();
+        Map<String, Integer> runs = new java.util.HashMap<>();
+        Map<String, Long> rerunAt = new java.util.HashMap<>();
+        java.util.Set<String> succeeded = new java.util.HashSet<>();
+        java.util.Set<String> over = new java.util.HashSet<>(); // failed for good, or never to run
+        Exception failure = null;
+        try {
+            while (true) {
+                long now = System.nanoTime();
+                for (Command.Member m : set.containers()) {
+                    String c = m.name();
+                    if (running.containsKey(c) || succeeded.contains(c) || over.contains(c)) {
+                        continue;
+                    }
+                    if (m.dependencies().stream().anyMatch(over::contains)) {
+                        over.add(c); // a container it waits for failed: Argo never starts it
+                    } else if (succeeded.containsAll(m.dependencies()) && rerunAt.getOrDefault(c, now) - now <= 0) {
+                        int run = runs.merge(c, 1, Integer::sum);
+                        boolean main = c.equals(set.main());
+                        Command what = main ? command : m.command();
+                        running.put(c, start(what, "container '" + c + "'", ctx, main ? scratch(dir, "out") : member(dir, name, c, "out"),
+                                main ? scratch(dir, "err") : member(dir, name, c, "err"), run > 1));
+                        rerunAt.remove(c);
+                    }
+                }
+                if (running.isEmpty() && rerunAt.isEmpty()) {
+                    break;
+                }
+                long wait = rerunAt.values().stream().mapToLong(at -> at - System.nanoTime()).min().orElse(Long.MAX_VALUE);
+                if (!running.isEmpty()) {
+                    try {
+                        java.util.concurrent.CompletableFuture.anyOf(running.values().stream().map(Process::onExit)
+                                .toArray(java.util.concurrent.CompletableFuture[]::new)).get(Math.max(1, wait), java.util.concurrent.TimeUnit.NANOSECONDS);
+                    } catch (java.util.concurrent.TimeoutException e) {
+                        // a rerun is due
+                    }
+                } else {
+                    java.util.concurrent.TimeUnit.NANOSECONDS.sleep(Math.max(1, wait));
+                }
+                for (java.util.Iterator<Map.Entry<String, Process>> it = running.entrySet().iterator(); it.hasNext();) {
+                    Map.Entry<String, Process> e = it.next();
+                    if (e.getValue().isAlive()) {
+                        continue;
+                    }
+                    it.remove();
+                    live.remove(e.getValue());
+                    String c = e.getKey();
+                    int exit = e.getValue().exitValue();
+                    if (exit == 0) {
+                        succeeded.add(c);
+                    } else if (runs.get(c) <= set.retries() && exit != MountNamespace.NOT_FOUND && exit != MountNamespace.MOUNT_FAILED) {
+                        LOG_SET.warn("stage '{}' task {}: container '{}' exited with code {}, running it again ({} of {})", ctx.stage(),
+                                ctx.index(), c, exit, runs.get(c), set.retries());
+                        rerunAt.put(c, System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(set.retryDelayMillis()));
+                    } else {
+                        over.add(c);
+                        if (failure == null) {
+                            failure = setFailure(set, c, command, exit, ctx, dir, name, outLog, errLog);
+                        }
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            running.values().forEach(CommandRunner::destroyTree);
+            running.values().forEach(live::remove);
+            keep(scratch(dir, "out"), outLog);
+            keep(scratch(dir, "err"), errLog);
+            throw e;
+        } finally {
+            for (Command.Member m : set.containers()) {
+                for (String stream : List.of("out", "err")) {
+                    File f = member(dir, name, m.name(), stream);
+                    if (f.exists() && f.length() == 0) {
+                        f.delete();
+                    }
+                }
+            }
+        }
+        if (failure != null) {
+            keep(scratch(dir, "out"), outLog); // the main container's output, whichever failed
+            keep(scratch(dir, "err"), errLog);
+            throw failure;
+        }
+        return 0;
+    }
+
+    private static final org.slf4j.Logger LOG_SET = org.slf4j.LoggerFactory.getLogger(CommandRunner.class);
+
+    /** The log file of container {@code container} of a set, other than the main one. */
+    private static File member(Path dir, String name, String container, String stream) {
+        return dir.resolve(name + ".container-" + container + "." + stream).toFile();
+    }
+
+    /** The failure of container {@code c} of a set, exited with {@code exit}, naming it. */
+    private Exception setFailure(Command.ContainerSet set, String c, Command main, int exit, TaskContext ctx, Path dir, String name,
+            File outLog, File errLog) throws IOException {
+        Command what = c.equals(set.main()) ? main
+                : set.containers().stream().filter(m -> m.name().equals(c)).findFirst().orElseThrow().command();
+        File err;
+        File log;
+        if (c.equals(set.main())) {
+            keep(scratch(dir, "out"), outLog);
+            err = keep(scratch(dir, "err"), errLog);
+            log = errLog;
+        } else {
+            err = member(dir, name, c, "err");
+            log = err;
+        }
+        try {
+            failIfNotZero(what, "container '" + c + "'", exit, ctx, err, log);
+            return null;
+        } catch (Exception e) {
+            return e;
+        }
+    }
+
     /** Runs an init command to its end, its output to its own log files; anything but exit 0 fails the attempt, naming it. */
     private void runInit(Command.Helper init, TaskContext ctx, Path dir, String name) throws Exception {
         String what = "init container '" + init.name() + "'";
@@ -316,8 +443,15 @@ final class CommandRunner {
      * it is not the task's main command. A program that cannot start is a {@link CommandNotFoundException}.
      */
     private Process start(Command command, String container, TaskContext ctx, File out, File err) throws Exception {
+        return start(command, container, ctx, out, err, false);
+    }
+
+    /** As {@link #start(Command, String, TaskContext, File, File)}; with {@code append}, after what the files hold. */
+    private Process start(Command command, String container, TaskContext ctx, File out, File err, boolean append) throws Exception {
         List<String> argv = command.mounts().isEmpty() ? command.argv() : mounts.wrap(command);
-        ProcessBuilder pb = new ProcessBuilder(argv).redirectOutput(out).redirectError(err);
+        ProcessBuilder pb = new ProcessBuilder(argv)
+                .redirectOutput(append ? ProcessBuilder.Redirect.appendTo(out) : ProcessBuilder.Redirect.to(out))
+                .redirectError(append ? ProcessBuilder.Redirect.appendTo(err) : ProcessBuilder.Redirect.to(err));
         pb.environment().putAll(command.env());
         if (command.workingDir() != null && command.mounts().isEmpty()) {
             pb.directory(new File(command.workingDir()));
