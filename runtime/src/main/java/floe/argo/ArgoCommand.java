@@ -408,7 +408,8 @@ final class ArgoCommand implements CommandFunction {
         for (ArgoSpec.Parameter p : template.outputs().parameters()) {
             String path = String.valueOf(p.valueFrom().get("path"));
             Object fallback = p.valueFrom().get("default");
-            String onVolume = ArgoArtifacts.onVolume(path, mounts);
+            // On a volume (an emptyDir too: the attempt's directory), where every container of the pod writes it.
+            String onVolume = ArgoArtifacts.onVolume(path, taskMounts);
             if (onVolume == null) {
                 // Inside a directory an artifact keeps apart: the command's file is in the overlay.
                 onVolume = ArgoArtifacts.inOverlay(path, overlays);
