@@ -180,6 +180,21 @@ class ArgoFieldDispositionsTest {
                     readinessProbe:
                       tcpSocket:
                         port: "80"
+                - name: set
+                  containerSet:
+                    volumeMounts:
+                      - name: data
+                        mountPath: /data
+                    retryStrategy:
+                      retries: "1"
+                    containers:
+                      - name: a
+                        image: busybox
+                        command: [echo, a]
+                      - name: main
+                        image: busybox
+                        command: [echo, main]
+                        dependencies: [a]
             """;
 
     /** The WorkflowTemplate the workflow's second step names, given beside it. */
@@ -245,7 +260,10 @@ class ArgoFieldDispositionsTest {
             Map.entry("HTTPGetAction", "spec.templates[4].container.readinessProbe.httpGet"),
             Map.entry("HTTPHeader", "spec.templates[4].container.readinessProbe.httpGet.httpHeaders[0]"),
             Map.entry("ExecAction", "spec.templates[5].container.readinessProbe.exec"),
-            Map.entry("TCPSocketAction", "spec.templates[6].container.readinessProbe.tcpSocket"));
+            Map.entry("TCPSocketAction", "spec.templates[6].container.readinessProbe.tcpSocket"),
+            Map.entry("ContainerSetTemplate", "spec.templates[7].containerSet"),
+            Map.entry("ContainerSetRetryStrategy", "spec.templates[7].containerSet.retryStrategy"),
+            Map.entry("ContainerNode", "spec.templates[7].containerSet.containers[1]"));
 
     @TempDir
     Path dir;
