@@ -110,6 +110,10 @@ final class ArgoScope {
             inner.putAll(extra);
             inputs(call, stepVars).forEach((k, v) -> inner.put("inputs.parameters." + k, v));
             artifactInputs(call, stepVars, repo).forEach((k, v) -> inner.put("inputs.artifacts." + k, v));
+            if (body != null && call.step != null && !call.name.contains(".hooks.")) {
+                // Argo's steps.name / tasks.name: inside a template, the name of the step or task that called it.
+                inner.put(body.template.steps() != null ? "steps.name" : "tasks.name", call.name);
+            }
             vars = inner;
             instance = call.width < 0 ? digits[j] : instance * call.width + digits[j];
         }
