@@ -153,7 +153,7 @@ final class Expansion {
      */
     void finish(String runRoot) {
         if (entryDaemon) {
-            endDaemons(DaemonScopeEnd.NAME, new ArrayList<>(made.keySet()), 1);
+            endDaemons(DaemonScopeEnd.NAME, new ArrayList<>(made.keySet()), 1, "spec.entrypoint");
         }
         List<String> all = new ArrayList<>(made.keySet());
         if (runRoot != null) {
@@ -209,7 +209,7 @@ final class Expansion {
             dag(body, chain, inner, needs, prefix, deeper, at);
         }
         if (withDaemons.contains(body)) {
-            endDaemons(scopes.get(body), new ArrayList<>(made.keySet()).subList(first, made.size()), inner);
+            endDaemons(scopes.get(body), new ArrayList<>(made.keySet()).subList(first, made.size()), inner, call.templatePath);
             call.argumentStages.add(scopes.get(body)); // what runs after this template starts once its daemons ended
         }
     }
@@ -218,9 +218,10 @@ final class Expansion {
      * The stage that ends the daemons of a steps or dag template once every stage under it ended:
      * one task for each of the template's {@code runs}, each after that run's tasks only.
      */
-    private void endDaemons(String scope, List<String> under, int runs) {
+    private void endDaemons(String scope, List<String> under, int runs, String templatePath) {
         if (made.containsKey(scope)) {
-            throw new ArgoError(scope, "two templates keep their daemons under the stage '" + scope + "'");
+            throw new ArgoError(templatePath, "the stage ending this template's daemons would be named '" + scope
+                    + "', as a step's stage is: rename the step");
         }
         Stage.Builder end = Stage.named(scope).run(new DaemonScopeEnd(scope)).withSequence(runs);
         for (String up : under) {
