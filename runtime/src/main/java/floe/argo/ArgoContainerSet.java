@@ -167,6 +167,9 @@ final class ArgoContainerSet implements Serializable {
         StringBuilder out = new StringBuilder();
         for (Node n : nodes) {
             if (n.name().equals(main)) {
+                if (!n.dependencies().isEmpty()) {
+                    out.append(" (").append(main).append(" after ").append(String.join(",", n.dependencies())).append(')');
+                }
                 continue;
             }
             List<String> argv = new ArrayList<>();
