@@ -85,7 +85,7 @@ final class CommandRunner {
         }
     }
 
-    /** {@code command} (and its init commands and sidecars) without the mounts already at their paths. */
+    /** {@code command} (and its init commands, sidecars and the other containers of its set) without the mounts already at their paths. */
     private static Command withoutInPlaceMounts(Command command) {
         // A volume already at its mount path (a Kubernetes pod mounts it there) needs no namespace.
         List<Command.Mount> needed = command.mounts().stream()
@@ -94,6 +94,12 @@ final class CommandRunner {
         if (!command.init().isEmpty() || !command.sidecars().isEmpty()) {
             out = out.withInit(command.init().stream().map(h -> new Command.Helper(h.name(), withoutInPlaceMounts(h.command()))).toList())
                     .withSidecars(command.sidecars().stream().map(h -> new Command.Helper(h.name(), withoutInPlaceMounts(h.command()))).toList());
+        }
+        Command.ContainerSet set = command.containerSet();
+        if (set != null) {
+            out = out.withContainerSet(new Command.ContainerSet(set.main(), set.containers().stream()
+                    .map(m -> new Command.Member(m.name(), m.dependencies(), withoutInPlaceMounts(m.command()))).toList(),
+                    set.retries(), set.retryDelayMillis()));
         }
         return out;
     }
