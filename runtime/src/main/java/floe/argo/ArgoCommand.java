@@ -40,6 +40,10 @@ final class ArgoCommand implements CommandFunction {
     private final PodContainers pod;
     private String memoizeDir;
     private ArgoLocks locks = ArgoLocks.none();
+    /** The daemon a task's command is (null: a command run to its end). */
+    private ArgoDaemon daemon;
+    /** The container set whose main container this command is (null: a lone container or script). */
+    private ArgoContainerSet containerSet;
     private java.time.Duration memoMaxAge;
     /**
      * The global outputs this task reads ({@code workflow.outputs.parameters.NAME},
@@ -69,6 +73,18 @@ final class ArgoCommand implements CommandFunction {
         this.imageDir = imageDir;
         this.artifacts = artifacts;
         this.recursionLimit = recursionLimit;
+    }
+
+    /** This command as the main container of {@code set} (null: a lone container or script). */
+    ArgoCommand containerSet(ArgoContainerSet set) {
+        this.containerSet = set;
+        return this;
+    }
+
+    /** This command as a daemon's, as {@code newDaemon} says (null: run to its end). */
+    ArgoCommand daemon(ArgoDaemon newDaemon) {
+        this.daemon = newDaemon;
+        return this;
     }
 
     /**
@@ -241,7 +257,7 @@ final class ArgoCommand implements CommandFunction {
         if (leaf.tooDeep > 0) {
             return "(fails: deeper than " + recursionLimit + " levels of " + leaf.template.name() + ")";
         }
-        ArgoSpec.Container c = leaf.template.container() != null ? leaf.template.container() : leaf.template.script();
+        ArgoSpec.Container c = leaf.template.main();
         List<String> argv = new ArrayList<>();
         if (entrypoint != null) {
             argv.addAll(entrypoint);
@@ -255,7 +271,7 @@ final class ArgoCommand implements CommandFunction {
         if (c.source() != null) {
             argv.add("<script of " + leaf.template.name() + ">");
         }
-        return quoted(argv) + pod.describe();
+        return quoted(argv) + pod.describe() + (containerSet == null ? "" : containerSet.describe());
     }
 
     /** A command line as a shell would take it: arguments with spaces or quotes quoted. */
@@ -290,9 +306,9 @@ final class ArgoCommand implements CommandFunction {
         }
         ArgoSpec.Template template = leaf.template;
         String templatePath = leaf.templatePath;
-        ArgoSpec.Container c = template.container() != null ? template.container() : template.script();
-        String kind = template.container() != null ? "container" : "script";
-        String where = templatePath + "." + kind;
+        ArgoSpec.Container c = template.main();
+        String where = template.containerSet() != null ? ArgoContainerSet.mainPath(template, templatePath)
+                : templatePath + "." + template.kind();
         List<String> argv = argv(entrypoint, c, vars, where);
         if (c.source() != null) {
             String source = Templates.resolve(c.source(), vars, templatePath + ".script.source");
@@ -310,8 +326,10 @@ final class ArgoCommand implements CommandFunction {
             outputFiles(template, taskMounts, outputFiles, staged.overlays());
         }
         taskMounts.addAll(staged.mounts());
-        return new Command(argv, env, workingDir, c.image(), taskMounts, outputFiles, staged.artifacts())
-                .withInit(pod.init(vars, attempt)).withSidecars(pod.sidecars(vars, attempt)).withLocks(locks.resolve(vars));
+        Command own = new Command(argv, env, workingDir, c.image(), taskMounts, outputFiles, staged.artifacts())
+                .withInit(pod.init(vars, attempt)).withSidecars(pod.sidecars(vars, attempt)).withLocks(locks.resolve(vars))
+                .withDaemon(daemon == null ? null : daemon.resolve(index, vars));
+        return containerSet == null ? own : own.withContainerSet(containerSet.resolve(vars, attempt, own));
     }
 
     /** A container's argv: the program standing in for its image's entrypoint (or null), its command and its args. */
@@ -394,7 +412,8 @@ final class ArgoCommand implements CommandFunction {
         for (ArgoSpec.Parameter p : template.outputs().parameters()) {
             String path = String.valueOf(p.valueFrom().get("path"));
             Object fallback = p.valueFrom().get("default");
-            String onVolume = ArgoArtifacts.onVolume(path, mounts);
+            // On a volume (an emptyDir too: the attempt's directory), where every container of the pod writes it.
+            String onVolume = ArgoArtifacts.onVolume(path, taskMounts);
             if (onVolume == null) {
                 // Inside a directory an artifact keeps apart: the command's file is in the overlay.
                 onVolume = ArgoArtifacts.inOverlay(path, overlays);

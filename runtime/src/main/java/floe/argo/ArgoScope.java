@@ -110,6 +110,10 @@ final class ArgoScope {
             inner.putAll(extra);
             inputs(call, stepVars).forEach((k, v) -> inner.put("inputs.parameters." + k, v));
             artifactInputs(call, stepVars, repo).forEach((k, v) -> inner.put("inputs.artifacts." + k, v));
+            if (body != null && call.step != null && !call.name.contains(".hooks.")) {
+                // Argo's steps.name / tasks.name: inside a template, the name of the step or task that called it.
+                inner.put(body.template.steps() != null ? "steps.name" : "tasks.name", call.name);
+            }
             vars = inner;
             instance = call.width < 0 ? digits[j] : instance * call.width + digits[j];
         }
@@ -285,6 +289,7 @@ final class ArgoScope {
         fields.put("outputs.result", o -> o.result().orElse(null));
         fields.put("exitCode", o -> o.exitCode().isPresent() ? Integer.toString(o.exitCode().getAsInt()) : null);
         fields.put("status", o -> o.phase().argoName());
+        fields.put("ip", o -> o.ip().orElse(null)); // a daemon's address
         tasks.get(0).outcome().parameters().keySet()
                 .forEach(name -> fields.put("outputs.parameters." + name, o -> o.parameter(name).orElse(null)));
         tasks.get(0).outcome().artifacts().keySet()

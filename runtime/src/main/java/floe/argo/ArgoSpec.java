@@ -89,31 +89,57 @@ public final class ArgoSpec {
             Container script, List<List<Step>> steps, Dag dag, RetryStrategy retryStrategy,
             String activeDeadlineSeconds, String timeout, Integer parallelism, Map<String, Object> resource,
             Map<String, Object> suspend, List<Volume> volumes, ResourceRequirements podResources,
-            List<UserContainer> initContainers, List<UserContainer> sidecars, Memoize memoize, Synchronization synchronization)
-            implements Serializable {
+            List<UserContainer> initContainers, List<UserContainer> sidecars, Memoize memoize, Synchronization synchronization,
+            Boolean daemon, ContainerSet containerSet) implements Serializable {
 
         /** This template with its deadlines worked out. */
         Template withDeadlines(String newActiveDeadlineSeconds, String newTimeout) {
             return new Template(name, inputs, outputs, container, script, steps, dag, retryStrategy, newActiveDeadlineSeconds,
-                    newTimeout, parallelism, resource, suspend, volumes, podResources, initContainers, sidecars, memoize, synchronization);
+                    newTimeout, parallelism, resource, suspend, volumes, podResources, initContainers, sidecars, memoize, synchronization, daemon, containerSet);
         }
 
         /** This template with other pod resources. */
         Template withPodResources(ResourceRequirements newPodResources) {
             return new Template(name, inputs, outputs, container, script, steps, dag, retryStrategy, activeDeadlineSeconds,
-                    timeout, parallelism, resource, suspend, volumes, newPodResources, initContainers, sidecars, memoize, synchronization);
+                    timeout, parallelism, resource, suspend, volumes, newPodResources, initContainers, sidecars, memoize, synchronization, daemon, containerSet);
         }
 
         /** This template with other inputs. */
         Template withInputs(Inputs newInputs) {
             return new Template(name, newInputs, outputs, container, script, steps, dag, retryStrategy, activeDeadlineSeconds,
-                    timeout, parallelism, resource, suspend, volumes, podResources, initContainers, sidecars, memoize, synchronization);
+                    timeout, parallelism, resource, suspend, volumes, podResources, initContainers, sidecars, memoize, synchronization, daemon, containerSet);
+        }
+
+        /** Whether it runs containers: a container, a script or a container set. */
+        boolean runsContainers() {
+            return container != null || script != null || containerSet != null;
+        }
+
+        /**
+         * The container whose command is the task's own: the container, the script, or of a container
+         * set the one named {@code main} (else the last), with the set's volume mounts before its own.
+         */
+        Container main() {
+            if (containerSet == null) {
+                return container != null ? container : script;
+            }
+            return containerSet.main();
+        }
+
+        /** What kind of containers it runs, as its field is named: container, script or containerSet. */
+        String kind() {
+            return container != null ? "container" : script != null ? "script" : "containerSet";
+        }
+
+        /** Whether it is a daemon ({@code daemon: true}): a service left running for the later steps of its scope. */
+        boolean isDaemon() {
+            return Boolean.TRUE.equals(daemon);
         }
 
         /** This template under another name (an {@code inline} template takes its step's). */
         Template named(String newName) {
             return new Template(newName, inputs, outputs, container, script, steps, dag, retryStrategy, activeDeadlineSeconds,
-                    timeout, parallelism, resource, suspend, volumes, podResources, initContainers, sidecars, memoize, synchronization);
+                    timeout, parallelism, resource, suspend, volumes, podResources, initContainers, sidecars, memoize, synchronization, daemon, containerSet);
         }
     }
 
@@ -164,7 +190,57 @@ public final class ArgoSpec {
     /** A {@code container} or, with {@code source}, a {@code script}. */
     public record Container(String image, List<String> command, List<String> args,
             List<EnvVar> env, String workingDir, List<VolumeMount> volumeMounts, ResourceRequirements resources,
-            String source) implements Serializable {}
+            String source, Probe readinessProbe) implements Serializable {}
+
+    /** A readiness probe: one of {@code exec}, {@code httpGet}, {@code tcpSocket}, and when it is tried. */
+    public record Probe(ExecAction exec, HttpGetAction httpGet, TcpSocketAction tcpSocket, Integer initialDelaySeconds,
+            Integer periodSeconds, Integer timeoutSeconds, Integer successThreshold) implements Serializable {}
+
+    /** Several containers of one pod run as a graph by their {@code dependencies}, sharing its volumes. */
+    public record ContainerSet(List<ContainerNode> containers, List<VolumeMount> volumeMounts, ContainerSetRetryStrategy retryStrategy)
+            implements Serializable {
+
+        /** The index of the container named {@code main}, else of the last. */
+        int mainIndex() {
+            List<ContainerNode> all = containers == null ? List.of() : containers;
+            for (int i = 0; i < all.size(); i++) {
+                if ("main".equals(all.get(i).name())) {
+                    return i;
+                }
+            }
+            return all.size() - 1;
+        }
+
+        Container main() {
+            int i = mainIndex();
+            return i < 0 ? null : containers.get(i).asContainer(volumeMounts);
+        }
+    }
+
+    /** A container of a container set: a container's fields, its name and the containers it waits for. */
+    public record ContainerNode(String name, String image, List<String> command, List<String> args, List<EnvVar> env,
+            String workingDir, List<VolumeMount> volumeMounts, ResourceRequirements resources, List<String> dependencies)
+            implements Serializable {
+
+        /** As a container, with the set's {@code setMounts} before its own. */
+        Container asContainer(List<VolumeMount> setMounts) {
+            List<VolumeMount> mounts = new java.util.ArrayList<>(setMounts == null ? List.of() : setMounts);
+            if (volumeMounts != null) {
+                mounts.addAll(volumeMounts);
+            }
+            return new Container(image, command, args, env, workingDir, mounts.isEmpty() ? null : mounts, resources, null, null);
+        }
+    }
+
+    /** How often a failed container of a set is run again in its place, {@code duration} apart. */
+    public record ContainerSetRetryStrategy(String retries, String duration) implements Serializable {}
+
+    public record ExecAction(List<String> command) implements Serializable {}
+
+    /** An HTTP GET; {@code port} is a number or a name, as Kubernetes' IntOrString. */
+    public record HttpGetAction(String path, String port, String host, String scheme, List<Header> httpHeaders) implements Serializable {}
+
+    public record TcpSocketAction(String port, String host) implements Serializable {}
 
     /**
      * An init container or a sidecar of a container or script template: a container of the same
@@ -176,7 +252,7 @@ public final class ArgoSpec {
 
         /** Its fields a main container has too, with {@code volumeMounts} given. */
         Container asContainer(List<VolumeMount> mounts) {
-            return new Container(image, command, args, env, workingDir, mounts, resources, null);
+            return new Container(image, command, args, env, workingDir, mounts, resources, null, null);
         }
     }
 

@@ -58,7 +58,8 @@ final class CallTree {
         int tooDeep;
         /**
          * The stages whose outputs this call's arguments, loop or condition read: a step that reads a
-         * nested call's outputs works them out from the call's inputs, so it waits on these too.
+         * nested call's outputs works them out from the call's inputs, so it waits on these too; and
+         * the stage ending the daemons its template started, which what follows it waits for.
          */
         transient List<String> argumentStages = new ArrayList<>();
 

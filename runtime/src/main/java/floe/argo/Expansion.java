@@ -40,7 +40,7 @@ final class Expansion {
     /** The most stages one workflow may expand to. */
     static final int MAX_STAGES = 1_000;
     static final Pattern OUTPUT_REF = Pattern.compile(
-            "(?:steps|tasks)(?:\\.([A-Za-z0-9_-]+)|\\[\\s*['\"]([^'\"]+)['\"]\\s*])\\.(?:outputs|exitCode|status)");
+            "(?:steps|tasks)(?:\\.([A-Za-z0-9_-]+)|\\[\\s*['\"]([^'\"]+)['\"]\\s*])\\.(?:outputs|exitCode|status|ip)");
 
     /** A stage every stage made under a call waits on, established in a body that runs {@code groups} times. */
     private record Need(String stage, int groups) {}
@@ -92,6 +92,13 @@ final class Expansion {
     private final Map<String, String> deferred = new LinkedHashMap<>();
     private Workflow.Builder out;
     private Map<String, String> base;
+    /** The scope each steps or dag template's run keeps its daemons under: the name of the stage that ends them. */
+    private final Map<CallTree.Body, String> scopes = new java.util.IdentityHashMap<>();
+    /** The bodies that started daemons; null among them: the entrypoint is a daemon. */
+    private final Set<CallTree.Body> withDaemons = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    private boolean entryDaemon;
+    /** The stages of daemon templates, whose tasks report an {@code ip}. */
+    private final Set<String> daemonStages = new java.util.HashSet<>();
 
     Expansion(String name, ArgoDocuments.Home home, ArgoDocuments.Library library, ArgoOptions options,
             LocalResources local, Map<String, String> globals, boolean exitHandler) {
@@ -223,6 +230,9 @@ final class Expansion {
      * the run if a failure that let the rest run happened.
      */
     void finish(String runRoot) {
+        if (entryDaemon) {
+            endDaemons(DaemonScopeEnd.NAME, new ArrayList<>(made.keySet()), 1, "spec.entrypoint");
+        }
         List<String> all = new ArrayList<>(made.keySet());
         if (runRoot != null) {
             Stage.Builder cleanup = Stage.named(RunDirectory.STAGE).run(new RunDirectory(runRoot, options.keepVolumes()));
@@ -243,7 +253,7 @@ final class Expansion {
         ArgoSpec.Template t = call.template;
         List<CallTree.Call> chain = new ArrayList<>(above);
         chain.add(call);
-        if (t.container() != null || t.script() != null) {
+        if (t.runsContainers()) {
             leaf(call, chain, instances, needs, stageName, inherited);
             return;
         }
@@ -269,11 +279,40 @@ final class Expansion {
         int inner = instances * call.width;
         String prefix = above.isEmpty() ? "" : stageName + ".";
         Inherited deeper = inherited.deeper(key, t.parallelism(), continueOn(call));
+        int first = made.size();
+        scopes.put(body, prefix + DaemonScopeEnd.NAME);
         if (t.steps() != null) {
             steps(body, chain, inner, needs, prefix, deeper, at);
         } else {
             dag(body, chain, inner, needs, prefix, deeper, at);
         }
+        if (withDaemons.contains(body)) {
+            endDaemons(scopes.get(body), new ArrayList<>(made.keySet()).subList(first, made.size()), inner, call.templatePath);
+            call.argumentStages.add(scopes.get(body)); // what runs after this template starts once its daemons ended
+        }
+    }
+
+    /**
+     * The stage that ends the daemons of a steps or dag template once every stage under it ended:
+     * one task for each of the template's {@code runs}, each after that run's tasks only.
+     */
+    private void endDaemons(String scope, List<String> under, int runs, String templatePath) {
+        if (made.containsKey(scope)) {
+            throw new ArgoError(templatePath, "the stage ending this template's daemons would be named '" + scope
+                    + "', as a step's stage is: rename the step");
+        }
+        Stage.Builder end = Stage.named(scope).run(new DaemonScopeEnd(scope)).withSequence(runs);
+        for (String up : under) {
+            Stage u = made.get(up);
+            if (runs == 1 || u.isDynamic()) {
+                end.after(up);
+            } else {
+                end.dependsOn(Dependency.grouped(up, u.tasks() / runs, 1));
+            }
+        }
+        Stage built = end.build();
+        out.stage(built);
+        made.put(scope, built);
     }
 
     /**
@@ -732,19 +771,34 @@ final class Expansion {
         String kind = null;
         if (call.tooDeep == 0) {
             TemplateSettings.unsupportedTemplateFields(t, call.templatePath);
-            c = t.container() != null ? t.container() : t.script();
-            kind = t.container() != null ? "container" : "script";
-            String imageDir = options.images().workingDir(c.image(), call.templatePath + "." + kind + ".image");
-            List<String> entrypoint = t.container() != null && (c.command() == null || c.command().isEmpty())
-                    ? options.images().entrypoint(c.image(), c.args() == null || c.args().isEmpty(), call.templatePath + ".container") : null;
-            LocalResources.Mounts mounts = local.mounts(c, call.templatePath + "." + kind, t.volumes());
-            Map<String, LocalResources.EnvSource> env = local.envSources(c, call.templatePath + "." + kind);
+            c = t.main();
+            kind = t.kind();
+            String where = t.containerSet() != null ? ArgoContainerSet.mainPath(t, call.templatePath) : call.templatePath + "." + kind;
+            ArgoContainerSet set = t.containerSet() == null ? null : ArgoContainerSet.of(t, call.templatePath, local, options, globals);
+            String imageDir = options.images().workingDir(c.image(), where + ".image");
+            List<String> entrypoint = t.script() == null && (c.command() == null || c.command().isEmpty())
+                    ? options.images().entrypoint(c.image(), c.args() == null || c.args().isEmpty(), where) : null;
+            LocalResources.Mounts mounts = local.mounts(c, where, t.volumes());
+            Map<String, LocalResources.EnvSource> env = local.envSources(c, where);
             command = new ArgoCommand(chain, base, mounts, imageDir, ArgoArtifacts.of(t, call.templatePath, options.artifacts(), library::notice),
                     options.recursionDepth(), entrypoint, env, PodContainers.of(t, call.templatePath, local, options))
                     .memoized(t.memoize() == null ? null : options.memoizeDir()).globals(globalsRead)
                     .published(publishedDir, publishedRead)
                     .locked(ArgoLocks.of(t.synchronization(), call.templatePath + ".synchronization", globals.get("workflow.namespace"),
-                            options, library::notice));
+                            options, library::notice))
+                    .containerSet(set);
+            if (t.isDaemon()) {
+                CallTree.Body body = chain.size() < 2 ? null : chain.get(chain.size() - 2).body;
+                if (body == null) {
+                    entryDaemon = true;
+                } else {
+                    daemonStages.add(stageName);
+                    withDaemons.add(body);
+                }
+                command.daemon(ArgoDaemon.of(t, call.templatePath, call.templatePath + "." + kind,
+                        body == null ? DaemonScopeEnd.NAME : scopes.get(body), call.dynamic() ? MAX_PARAM_ITEMS : call.width,
+                        library::notice));
+            }
         } else {
             command = new ArgoCommand(chain, base, new LocalResources.Mounts(List.of(), List.of(), List.of()), null, ArgoArtifacts.none(),
                     options.recursionDepth(), null, Map.of(), PodContainers.none());
@@ -829,6 +883,9 @@ final class Expansion {
             Map<String, String> outputs = new LinkedHashMap<>(Map.of(TaskOutcome.RESULT, "0", TaskOutcome.EXIT_CODE, "0",
                     TaskOutcome.PHASE, Phase.SUCCEEDED.argoName()));
             outputNames.getOrDefault(up, List.of()).forEach(p -> outputs.put(TaskOutcome.parameterKey(p), "0"));
+            if (daemonStages.contains(up)) {
+                outputs.put(TaskOutcome.IP, floe.exec.Daemons.LOCAL);
+            }
             // A stand-in location: as it is (archive: none, maybe a directory) or a gzipped tar.
             artifactNames.getOrDefault(up, List.of()).forEach(a -> outputs.put(
                     TaskOutcome.artifactKey(a.endsWith("/") ? a.substring(0, a.length() - 1) : a.substring(0, a.length() - 4)),

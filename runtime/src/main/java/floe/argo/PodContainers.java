@@ -51,7 +51,7 @@ final class PodContainers implements Serializable {
         if (t.initContainers() == null && t.sidecars() == null) {
             return NONE;
         }
-        ArgoSpec.Container main = t.container() != null ? t.container() : t.script();
+        ArgoSpec.Container main = t.main();
         Set<String> names = new HashSet<>();
         List<Container> init = containers(t.initContainers(), templatePath + ".initContainers", main, t, local, options, names);
         List<Container> sidecars = containers(t.sidecars(), templatePath + ".sidecars", main, t, local, options, names);

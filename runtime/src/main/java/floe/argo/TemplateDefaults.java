@@ -64,7 +64,7 @@ final class TemplateDefaults {
             ObjectNode applicable = defaults.deepCopy();
             ObjectNode mine = JSON.valueToTree(t);
             KINDS.stream().filter(kind -> !mine.has(kind)).forEach(applicable::remove);
-            if (!mine.has("container") && !mine.has("script")) {
+            if (!mine.has("container") && !mine.has("script") && !mine.has("containerSet")) {
                 applicable.remove(List.of("initContainers", "sidecars")); // the other containers of a pod: a steps or dag template runs none
             }
             out = merged(t, applicable);

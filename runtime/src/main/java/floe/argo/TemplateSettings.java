@@ -156,8 +156,17 @@ final class TemplateSettings {
         if (t.podResources() != null) {
             running = asked(t.podResources(), templatePath + ".podResources");
         } else {
-            ArgoSpec.Container c = t.container() != null ? t.container() : t.script();
-            running = asked(c.resources(), templatePath + "." + kind + ".resources");
+            running = new double[] {0, 0};
+            if (t.containerSet() != null) {
+                // All containers of a set are started at once (each waits for its dependencies): Argo asks for their sum.
+                List<ArgoSpec.ContainerNode> nodes = t.containerSet().containers();
+                for (int i = 0; i < nodes.size(); i++) {
+                    double[] a = asked(nodes.get(i).resources(), templatePath + ".containerSet.containers[" + i + "].resources");
+                    running = new double[] {running[0] + a[0], running[1] + a[1]};
+                }
+            } else {
+                running = asked(t.main().resources(), templatePath + "." + kind + ".resources");
+            }
             List<ArgoSpec.UserContainer> sidecars = t.sidecars() == null ? List.of() : t.sidecars();
             for (int i = 0; i < sidecars.size(); i++) {
                 double[] a = asked(sidecars.get(i).resources(), templatePath + ".sidecars[" + i + "].resources");
@@ -193,7 +202,7 @@ final class TemplateSettings {
 
     static void unsupportedTemplateFields(ArgoSpec.Template t, String path) {
         if (t.outputs() != null) {
-            if (t.container() == null && t.script() == null) {
+            if (!t.runsContainers()) {
                 unsupported(path + ".outputs.artifacts", t.outputs().artifacts());
             }
             List<ArgoSpec.Parameter> ps = t.outputs().parameters() == null ? List.of() : t.outputs().parameters();
@@ -226,7 +235,7 @@ final class TemplateSettings {
         unsupported(path + ".resource", t.resource());
         unsupported(path + ".suspend", t.suspend());
         if (t.inputs() != null) {
-            if (t.container() == null && t.script() == null) {
+            if (!t.runsContainers()) {
                 unsupported(path + ".inputs.artifacts", t.inputs().artifacts());
             }
         }
@@ -239,6 +248,10 @@ final class TemplateSettings {
 
     /** What a steps or dag template may say: its outputs come from its steps ({@code valueFrom.parameter} or {@code expression}). */
     static void nestedTemplateFields(ArgoSpec.Template t, String path) {
+        if (t.isDaemon()) {
+            throw new ArgoError(path + ".daemon", "a steps or dag template cannot be a daemon: give daemon: true to the container"
+                    + " or script template that runs the service");
+        }
         List<ArgoSpec.Parameter> outs = t.outputs() == null || t.outputs().parameters() == null ? List.of() : t.outputs().parameters();
         for (int i = 0; i < outs.size(); i++) {
             if (outs.get(i).globalName() != null) {

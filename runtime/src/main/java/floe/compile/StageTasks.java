@@ -50,7 +50,8 @@ final class StageTasks implements Serializable {
 
     /** Gets ready to run tasks; their completions go to {@code out}, on the operator's thread. */
     void open(RuntimeContext context, Consumer<TaskCompletion> out) {
-        executor = new TaskExecutor(workflow.name(), workflow.parameters(), stage(), java.nio.file.Path.of(logDir));
+        executor = new TaskExecutor(workflow.name(), context.getJobInfo().getJobId().toString(), host(context), workflow.parameters(),
+                stage(), java.nio.file.Path.of(logDir));
         metrics = new StageMetrics(context, stageName);
         permits = workflow.parallelism() > 0
                 ? WorkflowPermits.of(context.getJobInfo().getJobId().toString(), workflow.parallelism()) : null;
@@ -58,6 +59,22 @@ final class StageTasks implements Serializable {
             metrics.record(c);
             out.accept(c);
         });
+    }
+
+    /**
+     * The address other TaskManagers reach this one at (a daemon's {@code ip}): the TaskManager's
+     * external address as an IP; 127.0.0.1 where it is this machine's loopback (the embedded Flink).
+     */
+    private static String host(RuntimeContext context) {
+        if (!(context instanceof org.apache.flink.streaming.api.operators.StreamingRuntimeContext streaming)) {
+            return floe.exec.Daemons.LOCAL;
+        }
+        try {
+            java.net.InetAddress address = java.net.InetAddress.getByName(streaming.getTaskManagerRuntimeInfo().getTaskManagerExternalAddress());
+            return address.isLoopbackAddress() ? floe.exec.Daemons.LOCAL : address.getHostAddress();
+        } catch (java.io.IOException | RuntimeException e) {
+            return floe.exec.Daemons.LOCAL;
+        }
     }
 
     /**

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Runs one attempt of a command task as a real process: argv as given, the task's environment
@@ -43,6 +44,8 @@ final class CommandRunner {
     private static final long SIDECAR_GRACE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
 
     private final Path logDir;
+    /** The address other tasks reach a daemon of this runner at. */
+    private final String host;
     private final MountNamespace mounts;
     private volatile Path createdDir; // tasks running at once share the runner
     private final String scratchId = java.util.UUID.randomUUID().toString();
@@ -56,7 +59,12 @@ final class CommandRunner {
     private final OnJvmStop killOnStop = OnJvmStop.run("floe-stop-commands", () -> destroyTrees(live));
 
     CommandRunner(Path logDir) {
+        this(logDir, Daemons.LOCAL);
+    }
+
+    CommandRunner(Path logDir, String host) {
         this.logDir = logDir;
+        this.host = host;
         this.mounts = new MountNamespace();
     }
 
@@ -79,7 +87,7 @@ final class CommandRunner {
         }
     }
 
-    /** {@code command} (and its init commands and sidecars) without the mounts already at their paths. */
+    /** {@code command} (and its init commands, sidecars and the other containers of its set) without the mounts already at their paths. */
     private static Command withoutInPlaceMounts(Command command) {
         // A volume already at its mount path (a Kubernetes pod mounts it there) needs no namespace.
         List<Command.Mount> needed = command.mounts().stream()
@@ -88,6 +96,12 @@ final class CommandRunner {
         if (!command.init().isEmpty() || !command.sidecars().isEmpty()) {
             out = out.withInit(command.init().stream().map(h -> new Command.Helper(h.name(), withoutInPlaceMounts(h.command()))).toList())
                     .withSidecars(command.sidecars().stream().map(h -> new Command.Helper(h.name(), withoutInPlaceMounts(h.command()))).toList());
+        }
+        Command.ContainerSet set = command.containerSet();
+        if (set != null) {
+            out = out.withContainerSet(new Command.ContainerSet(set.main(), set.containers().stream()
+                    .map(m -> new Command.Member(m.name(), m.dependencies(), withoutInPlaceMounts(m.command()))).toList(),
+                    set.retries(), set.retryDelayMillis()));
         }
         return out;
     }
@@ -153,6 +167,10 @@ final class CommandRunner {
         for (Command.Helper init : command.init()) {
             runInit(init, ctx, dir, name);
         }
+        if (command.daemon() != null) {
+            runDaemon(command, ctx, dir, name);
+            return;
+        }
         File outLog = dir.resolve(name + ".out").toFile();
         File errLog = dir.resolve(name + ".err").toFile();
         List<Sidecar> sidecars = new ArrayList<>();
@@ -162,7 +180,8 @@ final class CommandRunner {
             for (Command.Helper sidecar : command.sidecars()) {
                 sidecars.add(startSidecar(sidecar, ctx, dir, name));
             }
-            exit = await(start(command, null, ctx, scratch(dir, "out"), scratch(dir, "err")), dir, outLog, errLog);
+            exit = command.containerSet() != null ? runSet(command, ctx, dir, name, outLog, errLog)
+                    : await(start(command, null, ctx, scratch(dir, "out"), scratch(dir, "err")), dir, outLog, errLog);
             ended = true;
         } finally {
             stop(sidecars, ended);
@@ -185,6 +204,184 @@ final class CommandRunner {
             }
         }
         ArtifactTransfer.upload(command.artifacts(), ctx);
+    }
+
+    /**
+     * Starts a daemon and waits until its probe finds it ready: then the attempt succeeds with the
+     * process left running, kept by {@link Daemons} under its scope, and this machine's address as
+     * the task's {@code ip}. A daemon that exits first ended as any command does (its exit code
+     * decides); one interrupted before it is ready (a timeout, a cancellation) is killed. Its log
+     * files are written as it runs.
+     */
+    private void runDaemon(Command command, TaskContext ctx, Path dir, String name) throws Exception {
+        File out = dir.resolve(name + ".out").toFile();
+        File err = dir.resolve(name + ".err").toFile();
+        Process process = start(command, null, ctx, out, err);
+        boolean kept = false;
+        try {
+            if (Probes.awaitReady(process, command.daemon().probe(), probe -> runProbe(command, probe, ctx))) {
+                // What its attempt staged (artifacts, output files) stays until it is gone: it may still read or write there.
+                Command staged = command;
+                Daemons.keep(ctx.run(), command.daemon().scope(), process, () -> cleanUp(staged));
+                kept = true;
+                ctx.ip(host);
+                org.slf4j.LoggerFactory.getLogger(CommandRunner.class).info("stage '{}' task {}: daemon ready (pid {}), kept till {} ends",
+                        ctx.stage(), ctx.index(), process.pid(), command.daemon().scope());
+                return;
+            }
+            int exit = process.waitFor();
+            ctx.exitCode(exit);
+            failIfNotZero(command, null, exit, ctx, err, err);
+            ctx.result(tail(out, RESULT_BYTES).strip());
+        } finally {
+            live.remove(process);
+            if (!kept) {
+                destroyTree(process);
+            }
+        }
+    }
+
+    /** Runs an exec probe's argv as a command of the daemon's (its env, mounts, working directory); its exit code, -1 past its timeout. */
+    private int runProbe(Command daemon, Command.Probe probe, TaskContext ctx) throws Exception {
+        Command check = new Command(probe.exec(), daemon.env(), daemon.workingDir(), daemon.image(), daemon.mounts());
+        File discard = new File("/dev/null");
+        Process process = start(check, "readiness probe", ctx, discard, discard);
+        try {
+            if (process.waitFor(probe.timeoutMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                return process.exitValue();
+            }
+            return -1;
+        } finally {
+            live.remove(process);
+            if (process.isAlive()) {
+                destroyTree(process);
+            }
+        }
+    }
+
+    /**
+     * Runs a container set in {@code command}'s place: each container once all it depends on exited
+     * 0, side by side otherwise, on this thread (the processes run on their own). The main container
+     * writes to the task's own log files (through the scratch files, as a lone command does), the
+     * others to {@code .container-NAME.*}; a rerun appends. Returns 0 once all exited 0; a failure
+     * is thrown once nothing of the set runs any more; an interrupt kills what runs.
+     */
+    private int runSet(Command command, TaskContext ctx, Path dir, String name, File outLog, File errLog) throws Exception {
+        Command.ContainerSet set = command.containerSet();
+        Map<String, Process> running = new java.util.LinkedHashMap<>();
+        Map<String, Integer> runs = new java.util.HashMap<>();
+        Map<String, Long> rerunAt = new java.util.HashMap<>();
+        java.util.Set<String> succeeded = new java.util.HashSet<>();
+        java.util.Set<String> over = new java.util.HashSet<>(); // failed for good, or never to run
+        Exception failure = null;
+        try {
+            while (true) {
+                long now = System.nanoTime();
+                for (Command.Member m : set.containers()) {
+                    String c = m.name();
+                    if (running.containsKey(c) || succeeded.contains(c) || over.contains(c)) {
+                        continue;
+                    }
+                    if (m.dependencies().stream().anyMatch(over::contains)) {
+                        over.add(c); // a container it waits for failed: Argo never starts it
+                    } else if (succeeded.containsAll(m.dependencies()) && rerunAt.getOrDefault(c, now) - now <= 0) {
+                        int run = runs.merge(c, 1, Integer::sum);
+                        boolean main = c.equals(set.main());
+                        Command what = main ? command : m.command();
+                        running.put(c, start(what, "container '" + c + "'", ctx, main ? scratch(dir, "out") : member(dir, name, c, "out"),
+                                main ? scratch(dir, "err") : member(dir, name, c, "err"), run > 1));
+                        rerunAt.remove(c);
+                    }
+                }
+                if (running.isEmpty() && rerunAt.isEmpty()) {
+                    break;
+                }
+                long wait = rerunAt.values().stream().mapToLong(at -> at - System.nanoTime()).min().orElse(Long.MAX_VALUE);
+                if (!running.isEmpty()) {
+                    try {
+                        java.util.concurrent.CompletableFuture.anyOf(running.values().stream().map(Process::onExit)
+                                .toArray(java.util.concurrent.CompletableFuture[]::new)).get(Math.max(1, wait), java.util.concurrent.TimeUnit.NANOSECONDS);
+                    } catch (java.util.concurrent.TimeoutException e) {
+                        // a rerun is due
+                    }
+                } else {
+                    java.util.concurrent.TimeUnit.NANOSECONDS.sleep(Math.max(1, wait));
+                }
+                for (java.util.Iterator<Map.Entry<String, Process>> it = running.entrySet().iterator(); it.hasNext();) {
+                    Map.Entry<String, Process> e = it.next();
+                    if (e.getValue().isAlive()) {
+                        continue;
+                    }
+                    it.remove();
+                    live.remove(e.getValue());
+                    String c = e.getKey();
+                    int exit = e.getValue().exitValue();
+                    if (exit == 0) {
+                        succeeded.add(c);
+                    } else if (runs.get(c) <= set.retries() && exit != MountNamespace.NOT_FOUND && exit != MountNamespace.MOUNT_FAILED) {
+                        LOG_SET.warn("stage '{}' task {}: container '{}' exited with code {}, running it again ({} of {})", ctx.stage(),
+                                ctx.index(), c, exit, runs.get(c), set.retries());
+                        rerunAt.put(c, System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(set.retryDelayMillis()));
+                    } else {
+                        over.add(c);
+                        if (failure == null) {
+                            failure = setFailure(set, c, command, exit, ctx, dir, name, outLog, errLog);
+                        }
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            running.values().forEach(CommandRunner::destroyTree);
+            running.values().forEach(live::remove);
+            keep(scratch(dir, "out"), outLog);
+            keep(scratch(dir, "err"), errLog);
+            throw e;
+        } finally {
+            for (Command.Member m : set.containers()) {
+                for (String stream : List.of("out", "err")) {
+                    File f = member(dir, name, m.name(), stream);
+                    if (f.exists() && f.length() == 0) {
+                        f.delete();
+                    }
+                }
+            }
+        }
+        if (failure != null) {
+            keep(scratch(dir, "out"), outLog); // the main container's output, whichever failed
+            keep(scratch(dir, "err"), errLog);
+            throw failure;
+        }
+        return 0;
+    }
+
+    private static final org.slf4j.Logger LOG_SET = org.slf4j.LoggerFactory.getLogger(CommandRunner.class);
+
+    /** The log file of container {@code container} of a set, other than the main one. */
+    private static File member(Path dir, String name, String container, String stream) {
+        return dir.resolve(name + ".container-" + container + "." + stream).toFile();
+    }
+
+    /** The failure of container {@code c} of a set, exited with {@code exit}, naming it. */
+    private Exception setFailure(Command.ContainerSet set, String c, Command main, int exit, TaskContext ctx, Path dir, String name,
+            File outLog, File errLog) throws IOException {
+        Command what = c.equals(set.main()) ? main
+                : set.containers().stream().filter(m -> m.name().equals(c)).findFirst().orElseThrow().command();
+        File err;
+        File log;
+        if (c.equals(set.main())) {
+            keep(scratch(dir, "out"), outLog);
+            err = keep(scratch(dir, "err"), errLog);
+            log = errLog;
+        } else {
+            err = member(dir, name, c, "err");
+            log = err;
+        }
+        try {
+            failIfNotZero(what, "container '" + c + "'", exit, ctx, err, log);
+            return null;
+        } catch (Exception e) {
+            return e;
+        }
     }
 
     /** Runs an init command to its end, its output to its own log files; anything but exit 0 fails the attempt, naming it. */
@@ -214,23 +411,7 @@ final class CommandRunner {
      * sidecar's exit code does not count. Log files it left empty are removed.
      */
     private void stop(List<Sidecar> sidecars, boolean gently) {
-        List<ProcessHandle> trees = new ArrayList<>();
-        for (Sidecar s : sidecars) {
-            List<ProcessHandle> tree = new ArrayList<>();
-            tree.add(s.process().toHandle());
-            s.process().descendants().forEach(tree::add);
-            if (gently) {
-                tree.forEach(ProcessHandle::destroy);
-            }
-            trees.addAll(tree);
-        }
-        if (gently) {
-            awaitGone(trees, SIDECAR_GRACE_NANOS);
-        }
-        List<ProcessHandle> killed = new ArrayList<>(trees);
-        trees.forEach(p -> p.descendants().forEach(killed::add)); // started while it was asked to stop
-        killed.forEach(ProcessHandle::destroyForcibly);
-        awaitGone(killed, KILL_WAIT_NANOS);
+        stopTrees(sidecars.stream().map(Sidecar::process).toList(), gently ? SIDECAR_GRACE_NANOS : 0);
         for (Sidecar s : sidecars) {
             live.remove(s.process());
             for (File f : List.of(s.out(), s.err())) {
@@ -242,13 +423,44 @@ final class CommandRunner {
     }
 
     /**
+     * Stops each process tree: SIGTERM, and SIGKILL to what is left after {@code graceNanos} (at once
+     * when 0); then waits a moment for them to be gone.
+     */
+    static void stopTrees(List<Process> processes, long graceNanos) {
+        List<ProcessHandle> trees = new ArrayList<>();
+        for (Process p : processes) {
+            List<ProcessHandle> tree = new ArrayList<>();
+            tree.add(p.toHandle());
+            p.descendants().forEach(tree::add);
+            if (graceNanos > 0) {
+                tree.forEach(ProcessHandle::destroy);
+            }
+            trees.addAll(tree);
+        }
+        if (graceNanos > 0) {
+            awaitGone(trees, graceNanos);
+        }
+        List<ProcessHandle> killed = new ArrayList<>(trees);
+        trees.forEach(p -> p.descendants().forEach(killed::add)); // started while it was asked to stop
+        killed.forEach(ProcessHandle::destroyForcibly);
+        awaitGone(killed, KILL_WAIT_NANOS);
+    }
+
+    /**
      * Starts {@code command} writing to {@code out} and {@code err}; {@code container} names it when
      * it is not the task's main command. A program that cannot start is a {@link CommandNotFoundException}.
      */
     private Process start(Command command, String container, TaskContext ctx, File out, File err) throws Exception {
+        return start(command, container, ctx, out, err, false);
+    }
+
+    /** As {@link #start(Command, String, TaskContext, File, File)}; with {@code append}, after what the files hold. */
+    private Process start(Command command, String container, TaskContext ctx, File out, File err, boolean append) throws Exception {
         List<String> argv = command.mounts().isEmpty() ? command.argv() : mounts.wrap(command);
         // A container's standard input is empty: a program reading it sees its end at once.
-        ProcessBuilder pb = new ProcessBuilder(argv).redirectInput(NO_INPUT).redirectOutput(out).redirectError(err);
+        ProcessBuilder pb = new ProcessBuilder(argv).redirectInput(NO_INPUT)
+                .redirectOutput(append ? ProcessBuilder.Redirect.appendTo(out) : ProcessBuilder.Redirect.to(out))
+                .redirectError(append ? ProcessBuilder.Redirect.appendTo(err) : ProcessBuilder.Redirect.to(err));
         pb.environment().putAll(command.env());
         if (command.workingDir() != null && command.mounts().isEmpty()) {
             pb.directory(new File(command.workingDir()));

@@ -15,6 +15,7 @@ import java.util.TreeMap;
 /** The {@link TaskContext} of one attempt; what it collects becomes the task's completion. */
 final class RunningTask implements TaskContext {
     private final String workflow;
+    private final String run;
     private final Stage stage;
     private final int index;
     private final int tasks;
@@ -24,9 +25,10 @@ final class RunningTask implements TaskContext {
     private final TreeMap<String, String> outputs = new TreeMap<>();
     private final List<String> files = new ArrayList<>();
 
-    RunningTask(String workflow, Stage stage, int index, int tasks, int attempt, Map<String, String> parameters,
+    RunningTask(String workflow, String run, Stage stage, int index, int tasks, int attempt, Map<String, String> parameters,
             List<TaskCompletion> inputs) {
         this.workflow = workflow;
+        this.run = run;
         this.stage = stage;
         this.index = index;
         this.tasks = tasks;
@@ -38,6 +40,11 @@ final class RunningTask implements TaskContext {
     @Override
     public String workflow() {
         return workflow;
+    }
+
+    @Override
+    public String run() {
+        return run;
     }
 
     @Override

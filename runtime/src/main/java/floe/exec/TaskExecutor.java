@@ -33,6 +33,8 @@ public final class TaskExecutor implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TaskExecutor.class);
 
     private final String workflow;
+    /** This run's id ({@link floe.model.TaskContext#run()}). */
+    private final String run;
     private final Map<String, String> parameters;
     private final Stage stage;
     private final Sleeper sleeper;
@@ -42,14 +44,28 @@ public final class TaskExecutor implements AutoCloseable {
 
     /** An executor whose command tasks log to {@code logDir/WORKFLOW/STAGE/task-N.attempt-M.{out,err}}. */
     public TaskExecutor(String workflow, Map<String, String> workflowParameters, Stage stage, Path logDir) {
-        this(workflow, workflowParameters, stage, logDir, Thread::sleep);
+        this(workflow, workflow, Daemons.LOCAL, workflowParameters, stage, logDir, Thread::sleep);
+    }
+
+    /**
+     * An executor of the tasks of run {@code run} (an id no other run has, e.g. the Flink job's),
+     * whose daemons other tasks reach at {@code host}, this machine's address.
+     */
+    public TaskExecutor(String workflow, String run, String host, Map<String, String> workflowParameters, Stage stage, Path logDir) {
+        this(workflow, run, host, workflowParameters, stage, logDir, Thread::sleep);
     }
 
     TaskExecutor(String workflow, Map<String, String> workflowParameters, Stage stage, Path logDir, Sleeper sleeper) {
+        this(workflow, workflow, Daemons.LOCAL, workflowParameters, stage, logDir, sleeper);
+    }
+
+    private TaskExecutor(String workflow, String run, String host, Map<String, String> workflowParameters, Stage stage, Path logDir,
+            Sleeper sleeper) {
         this.workflow = workflow;
+        this.run = run;
         this.stage = stage;
         this.sleeper = sleeper;
-        this.commands = new CommandRunner(logDir);
+        this.commands = new CommandRunner(logDir, host);
         this.parameters = Parameters.merge(workflowParameters, stage.parameters());
     }
 
@@ -70,7 +86,7 @@ public final class TaskExecutor implements AutoCloseable {
             if (!delay.isZero()) {
                 sleeper.sleep(delay.toMillis());
             }
-            RunningTask context = new RunningTask(workflow, stage, index, tasks, attempt, parameters, inputs);
+            RunningTask context = new RunningTask(workflow, run, stage, index, tasks, attempt, parameters, inputs);
             long attemptStart = System.currentTimeMillis();
             try {
                 runAttempt(context);
@@ -87,6 +103,8 @@ public final class TaskExecutor implements AutoCloseable {
                         LOG.warn("{} (the stage continues on failure)", failure.getMessage());
                         return context.failed(start, System.currentTimeMillis(), failure.getMessage());
                     }
+                    // The run fails: its daemons go with it, as Argo's go when the workflow ends.
+                    Daemons.endRun(run);
                     throw failure;
                 }
                 LOG.warn("stage '{}' task {} attempt {}/{} failed, retrying: {}",
@@ -124,7 +142,8 @@ public final class TaskExecutor implements AutoCloseable {
                             command.command().succeeded(ctx);
                         }
                     } finally {
-                        if (resolved != null) { // a skipped task may have no command
+                        // A skipped task may have no command; a daemon kept running cleans up once it ended.
+                        if (resolved != null && (resolved.daemon() == null || ctx.outcome().ip().isEmpty())) {
                             CommandRunner.cleanUp(resolved);
                         }
                     }

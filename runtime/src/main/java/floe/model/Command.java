@@ -16,11 +16,12 @@ import java.util.TreeMap;
  * command sees at a path of its own, as a container sees a volume. Like a pod, it may have
  * {@code init} commands, run one after another before it (each must exit 0), and {@code sidecars},
  * started before it and killed once it ended; its outcome is its own. It may hold {@code locks}
- * while it runs.
+ * while it runs. A {@code daemon} is left running once it is ready, until its scope ends. With a
+ * {@code containerSet}, the command is one of several run as a graph in its place.
  */
 public record Command(List<String> argv, Map<String, String> env, String workingDir, String image, List<Mount> mounts,
-        List<OutputFile> outputFiles, List<Artifact> artifacts, List<Helper> init, List<Helper> sidecars, List<Lock> locks)
-        implements Serializable {
+        List<OutputFile> outputFiles, List<Artifact> artifacts, List<Helper> init, List<Helper> sidecars, List<Lock> locks,
+        Daemon daemon, ContainerSet containerSet) implements Serializable {
 
     public Command {
         argv = List.copyOf(argv);
@@ -39,7 +40,7 @@ public record Command(List<String> argv, Map<String, String> env, String working
     /** A command with output files and artifacts, and no init commands or sidecars. */
     public Command(List<String> argv, Map<String, String> env, String workingDir, String image, List<Mount> mounts,
             List<OutputFile> outputFiles, List<Artifact> artifacts) {
-        this(argv, env, workingDir, image, mounts, outputFiles, artifacts, List.of(), List.of(), List.of());
+        this(argv, env, workingDir, image, mounts, outputFiles, artifacts, List.of(), List.of(), List.of(), null, null);
     }
 
     /** A command with output files and no artifacts. */
@@ -58,42 +59,115 @@ public record Command(List<String> argv, Map<String, String> env, String working
     }
 
     public Command withEnv(Map<String, String> env) {
-        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks);
+        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks, daemon, containerSet);
     }
 
     public Command withWorkingDir(String workingDir) {
-        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks);
+        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks, daemon, containerSet);
     }
 
     public Command withMounts(List<Mount> mounts) {
-        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks);
+        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks, daemon, containerSet);
     }
 
     public Command withImage(String image) {
-        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks);
+        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks, daemon, containerSet);
     }
 
     public Command withOutputFiles(List<OutputFile> outputFiles) {
-        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks);
+        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks, daemon, containerSet);
     }
 
     public Command withArtifacts(List<Artifact> artifacts) {
-        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks);
+        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks, daemon, containerSet);
     }
 
     /** This command holding {@code locks} while it runs (taken before its init commands, let go once it ended). */
     public Command withLocks(List<Lock> locks) {
-        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks);
+        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks, daemon, containerSet);
     }
 
     /** This command after {@code init}, run one after another before it, each to exit 0. */
     public Command withInit(List<Helper> init) {
-        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks);
+        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks, daemon, containerSet);
     }
 
     /** This command with {@code sidecars}, started before it and killed once it ended. */
     public Command withSidecars(List<Helper> sidecars) {
-        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks);
+        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks, daemon, containerSet);
+    }
+
+    /** This command left running once ready, as {@code daemon} says (null: run to its end). */
+    public Command withDaemon(Daemon daemon) {
+        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks, daemon, containerSet);
+    }
+
+    /** This command as the main one of {@code containerSet} (null: run alone). */
+    public Command withContainerSet(ContainerSet containerSet) {
+        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks, daemon, containerSet);
+    }
+
+    /**
+     * Containers run in a command's place (Argo's {@code containerSet}): each starts once every one
+     * it depends on exited 0, side by side otherwise; one whose dependency failed never starts. The
+     * one named {@code main} is the command itself (its mounts, outputs and artifacts are the
+     * command's; its stdout the result when it is named {@code main}). A container that exits
+     * non-zero is run again up to {@code retries} times, {@code retryDelayMillis} apart; then the
+     * command fails naming it, once the containers still running ended.
+     */
+    public record ContainerSet(String main, List<Member> containers, int retries, long retryDelayMillis) implements Serializable {
+        public ContainerSet {
+            Objects.requireNonNull(main, "main");
+            containers = List.copyOf(containers);
+            if (containers.stream().noneMatch(c -> c.name().equals(main))) {
+                throw new SpecException("container set: no container '" + main + "'");
+            }
+            if (retries < 0 || retryDelayMillis < 0) {
+                throw new SpecException("container set: retries and their delay cannot be negative");
+            }
+        }
+    }
+
+    /** A container of a set: its name, the names of those it waits for, and its command. */
+    public record Member(String name, List<String> dependencies, Command command) implements Serializable {
+        public Member {
+            Objects.requireNonNull(name, "name");
+            dependencies = List.copyOf(dependencies);
+            Objects.requireNonNull(command, "command");
+        }
+    }
+
+    /**
+     * A command that is a service for later tasks (Argo's {@code daemon: true}): its attempt ends
+     * once {@code probe} says it is ready (null: once it started), leaving the process running
+     * under {@code scope}, a name unique within the run, until that scope is ended
+     * ({@code floe.exec.Daemons}) or the run ends.
+     */
+    public record Daemon(String scope, Probe probe) implements Serializable {
+        public Daemon {
+            Objects.requireNonNull(scope, "scope");
+        }
+    }
+
+    /**
+     * How a daemon is found ready, as a Kubernetes readiness probe: {@code exec} (argv, ready on
+     * exit 0), an HTTP GET of {@code scheme://host:port path} with {@code headers} (ready on 200-399)
+     * or a TCP connection to {@code host:port}; host null is this machine. Tried first after
+     * {@code initialDelayMillis}, then every {@code periodMillis}, each try given {@code timeoutMillis};
+     * ready after {@code successThreshold} successes in a row.
+     */
+    public record Probe(List<String> exec, String scheme, String host, int port, String path, Map<String, String> headers,
+            boolean tcp, long initialDelayMillis, long periodMillis, long timeoutMillis, int successThreshold) implements Serializable {
+        public Probe {
+            exec = exec == null ? null : List.copyOf(exec);
+            headers = Collections.unmodifiableMap(new TreeMap<>(headers));
+            if (exec == null && (port < 1 || port > 65535)) {
+                throw new SpecException("probe: port " + port + " is not a port (1-65535)");
+            }
+            if (periodMillis <= 0 || timeoutMillis <= 0 || successThreshold < 1 || initialDelayMillis < 0) {
+                throw new SpecException("probe: periods and timeouts must be positive, the success threshold at least 1");
+            }
+        }
     }
 
     /**

@@ -9,6 +9,14 @@ public interface TaskContext {
     /** The workflow's name. */
     String workflow();
 
+    /**
+     * An id of this run of the workflow, shared by all its tasks and by no other run (a Flink job's
+     * id); the workflow's name where nothing gives one.
+     */
+    default String run() {
+        return workflow();
+    }
+
     /** The stage's name. */
     String stage();
 
@@ -46,6 +54,11 @@ public interface TaskContext {
     /** Reports a command's result (the tail of its stdout). */
     default void result(String result) {
         output(TaskOutcome.RESULT, result);
+    }
+
+    /** Reports the address other tasks reach this daemon task's process at. */
+    default void ip(String address) {
+        output(TaskOutcome.IP, address);
     }
 
     /** Reports output parameter {@code name}, read as {@link TaskOutcome#parameter} downstream. */

@@ -29,6 +29,8 @@ public record TaskOutcome(Map<String, String> outputs) {
     public static final String RESULT = "result";
     /** The prefix of the key of each output parameter. */
     public static final String PARAMETER = "outputs.parameters.";
+    /** The key of the address a daemon listens on (Argo's {@code steps.X.ip}). */
+    public static final String IP = "ip";
     /** The key prefix of an output artifact's location. */
     public static final String ARTIFACT = "outputs.artifacts.";
 
@@ -66,6 +68,11 @@ public record TaskOutcome(Map<String, String> outputs) {
     /** A command's result (the tail of its stdout, stripped); empty when it did not run to a zero exit. */
     public Optional<String> result() {
         return Optional.ofNullable(outputs.get(RESULT));
+    }
+
+    /** The address other tasks reach a daemon task's process at; empty for any other task. */
+    public Optional<String> ip() {
+        return Optional.ofNullable(outputs.get(IP));
     }
 
     /** Output parameter {@code name}. */

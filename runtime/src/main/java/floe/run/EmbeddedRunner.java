@@ -159,6 +159,11 @@ public final class EmbeddedRunner implements WorkflowRunner {
             throw new FloeException("interrupted while running workflow '" + workflow.name() + "'", e);
         } catch (Exception e) {
             throw Results.failure(workflow.name(), e, Thread.currentThread().getContextClassLoader());
+        } finally {
+            if (jobId != null) {
+                // The TaskManagers are this JVM's: the daemons the run left (a failed or cancelled run) end with it.
+                floe.exec.Daemons.endRun(jobId.toString());
+            }
         }
     }
 

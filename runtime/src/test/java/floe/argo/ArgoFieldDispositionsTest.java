@@ -164,6 +164,48 @@ class ArgoFieldDispositionsTest {
                     tasks:
                       - name: a
                         template: say
+                - name: web
+                  daemon: true
+                  container:
+                    image: busybox
+                    command: [httpd, -f]
+                    readinessProbe:
+                      httpGet:
+                        port: "80"
+                        httpHeaders:
+                          - name: Accept
+                            value: text/html
+                - name: ready-file
+                  daemon: true
+                  container:
+                    image: busybox
+                    command: [sleep, "600"]
+                    readinessProbe:
+                      exec:
+                        command: [test, -f, /tmp/ready]
+                - name: listener
+                  daemon: true
+                  container:
+                    image: busybox
+                    command: [nc, -l, -p, "80"]
+                    readinessProbe:
+                      tcpSocket:
+                        port: "80"
+                - name: set
+                  containerSet:
+                    volumeMounts:
+                      - name: data
+                        mountPath: /data
+                    retryStrategy:
+                      retries: "1"
+                    containers:
+                      - name: a
+                        image: busybox
+                        command: [echo, a]
+                      - name: main
+                        image: busybox
+                        command: [echo, main]
+                        dependencies: [a]
             """;
 
     /** The WorkflowTemplate the workflow's second step names, given beside it. */
@@ -229,7 +271,15 @@ class ArgoFieldDispositionsTest {
             Map.entry("WorkflowStep", "spec.templates[0].steps[0][0]"), Map.entry("TemplateRef", "spec.templates[0].steps[1][0].templateRef"),
             Map.entry("Sequence", "spec.templates[0].steps[0][0].withSequence"), Map.entry("DAGTemplate", "spec.templates[3].dag"),
             Map.entry("DAGTask", "spec.templates[3].dag.tasks[0]"), Map.entry("RetryStrategy", "spec.templates[1].retryStrategy"),
-            Map.entry("Backoff", "spec.templates[1].retryStrategy.backoff"), Map.entry("Memoize", "spec.templates[2].memoize"));
+            Map.entry("Backoff", "spec.templates[1].retryStrategy.backoff"), Map.entry("Memoize", "spec.templates[2].memoize"),
+            Map.entry("Probe", "spec.templates[4].container.readinessProbe"),
+            Map.entry("HTTPGetAction", "spec.templates[4].container.readinessProbe.httpGet"),
+            Map.entry("HTTPHeader", "spec.templates[4].container.readinessProbe.httpGet.httpHeaders[0]"),
+            Map.entry("ExecAction", "spec.templates[5].container.readinessProbe.exec"),
+            Map.entry("TCPSocketAction", "spec.templates[6].container.readinessProbe.tcpSocket"),
+            Map.entry("ContainerSetTemplate", "spec.templates[7].containerSet"),
+            Map.entry("ContainerSetRetryStrategy", "spec.templates[7].containerSet.retryStrategy"),
+            Map.entry("ContainerNode", "spec.templates[7].containerSet.containers[1]"));
 
     @TempDir
     Path dir;

@@ -51,13 +51,13 @@ class LintNoticesTest {
 
     @Test
     void aRefusedFieldIsTheOneMessageAndLintFails() throws Exception {
-        Path file = Files.writeString(dir.resolve("refused.yaml"), WORKFLOW.formatted("containerSet: {containers: [{name: main, image: busybox}]}"));
+        Path file = Files.writeString(dir.resolve("refused.yaml"), WORKFLOW.formatted("plugin: {hello: {}}"));
 
         FloeRun lint = FloeRun.of("lint", file.toString());
 
         assertThat(lint.exitCode()).isEqualTo(2);
-        assertThat(lint.err().lines()).containsExactly("floe: refused.yaml:11:7: spec.templates[0].containerSet:"
-                + " container sets (several containers in one pod) are not supported by Floe yet");
+        assertThat(lint.err().lines()).containsExactly("floe: refused.yaml:11:7: spec.templates[0].plugin:"
+                + " plugin templates are not supported by Floe");
         assertThat(lint.out()).isEmpty();
     }
 }
