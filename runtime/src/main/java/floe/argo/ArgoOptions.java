@@ -13,7 +13,7 @@ import java.util.TreeMap;
  */
 public record ArgoOptions(Map<String, String> volumes, Map<String, String> parameters, LocalImages images,
         ArtifactRepository artifacts, int recursionDepth, Map<String, String> secrets, Map<String, String> configMaps,
-        String volumeRoot, boolean keepVolumes, boolean checking, String memoizeDir, String lockDir) {
+        String volumeRoot, boolean keepVolumes, boolean checking, String memoizeDir, String lockDir, String kubeconfig) {
     /** How many levels deep a template may call itself unless {@code floe.argo.max-recursion-depth} says otherwise. */
     public static final int DEFAULT_RECURSION_DEPTH = 10;
 
@@ -32,17 +32,17 @@ public record ArgoOptions(Map<String, String> volumes, Map<String, String> param
     }
 
     public ArgoOptions(Map<String, String> volumes, Map<String, String> parameters, LocalImages images, ArtifactRepository artifacts) {
-        this(volumes, parameters, images, artifacts, DEFAULT_RECURSION_DEPTH, Map.of(), Map.of(), null, false, false, null, null);
+        this(volumes, parameters, images, artifacts, DEFAULT_RECURSION_DEPTH, Map.of(), Map.of(), null, false, false, null, null, null);
     }
 
     public ArgoOptions(Map<String, String> volumes, Map<String, String> parameters, LocalImages images, ArtifactRepository artifacts,
             int recursionDepth) {
-        this(volumes, parameters, images, artifacts, recursionDepth, Map.of(), Map.of(), null, false, false, null, null);
+        this(volumes, parameters, images, artifacts, recursionDepth, Map.of(), Map.of(), null, false, false, null, null, null);
     }
 
     /** These options with another recursion limit. */
     public ArgoOptions withRecursionDepth(int depth) {
-        return new ArgoOptions(volumes, parameters, images, artifacts, depth, secrets, configMaps, volumeRoot, keepVolumes, checking, memoizeDir, lockDir);
+        return new ArgoOptions(volumes, parameters, images, artifacts, depth, secrets, configMaps, volumeRoot, keepVolumes, checking, memoizeDir, lockDir, kubeconfig);
     }
 
     /**
@@ -52,7 +52,7 @@ public record ArgoOptions(Map<String, String> volumes, Map<String, String> param
      * volume claims and empty directories.
      */
     public ArgoOptions withLocal(Map<String, String> secrets, Map<String, String> configMaps, String volumeRoot, boolean keep) {
-        return new ArgoOptions(volumes, parameters, images, artifacts, recursionDepth, secrets, configMaps, volumeRoot, keep, checking, memoizeDir, lockDir);
+        return new ArgoOptions(volumes, parameters, images, artifacts, recursionDepth, secrets, configMaps, volumeRoot, keep, checking, memoizeDir, lockDir, kubeconfig);
     }
 
     /**
@@ -62,25 +62,34 @@ public record ArgoOptions(Map<String, String> volumes, Map<String, String> param
      * workflow that uses it gives) is a notice, not an error, as Argo's lint does not look for them.
      */
     public ArgoOptions forChecking() {
-        return new ArgoOptions(volumes, parameters, images, artifacts, recursionDepth, secrets, configMaps, volumeRoot, keepVolumes, true, memoizeDir, lockDir);
+        return new ArgoOptions(volumes, parameters, images, artifacts, recursionDepth, secrets, configMaps, volumeRoot, keepVolumes, true, memoizeDir, lockDir, kubeconfig);
     }
 
     /** These options with another artifact repository. */
     public ArgoOptions withArtifacts(ArtifactRepository repository) {
         return new ArgoOptions(volumes, parameters, images, repository, recursionDepth, secrets, configMaps, volumeRoot, keepVolumes,
-                checking, memoizeDir, lockDir);
+                checking, memoizeDir, lockDir, kubeconfig);
     }
 
     /** These options with the directory of the synchronization locks ({@code floe.argo.lock-dir}). */
     public ArgoOptions withLockDir(String dir) {
         return new ArgoOptions(volumes, parameters, images, artifacts, recursionDepth, secrets, configMaps, volumeRoot, keepVolumes,
-                checking, memoizeDir, dir);
+                checking, memoizeDir, dir, kubeconfig);
     }
 
     /** These options with the directory of the memoization caches ({@code floe.argo.memoize-dir}). */
     public ArgoOptions withMemoizeDir(String dir) {
         return new ArgoOptions(volumes, parameters, images, artifacts, recursionDepth, secrets, configMaps, volumeRoot, keepVolumes,
-                checking, dir, lockDir);
+                checking, dir, lockDir, kubeconfig);
+    }
+
+    /**
+     * These options with the kubeconfig file ({@code --kubeconfig}, {@code floe.argo.kubeconfig}) of
+     * the Kubernetes API server resource templates act on; null: none, and they are refused.
+     */
+    public ArgoOptions withKubeconfig(String file) {
+        return new ArgoOptions(volumes, parameters, images, artifacts, recursionDepth, secrets, configMaps, volumeRoot, keepVolumes,
+                checking, memoizeDir, lockDir, file);
     }
 
     /** No artifact repository: artifacts must name their bucket. */

@@ -1,0 +1,415 @@
+package floe.argo;
+
+import floe.FloeException;
+import floe.SpecException;
+import floe.argo.ArgoConverter.ArgoError;
+import floe.exec.KubernetesApi;
+import floe.expr.Templates;
+import floe.model.TaskContext;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What a resource template does, as Argo's executor does it with kubectl: {@code create}, {@code
+ * apply}, {@code get}, {@code patch}, {@code replace} or {@code delete} of its manifest (with the
+ * task's variables filled in) or of the objects its kubectl flags name; then, with a {@code
+ * successCondition} or {@code failureCondition}, reads the object every second until one holds;
+ * then its output parameters read the object ({@code valueFrom.jsonPath}). The API server is the
+ * current context of the kubeconfig given with {@code --kubeconfig} or {@code floe.argo.kubeconfig};
+ * what travels to the TaskManagers is the file's path, read when a task starts (so its credentials
+ * are in no plan, job graph or log).
+ */
+final class ArgoResource implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ArgoResource.class);
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    static final List<String> ACTIONS = List.of("get", "create", "apply", "delete", "replace", "patch");
+    private static final Set<String> STRATEGIES = Set.of("strategic", "merge", "json");
+    /** How long between two reads of an object that is waited on (Argo's executor: 5 s). */
+    static final long POLL_MILLIS = 1_000;
+
+    /** An output parameter read from the object: its name, {@code valueFrom.jsonPath}, and default. */
+    private record Output(String name, String jsonPath, String fallback, String where) implements Serializable {}
+
+    /** The kubectl flags of a task, read: the resource and name given as arguments, and the options. */
+    private record Flags(String kind, String name, String selector, String namespace, String validation) {}
+
+    private final ArgoSpec.ResourceTemplate spec;
+    private final String where;
+    private final String kubeconfig;
+    private final List<Output> outputs;
+
+    private ArgoResource(ArgoSpec.ResourceTemplate spec, String where, String kubeconfig, List<Output> outputs) {
+        this.spec = spec;
+        this.where = where;
+        this.kubeconfig = kubeconfig;
+        this.outputs = List.copyOf(outputs);
+    }
+
+    /** The resource template {@code t} at {@code templatePath}, checked as far as it can be before the run. */
+    static ArgoResource of(ArgoSpec.Template t, String templatePath, ArgoOptions options, LocalResources.Notices notices) {
+        String where = templatePath + ".resource";
+        ArgoSpec.ResourceTemplate r = t.resource();
+        if (options.kubeconfig() == null) {
+            throw new ArgoError(where, "a resource template needs a Kubernetes API server: give its kubeconfig with"
+                    + " --kubeconfig FILE or the setting floe.argo.kubeconfig");
+        }
+        KubernetesApi.check(options.kubeconfig(), "--kubeconfig");
+        TemplateSettings.resourceTemplateFields(t, templatePath);
+        if (r.action() == null) {
+            throw new ArgoError(where + ".action", "give the action: one of " + String.join(", ", ACTIONS));
+        }
+        if (!ACTIONS.contains(r.action())) {
+            throw new ArgoError(where + ".action", "'" + r.action() + "' is not an action of a resource template (one of "
+                    + String.join(", ", ACTIONS) + ")");
+        }
+        if (r.mergeStrategy() != null && !STRATEGIES.contains(r.mergeStrategy())) {
+            throw new ArgoError(where + ".mergeStrategy", "'" + r.mergeStrategy() + "' is not a merge strategy (strategic,"
+                    + " merge or json)");
+        }
+        if (r.mergeStrategy() != null && !r.action().equals("patch")) {
+            notices.notice(where + ".mergeStrategy", "only a patch has a merge strategy; this template's action is " + r.action());
+        }
+        if ((r.manifest() == null || r.manifest().isBlank()) && (r.flags() == null || r.flags().isEmpty())) {
+            throw new ArgoError(where + ".manifest", "give the manifest of the object to " + r.action()
+                    + " (or, for get, patch and delete, flags naming it: [KIND, NAME])");
+        }
+        if (Boolean.TRUE.equals(r.setOwnerReference())) {
+            notices.notice(where + ".setOwnerReference", "there is no Workflow object in the cluster to own the object:"
+                    + " Floe sets no owner reference, so it outlives the run (delete it with a delete step or the exit handler)");
+        }
+        checkCondition(r.successCondition(), where + ".successCondition");
+        checkCondition(r.failureCondition(), where + ".failureCondition");
+        List<Output> outputs = new ArrayList<>();
+        List<ArgoSpec.Parameter> ps = t.outputs() == null || t.outputs().parameters() == null ? List.of() : t.outputs().parameters();
+        for (int i = 0; i < ps.size(); i++) {
+            String at = templatePath + ".outputs.parameters[" + i + "].valueFrom";
+            Map<String, Object> from = ps.get(i).valueFrom();
+            Object fallback = from == null ? null : from.get("default");
+            if (from != null && from.containsKey("jqFilter")) {
+                throw new ArgoError(at + ".jqFilter", "jq filters are not supported by Floe (no kept Java jq library is at"
+                        + " hand): read the object with jsonPath, e.g. '{.metadata.name}' or '{.status}'");
+            }
+            if (from == null || !(from.get("jsonPath") instanceof String path)) {
+                throw new ArgoError(at, "give valueFrom.jsonPath: a resource template's outputs are read from the object it made");
+            }
+            for (String key : from.keySet()) {
+                if (!key.equals("jsonPath") && !key.equals("default")) {
+                    throw new ArgoError(at + "." + key, "not supported for a resource template's output (use jsonPath and default)");
+                }
+            }
+            KubectlJsonPath.check(path, at + ".jsonPath");
+            outputs.add(new Output(ps.get(i).name(), path, fallback == null ? null : String.valueOf(fallback), at + ".jsonPath"));
+        }
+        return new ArgoResource(r, where, options.kubeconfig(), outputs);
+    }
+
+    private static void checkCondition(String text, String where) {
+        if (text != null && !Templates.isTemplate(text)) {
+            ResourceCondition.parse(text, where);
+        }
+    }
+
+    /** What a plan shows: the action and the object as the manifest names it. */
+    String describe() {
+        StringBuilder s = new StringBuilder("kubernetes " + spec.action());
+        if (spec.mergeStrategy() != null && spec.action().equals("patch")) {
+            s.append(" (").append(spec.mergeStrategy()).append(")");
+        }
+        try {
+            JsonNode m = spec.manifest() == null ? null : YAML.readTree(spec.manifest());
+            if (m != null && m.isObject() && m.has("kind")) {
+                JsonNode meta = m.path("metadata");
+                s.append(' ').append(m.get("kind").asText()).append('/')
+                        .append(meta.has("name") ? meta.get("name").asText() : meta.path("generateName").asText() + "*");
+            }
+        } catch (IOException | RuntimeException e) {
+            s.append(" <manifest>"); // a manifest with variables in it may be YAML only once they are filled in
+        }
+        if (spec.flags() != null && !spec.flags().isEmpty()) {
+            s.append(' ').append(ArgoCommand.quoted(spec.flags()));
+        }
+        if (spec.successCondition() != null) {
+            s.append(", until ").append(spec.successCondition());
+        }
+        if (spec.failureCondition() != null) {
+            s.append(", failing if ").append(spec.failureCondition());
+        }
+        return s.toString();
+    }
+
+    /** Checks a task's manifest, flags and conditions with its variables, as lint does; nothing is sent. */
+    void check(Map<String, String> vars) {
+        Request request = request(vars);
+        if (request.kindName() != null && !KubernetesApi.knows(request.kindName())) {
+            throw new SpecException(where + ".flags: '" + request.kindName() + "' is a kind Floe cannot place without a"
+                    + " manifest (it knows " + KubernetesApi.knownNames() + ", and RESOURCE.VERSION.GROUP)");
+        }
+    }
+
+    /** One task's request: the manifest (null: none), the flags, and the conditions, all with the task's variables. */
+    private record Request(JsonNode manifest, Flags flags, ResourceCondition success, ResourceCondition failure) {
+        String kindName() {
+            return flags.kind();
+        }
+    }
+
+    private Request request(Map<String, String> vars) {
+        JsonNode manifest = null;
+        if (spec.manifest() != null && !spec.manifest().isBlank()) {
+            String text = Templates.resolve(spec.manifest(), vars, where + ".manifest");
+            try {
+                manifest = YAML.readTree(text);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new SpecException(where + ".manifest: not YAML once its variables are filled in: "
+                        + e.getOriginalMessage());
+            }
+        }
+        Flags flags = flags(vars);
+        boolean json = spec.action().equals("patch") && "json".equals(spec.mergeStrategy());
+        if (json) {
+            if (manifest == null || !manifest.isArray()) {
+                throw new SpecException(where + ".manifest: a json patch is a list of operations ({op, path, value})");
+            }
+            if (flags.kind() == null || flags.name() == null) {
+                throw new SpecException(where + ".flags: a json patch names its object in the flags: [KIND, NAME]");
+            }
+        } else if (manifest != null && !manifest.isObject()) {
+            throw new SpecException(where + ".manifest: give one Kubernetes object (apiVersion, kind, metadata, ...)");
+        }
+        boolean byFlags = flags.kind() != null && (manifest == null || !manifest.has("kind") || json);
+        if (!byFlags) {
+            if (manifest == null) {
+                throw new SpecException(where + ": give the manifest of the object, or flags naming it: [KIND, NAME]");
+            }
+            if (!manifest.hasNonNull("apiVersion") || !manifest.hasNonNull("kind")) {
+                throw new SpecException(where + ".manifest: give the object's apiVersion and kind");
+            }
+            JsonNode meta = manifest.path("metadata");
+            boolean named = meta.hasNonNull("name");
+            if (!named && !(spec.action().equals("create") && meta.hasNonNull("generateName"))) {
+                throw new SpecException(where + ".manifest: give metadata.name" + (spec.action().equals("create")
+                        ? " or metadata.generateName" : "") + " (the object to " + spec.action() + ")");
+            }
+        } else if (!spec.action().equals("delete") && !spec.action().equals("patch") && !spec.action().equals("get")) {
+            throw new SpecException(where + ".manifest: " + spec.action() + " needs the object's manifest (flags name"
+                    + " objects for get, patch and delete)");
+        } else if (flags.name() == null && (flags.selector() == null || !spec.action().equals("delete"))) {
+            throw new SpecException(where + ".flags: name the object after its kind ([" + flags.kind() + ", NAME])"
+                    + (spec.action().equals("delete") ? " or select objects with --selector" : ""));
+        }
+        ResourceCondition success = condition(spec.successCondition(), vars, where + ".successCondition");
+        ResourceCondition failure = condition(spec.failureCondition(), vars, where + ".failureCondition");
+        if ((success != null || failure != null) && spec.action().equals("delete")) {
+            throw new SpecException(where + ": a deleted object has no state to wait for (no successCondition or"
+                    + " failureCondition with delete)");
+        }
+        return new Request(manifest, flags, success, failure);
+    }
+
+    private static ResourceCondition condition(String text, Map<String, String> vars, String at) {
+        return text == null || text.isBlank() ? null : ResourceCondition.parse(Templates.resolve(text, vars, at), at);
+    }
+
+    /** The kubectl flags Floe reads; any other is refused, naming those it reads. */
+    private Flags flags(Map<String, String> vars) {
+        List<String> given = spec.flags() == null ? List.of() : spec.flags();
+        List<String> args = new ArrayList<>();
+        String selector = null;
+        String namespace = null;
+        String validation = null;
+        for (int i = 0; i < given.size(); i++) {
+            String at = where + ".flags[" + i + "]";
+            String f = Templates.resolve(given.get(i), vars, at);
+            String name = f.contains("=") ? f.substring(0, f.indexOf('=')) : f;
+            String inline = f.contains("=") ? f.substring(f.indexOf('=') + 1) : null;
+            switch (name) {
+                case "-l", "--selector", "-n", "--namespace" -> {
+                    String value = inline;
+                    if (value == null) {
+                        if (i + 1 >= given.size()) {
+                            throw new SpecException(at + ": " + name + " takes a value");
+                        }
+                        value = Templates.resolve(given.get(++i), vars, where + ".flags[" + i + "]");
+                    }
+                    if (name.equals("-l") || name.equals("--selector")) {
+                        selector = value;
+                    } else {
+                        namespace = value;
+                    }
+                }
+                case "--ignore-not-found" -> {
+                    if (inline != null && !inline.equals("true")) {
+                        throw new SpecException(at + ": Argo deletes with --ignore-not-found always; '" + f + "' asks otherwise");
+                    }
+                }
+                case "--validate" -> {
+                    String v = inline == null ? "true" : inline;
+                    validation = switch (v) {
+                        case "true", "strict" -> "Strict";
+                        case "warn" -> "Warn";
+                        case "false", "ignore" -> "Ignore";
+                        default -> throw new SpecException(at + ": '" + f + "': --validate takes true, strict, warn, false or ignore");
+                    };
+                }
+                default -> {
+                    if (f.startsWith("-")) {
+                        throw new SpecException(at + ": the kubectl flag '" + f + "' is not supported by Floe (it reads the"
+                                + " object's KIND and NAME, -l/--selector, -n/--namespace, --ignore-not-found and --validate)");
+                    }
+                    args.add(f);
+                }
+            }
+        }
+        if (args.size() == 1 && args.get(0).contains("/")) {
+            args = List.of(args.get(0).substring(0, args.get(0).indexOf('/')), args.get(0).substring(args.get(0).indexOf('/') + 1));
+        }
+        if (args.size() > 2) {
+            throw new SpecException(where + ".flags: " + args + ": give at most a kind and a name");
+        }
+        return new Flags(args.isEmpty() ? null : args.get(0), args.size() < 2 ? null : args.get(1), selector, namespace, validation);
+    }
+
+    /** Runs the template for the task {@code ctx}: the action, the wait, then its outputs, reported to {@code ctx}. */
+    void run(TaskContext ctx, Map<String, String> vars) throws InterruptedException {
+        Request request = request(vars);
+        try (KubernetesApi api = KubernetesApi.connect(kubeconfig, where)) {
+            JsonNode object = act(api, request, ctx);
+            if (object == null) {
+                outputs.forEach(o -> ctx.outputParameter(o.name(), o.fallback() == null ? "" : o.fallback()));
+                return;
+            }
+            String path = objectPath(api, object);
+            if (request.success() != null || request.failure() != null) {
+                object = await(api, path, request);
+            } else if (!outputs.isEmpty()) {
+                object = api.get(path);
+                if (object == null) {
+                    throw new FloeException(where + ": " + path + " is gone before its outputs could be read");
+                }
+            }
+            for (Output o : outputs) {
+                ctx.outputParameter(o.name(), KubectlJsonPath.read(o.jsonPath(), object, o.where()));
+            }
+        }
+    }
+
+    /** The action: the object as the server returned it, or null after a delete. */
+    private JsonNode act(KubernetesApi api, Request request, TaskContext ctx) throws InterruptedException {
+        JsonNode m = request.manifest();
+        Flags flags = request.flags();
+        boolean byFlags = flags.kind() != null && (m == null || !m.has("kind") || "json".equals(spec.mergeStrategy()));
+        KubernetesApi.Kind kind;
+        String name;
+        String namespace;
+        if (byFlags) {
+            kind = api.named(flags.kind());
+            if (kind == null) {
+                throw new SpecException(where + ".flags: '" + flags.kind() + "' is a kind Floe cannot place without a manifest"
+                        + " (it knows " + KubernetesApi.knownNames() + ", and RESOURCE.VERSION.GROUP)");
+            }
+            name = flags.name();
+            namespace = flags.namespace() != null ? flags.namespace() : api.namespace();
+        } else {
+            kind = api.kind(m.get("apiVersion").asText(), m.get("kind").asText());
+            JsonNode meta = m.path("metadata");
+            name = meta.hasNonNull("name") ? meta.get("name").asText() : null;
+            namespace = meta.hasNonNull("namespace") ? meta.get("namespace").asText()
+                    : flags.namespace() != null ? flags.namespace() : api.namespace();
+        }
+        String query = flags.validation() == null ? "" : "?fieldValidation=" + flags.validation();
+        String action = spec.action();
+        LOG.info("stage '{}' task {}: {} {} {}{} in namespace {} at {}", ctx.stage(), ctx.index(), action, kind.plural(),
+                name == null ? "" : name, flags.selector() == null ? "" : " -l " + flags.selector(), namespace, api.server());
+        switch (action) {
+            case "create" -> {
+                return api.call("POST", kind.collection(namespace) + query, "application/json", KubernetesApi.json(m));
+            }
+            case "apply" -> {
+                // kubectl's apply: create the object, or merge the manifest into the one there.
+                if (api.get(kind.object(namespace, name)) == null) {
+                    return api.call("POST", kind.collection(namespace) + query, "application/json", KubernetesApi.json(m));
+                }
+                return api.call("PATCH", kind.object(namespace, name) + query, "application/merge-patch+json", KubernetesApi.json(m));
+            }
+            case "replace" -> {
+                return api.call("PUT", kind.object(namespace, name) + query, "application/json", KubernetesApi.json(m));
+            }
+            case "get" -> {
+                JsonNode got = api.get(kind.object(namespace, name));
+                if (got == null) {
+                    throw new FloeException(where + ": " + kind.plural() + " '" + name + "' not found in namespace " + namespace);
+                }
+                return got;
+            }
+            case "patch" -> {
+                String strategy = spec.mergeStrategy() == null ? "strategic" : spec.mergeStrategy();
+                String type = switch (strategy) {
+                    case "json" -> "application/json-patch+json";
+                    case "merge" -> "application/merge-patch+json";
+                    default -> "application/strategic-merge-patch+json";
+                };
+                return api.call("PATCH", kind.object(namespace, name) + query, type, KubernetesApi.json(m));
+            }
+            default -> {
+                List<String> names = name != null ? List.of(name) : KubernetesApi.names(api.call("GET", kind.collection(namespace)
+                        + "?labelSelector=" + KubernetesApi.encode(flags.selector()), null, null));
+                for (String n : names) {
+                    KubernetesApi.Response r = api.send("DELETE", kind.object(namespace, n), null, null);
+                    if (!r.ok() && r.code() != 404) { // Argo deletes with --ignore-not-found
+                        throw new FloeException(where + ": DELETE " + kind.object(namespace, n) + ": " + r.reason());
+                    }
+                }
+                LOG.info("stage '{}' task {}: deleted {} {}", ctx.stage(), ctx.index(), names.size(), kind.plural());
+                return null;
+            }
+        }
+    }
+
+    /** The path of the object the server returned (a created object's generated name included). */
+    private String objectPath(KubernetesApi api, JsonNode object) throws InterruptedException {
+        JsonNode meta = object.path("metadata");
+        KubernetesApi.Kind kind = api.kind(object.path("apiVersion").asText(), object.path("kind").asText());
+        String namespace = meta.hasNonNull("namespace") ? meta.get("namespace").asText() : api.namespace();
+        return kind.object(namespace, meta.path("name").asText());
+    }
+
+    /**
+     * Reads the object until the failure condition holds (any of its requirements: the task fails)
+     * or the success condition does (all of them), as Argo's executor waits; a read that fails for
+     * a while (the server away) is tried again at the next tick, a deleted object fails the task.
+     */
+    private JsonNode await(KubernetesApi api, String path, Request request) throws InterruptedException {
+        while (true) {
+            JsonNode object;
+            try {
+                object = api.get(path);
+            } catch (FloeException e) {
+                LOG.warn("{}: reading {} failed, trying again: {}", where, path, e.getMessage());
+                Thread.sleep(POLL_MILLIS);
+                continue;
+            }
+            if (object == null) {
+                throw new FloeException(where + ": " + path + " was deleted while its conditions were being checked");
+            }
+            ResourceCondition.Requirement failed = request.failure() == null ? null : request.failure().anyMatch(object);
+            if (failed != null) {
+                throw new FloeException(where + ": failure condition '" + failed + "' holds for " + path);
+            }
+            if (request.success() == null || request.success().matches(object)) {
+                return object;
+            }
+            Thread.sleep(POLL_MILLIS);
+        }
+    }
+}
