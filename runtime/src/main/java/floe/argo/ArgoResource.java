@@ -329,8 +329,9 @@ final class ArgoResource implements Serializable {
         }
         String query = flags.validation() == null ? "" : "?fieldValidation=" + flags.validation();
         String action = spec.action();
-        LOG.info("stage '{}' task {}: {} {} {}{} in namespace {} at {}", ctx.stage(), ctx.index(), action, kind.plural(),
-                name == null ? "" : name, flags.selector() == null ? "" : " -l " + flags.selector(), namespace, api.server());
+        LOG.info("stage '{}' task {}: {} {} {} in namespace {} at {}", ctx.stage(), ctx.index(), action, kind.plural(),
+                name != null ? name : flags.selector() != null ? "-l " + flags.selector()
+                        : m.path("metadata").path("generateName").asText() + "*", namespace, api.server());
         switch (action) {
             case "create" -> {
                 return api.call("POST", kind.collection(namespace) + query, "application/json", KubernetesApi.json(m));
@@ -364,13 +365,15 @@ final class ArgoResource implements Serializable {
             default -> {
                 List<String> names = name != null ? List.of(name) : KubernetesApi.names(api.call("GET", kind.collection(namespace)
                         + "?labelSelector=" + KubernetesApi.encode(flags.selector()), null, null));
+                int deleted = 0;
                 for (String n : names) {
                     KubernetesApi.Response r = api.send("DELETE", kind.object(namespace, n), null, null);
                     if (!r.ok() && r.code() != 404) { // Argo deletes with --ignore-not-found
                         throw new FloeException(where + ": DELETE " + kind.object(namespace, n) + ": " + r.reason());
                     }
+                    deleted += r.ok() ? 1 : 0;
                 }
-                LOG.info("stage '{}' task {}: deleted {} {}", ctx.stage(), ctx.index(), names.size(), kind.plural());
+                LOG.info("stage '{}' task {}: deleted {} of {}", ctx.stage(), ctx.index(), deleted, kind.plural());
                 return null;
             }
         }
