@@ -84,10 +84,6 @@ final class ArgoResource implements Serializable {
             throw new ArgoError(where + ".manifest", "give the manifest of the object to " + r.action()
                     + " (or, for get, patch and delete, flags naming it: [KIND, NAME])");
         }
-        if (Boolean.TRUE.equals(r.setOwnerReference())) {
-            notices.notice(where + ".setOwnerReference", "there is no Workflow object in the cluster to own the object:"
-                    + " Floe sets no owner reference, so it outlives the run (delete it with a delete step or the exit handler)");
-        }
         checkCondition(r.successCondition(), where + ".successCondition");
         checkCondition(r.failureCondition(), where + ".failureCondition");
         List<Output> outputs = new ArrayList<>();

@@ -118,7 +118,7 @@ public final class ArgoSpec {
      * {@code successCondition} or {@code failureCondition} holds.
      */
     public record ResourceTemplate(String action, String manifest, String mergeStrategy, String successCondition,
-            String failureCondition, Boolean setOwnerReference, List<String> flags) implements Serializable {}
+            String failureCondition, List<String> flags) implements Serializable {}
 
     /** A template of a WorkflowTemplate ({@code templateRef}) or a whole one ({@code workflowTemplateRef}). */
     public record TemplateRef(String name, String template, Boolean clusterScope) implements Serializable {}

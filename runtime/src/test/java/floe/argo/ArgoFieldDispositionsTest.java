@@ -153,6 +153,16 @@ class ArgoFieldDispositionsTest {
                     tasks:
                       - name: a
                         template: say
+                      - name: b
+                        template: record
+                - name: record
+                  resource:
+                    action: create
+                    manifest: |
+                      apiVersion: v1
+                      kind: ConfigMap
+                      metadata:
+                        name: done
             """;
 
     /** The WorkflowTemplate the workflow's second step names, given beside it. */
@@ -213,7 +223,8 @@ class ArgoFieldDispositionsTest {
             Map.entry("WorkflowStep", "spec.templates[0].steps[0][0]"), Map.entry("TemplateRef", "spec.templates[0].steps[1][0].templateRef"),
             Map.entry("Sequence", "spec.templates[0].steps[0][0].withSequence"), Map.entry("DAGTemplate", "spec.templates[3].dag"),
             Map.entry("DAGTask", "spec.templates[3].dag.tasks[0]"), Map.entry("RetryStrategy", "spec.templates[1].retryStrategy"),
-            Map.entry("Backoff", "spec.templates[1].retryStrategy.backoff"), Map.entry("Memoize", "spec.templates[2].memoize"));
+            Map.entry("Backoff", "spec.templates[1].retryStrategy.backoff"), Map.entry("Memoize", "spec.templates[2].memoize"),
+            Map.entry("ResourceTemplate", "spec.templates[4].resource"));
 
     @TempDir
     Path dir;
@@ -290,7 +301,8 @@ class ArgoFieldDispositionsTest {
         YAML.writeValue(main.toFile(), workflow);
         YAML.writeValue(lib.toFile(), library);
         return ArgoWorkflows.load(main, List.of(lib), new ArgoOptions(Map.of("data", dir.toString()), Map.of(),
-                LocalImages.anyIn(dir.toString()), new ArtifactRepository("bucket", null)));
+                LocalImages.anyIn(dir.toString()), new ArtifactRepository("bucket", null))
+                .withKubeconfig(Path.of("src/test/resources/argo/kubeconfig.yaml").toString()));
     }
 
     /** A value of the field's JSON kind that asks for something: not its default; {} or [] where the catalogue looks in. */
