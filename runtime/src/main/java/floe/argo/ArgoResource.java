@@ -84,6 +84,11 @@ final class ArgoResource implements Serializable {
             throw new ArgoError(where + ".manifest", "give the manifest of the object to " + r.action()
                     + " (or, for get, patch and delete, flags naming it: [KIND, NAME])");
         }
+        String named = (r.manifest() == null ? "" : r.manifest()) + " " + (r.flags() == null ? "" : String.join(" ", r.flags()));
+        if (named.matches("(?s).*\\{\\{\\s*pod\\.name\\s*}}.*")) {
+            notices.notice(where, "{{pod.name}} names the pod the step runs in: Floe runs the step in no pod, so no such"
+                    + " object is in the cluster (the action fails unless one of that name is made beforehand)");
+        }
         checkCondition(r.successCondition(), where + ".successCondition");
         checkCondition(r.failureCondition(), where + ".failureCondition");
         List<Output> outputs = new ArrayList<>();
