@@ -18,8 +18,8 @@ import java.util.List;
  * {.metadata.name}}, text around the braces kept), as Argo reads it with {@code kubectl get -o
  * jsonpath=...}. What is inside each pair of braces is a JSONPath expression evaluated by Jayway
  * JsonPath; a string prints as it is, a number or boolean as its JSON text, an object or list as
- * JSON, several results with a space between them. kubectl's {@code range}/{@code end} loops are
- * refused.
+ * JSON, several results with a space between them, a missing key as nothing (kubectl's default,
+ * {@code --allow-missing-template-keys}). kubectl's {@code range}/{@code end} loops are refused.
  */
 final class KubectlJsonPath {
     private static final Configuration JSON_NODES = Configuration.builder().jsonProvider(new JacksonJsonNodeJsonProvider())
@@ -37,7 +37,7 @@ final class KubectlJsonPath {
         parts(template, where);
     }
 
-    /** The template's text over {@code object}; a path that finds nothing is an error, as kubectl's. */
+    /** The template's text over {@code object}. */
     static String read(String template, JsonNode object, String where) {
         StringBuilder out = new StringBuilder();
         for (Part part : parts(template, where)) {
@@ -49,7 +49,7 @@ final class KubectlJsonPath {
             try {
                 found = part.path().read(object, part.path().isDefinite() ? STRICT : JSON_NODES);
             } catch (PathNotFoundException e) {
-                throw new floe.SpecException(where + ": " + part.expression() + " is not found in the object");
+                continue; // kubectl prints nothing for a missing key (--allow-missing-template-keys, its default)
             }
             if (!part.path().isDefinite()) {
                 List<String> each = new ArrayList<>();
@@ -86,7 +86,7 @@ final class KubectlJsonPath {
             if (expression.startsWith("\"") && expression.endsWith("\"") && expression.length() >= 2) {
                 parts.add(new Part(expression.substring(1, expression.length() - 1).replace("\\n", "\n").replace("\\t", "\t"), null, null));
             } else {
-                String path = expression.startsWith("$") ? expression
+                String path = expression.isEmpty() || expression.equals(".") ? "$" : expression.startsWith("$") ? expression
                         : "$" + (expression.startsWith(".") || expression.startsWith("[") ? "" : ".") + expression;
                 try {
                     parts.add(new Part(null, JsonPath.compile(path), "{" + expression + "}"));

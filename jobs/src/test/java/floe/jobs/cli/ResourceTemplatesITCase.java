@@ -324,7 +324,7 @@ class ResourceTemplatesITCase {
                 .replace("user: {}", "user: {token: s3cr3t-t0ken}"));
         Path file = workflow(WAIT.replaceAll("(?m)^ *successCondition:.*\n", ""));
 
-        FloeRun plan = FloeRun.of("plan", file.toString(), "--kubeconfig", kubeconfig.toString());
+        FloeRun plan = FloeRun.of("plan", file.toString(), "--json", "--kubeconfig", kubeconfig.toString());
         FloeRun run = FloeRun.of("run", file.toString(), "--kubeconfig", kubeconfig.toString());
 
         assertThat(plan.exitCode()).as(plan.err()).isZero();
