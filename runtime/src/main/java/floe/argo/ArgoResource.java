@@ -9,7 +9,6 @@ import floe.model.TaskContext;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 import java.io.IOException;
@@ -40,9 +39,6 @@ final class ArgoResource implements Serializable {
 
     /** An output parameter read from the object: its name, {@code valueFrom.jsonPath}, and default. */
     private record Output(String name, String jsonPath, String fallback, String where) implements Serializable {}
-
-    /** The kubectl flags of a task, read: the resource and name given as arguments, and the options. */
-    private record Flags(String kind, String name, String selector, String namespace, String validation) {}
 
     private final ArgoSpec.ResourceTemplate spec;
     private final String where;
@@ -159,7 +155,7 @@ final class ArgoResource implements Serializable {
     }
 
     /** One task's request: the manifest (null: none), the flags, and the conditions, all with the task's variables. */
-    private record Request(JsonNode manifest, Flags flags, ResourceCondition success, ResourceCondition failure) {
+    private record Request(JsonNode manifest, KubectlFlags flags, ResourceCondition success, ResourceCondition failure) {
         String kindName() {
             return flags.kind();
         }
@@ -176,7 +172,7 @@ final class ArgoResource implements Serializable {
                         + e.getOriginalMessage());
             }
         }
-        Flags flags = flags(vars);
+        KubectlFlags flags = KubectlFlags.read(spec.flags(), vars, where);
         boolean json = spec.action().equals("patch") && "json".equals(spec.mergeStrategy());
         if (json) {
             if (manifest == null || !manifest.isArray()) {
@@ -222,65 +218,6 @@ final class ArgoResource implements Serializable {
         return text == null || text.isBlank() ? null : ResourceCondition.parse(Templates.resolve(text, vars, at), at);
     }
 
-    /** The kubectl flags Floe reads; any other is refused, naming those it reads. */
-    private Flags flags(Map<String, String> vars) {
-        List<String> given = spec.flags() == null ? List.of() : spec.flags();
-        List<String> args = new ArrayList<>();
-        String selector = null;
-        String namespace = null;
-        String validation = null;
-        for (int i = 0; i < given.size(); i++) {
-            String at = where + ".flags[" + i + "]";
-            String f = Templates.resolve(given.get(i), vars, at);
-            String name = f.contains("=") ? f.substring(0, f.indexOf('=')) : f;
-            String inline = f.contains("=") ? f.substring(f.indexOf('=') + 1) : null;
-            switch (name) {
-                case "-l", "--selector", "-n", "--namespace" -> {
-                    String value = inline;
-                    if (value == null) {
-                        if (i + 1 >= given.size()) {
-                            throw new SpecException(at + ": " + name + " takes a value");
-                        }
-                        value = Templates.resolve(given.get(++i), vars, where + ".flags[" + i + "]");
-                    }
-                    if (name.equals("-l") || name.equals("--selector")) {
-                        selector = value;
-                    } else {
-                        namespace = value;
-                    }
-                }
-                case "--ignore-not-found" -> {
-                    if (inline != null && !inline.equals("true")) {
-                        throw new SpecException(at + ": Argo deletes with --ignore-not-found always; '" + f + "' asks otherwise");
-                    }
-                }
-                case "--validate" -> {
-                    String v = inline == null ? "true" : inline;
-                    validation = switch (v) {
-                        case "true", "strict" -> "Strict";
-                        case "warn" -> "Warn";
-                        case "false", "ignore" -> "Ignore";
-                        default -> throw new SpecException(at + ": '" + f + "': --validate takes true, strict, warn, false or ignore");
-                    };
-                }
-                default -> {
-                    if (f.startsWith("-")) {
-                        throw new SpecException(at + ": the kubectl flag '" + f + "' is not supported by Floe (it reads the"
-                                + " object's KIND and NAME, -l/--selector, -n/--namespace, --ignore-not-found and --validate)");
-                    }
-                    args.add(f);
-                }
-            }
-        }
-        if (args.size() == 1 && args.get(0).contains("/")) {
-            args = List.of(args.get(0).substring(0, args.get(0).indexOf('/')), args.get(0).substring(args.get(0).indexOf('/') + 1));
-        }
-        if (args.size() > 2) {
-            throw new SpecException(where + ".flags: " + args + ": give at most a kind and a name");
-        }
-        return new Flags(args.isEmpty() ? null : args.get(0), args.size() < 2 ? null : args.get(1), selector, namespace, validation);
-    }
-
     /** Runs the template for the task {@code ctx}: the action, the wait, then its outputs, reported to {@code ctx}. */
     void run(TaskContext ctx, Map<String, String> vars) throws InterruptedException {
         Request request = request(vars);
@@ -308,7 +245,7 @@ final class ArgoResource implements Serializable {
     /** The action: the object as the server returned it, or null after a delete. */
     private JsonNode act(KubernetesApi api, Request request, TaskContext ctx) throws InterruptedException {
         JsonNode m = request.manifest();
-        Flags flags = request.flags();
+        KubectlFlags flags = request.flags();
         boolean byFlags = flags.kind() != null && (m == null || !m.has("kind") || "json".equals(spec.mergeStrategy()));
         KubernetesApi.Kind kind;
         String name;

@@ -219,9 +219,11 @@ class ResourceTemplatesITCase {
     }
 
     @Test
-    void patchesMergeAndJsonAndDeletesByNameAndBySelector() throws Exception {
+    void patchesMergeAndJsonReplacesAndDeletesByNameAndBySelector() throws Exception {
         api.client().configMaps().resource(new ConfigMapBuilder().withNewMetadata().withName("target").endMetadata()
                 .withData(Map.of("a", "1")).build()).create();
+        api.client().configMaps().resource(new ConfigMapBuilder().withNewMetadata().withName("replaced").endMetadata()
+                .withData(Map.of("old", "1")).build()).create();
         for (String n : new String[] {"old-1", "old-2", "keep"}) {
             api.client().configMaps().resource(new ConfigMapBuilder().withNewMetadata().withName(n)
                     .withLabels(Map.of("cleanup", n.equals("keep") ? "false" : "true")).endMetadata().build()).create();
@@ -240,6 +242,8 @@ class ResourceTemplatesITCase {
                         template: merge
                     - - name: json
                         template: json
+                    - - name: replace
+                        template: replace
                     - - name: delete-one
                         template: delete-one
                       - name: delete-selected
@@ -275,6 +279,16 @@ class ResourceTemplatesITCase {
                         - op: add
                           path: /data/c
                           value: "3"
+                  - name: replace
+                    resource:
+                      action: replace
+                      manifest: |
+                        apiVersion: v1
+                        kind: ConfigMap
+                        metadata:
+                          name: replaced
+                        data:
+                          new: "2"
                   - name: delete-one
                     resource:
                       action: delete
@@ -299,21 +313,26 @@ class ResourceTemplatesITCase {
         ConfigMap target = api.client().configMaps().withName("target").get();
         assertThat(target.getData()).containsExactlyInAnyOrderEntriesOf(Map.of("a", "1", "b", "2", "c", "3"));
         assertThat(target.getMetadata().getLabels()).containsEntry("patched", "yes");
+        assertThat(api.client().configMaps().withName("replaced").get().getData()).containsExactlyEntriesOf(Map.of("new", "2"));
         assertThat(api.client().configMaps().list().getItems()).extracting(c -> c.getMetadata().getName())
-                .containsExactlyInAnyOrder("target", "keep");
+                .containsExactlyInAnyOrder("target", "replaced", "keep");
     }
 
     @Test
-    void lintRefusesAResourceTemplateWithoutAKubeconfigNamingHowToGiveOneAndPassesWithOne() throws Exception {
+    void lintAndRunRefuseAResourceTemplateWithoutAKubeconfigNamingHowToGiveOneAndLintPassesWithOne() throws Exception {
         Path file = workflow(WAIT);
 
         FloeRun without = FloeRun.of("lint", file.toString());
+        FloeRun runWithout = FloeRun.of("run", file.toString());
         FloeRun with = FloeRun.of("lint", file.toString(), "--kubeconfig", api.kubeconfig().toString());
         FloeRun setting = FloeRun.of("lint", file.toString(), "-D", "floe.argo.kubeconfig=" + api.kubeconfig());
 
         assertThat(without.exitCode()).isEqualTo(2);
         assertThat(without.err()).contains("floe: wf.yaml:9:5: spec.templates[0].resource: a resource template needs a Kubernetes"
                 + " API server: give its kubeconfig with --kubeconfig FILE or the setting floe.argo.kubeconfig");
+        assertThat(runWithout.exitCode()).isEqualTo(2);
+        assertThat(runWithout.err()).isEqualTo(without.err());
+        assertThat(tasks().inNamespace("team-a").list().getItems()).isEmpty();
         assertThat(with.exitCode()).as(with.err()).isZero();
         assertThat(setting.exitCode()).as(setting.err()).isZero();
     }
