@@ -6,6 +6,7 @@ import floe.testutils.TestingKubernetesApi;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -62,7 +63,7 @@ class ResourceTemplatesITCase {
         return FloeRun.of(args);
     }
 
-    private MixedOperation<GenericKubernetesResource, ?, Resource<GenericKubernetesResource>> tasks() {
+    private MixedOperation<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>> tasks() {
         return api.client().genericKubernetesResources(TASKS);
     }
 
