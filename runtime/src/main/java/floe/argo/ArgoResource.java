@@ -332,6 +332,9 @@ final class ArgoResource implements Serializable {
      */
     private JsonNode await(KubernetesApi api, String path, Request request) throws InterruptedException {
         while (true) {
+            if (Thread.interrupted()) {
+                throw new InterruptedException(); // a timeout or a cancellation, even if a read swallowed it
+            }
             JsonNode object;
             try {
                 object = api.get(path);

@@ -173,11 +173,18 @@ public final class KubernetesApi implements AutoCloseable {
         if (!method.equals("GET")) {
             request.method(method, contentType == null ? "application/json" : contentType, body == null ? "" : body);
         }
+        java.util.concurrent.CompletableFuture<HttpResponse<String>> sent = client.getHttpClient().sendAsync(request.build(), String.class);
         try {
-            HttpResponse<String> response = client.getHttpClient().sendAsync(request.build(), String.class).get(60, TimeUnit.SECONDS);
+            HttpResponse<String> response = sent.get(60, TimeUnit.SECONDS);
             return new Response(response.code(), response.body() == null ? "" : response.body());
+        } catch (InterruptedException e) {
+            sent.cancel(true);
+            throw e;
         } catch (ExecutionException | TimeoutException e) {
             Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof java.io.InterruptedIOException && !(cause instanceof java.net.SocketTimeoutException)) {
+                throw new InterruptedException(method + " " + path + " interrupted");
+            }
             throw new FloeException(method + " " + path + " at the Kubernetes API server " + master + " failed: "
                     + cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage()));
         }

@@ -220,6 +220,23 @@ class ResourceTemplatesITCase {
     }
 
     @Test
+    void aWaitLongerThanTheTemplatesDeadlineIsStoppedAndRetriedAsAnyTask() throws Exception {
+        String deadline = WAIT.replace("    resource:\n", "    activeDeadlineSeconds: \"2\"\n    retryStrategy:\n"
+                + "      limit: \"1\"\n    resource:\n").replace("action: create", "action: apply");
+        assertThat(deadline).contains("activeDeadlineSeconds");
+        Path file = workflow(deadline);
+
+        long start = System.nanoTime();
+        FloeRun run = run(file);
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err() + run.out()).contains("stage 'job' task 0 attempt 2 ran longer than its timeout of 2s and was stopped");
+        assertThat(took).isLessThan(Duration.ofSeconds(40));
+        assertThat(tasks().inNamespace("team-a").list().getItems()).hasSize(1);
+    }
+
+    @Test
     void patchesMergeAndJsonReplacesAndDeletesByNameAndBySelector() throws Exception {
         api.client().configMaps().resource(new ConfigMapBuilder().withNewMetadata().withName("target").endMetadata()
                 .withData(Map.of("a", "1")).build()).create();
