@@ -60,7 +60,7 @@ final class ArgoResource implements Serializable {
             throw new ArgoError(where, "a resource template needs a Kubernetes API server: give its kubeconfig with"
                     + " --kubeconfig FILE or the setting floe.argo.kubeconfig");
         }
-        KubernetesApi.check(options.kubeconfig(), "--kubeconfig");
+        KubernetesApi.check(options.kubeconfig(), "--kubeconfig (or floe.argo.kubeconfig)");
         TemplateSettings.resourceTemplateFields(t, templatePath);
         if (r.action() == null) {
             throw new ArgoError(where + ".action", "give the action: one of " + String.join(", ", ACTIONS));
