@@ -44,6 +44,8 @@ final class ArgoCommand implements CommandFunction {
     private ArgoDaemon daemon;
     /** The container set whose main container this command is (null: a lone container or script). */
     private ArgoContainerSet containerSet;
+    /** What a resource template does instead of a command (null for a container or script template). */
+    private ArgoResource resource;
     private java.time.Duration memoMaxAge;
     /**
      * The global outputs this task reads ({@code workflow.outputs.parameters.NAME},
@@ -107,6 +109,12 @@ final class ArgoCommand implements CommandFunction {
         return this;
     }
 
+    /** This task acting on a Kubernetes object (a resource template's) instead of running a command. */
+    ArgoCommand resource(ArgoResource action) {
+        this.resource = action;
+        return this;
+    }
+
     /**
      * This command, in the exit handler, reading the global outputs {@code names} the workflow's
      * run kept in {@code dir} ({@link GlobalOutputs}).
@@ -146,7 +154,7 @@ final class ArgoCommand implements CommandFunction {
     }
 
     @Override
-    public Command resolve(TaskContext ctx) throws IOException {
+    public Command resolve(TaskContext ctx) throws IOException, InterruptedException {
         Map<String, String> extra = new LinkedHashMap<>(extra(ctx.parameters().get(floe.model.Workflow.STATUS_PARAMETER),
                 ctx.parameters().get(floe.model.Workflow.FAILURES_PARAMETER)));
         extra.put("workflow.duration", ArgoVariables.duration(base, java.time.Instant.now()));
@@ -170,6 +178,10 @@ final class ArgoCommand implements CommandFunction {
                 return null;
             }
             ctx.output(MEMO_KEY, key);
+        }
+        if (resource != null) {
+            resource.run(ctx, outcome.vars()); // the task's work is done here: its outputs are reported, no command runs
+            return null;
         }
         return command(ctx.index(), outcome.vars(), ctx.stage() + "." + ctx.index() + "." + ctx.attempt());
     }
@@ -241,7 +253,9 @@ final class ArgoCommand implements CommandFunction {
         extra.put("pod.name", base.get("workflow.name") + "-" + leaf().name + "-" + index);
         extra.put("node.name", base.get("workflow.name") + "-" + leaf().name + "-" + index);
         ArgoScope.Outcome outcome = scope().walk(index, new ArgoScope.Done(upstream), extra, true);
-        if (outcome.skipped() == null) {
+        if (outcome.skipped() == null && resource != null) {
+            resource.check(outcome.vars());
+        } else if (outcome.skipped() == null) {
             command(index, outcome.vars(), null);
             String key = memoizeDir == null ? null : memoKey(outcome.vars());
             if (key != null && !Expansion.OUTPUT_REF.matcher(leaf().template.memoize().key()).find()) {
@@ -256,6 +270,9 @@ final class ArgoCommand implements CommandFunction {
         CallTree.Call leaf = leaf();
         if (leaf.tooDeep > 0) {
             return "(fails: deeper than " + recursionLimit + " levels of " + leaf.template.name() + ")";
+        }
+        if (resource != null) {
+            return resource.describe();
         }
         ArgoSpec.Container c = leaf.template.main();
         List<String> argv = new ArrayList<>();

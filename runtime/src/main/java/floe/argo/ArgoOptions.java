@@ -14,7 +14,7 @@ import java.util.TreeMap;
 public record ArgoOptions(Map<String, String> volumes, Map<String, String> parameters, LocalImages images,
         ArtifactRepository artifacts, int recursionDepth, Map<String, String> secrets, Map<String, String> configMaps,
         String volumeRoot, boolean keepVolumes, boolean checking, String memoizeDir, String lockDir,
-        Map<String, Integer> semaphoreLimits) {
+        Map<String, Integer> semaphoreLimits, String kubeconfig) {
     /** How many levels deep a template may call itself unless {@code floe.argo.max-recursion-depth} says otherwise. */
     public static final int DEFAULT_RECURSION_DEPTH = 10;
 
@@ -34,17 +34,17 @@ public record ArgoOptions(Map<String, String> volumes, Map<String, String> param
     }
 
     public ArgoOptions(Map<String, String> volumes, Map<String, String> parameters, LocalImages images, ArtifactRepository artifacts) {
-        this(volumes, parameters, images, artifacts, DEFAULT_RECURSION_DEPTH, Map.of(), Map.of(), null, false, false, null, null, Map.of());
+        this(volumes, parameters, images, artifacts, DEFAULT_RECURSION_DEPTH, Map.of(), Map.of(), null, false, false, null, null, Map.of(), null);
     }
 
     public ArgoOptions(Map<String, String> volumes, Map<String, String> parameters, LocalImages images, ArtifactRepository artifacts,
             int recursionDepth) {
-        this(volumes, parameters, images, artifacts, recursionDepth, Map.of(), Map.of(), null, false, false, null, null, Map.of());
+        this(volumes, parameters, images, artifacts, recursionDepth, Map.of(), Map.of(), null, false, false, null, null, Map.of(), null);
     }
 
     /** These options with another recursion limit. */
     public ArgoOptions withRecursionDepth(int depth) {
-        return new ArgoOptions(volumes, parameters, images, artifacts, depth, secrets, configMaps, volumeRoot, keepVolumes, checking, memoizeDir, lockDir, semaphoreLimits);
+        return new ArgoOptions(volumes, parameters, images, artifacts, depth, secrets, configMaps, volumeRoot, keepVolumes, checking, memoizeDir, lockDir, semaphoreLimits, kubeconfig);
     }
 
     /**
@@ -54,7 +54,7 @@ public record ArgoOptions(Map<String, String> volumes, Map<String, String> param
      * volume claims and empty directories.
      */
     public ArgoOptions withLocal(Map<String, String> secrets, Map<String, String> configMaps, String volumeRoot, boolean keep) {
-        return new ArgoOptions(volumes, parameters, images, artifacts, recursionDepth, secrets, configMaps, volumeRoot, keep, checking, memoizeDir, lockDir, semaphoreLimits);
+        return new ArgoOptions(volumes, parameters, images, artifacts, recursionDepth, secrets, configMaps, volumeRoot, keep, checking, memoizeDir, lockDir, semaphoreLimits, kubeconfig);
     }
 
     /**
@@ -64,25 +64,25 @@ public record ArgoOptions(Map<String, String> volumes, Map<String, String> param
      * workflow that uses it gives) is a notice, not an error, as Argo's lint does not look for them.
      */
     public ArgoOptions forChecking() {
-        return new ArgoOptions(volumes, parameters, images, artifacts, recursionDepth, secrets, configMaps, volumeRoot, keepVolumes, true, memoizeDir, lockDir, semaphoreLimits);
+        return new ArgoOptions(volumes, parameters, images, artifacts, recursionDepth, secrets, configMaps, volumeRoot, keepVolumes, true, memoizeDir, lockDir, semaphoreLimits, kubeconfig);
     }
 
     /** These options with another artifact repository. */
     public ArgoOptions withArtifacts(ArtifactRepository repository) {
         return new ArgoOptions(volumes, parameters, images, repository, recursionDepth, secrets, configMaps, volumeRoot, keepVolumes,
-                checking, memoizeDir, lockDir, semaphoreLimits);
+                checking, memoizeDir, lockDir, semaphoreLimits, kubeconfig);
     }
 
     /** These options with the directory of the synchronization locks ({@code floe.argo.lock-dir}). */
     public ArgoOptions withLockDir(String dir) {
         return new ArgoOptions(volumes, parameters, images, artifacts, recursionDepth, secrets, configMaps, volumeRoot, keepVolumes,
-                checking, memoizeDir, dir, semaphoreLimits);
+                checking, memoizeDir, dir, semaphoreLimits, kubeconfig);
     }
 
     /** These options with the directory of the memoization caches ({@code floe.argo.memoize-dir}). */
     public ArgoOptions withMemoizeDir(String dir) {
         return new ArgoOptions(volumes, parameters, images, artifacts, recursionDepth, secrets, configMaps, volumeRoot, keepVolumes,
-                checking, dir, lockDir, semaphoreLimits);
+                checking, dir, lockDir, semaphoreLimits, kubeconfig);
     }
 
     /**
@@ -91,7 +91,16 @@ public record ArgoOptions(Map<String, String> volumes, Map<String, String> param
      */
     public ArgoOptions withSemaphoreLimits(Map<String, Integer> limits) {
         return new ArgoOptions(volumes, parameters, images, artifacts, recursionDepth, secrets, configMaps, volumeRoot, keepVolumes,
-                checking, memoizeDir, lockDir, limits);
+                checking, memoizeDir, lockDir, limits, kubeconfig);
+    }
+
+    /**
+     * These options with the kubeconfig file ({@code --kubeconfig}, {@code floe.argo.kubeconfig}) of
+     * the Kubernetes API server resource templates act on; null: none, and they are refused.
+     */
+    public ArgoOptions withKubeconfig(String file) {
+        return new ArgoOptions(volumes, parameters, images, artifacts, recursionDepth, secrets, configMaps, volumeRoot, keepVolumes,
+                checking, memoizeDir, lockDir, semaphoreLimits, file);
     }
 
     /** No artifact repository: artifacts must name their bucket. */

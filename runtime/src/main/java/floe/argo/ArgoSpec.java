@@ -87,7 +87,7 @@ public final class ArgoSpec {
 
     public record Template(String name, Inputs inputs, Outputs outputs, Container container,
             Container script, List<List<Step>> steps, Dag dag, RetryStrategy retryStrategy,
-            String activeDeadlineSeconds, String timeout, Integer parallelism, Map<String, Object> resource,
+            String activeDeadlineSeconds, String timeout, Integer parallelism, ResourceTemplate resource,
             Map<String, Object> suspend, List<Volume> volumes, ResourceRequirements podResources,
             List<UserContainer> initContainers, List<UserContainer> sidecars, Memoize memoize, Synchronization synchronization,
             Boolean daemon, ContainerSet containerSet) implements Serializable {
@@ -142,6 +142,14 @@ public final class ArgoSpec {
                     timeout, parallelism, resource, suspend, volumes, podResources, initContainers, sidecars, memoize, synchronization, daemon, containerSet);
         }
     }
+
+    /**
+     * A resource template: a Kubernetes object to create, apply, get, patch, replace or delete (its
+     * {@code manifest}, or the objects its kubectl-style {@code flags} name), then waited on until
+     * {@code successCondition} or {@code failureCondition} holds.
+     */
+    public record ResourceTemplate(String action, String manifest, String mergeStrategy, String successCondition,
+            String failureCondition, List<String> flags) implements Serializable {}
 
     /** A template of a WorkflowTemplate ({@code templateRef}) or a whole one ({@code workflowTemplateRef}). */
     public record TemplateRef(String name, String template, Boolean clusterScope) implements Serializable {}

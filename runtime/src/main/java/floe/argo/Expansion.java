@@ -253,7 +253,7 @@ final class Expansion {
         ArgoSpec.Template t = call.template;
         List<CallTree.Call> chain = new ArrayList<>(above);
         chain.add(call);
-        if (t.runsContainers()) {
+        if (t.runsContainers() || t.resource() != null) {
             leaf(call, chain, instances, needs, stageName, inherited);
             return;
         }
@@ -339,7 +339,6 @@ final class Expansion {
     static String refusal(ArgoSpec.Template t) {
         String kind = TemplateSettings.otherKind(t);
         return switch (kind) {
-            case "resource" -> "template '" + t.name() + "' is a resource template, which needs a Kubernetes API server: Floe does not run it";
             case "none" -> "template '" + t.name() + "' has nothing to run (steps, dag, container or script)";
             default -> "template '" + t.name() + "' is a " + kind + " template, which Floe does not run yet";
         };
@@ -769,7 +768,11 @@ final class Expansion {
         ArgoCommand command;
         ArgoSpec.Container c = null;
         String kind = null;
-        if (call.tooDeep == 0) {
+        if (call.tooDeep == 0 && t.resource() != null) {
+            command = new ArgoCommand(chain, base, new LocalResources.Mounts(List.of(), List.of(), List.of()), null, ArgoArtifacts.none(),
+                    options.recursionDepth(), null, Map.of(), PodContainers.none())
+                    .resource(ArgoResource.of(t, call.templatePath, options, library::notice)).globals(globalsRead);
+        } else if (call.tooDeep == 0) {
             TemplateSettings.unsupportedTemplateFields(t, call.templatePath);
             c = t.main();
             kind = t.kind();
@@ -841,12 +844,14 @@ final class Expansion {
         if (parallelism > 0) {
             stage.parallelism(parallelism);
         }
-        if (c != null) {
+        if (call.tooDeep == 0) {
             TemplateSettings.retry(t, call.templatePath, globals, stage);
             TemplateSettings.timeout(t.withDeadlines(
                     fixed(t.activeDeadlineSeconds(), chain, tasks, call.templatePath + ".activeDeadlineSeconds"),
                     fixed(t.timeout(), chain, tasks, call.templatePath + ".timeout")), call.templatePath, stage);
-            TemplateSettings.resources(t, call.templatePath, kind, stage);
+            if (c != null) {
+                TemplateSettings.resources(t, call.templatePath, kind, stage);
+            }
         }
         Stage built = stage.build();
         out.stage(built);

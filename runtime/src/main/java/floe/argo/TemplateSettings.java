@@ -218,8 +218,9 @@ final class TemplateSettings {
                             + " supported by Floe: pass it as a workflow parameter (-p NAME=VALUE)");
                 }
                 if (from != null && (from.containsKey("jsonPath") || from.containsKey("jqFilter"))) {
-                    throw new ArgoError(where + ".valueFrom", "jsonPath and jqFilter read the object a resource template made,"
-                            + " which needs a Kubernetes API server: Floe does not run resource templates");
+                    throw new ArgoError(where + ".valueFrom." + (from.containsKey("jsonPath") ? "jsonPath" : "jqFilter"),
+                            "reads the object a resource template made: a container or script template's outputs come from"
+                            + " files (valueFrom.path)");
                 }
                 if (from == null || !(from.get("path") instanceof String p) || !p.startsWith("/")) {
                     throw new ArgoError(where + ".valueFrom", "give valueFrom.path, an absolute path in the container"
@@ -232,13 +233,37 @@ final class TemplateSettings {
                 }
             }
         }
-        unsupported(path + ".resource", t.resource());
         unsupported(path + ".suspend", t.suspend());
         if (t.inputs() != null) {
             if (!t.runsContainers()) {
                 unsupported(path + ".inputs.artifacts", t.inputs().artifacts());
             }
         }
+    }
+
+    /**
+     * What a resource template may say besides its resource: no pod of its own, so nothing that
+     * sets up one (volumes, init containers, sidecars, pod resources), and no artifacts; memoizing
+     * and locking it are not supported yet. Its output parameters are checked by {@link ArgoResource}.
+     */
+    static void resourceTemplateFields(ArgoSpec.Template t, String path) {
+        Map<String, Object> refused = new java.util.LinkedHashMap<>();
+        refused.put("volumes", t.volumes());
+        refused.put("initContainers", t.initContainers());
+        refused.put("sidecars", t.sidecars());
+        refused.put("podResources", t.podResources());
+        refused.put("inputs.artifacts", t.inputs() == null ? null : t.inputs().artifacts());
+        refused.put("outputs.artifacts", t.outputs() == null ? null : t.outputs().artifacts());
+        if (t.memoize() != null || t.synchronization() != null) {
+            throw new ArgoError(path + (t.memoize() != null ? ".memoize" : ".synchronization"), "not supported by Floe yet for a"
+                    + " resource template");
+        }
+        refused.forEach((field, value) -> {
+            if (value != null) {
+                throw new ArgoError(path + "." + field, "not supported by Floe for a resource template (it runs no pod: Floe"
+                        + " sends the object to the API server itself)");
+            }
+        });
     }
 
     /** The kind of a template that is neither container, script, steps nor dag: {@code resource}, {@code suspend} or {@code none}. */

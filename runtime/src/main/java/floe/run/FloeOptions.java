@@ -158,6 +158,14 @@ public final class FloeOptions {
                     + " database.key), as Argo's sync_limit table has them: NAMESPACE/KEY:LIMIT, e.g."
                     + " 'argo/workflow:2,argo/template:1'. Floe keeps these semaphores, like every lock, under floe.argo.lock-dir.");
 
+    public static final ConfigOption<String> ARGO_KUBECONFIG = ConfigOptions.key("floe.argo.kubeconfig")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("The kubeconfig file of the Kubernetes API server an Argo workflow's resource templates act on"
+                    + " (its current context: cluster, user, namespace); --kubeconfig FILE sets it for one command. Without"
+                    + " one, resource templates are refused: a machine's own ~/.kube/config or KUBECONFIG is never used"
+                    + " unless named. Tasks read the file when they start, so it must be at this path wherever they run.");
+
     public static final ConfigOption<Boolean> PROGRESS = ConfigOptions.key("floe.progress")
             .booleanType()
             .defaultValue(true)

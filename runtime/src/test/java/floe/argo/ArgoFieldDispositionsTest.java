@@ -164,6 +164,8 @@ class ArgoFieldDispositionsTest {
                     tasks:
                       - name: a
                         template: say
+                      - name: b
+                        template: record
                 - name: web
                   daemon: true
                   container:
@@ -206,6 +208,14 @@ class ArgoFieldDispositionsTest {
                         image: busybox
                         command: [echo, main]
                         dependencies: [a]
+                - name: record
+                  resource:
+                    action: create
+                    manifest: |
+                      apiVersion: v1
+                      kind: ConfigMap
+                      metadata:
+                        name: done
             """;
 
     /** The WorkflowTemplate the workflow's second step names, given beside it. */
@@ -279,7 +289,8 @@ class ArgoFieldDispositionsTest {
             Map.entry("TCPSocketAction", "spec.templates[6].container.readinessProbe.tcpSocket"),
             Map.entry("ContainerSetTemplate", "spec.templates[7].containerSet"),
             Map.entry("ContainerSetRetryStrategy", "spec.templates[7].containerSet.retryStrategy"),
-            Map.entry("ContainerNode", "spec.templates[7].containerSet.containers[1]"));
+            Map.entry("ContainerNode", "spec.templates[7].containerSet.containers[1]"),
+            Map.entry("ResourceTemplate", "spec.templates[8].resource"));
 
     @TempDir
     Path dir;
@@ -357,7 +368,7 @@ class ArgoFieldDispositionsTest {
         YAML.writeValue(lib.toFile(), library);
         return ArgoWorkflows.load(main, List.of(lib), new ArgoOptions(Map.of("data", dir.toString()), Map.of(),
                 LocalImages.anyIn(dir.toString()), new ArtifactRepository("bucket", null)).withLocal(Map.of("s3", dir.toString()), Map.of(),
-                null, false));
+                null, false).withKubeconfig(Path.of("src/test/resources/argo/kubeconfig.yaml").toString()));
     }
 
     /** A value of the field's JSON kind that asks for something: not its default; {} or [] where the catalogue looks in. */

@@ -48,6 +48,12 @@ final class SpecFile {
             description = "The keys of a Kubernetes config map the workflow names: a file per key in DIR, or one YAML or JSON map or ConfigMap manifest (repeatable).")
     Map<String, String> configMaps = new LinkedHashMap<>();
 
+    @Option(names = "--kubeconfig", paramLabel = "FILE",
+            description = "The kubeconfig of the Kubernetes API server the workflow's resource templates act on (its current"
+                    + " context); the setting floe.argo.kubeconfig does the same. Tasks read it when they start: its"
+                    + " credentials are never printed, logged or put in a plan.")
+    Path kubeconfig;
+
     @Option(names = {"-p", "--parameter"}, paramLabel = "NAME=VALUE", description = "Set a workflow parameter (repeatable).")
     Map<String, String> parameters = new LinkedHashMap<>();
 
@@ -103,7 +109,8 @@ final class SpecFile {
 
     /** The options as given on the command line (paths as typed). */
     SpecOptions options() {
-        return new SpecOptions(volumes, secrets, configMaps, parameters, images, imageDir == null ? null : imageDir.toString());
+        return new SpecOptions(volumes, secrets, configMaps, parameters, images, imageDir == null ? null : imageDir.toString(),
+                kubeconfig == null ? null : kubeconfig.toString());
     }
 
     /**

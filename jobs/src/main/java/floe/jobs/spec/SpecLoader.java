@@ -108,7 +108,20 @@ public final class SpecLoader {
                 .withLocal(given.secrets(), given.configMaps(), conf.get(FloeOptions.ARGO_VOLUME_DIR),
                         conf.get(FloeOptions.ARGO_KEEP_VOLUMES))
                 .withMemoizeDir(conf.get(FloeOptions.ARGO_MEMOIZE_DIR)).withLockDir(conf.get(FloeOptions.ARGO_LOCK_DIR))
-                .withSemaphoreLimits(semaphoreLimits(conf));
+                .withSemaphoreLimits(semaphoreLimits(conf))
+                .withKubeconfig(kubeconfig(given, conf, mode));
         return ArgoWorkflows.load(file, templates, mode == Mode.CHECK ? argo.forChecking() : argo);
+    }
+
+    /**
+     * The kubeconfig resource templates use: {@code --kubeconfig}, else the setting {@code
+     * floe.argo.kubeconfig} (made absolute here); its path travels, never its content.
+     */
+    private static String kubeconfig(SpecOptions given, Configuration conf, Mode mode) {
+        if (given.kubeconfig() != null) {
+            return given.kubeconfig();
+        }
+        String set = conf.get(FloeOptions.ARGO_KUBECONFIG);
+        return set == null || mode == Mode.ELSEWHERE ? set : Path.of(set).toAbsolutePath().normalize().toString();
     }
 }

@@ -26,7 +26,14 @@ public record SpecOptions(
         Map<String, String> configMaps,
         Map<String, String> parameters,
         Map<String, String> images,
-        String imageDir) {
+        String imageDir,
+        String kubeconfig) {
+
+    /** Options without a kubeconfig. */
+    public SpecOptions(Map<String, String> volumes, Map<String, String> secrets, Map<String, String> configMaps,
+            Map<String, String> parameters, Map<String, String> images, String imageDir) {
+        this(volumes, secrets, configMaps, parameters, images, imageDir, null);
+    }
 
     public SpecOptions {
         volumes = new LinkedHashMap<>(volumes);
@@ -42,11 +49,16 @@ public record SpecOptions(
     }
 
     public SpecOptions withVolumes(Map<String, String> dirs) {
-        return new SpecOptions(dirs, secrets, configMaps, parameters, images, imageDir);
+        return new SpecOptions(dirs, secrets, configMaps, parameters, images, imageDir, kubeconfig);
     }
 
     public SpecOptions withImageDir(String dir) {
-        return new SpecOptions(volumes, secrets, configMaps, parameters, images, dir);
+        return new SpecOptions(volumes, secrets, configMaps, parameters, images, dir, kubeconfig);
+    }
+
+    /** These options with the kubeconfig resource templates use ({@code --kubeconfig}; null: the setting's, if any). */
+    public SpecOptions withKubeconfig(String file) {
+        return new SpecOptions(volumes, secrets, configMaps, parameters, images, imageDir, file);
     }
 
     /**
@@ -74,7 +86,8 @@ public record SpecOptions(
         Map<String, String> imageDirs = new LinkedHashMap<>();
         images.forEach((image, dir) -> imageDirs.put(image, absolute(dir)));
         return new SpecOptions(existing("--volume", volumes, true), existing("--secret", secrets, true),
-                existing("--config-map", configMaps, false), parameters, imageDirs, imageDir == null ? null : absolute(imageDir));
+                existing("--config-map", configMaps, false), parameters, imageDirs, imageDir == null ? null : absolute(imageDir),
+                kubeconfig == null ? null : existing("--kubeconfig", Map.of("", kubeconfig), false).get(""));
     }
 
     /** Each NAME=PATH with the path made absolute; it must exist (a directory when {@code dirOnly}). */
@@ -83,7 +96,8 @@ public record SpecOptions(
         given.forEach((name, path) -> {
             Path p = Path.of(path).toAbsolutePath().normalize();
             if (dirOnly ? !Files.isDirectory(p) : !Files.exists(p)) {
-                throw new SpecException(option + " " + name + "=" + path + ": no such " + (dirOnly ? "directory" : "file or directory"));
+                throw new SpecException(option + " " + (name.isEmpty() ? "" : name + "=") + path + ": no such "
+                        + (dirOnly ? "directory" : "file or directory"));
             }
             out.put(name, p.toString());
         });
