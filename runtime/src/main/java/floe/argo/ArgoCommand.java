@@ -231,10 +231,13 @@ final class ArgoCommand implements CommandFunction {
         return extra(status, null);
     }
 
-    /** An exit handler's view of how the workflow ended: {@code workflow.status} and {@code workflow.failures}. */
+    /**
+     * {@code workflow.status}: {@code Running} while the workflow runs; in its exit handler how it
+     * ended, with {@code workflow.failures}.
+     */
     static Map<String, String> extra(String status, String failures) {
         if (status == null) {
-            return Map.of();
+            return Map.of("workflow.status", "Running"); // as Argo has it while the workflow runs
         }
         // Argo hands the failures over as a quoted JSON text, and "null" (quoted) when none failed.
         String quoted = failures == null ? "\"null\"" : ArgoScope.json(failures);

@@ -64,6 +64,14 @@ final class ArgoConverter {
             arguments = standIns(arguments, home.find(entry, specPath + ".entrypoint").template(), specPath);
         }
         Map<String, String> globals = globals(name, arguments, specPath + ".arguments.parameters");
+        // Argo's variables of two fields that have no other effect here (Floe runs no pods and has no queue of workflows).
+        String account = first(spec.serviceAccountName(), base == null ? null : base.serviceAccountName());
+        globals.put("workflow.serviceAccountName", account == null ? "" : account);
+        Integer priority = spec.priority() != null ? spec.priority() : base == null ? null : base.priority();
+        if (priority != null) {
+            globals.put("workflow.priority", Integer.toString(priority));
+        }
+
         globals.put("workflow.mainEntrypoint", entry);
         ArgoVariables.run(java.time.Instant.now(), java.util.UUID.randomUUID().toString(), globals);
         if ("CronWorkflow".equals(kind)) {

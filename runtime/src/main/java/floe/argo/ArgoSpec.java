@@ -31,8 +31,8 @@ public final class ArgoSpec {
     public record WorkflowSpec(String entrypoint, Arguments arguments, List<Volume> volumes, List<Template> templates,
             Integer parallelism, String activeDeadlineSeconds, String onExit, TemplateRef workflowTemplateRef,
             List<Map<String, Object>> volumeClaimTemplates, ResourceRequirements podResources, Template templateDefaults,
-            ArtifactRepositoryRef artifactRepositoryRef, Synchronization synchronization, Map<String, LifecycleHook> hooks)
-            implements Serializable {}
+            ArtifactRepositoryRef artifactRepositoryRef, Synchronization synchronization, Map<String, LifecycleHook> hooks,
+            String serviceAccountName, Integer priority) implements Serializable {}
 
     /** Argo's locks: mutexes and semaphores, in the list form (3.6) or the single form before it. */
     public record Synchronization(List<Mutex> mutexes, List<SemaphoreRef> semaphores, Mutex mutex, SemaphoreRef semaphore)

@@ -672,7 +672,7 @@ final class Expansion {
     }
 
     private Map<String, String> exitVars() {
-        return exitHandler ? ArgoCommand.extra("Succeeded", null) : Map.of();
+        return ArgoCommand.extra(exitHandler ? "Succeeded" : null, null);
     }
 
     private static boolean continueOn(CallTree.Call c) {
