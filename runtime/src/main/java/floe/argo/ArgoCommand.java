@@ -40,6 +40,8 @@ final class ArgoCommand implements CommandFunction {
     private final PodContainers pod;
     private String memoizeDir;
     private ArgoLocks locks = ArgoLocks.none();
+    /** For an http or suspend template: what it does instead of running a container (null for a container or script). */
+    private ArgoActions action;
     private java.time.Duration memoMaxAge;
     /**
      * The global outputs this task reads ({@code workflow.outputs.parameters.NAME},
@@ -80,6 +82,12 @@ final class ArgoCommand implements CommandFunction {
             String maxAge = leaf().template.memoize().maxAge();
             memoMaxAge = maxAge == null ? null : Quantities.duration(maxAge, leaf().templatePath + ".memoize.maxAge");
         }
+        return this;
+    }
+
+    /** This command doing {@code newAction} (an http or suspend template's) instead of running a container. */
+    ArgoCommand acting(ArgoActions newAction) {
+        this.action = newAction;
         return this;
     }
 
@@ -237,6 +245,9 @@ final class ArgoCommand implements CommandFunction {
         if (leaf.tooDeep > 0) {
             return "(fails: deeper than " + recursionLimit + " levels of " + leaf.template.name() + ")";
         }
+        if (action != null) {
+            return action.describe();
+        }
         ArgoSpec.Container c = leaf.template.container() != null ? leaf.template.container() : leaf.template.script();
         List<String> argv = new ArrayList<>();
         if (entrypoint != null) {
@@ -283,6 +294,10 @@ final class ArgoCommand implements CommandFunction {
         if (leaf.tooDeep > 0) {
             throw new SpecException(leaf.stepPath + ": template '" + leaf.template.name() + "' calls itself more than "
                     + recursionLimit + " levels deep (floe.argo.max-recursion-depth)");
+        }
+        if (action != null) {
+            Command done = action.command(index, vars);
+            return done.withLocks(locks.resolve(vars));
         }
         ArgoSpec.Template template = leaf.template;
         String templatePath = leaf.templatePath;

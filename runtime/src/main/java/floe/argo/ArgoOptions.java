@@ -13,9 +13,11 @@ import java.util.TreeMap;
  */
 public record ArgoOptions(Map<String, String> volumes, Map<String, String> parameters, LocalImages images,
         ArtifactRepository artifacts, int recursionDepth, Map<String, String> secrets, Map<String, String> configMaps,
-        String volumeRoot, boolean keepVolumes, boolean checking, String memoizeDir, String lockDir) {
+        String volumeRoot, boolean keepVolumes, boolean checking, String memoizeDir, String lockDir, String suspendDir) {
     /** How many levels deep a template may call itself unless {@code floe.argo.max-recursion-depth} says otherwise. */
     public static final int DEFAULT_RECURSION_DEPTH = 10;
+    /** Where the suspended tasks of every run wait unless {@code floe.argo.suspend-dir} says otherwise. */
+    public static final String DEFAULT_SUSPEND_DIR = System.getProperty("user.home") + "/.floe/suspended";
 
     public ArgoOptions {
         volumes = new TreeMap<>(volumes);
@@ -26,23 +28,24 @@ public record ArgoOptions(Map<String, String> volumes, Map<String, String> param
         volumeRoot = volumeRoot == null ? System.getProperty("java.io.tmpdir") + "/floe-volumes" : volumeRoot;
         memoizeDir = memoizeDir == null ? System.getProperty("user.home") + "/.floe/memoize" : memoizeDir;
         lockDir = lockDir == null ? System.getProperty("user.home") + "/.floe/locks" : lockDir;
+        suspendDir = suspendDir == null ? DEFAULT_SUSPEND_DIR : suspendDir;
         if (recursionDepth < 1) {
             throw new floe.SpecException("floe.argo.max-recursion-depth: must be at least 1, got " + recursionDepth);
         }
     }
 
     public ArgoOptions(Map<String, String> volumes, Map<String, String> parameters, LocalImages images, ArtifactRepository artifacts) {
-        this(volumes, parameters, images, artifacts, DEFAULT_RECURSION_DEPTH, Map.of(), Map.of(), null, false, false, null, null);
+        this(volumes, parameters, images, artifacts, DEFAULT_RECURSION_DEPTH, Map.of(), Map.of(), null, false, false, null, null, null);
     }
 
     public ArgoOptions(Map<String, String> volumes, Map<String, String> parameters, LocalImages images, ArtifactRepository artifacts,
             int recursionDepth) {
-        this(volumes, parameters, images, artifacts, recursionDepth, Map.of(), Map.of(), null, false, false, null, null);
+        this(volumes, parameters, images, artifacts, recursionDepth, Map.of(), Map.of(), null, false, false, null, null, null);
     }
 
     /** These options with another recursion limit. */
     public ArgoOptions withRecursionDepth(int depth) {
-        return new ArgoOptions(volumes, parameters, images, artifacts, depth, secrets, configMaps, volumeRoot, keepVolumes, checking, memoizeDir, lockDir);
+        return new ArgoOptions(volumes, parameters, images, artifacts, depth, secrets, configMaps, volumeRoot, keepVolumes, checking, memoizeDir, lockDir, suspendDir);
     }
 
     /**
@@ -52,7 +55,7 @@ public record ArgoOptions(Map<String, String> volumes, Map<String, String> param
      * volume claims and empty directories.
      */
     public ArgoOptions withLocal(Map<String, String> secrets, Map<String, String> configMaps, String volumeRoot, boolean keep) {
-        return new ArgoOptions(volumes, parameters, images, artifacts, recursionDepth, secrets, configMaps, volumeRoot, keep, checking, memoizeDir, lockDir);
+        return new ArgoOptions(volumes, parameters, images, artifacts, recursionDepth, secrets, configMaps, volumeRoot, keep, checking, memoizeDir, lockDir, suspendDir);
     }
 
     /**
@@ -62,25 +65,31 @@ public record ArgoOptions(Map<String, String> volumes, Map<String, String> param
      * workflow that uses it gives) is a notice, not an error, as Argo's lint does not look for them.
      */
     public ArgoOptions forChecking() {
-        return new ArgoOptions(volumes, parameters, images, artifacts, recursionDepth, secrets, configMaps, volumeRoot, keepVolumes, true, memoizeDir, lockDir);
+        return new ArgoOptions(volumes, parameters, images, artifacts, recursionDepth, secrets, configMaps, volumeRoot, keepVolumes, true, memoizeDir, lockDir, suspendDir);
     }
 
     /** These options with another artifact repository. */
     public ArgoOptions withArtifacts(ArtifactRepository repository) {
         return new ArgoOptions(volumes, parameters, images, repository, recursionDepth, secrets, configMaps, volumeRoot, keepVolumes,
-                checking, memoizeDir, lockDir);
+                checking, memoizeDir, lockDir, suspendDir);
     }
 
     /** These options with the directory of the synchronization locks ({@code floe.argo.lock-dir}). */
     public ArgoOptions withLockDir(String dir) {
         return new ArgoOptions(volumes, parameters, images, artifacts, recursionDepth, secrets, configMaps, volumeRoot, keepVolumes,
-                checking, memoizeDir, dir);
+                checking, memoizeDir, dir, suspendDir);
     }
 
     /** These options with the directory of the memoization caches ({@code floe.argo.memoize-dir}). */
     public ArgoOptions withMemoizeDir(String dir) {
         return new ArgoOptions(volumes, parameters, images, artifacts, recursionDepth, secrets, configMaps, volumeRoot, keepVolumes,
-                checking, dir, lockDir);
+                checking, dir, lockDir, suspendDir);
+    }
+
+    /** These options with the directory where suspended tasks wait to be resumed ({@code floe.argo.suspend-dir}). */
+    public ArgoOptions withSuspendDir(String dir) {
+        return new ArgoOptions(volumes, parameters, images, artifacts, recursionDepth, secrets, configMaps, volumeRoot, keepVolumes,
+                checking, memoizeDir, lockDir, dir);
     }
 
     /** No artifact repository: artifacts must name their bucket. */

@@ -84,31 +84,31 @@ public final class ArgoSpec {
             Container script, List<List<Step>> steps, Dag dag, RetryStrategy retryStrategy,
             String activeDeadlineSeconds, String timeout, Integer parallelism, Map<String, Object> resource,
             Map<String, Object> suspend, List<Volume> volumes, ResourceRequirements podResources,
-            List<UserContainer> initContainers, List<UserContainer> sidecars, Memoize memoize, Synchronization synchronization)
-            implements Serializable {
+            List<UserContainer> initContainers, List<UserContainer> sidecars, Memoize memoize, Synchronization synchronization,
+            Http http) implements Serializable {
 
         /** This template with its deadlines worked out. */
         Template withDeadlines(String newActiveDeadlineSeconds, String newTimeout) {
             return new Template(name, inputs, outputs, container, script, steps, dag, retryStrategy, newActiveDeadlineSeconds,
-                    newTimeout, parallelism, resource, suspend, volumes, podResources, initContainers, sidecars, memoize, synchronization);
+                    newTimeout, parallelism, resource, suspend, volumes, podResources, initContainers, sidecars, memoize, synchronization, http);
         }
 
         /** This template with other pod resources. */
         Template withPodResources(ResourceRequirements newPodResources) {
             return new Template(name, inputs, outputs, container, script, steps, dag, retryStrategy, activeDeadlineSeconds,
-                    timeout, parallelism, resource, suspend, volumes, newPodResources, initContainers, sidecars, memoize, synchronization);
+                    timeout, parallelism, resource, suspend, volumes, newPodResources, initContainers, sidecars, memoize, synchronization, http);
         }
 
         /** This template with other inputs. */
         Template withInputs(Inputs newInputs) {
             return new Template(name, newInputs, outputs, container, script, steps, dag, retryStrategy, activeDeadlineSeconds,
-                    timeout, parallelism, resource, suspend, volumes, podResources, initContainers, sidecars, memoize, synchronization);
+                    timeout, parallelism, resource, suspend, volumes, podResources, initContainers, sidecars, memoize, synchronization, http);
         }
 
         /** This template under another name (an {@code inline} template takes its step's). */
         Template named(String newName) {
             return new Template(newName, inputs, outputs, container, script, steps, dag, retryStrategy, activeDeadlineSeconds,
-                    timeout, parallelism, resource, suspend, volumes, podResources, initContainers, sidecars, memoize, synchronization);
+                    timeout, parallelism, resource, suspend, volumes, podResources, initContainers, sidecars, memoize, synchronization, http);
         }
     }
 
@@ -131,6 +131,18 @@ public final class ArgoSpec {
     public record OssArtifact(String key, String bucket, String endpoint) implements Serializable {}
 
     public record HttpArtifact(String url, List<Header> headers) implements Serializable {}
+
+    /** An {@code http} template: a request the task makes, its response's body the task's result. */
+    public record Http(String method, String url, List<HttpHeader> headers, Long timeoutSeconds, String successCondition,
+            String body, HttpBodySource bodyFrom, Boolean insecureSkipVerify) implements Serializable {}
+
+    /** A request header: {@code value}, or {@code valueFrom.secretKeyRef}. */
+    public record HttpHeader(String name, String value, HttpHeaderSource valueFrom) implements Serializable {}
+
+    public record HttpHeaderSource(Map<String, Object> secretKeyRef) implements Serializable {}
+
+    /** A request body as bytes (base64 in YAML, as Kubernetes writes bytes). */
+    public record HttpBodySource(byte[] bytes) implements Serializable {}
 
     public record Header(String name, String value) implements Serializable {}
 

@@ -165,7 +165,7 @@ final class Expansion {
         ArgoSpec.Template t = call.template;
         List<CallTree.Call> chain = new ArrayList<>(above);
         chain.add(call);
-        if (t.container() != null || t.script() != null) {
+        if (t.container() != null || t.script() != null || ArgoActions.runs(t)) {
             leaf(call, chain, instances, needs, stageName, inherited);
             return;
         }
@@ -649,7 +649,15 @@ final class Expansion {
         ArgoCommand command;
         ArgoSpec.Container c = null;
         String kind = null;
-        if (call.tooDeep == 0) {
+        if (call.tooDeep == 0 && ArgoActions.runs(t)) {
+            TemplateSettings.unsupportedTemplateFields(t, call.templatePath);
+            command = new ArgoCommand(chain, base, new LocalResources.Mounts(List.of(), List.of(), List.of()), null, ArgoArtifacts.none(),
+                    options.recursionDepth(), null, Map.of(), PodContainers.none())
+                    .acting(ArgoActions.of(t, call.templatePath, stageName, tasks, local, options, library::notice))
+                    .memoized(t.memoize() == null ? null : options.memoizeDir()).globals(globalsRead)
+                    .locked(ArgoLocks.of(t.synchronization(), call.templatePath + ".synchronization", globals.get("workflow.namespace"),
+                            options, library::notice));
+        } else if (call.tooDeep == 0) {
             TemplateSettings.unsupportedTemplateFields(t, call.templatePath);
             c = t.container() != null ? t.container() : t.script();
             kind = t.container() != null ? "container" : "script";
@@ -704,6 +712,9 @@ final class Expansion {
         }
         if (parallelism > 0) {
             stage.parallelism(parallelism);
+        }
+        if (c == null && call.tooDeep == 0) {
+            TemplateSettings.retry(t, call.templatePath, globals, stage); // http and suspend: no deadline or resources of a pod
         }
         if (c != null) {
             TemplateSettings.retry(t, call.templatePath, globals, stage);

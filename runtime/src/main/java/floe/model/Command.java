@@ -16,11 +16,19 @@ import java.util.TreeMap;
  * command sees at a path of its own, as a container sees a volume. Like a pod, it may have
  * {@code init} commands, run one after another before it (each must exit 0), and {@code sidecars},
  * started before it and killed once it ended; its outcome is its own. It may hold {@code locks}
- * while it runs.
+ * while it runs. A command with an {@code action} runs no process: the TaskManager does the
+ * action itself ({@link HttpRequest}: a request; {@link Suspension}: a wait), and {@code argv}
+ * only says what it is, for plans and messages.
  */
 public record Command(List<String> argv, Map<String, String> env, String workingDir, String image, List<Mount> mounts,
-        List<OutputFile> outputFiles, List<Artifact> artifacts, List<Helper> init, List<Helper> sidecars, List<Lock> locks)
-        implements Serializable {
+        List<OutputFile> outputFiles, List<Artifact> artifacts, List<Helper> init, List<Helper> sidecars, List<Lock> locks,
+        Action action) implements Serializable {
+
+    /** Work a TaskManager does itself instead of starting a process. */
+    public sealed interface Action extends Serializable permits HttpRequest, Suspension {
+        /** What the action is, as words of a command line (never a secret). */
+        List<String> describe();
+    }
 
     public Command {
         argv = List.copyOf(argv);
@@ -34,6 +42,18 @@ public record Command(List<String> argv, Map<String, String> env, String working
         init = List.copyOf(init);
         sidecars = List.copyOf(sidecars);
         locks = List.copyOf(locks);
+    }
+
+    /** A process to run (no action). */
+    public Command(List<String> argv, Map<String, String> env, String workingDir, String image, List<Mount> mounts,
+            List<OutputFile> outputFiles, List<Artifact> artifacts, List<Helper> init, List<Helper> sidecars, List<Lock> locks) {
+        this(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks, null);
+    }
+
+    /** The action {@code action}, holding {@code locks} while it runs: no process, mount or file. */
+    public static Command action(Action action, List<Lock> locks) {
+        return new Command(action.describe(), Map.of(), null, null, List.of(), List.of(), List.of(), List.of(), List.of(), locks,
+                action);
     }
 
     /** A command with output files and artifacts, and no init commands or sidecars. */
@@ -58,42 +78,42 @@ public record Command(List<String> argv, Map<String, String> env, String working
     }
 
     public Command withEnv(Map<String, String> env) {
-        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks);
+        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks, action);
     }
 
     public Command withWorkingDir(String workingDir) {
-        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks);
+        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks, action);
     }
 
     public Command withMounts(List<Mount> mounts) {
-        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks);
+        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks, action);
     }
 
     public Command withImage(String image) {
-        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks);
+        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks, action);
     }
 
     public Command withOutputFiles(List<OutputFile> outputFiles) {
-        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks);
+        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks, action);
     }
 
     public Command withArtifacts(List<Artifact> artifacts) {
-        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks);
+        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks, action);
     }
 
     /** This command holding {@code locks} while it runs (taken before its init commands, let go once it ended). */
     public Command withLocks(List<Lock> locks) {
-        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks);
+        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks, action);
     }
 
     /** This command after {@code init}, run one after another before it, each to exit 0. */
     public Command withInit(List<Helper> init) {
-        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks);
+        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks, action);
     }
 
     /** This command with {@code sidecars}, started before it and killed once it ended. */
     public Command withSidecars(List<Helper> sidecars) {
-        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks);
+        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks, action);
     }
 
     /**

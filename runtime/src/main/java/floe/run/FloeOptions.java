@@ -115,6 +115,12 @@ public final class FloeOptions {
                     + " run on this machine: a file per permit, held by the process that holds it. Default: .floe/locks in the"
                     + " user's home directory.");
 
+    public static final ConfigOption<String> ARGO_SUSPEND_DIR = ConfigOptions.key("floe.argo.suspend-dir")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("Where the suspended tasks of Argo suspend templates wait, a directory per run shared by every"
+                    + " run on this machine, and where floe resume finds them. Default: .floe/suspended in the user's home directory.");
+
     public static final ConfigOption<Boolean> PROGRESS = ConfigOptions.key("floe.progress")
             .booleanType()
             .defaultValue(true)

@@ -73,7 +73,8 @@ public final class SpecLoader {
                 conf.get(FloeOptions.ARGO_MAX_RECURSION_DEPTH))
                 .withLocal(given.secrets(), given.configMaps(), conf.get(FloeOptions.ARGO_VOLUME_DIR),
                         conf.get(FloeOptions.ARGO_KEEP_VOLUMES))
-                .withMemoizeDir(conf.get(FloeOptions.ARGO_MEMOIZE_DIR)).withLockDir(conf.get(FloeOptions.ARGO_LOCK_DIR));
+                .withMemoizeDir(conf.get(FloeOptions.ARGO_MEMOIZE_DIR)).withLockDir(conf.get(FloeOptions.ARGO_LOCK_DIR))
+                .withSuspendDir(conf.get(FloeOptions.ARGO_SUSPEND_DIR));
         return ArgoWorkflows.load(file, templates, mode == Mode.CHECK ? argo.forChecking() : argo);
     }
 }
