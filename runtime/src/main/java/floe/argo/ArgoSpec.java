@@ -31,7 +31,7 @@ public final class ArgoSpec {
     public record WorkflowSpec(String entrypoint, Arguments arguments, List<Volume> volumes, List<Template> templates,
             Integer parallelism, String activeDeadlineSeconds, String onExit, TemplateRef workflowTemplateRef,
             List<Map<String, Object>> volumeClaimTemplates, ResourceRequirements podResources, Template templateDefaults,
-            ArtifactRepositoryRef artifactRepositoryRef, Synchronization synchronization) implements Serializable {}
+            ArtifactRepositoryRef artifactRepositoryRef, Synchronization synchronization, Boolean suspend) implements Serializable {}
 
     /** Argo's locks: mutexes and semaphores, in the list form (3.6) or the single form before it. */
     public record Synchronization(List<Mutex> mutexes, List<SemaphoreRef> semaphores, Mutex mutex, SemaphoreRef semaphore)

@@ -6,6 +6,7 @@ import floe.model.Dependency;
 import floe.model.Phase;
 import floe.model.Stage;
 import floe.model.TaskCompletion;
+import floe.model.TaskContext;
 import floe.model.TaskOutcome;
 import floe.model.Workflow;
 
@@ -136,8 +137,41 @@ final class Expansion {
         entryArtifacts.forEach((k, v) -> base.put("inputs.artifacts." + k, v));
         CallTree.Call call = new CallTree.Call(found.template().name(), entryPath, null, null, 1, null,
                 found.template(), found.path());
-        expand(call, List.of(), 1, List.of(), found.template().name(), new Inherited(List.of(), 0, false, false), found.home());
+        List<Need> first = List.of();
+        if (suspendedAtStart) {
+            // spec.suspend: the run waits, before anything of it runs, until floe resume (Argo's argo resume).
+            Stage suspended = Stage.named(SUSPENDED_STAGE).command(new WorkflowSuspension(
+                    new floe.model.Suspension(null, options.suspendDir() + "/" + local.run(), local.run(), "workflow", List.of()))).build();
+            out.stage(suspended);
+            made.put(SUSPENDED_STAGE, suspended);
+            first = List.of(new Need(SUSPENDED_STAGE, 1));
+        }
+        expand(call, List.of(), 1, first, found.template().name(), new Inherited(List.of(), 0, false, false), found.home());
         return out;
+    }
+
+    /** The stage of a workflow that starts suspended ({@code spec.suspend: true}): its one task waits until resumed. */
+    static final String SUSPENDED_STAGE = "floe.suspended";
+
+    private boolean suspendedAtStart;
+
+    /** This expansion of a workflow that waits, before it runs anything, until it is resumed ({@code spec.suspend}). */
+    Expansion suspendedAtStart(boolean suspended) {
+        this.suspendedAtStart = suspended;
+        return this;
+    }
+
+    /** The command of {@link #SUSPENDED_STAGE}'s task: the wait. */
+    private record WorkflowSuspension(floe.model.Suspension suspension) implements floe.model.CommandFunction {
+        @Override
+        public floe.model.Command resolve(TaskContext context) {
+            return floe.model.Command.action(suspension, List.of());
+        }
+
+        @Override
+        public String describe() {
+            return "suspend until resumed (spec.suspend)";
+        }
     }
 
     /**
