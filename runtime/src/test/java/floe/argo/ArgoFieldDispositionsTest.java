@@ -72,6 +72,10 @@ class ArgoFieldDispositionsTest {
                         hooks:
                           exit:
                             template: say
+                    - - name: wait
+                        template: wait
+                      - name: call
+                        template: call
                 - name: work
                   inputs:
                     parameters:
@@ -153,6 +157,22 @@ class ArgoFieldDispositionsTest {
                     tasks:
                       - name: a
                         template: say
+                - name: wait
+                  suspend:
+                    duration: "1"
+                - name: call
+                  http:
+                    url: https://example.com/
+                    headers:
+                      - name: Accept
+                        value: text/html
+                      - name: Authorization
+                        valueFrom:
+                          secretKeyRef:
+                            name: api
+                            key: token
+                    bodyFrom:
+                      bytes: aGk=
             """;
 
     /** The WorkflowTemplate the workflow's second step names, given beside it. */
@@ -213,7 +233,11 @@ class ArgoFieldDispositionsTest {
             Map.entry("WorkflowStep", "spec.templates[0].steps[0][0]"), Map.entry("TemplateRef", "spec.templates[0].steps[1][0].templateRef"),
             Map.entry("Sequence", "spec.templates[0].steps[0][0].withSequence"), Map.entry("DAGTemplate", "spec.templates[3].dag"),
             Map.entry("DAGTask", "spec.templates[3].dag.tasks[0]"), Map.entry("RetryStrategy", "spec.templates[1].retryStrategy"),
-            Map.entry("Backoff", "spec.templates[1].retryStrategy.backoff"), Map.entry("Memoize", "spec.templates[2].memoize"));
+            Map.entry("Backoff", "spec.templates[1].retryStrategy.backoff"), Map.entry("Memoize", "spec.templates[2].memoize"),
+            Map.entry("SuspendTemplate", "spec.templates[4].suspend"), Map.entry("HTTP", "spec.templates[5].http"),
+            Map.entry("HTTPHeader", "spec.templates[5].http.headers[0]"),
+            Map.entry("HTTPHeaderSource", "spec.templates[5].http.headers[1].valueFrom"),
+            Map.entry("HTTPBodySource", "spec.templates[5].http.bodyFrom"));
 
     @TempDir
     Path dir;
@@ -290,7 +314,8 @@ class ArgoFieldDispositionsTest {
         YAML.writeValue(main.toFile(), workflow);
         YAML.writeValue(lib.toFile(), library);
         return ArgoWorkflows.load(main, List.of(lib), new ArgoOptions(Map.of("data", dir.toString()), Map.of(),
-                LocalImages.anyIn(dir.toString()), new ArtifactRepository("bucket", null)));
+                LocalImages.anyIn(dir.toString()), new ArtifactRepository("bucket", null)).withLocal(Map.of("api", dir.toString()), Map.of(),
+                null, false));
     }
 
     /** A value of the field's JSON kind that asks for something: not its default; {} or [] where the catalogue looks in. */
