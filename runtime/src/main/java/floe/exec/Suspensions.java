@@ -142,7 +142,6 @@ public final class Suspensions {
         String how = until == null ? "until resumed: floe resume " + s.run() + " --node " + s.node()
                 : "for " + s.duration().toString().substring(2).toLowerCase() + " (or floe resume " + s.run() + " --node " + s.node() + ")";
         LOG.info("run {}: node {} suspended {}", s.run(), s.node(), how);
-        System.err.println("floe: run " + s.run() + ": node " + s.node() + " suspended " + how);
         try {
             while (true) {
                 if (Files.exists(resume)) {
@@ -155,7 +154,6 @@ public final class Suspensions {
                         report(ctx, s, x, v);
                     }
                     LOG.info("run {}: node {} resumed", s.run(), s.node());
-                    System.err.println("floe: run " + s.run() + ": node " + s.node() + " resumed");
                     return;
                 }
                 long left = until == null ? POLL_MILLIS : until.toEpochMilli() - System.currentTimeMillis();
