@@ -72,6 +72,12 @@ public final class Suspensions {
         } catch (java.nio.file.NoSuchFileException e) {
             return null; // resumed meanwhile
         }
+        String pid = p.getProperty("pid");
+        if (pid != null && ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false) == Boolean.FALSE) {
+            // The process that waited is gone (killed before it could tidy up): nothing waits here.
+            Files.deleteIfExists(file);
+            return null;
+        }
         Map<String, String> defaults = new LinkedHashMap<>();
         String names = p.getProperty("parameters", "");
         for (String name : names.isEmpty() ? new String[0] : names.split(",")) {
@@ -132,6 +138,7 @@ public final class Suspensions {
         Instant until = s.duration() == null ? null : since.plus(s.duration());
         Properties p = new Properties();
         p.setProperty("run", s.run());
+        p.setProperty("pid", Long.toString(ProcessHandle.current().pid()));
         p.setProperty("node", s.node());
         p.setProperty("since", since.toString());
         p.setProperty("until", until == null ? "" : until.toString());
