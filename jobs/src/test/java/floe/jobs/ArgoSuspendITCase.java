@@ -218,4 +218,40 @@ class ArgoSuspendITCase {
         assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start)).isBetween(3L, 60L);
         assertThat(FloeRun.of(settings("resume")).out()).contains("no suspended nodes");
     }
+
+    @Test
+    void aFailureElsewhereEndsTheWait() throws Exception {
+        Path file = dir.resolve("fail.yaml");
+        Files.writeString(file, """
+                apiVersion: argoproj.io/v1alpha1
+                kind: Workflow
+                metadata:
+                  name: doomed
+                spec:
+                  entrypoint: main
+                  templates:
+                    - name: main
+                      dag:
+                        tasks:
+                          - name: wait
+                            template: wait
+                          - name: fail
+                            template: fail
+                    - name: wait
+                      suspend: {}
+                    - name: fail
+                      container:
+                        image: alpine
+                        command: [sh, -c]
+                        args: ["sleep 2; exit 3"]
+                """);
+        long start = System.nanoTime();
+
+        FloeRun done = start(file.toString()).get(120, TimeUnit.SECONDS);
+
+        assertThat(done.exitCode()).isEqualTo(1);
+        assertThat(done.err()).contains("exited with code 3");
+        assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start)).isLessThan(60L);
+        assertThat(FloeRun.of(settings("resume")).out()).contains("no suspended nodes");
+    }
 }
