@@ -66,8 +66,8 @@ final class ArgoActions implements Serializable {
         }
         for (String deadline : new String[] {"activeDeadlineSeconds", "timeout"}) {
             if ((deadline.equals("timeout") ? t.timeout() : t.activeDeadlineSeconds()) != null) {
-                notices.notice(path + "." + deadline, "no effect here: Argo applies a template's " + deadline + " to its pod, and an "
-                        + (t.http() != null ? "http template runs none (give http.timeoutSeconds)" : "suspend template runs none (give suspend.duration)"));
+                notices.notice(path + "." + deadline, "no effect here: Argo applies a template's " + deadline + " to its pod, and "
+                        + (t.http() != null ? "an http template runs none (give http.timeoutSeconds)" : "a suspend template runs none (give suspend.duration)"));
             }
         }
         return new ArgoActions(t, path, stage, tasks, local.run(), options.suspendDir() + "/" + local.run(), secrets);
