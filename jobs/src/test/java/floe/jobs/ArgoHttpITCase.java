@@ -200,6 +200,51 @@ class ArgoHttpITCase {
     }
 
     @Test
+    void aFailedRequestThatContinueOnLetsFailLeavesTheRunSucceeding() throws IOException {
+        // Argo's http-hello-world example, its two URLs this test's server (/swagger.json is there, /missing.json answers 404).
+        server.createContext("/missing.json", x -> {
+            x.sendResponseHeaders(404, -1);
+            x.close();
+        });
+        Path file = dir.resolve("hello.yaml");
+        Files.writeString(file, """
+                apiVersion: argoproj.io/v1alpha1
+                kind: Workflow
+                metadata:
+                  generateName: http-template-
+                spec:
+                  entrypoint: main
+                  arguments:
+                    parameters: [{name: base}]
+                  templates:
+                    - name: main
+                      steps:
+                        - - name: good
+                            template: http
+                            arguments:
+                              parameters: [{name: url, value: "{{workflow.parameters.base}}/swagger.json"}]
+                          - name: bad
+                            template: http
+                            continueOn:
+                              failed: true
+                            arguments:
+                              parameters: [{name: url, value: "{{workflow.parameters.base}}/missing.json"}]
+                    - name: http
+                      inputs:
+                        parameters:
+                          - name: url
+                      http:
+                        url: "{{inputs.parameters.url}}"
+                """);
+
+        FloeRun run = run(file.toString());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).containsPattern("bad\\s.*1 FAILED \\(continued\\)");
+        assertThat(Files.readString(dir.resolve("logs/http-template/good/task-00000.attempt-1.out"))).isEqualTo("healthy");
+    }
+
+    @Test
     void aRequestWithoutAnAnswerWithinItsTimeoutFails() throws IOException {
         server.createContext("/slow", x -> {
             hits.computeIfAbsent("/slow", p -> new AtomicInteger()).incrementAndGet();
