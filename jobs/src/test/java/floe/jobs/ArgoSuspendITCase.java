@@ -214,7 +214,7 @@ class ArgoSuspendITCase {
         FloeRun done = start(file.toString()).get(120, TimeUnit.SECONDS);
 
         assertThat(done.exitCode()).isEqualTo(1);
-        assertThat(done.err()).contains("3");
+        assertThat(done.err()).contains("workflow 'forgotten' ran longer than its deadline of 3s and was stopped");
         assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start)).isBetween(3L, 60L);
         assertThat(FloeRun.of(settings("resume")).out()).contains("no suspended nodes");
     }
