@@ -46,6 +46,8 @@ final class ArgoCommand implements CommandFunction {
     private ArgoContainerSet containerSet;
     /** What a resource template does instead of a command (null for a container or script template). */
     private ArgoResource resource;
+    /** For an http or suspend template: what it does instead of running a container (null for a container or script). */
+    private ArgoActions action;
     private java.time.Duration memoMaxAge;
     /**
      * The global outputs this task reads ({@code workflow.outputs.parameters.NAME},
@@ -100,6 +102,12 @@ final class ArgoCommand implements CommandFunction {
             String maxAge = leaf().template.memoize().maxAge();
             memoMaxAge = maxAge == null ? null : Quantities.duration(maxAge, leaf().templatePath + ".memoize.maxAge");
         }
+        return this;
+    }
+
+    /** This command doing {@code newAction} (an http or suspend template's) instead of running a container. */
+    ArgoCommand acting(ArgoActions newAction) {
+        this.action = newAction;
         return this;
     }
 
@@ -277,6 +285,9 @@ final class ArgoCommand implements CommandFunction {
         if (resource != null) {
             return resource.describe();
         }
+        if (action != null) {
+            return action.describe();
+        }
         ArgoSpec.Container c = leaf.template.main();
         List<String> argv = new ArrayList<>();
         if (entrypoint != null) {
@@ -323,6 +334,10 @@ final class ArgoCommand implements CommandFunction {
         if (leaf.tooDeep > 0) {
             throw new SpecException(leaf.stepPath + ": template '" + leaf.template.name() + "' calls itself more than "
                     + recursionLimit + " levels deep (floe.argo.max-recursion-depth)");
+        }
+        if (action != null) {
+            Command done = action.command(index, vars);
+            return done.withLocks(locks.resolve(vars));
         }
         ArgoSpec.Template template = leaf.template;
         String templatePath = leaf.templatePath;

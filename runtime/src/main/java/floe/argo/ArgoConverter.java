@@ -96,8 +96,10 @@ final class ArgoConverter {
                 name + "-" + globals.get("workflow.uid").substring(0, 8), specPath + ".volumeClaimTemplates", library::notice);
         String entryPath = spec.entrypoint() != null ? specPath + ".entrypoint" : specPath + ".workflowTemplateRef";
         TemplateDefaults defaults = TemplateDefaults.of(spec, base);
+        Boolean suspend = spec.suspend() != null ? spec.suspend() : base == null ? null : base.suspend();
         Expansion main = new Expansion(name, home, library, options, local, globals, false).withDefaults(defaults)
-                .withArtifacts(argumentArtifacts(spec, base, specPath + ".arguments.artifacts", globals));
+                .withArtifacts(argumentArtifacts(spec, base, specPath + ".arguments.artifacts", globals))
+                .suspendedAtStart(Boolean.TRUE.equals(suspend));
         Workflow.Builder out = main.run(entry, entryPath, arguments, specPath + ".arguments.parameters");
         ArgoSpec.Synchronization sync = spec.synchronization() != null ? spec.synchronization() : base == null ? null : base.synchronization();
         if (sync != null) {

@@ -165,13 +165,15 @@ final class ArgoFields {
             if (words[0].equals("type")) {
                 String[] header = line.split("\\s+");
                 String openApi = header[1];
-                String name = openApi.substring(openApi.lastIndexOf('.') + 1);
+                boolean named = header.length == 4 && header[2].equals("as");
+                // "as SHORT" names a type whose short name another type has (Argo's HTTPHeader and Kubernetes').
+                String name = named ? header[3] : openApi.substring(openApi.lastIndexOf('.') + 1);
                 Map<String, Field> fields = new LinkedHashMap<>();
                 if (header.length == 4 && header[2].equals("like") && types.containsKey(header[3])) {
                     types.get(header[3]).fields().values().forEach(f -> fields.put(f.name(), new Field(name, f.name(),
                             f.disposition(), f.type(), f.map(), f.defaultValue(), f.feature(), f.reason())));
-                } else if (header.length != 2) {
-                    throw new IllegalStateException(where + "expected 'type NAME' or 'type NAME like EARLIER-TYPE'");
+                } else if (header.length != 2 && !named) {
+                    throw new IllegalStateException(where + "expected 'type NAME', 'type NAME like EARLIER-TYPE' or 'type NAME as SHORT'");
                 }
                 if (types.containsKey(name)) {
                     throw new IllegalStateException(where + "type " + name + " twice");

@@ -14,9 +14,11 @@ import java.util.TreeMap;
 public record ArgoOptions(Map<String, String> volumes, Map<String, String> parameters, LocalImages images,
         ArtifactRepository artifacts, int recursionDepth, Map<String, String> secrets, Map<String, String> configMaps,
         String volumeRoot, boolean keepVolumes, boolean checking, String memoizeDir, String lockDir,
-        Map<String, Integer> semaphoreLimits, String kubeconfig) {
+        Map<String, Integer> semaphoreLimits, String kubeconfig, String suspendDir) {
     /** How many levels deep a template may call itself unless {@code floe.argo.max-recursion-depth} says otherwise. */
     public static final int DEFAULT_RECURSION_DEPTH = 10;
+    /** Where the suspended tasks of every run wait unless {@code floe.argo.suspend-dir} says otherwise. */
+    public static final String DEFAULT_SUSPEND_DIR = System.getProperty("user.home") + "/.floe/suspended";
 
     public ArgoOptions {
         volumes = new TreeMap<>(volumes);
@@ -28,23 +30,24 @@ public record ArgoOptions(Map<String, String> volumes, Map<String, String> param
         memoizeDir = memoizeDir == null ? System.getProperty("user.home") + "/.floe/memoize" : memoizeDir;
         lockDir = lockDir == null ? System.getProperty("user.home") + "/.floe/locks" : lockDir;
         semaphoreLimits = new TreeMap<>(semaphoreLimits);
+        suspendDir = suspendDir == null ? DEFAULT_SUSPEND_DIR : suspendDir;
         if (recursionDepth < 1) {
             throw new floe.SpecException("floe.argo.max-recursion-depth: must be at least 1, got " + recursionDepth);
         }
     }
 
     public ArgoOptions(Map<String, String> volumes, Map<String, String> parameters, LocalImages images, ArtifactRepository artifacts) {
-        this(volumes, parameters, images, artifacts, DEFAULT_RECURSION_DEPTH, Map.of(), Map.of(), null, false, false, null, null, Map.of(), null);
+        this(volumes, parameters, images, artifacts, DEFAULT_RECURSION_DEPTH, Map.of(), Map.of(), null, false, false, null, null, Map.of(), null, null);
     }
 
     public ArgoOptions(Map<String, String> volumes, Map<String, String> parameters, LocalImages images, ArtifactRepository artifacts,
             int recursionDepth) {
-        this(volumes, parameters, images, artifacts, recursionDepth, Map.of(), Map.of(), null, false, false, null, null, Map.of(), null);
+        this(volumes, parameters, images, artifacts, recursionDepth, Map.of(), Map.of(), null, false, false, null, null, Map.of(), null, null);
     }
 
     /** These options with another recursion limit. */
     public ArgoOptions withRecursionDepth(int depth) {
-        return new ArgoOptions(volumes, parameters, images, artifacts, depth, secrets, configMaps, volumeRoot, keepVolumes, checking, memoizeDir, lockDir, semaphoreLimits, kubeconfig);
+        return new ArgoOptions(volumes, parameters, images, artifacts, depth, secrets, configMaps, volumeRoot, keepVolumes, checking, memoizeDir, lockDir, semaphoreLimits, kubeconfig, suspendDir);
     }
 
     /**
@@ -54,7 +57,7 @@ public record ArgoOptions(Map<String, String> volumes, Map<String, String> param
      * volume claims and empty directories.
      */
     public ArgoOptions withLocal(Map<String, String> secrets, Map<String, String> configMaps, String volumeRoot, boolean keep) {
-        return new ArgoOptions(volumes, parameters, images, artifacts, recursionDepth, secrets, configMaps, volumeRoot, keep, checking, memoizeDir, lockDir, semaphoreLimits, kubeconfig);
+        return new ArgoOptions(volumes, parameters, images, artifacts, recursionDepth, secrets, configMaps, volumeRoot, keep, checking, memoizeDir, lockDir, semaphoreLimits, kubeconfig, suspendDir);
     }
 
     /**
@@ -64,25 +67,25 @@ public record ArgoOptions(Map<String, String> volumes, Map<String, String> param
      * workflow that uses it gives) is a notice, not an error, as Argo's lint does not look for them.
      */
     public ArgoOptions forChecking() {
-        return new ArgoOptions(volumes, parameters, images, artifacts, recursionDepth, secrets, configMaps, volumeRoot, keepVolumes, true, memoizeDir, lockDir, semaphoreLimits, kubeconfig);
+        return new ArgoOptions(volumes, parameters, images, artifacts, recursionDepth, secrets, configMaps, volumeRoot, keepVolumes, true, memoizeDir, lockDir, semaphoreLimits, kubeconfig, suspendDir);
     }
 
     /** These options with another artifact repository. */
     public ArgoOptions withArtifacts(ArtifactRepository repository) {
         return new ArgoOptions(volumes, parameters, images, repository, recursionDepth, secrets, configMaps, volumeRoot, keepVolumes,
-                checking, memoizeDir, lockDir, semaphoreLimits, kubeconfig);
+                checking, memoizeDir, lockDir, semaphoreLimits, kubeconfig, suspendDir);
     }
 
     /** These options with the directory of the synchronization locks ({@code floe.argo.lock-dir}). */
     public ArgoOptions withLockDir(String dir) {
         return new ArgoOptions(volumes, parameters, images, artifacts, recursionDepth, secrets, configMaps, volumeRoot, keepVolumes,
-                checking, memoizeDir, dir, semaphoreLimits, kubeconfig);
+                checking, memoizeDir, dir, semaphoreLimits, kubeconfig, suspendDir);
     }
 
     /** These options with the directory of the memoization caches ({@code floe.argo.memoize-dir}). */
     public ArgoOptions withMemoizeDir(String dir) {
         return new ArgoOptions(volumes, parameters, images, artifacts, recursionDepth, secrets, configMaps, volumeRoot, keepVolumes,
-                checking, dir, lockDir, semaphoreLimits, kubeconfig);
+                checking, dir, lockDir, semaphoreLimits, kubeconfig, suspendDir);
     }
 
     /**
@@ -91,7 +94,7 @@ public record ArgoOptions(Map<String, String> volumes, Map<String, String> param
      */
     public ArgoOptions withSemaphoreLimits(Map<String, Integer> limits) {
         return new ArgoOptions(volumes, parameters, images, artifacts, recursionDepth, secrets, configMaps, volumeRoot, keepVolumes,
-                checking, memoizeDir, lockDir, limits, kubeconfig);
+                checking, memoizeDir, lockDir, limits, kubeconfig, suspendDir);
     }
 
     /**
@@ -100,7 +103,13 @@ public record ArgoOptions(Map<String, String> volumes, Map<String, String> param
      */
     public ArgoOptions withKubeconfig(String file) {
         return new ArgoOptions(volumes, parameters, images, artifacts, recursionDepth, secrets, configMaps, volumeRoot, keepVolumes,
-                checking, memoizeDir, lockDir, semaphoreLimits, file);
+                checking, memoizeDir, lockDir, semaphoreLimits, file, suspendDir);
+    }
+
+    /** These options with the directory where suspended tasks wait to be resumed ({@code floe.argo.suspend-dir}). */
+    public ArgoOptions withSuspendDir(String dir) {
+        return new ArgoOptions(volumes, parameters, images, artifacts, recursionDepth, secrets, configMaps, volumeRoot, keepVolumes,
+                checking, memoizeDir, lockDir, semaphoreLimits, kubeconfig, dir);
     }
 
     /** No artifact repository: artifacts must name their bucket. */

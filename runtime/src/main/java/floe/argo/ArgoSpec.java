@@ -32,7 +32,7 @@ public final class ArgoSpec {
             Integer parallelism, String activeDeadlineSeconds, String onExit, TemplateRef workflowTemplateRef,
             List<Map<String, Object>> volumeClaimTemplates, ResourceRequirements podResources, Template templateDefaults,
             ArtifactRepositoryRef artifactRepositoryRef, Synchronization synchronization, Map<String, LifecycleHook> hooks,
-            String serviceAccountName, Integer priority) implements Serializable {}
+            String serviceAccountName, Integer priority, Boolean suspend) implements Serializable {}
 
     /** Argo's locks: mutexes and semaphores, in the list form (3.6) or the single form before it. */
     public record Synchronization(List<Mutex> mutexes, List<SemaphoreRef> semaphores, Mutex mutex, SemaphoreRef semaphore)
@@ -90,24 +90,24 @@ public final class ArgoSpec {
             String activeDeadlineSeconds, String timeout, Integer parallelism, ResourceTemplate resource,
             Map<String, Object> suspend, List<Volume> volumes, ResourceRequirements podResources,
             List<UserContainer> initContainers, List<UserContainer> sidecars, Memoize memoize, Synchronization synchronization,
-            Boolean daemon, ContainerSet containerSet) implements Serializable {
+            Boolean daemon, ContainerSet containerSet, Http http) implements Serializable {
 
         /** This template with its deadlines worked out. */
         Template withDeadlines(String newActiveDeadlineSeconds, String newTimeout) {
             return new Template(name, inputs, outputs, container, script, steps, dag, retryStrategy, newActiveDeadlineSeconds,
-                    newTimeout, parallelism, resource, suspend, volumes, podResources, initContainers, sidecars, memoize, synchronization, daemon, containerSet);
+                    newTimeout, parallelism, resource, suspend, volumes, podResources, initContainers, sidecars, memoize, synchronization, daemon, containerSet, http);
         }
 
         /** This template with other pod resources. */
         Template withPodResources(ResourceRequirements newPodResources) {
             return new Template(name, inputs, outputs, container, script, steps, dag, retryStrategy, activeDeadlineSeconds,
-                    timeout, parallelism, resource, suspend, volumes, newPodResources, initContainers, sidecars, memoize, synchronization, daemon, containerSet);
+                    timeout, parallelism, resource, suspend, volumes, newPodResources, initContainers, sidecars, memoize, synchronization, daemon, containerSet, http);
         }
 
         /** This template with other inputs. */
         Template withInputs(Inputs newInputs) {
             return new Template(name, newInputs, outputs, container, script, steps, dag, retryStrategy, activeDeadlineSeconds,
-                    timeout, parallelism, resource, suspend, volumes, podResources, initContainers, sidecars, memoize, synchronization, daemon, containerSet);
+                    timeout, parallelism, resource, suspend, volumes, podResources, initContainers, sidecars, memoize, synchronization, daemon, containerSet, http);
         }
 
         /** Whether it runs containers: a container, a script or a container set. */
@@ -139,7 +139,7 @@ public final class ArgoSpec {
         /** This template under another name (an {@code inline} template takes its step's). */
         Template named(String newName) {
             return new Template(newName, inputs, outputs, container, script, steps, dag, retryStrategy, activeDeadlineSeconds,
-                    timeout, parallelism, resource, suspend, volumes, podResources, initContainers, sidecars, memoize, synchronization, daemon, containerSet);
+                    timeout, parallelism, resource, suspend, volumes, podResources, initContainers, sidecars, memoize, synchronization, daemon, containerSet, http);
         }
     }
 
@@ -182,6 +182,18 @@ public final class ArgoSpec {
     public record SecretKeySelector(String name, String key) implements Serializable {}
 
     public record HttpArtifact(String url, List<Header> headers) implements Serializable {}
+
+    /** An {@code http} template: a request the task makes, its response's body the task's result. */
+    public record Http(String method, String url, List<HttpHeader> headers, Long timeoutSeconds, String successCondition,
+            String body, HttpBodySource bodyFrom, Boolean insecureSkipVerify) implements Serializable {}
+
+    /** A request header: {@code value}, or {@code valueFrom.secretKeyRef}. */
+    public record HttpHeader(String name, String value, HttpHeaderSource valueFrom) implements Serializable {}
+
+    public record HttpHeaderSource(Map<String, Object> secretKeyRef) implements Serializable {}
+
+    /** A request body as bytes (base64 in YAML, as Kubernetes writes bytes). */
+    public record HttpBodySource(byte[] bytes) implements Serializable {}
 
     public record Header(String name, String value) implements Serializable {}
 

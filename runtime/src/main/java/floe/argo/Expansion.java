@@ -6,6 +6,7 @@ import floe.model.Dependency;
 import floe.model.Phase;
 import floe.model.Stage;
 import floe.model.TaskCompletion;
+import floe.model.TaskContext;
 import floe.model.TaskOutcome;
 import floe.model.Workflow;
 
@@ -221,8 +222,41 @@ final class Expansion {
         entryArtifacts.forEach((k, v) -> base.put("inputs.artifacts." + k, v));
         CallTree.Call call = new CallTree.Call(found.template().name(), entryPath, null, null, 1, null,
                 found.template(), found.path());
-        expand(call, List.of(), 1, List.of(), found.template().name(), new Inherited(List.of(), 0, false, false), found.home());
+        List<Need> first = List.of();
+        if (suspendedAtStart) {
+            // spec.suspend: the run waits, before anything of it runs, until floe resume (Argo's argo resume).
+            Stage suspended = Stage.named(SUSPENDED_STAGE).command(new WorkflowSuspension(
+                    new floe.model.Suspension(null, options.suspendDir() + "/" + local.run(), local.run(), "workflow", List.of()))).build();
+            out.stage(suspended);
+            made.put(SUSPENDED_STAGE, suspended);
+            first = List.of(new Need(SUSPENDED_STAGE, 1));
+        }
+        expand(call, List.of(), 1, first, found.template().name(), new Inherited(List.of(), 0, false, false), found.home());
         return out;
+    }
+
+    /** The stage of a workflow that starts suspended ({@code spec.suspend: true}): its one task waits until resumed. */
+    static final String SUSPENDED_STAGE = "floe.suspended";
+
+    private boolean suspendedAtStart;
+
+    /** This expansion of a workflow that waits, before it runs anything, until it is resumed ({@code spec.suspend}). */
+    Expansion suspendedAtStart(boolean suspended) {
+        this.suspendedAtStart = suspended;
+        return this;
+    }
+
+    /** The command of {@link #SUSPENDED_STAGE}'s task: the wait. */
+    private record WorkflowSuspension(floe.model.Suspension suspension) implements floe.model.CommandFunction {
+        @Override
+        public floe.model.Command resolve(TaskContext context) {
+            return floe.model.Command.action(suspension, List.of());
+        }
+
+        @Override
+        public String describe() {
+            return "suspend until resumed (spec.suspend)";
+        }
     }
 
     /**
@@ -253,7 +287,7 @@ final class Expansion {
         ArgoSpec.Template t = call.template;
         List<CallTree.Call> chain = new ArrayList<>(above);
         chain.add(call);
-        if (t.runsContainers() || t.resource() != null) {
+        if (t.runsContainers() || t.resource() != null || ArgoActions.runs(t)) {
             leaf(call, chain, instances, needs, stageName, inherited);
             return;
         }
@@ -771,7 +805,17 @@ final class Expansion {
         if (call.tooDeep == 0 && t.resource() != null) {
             command = new ArgoCommand(chain, base, new LocalResources.Mounts(List.of(), List.of(), List.of()), null, ArgoArtifacts.none(),
                     options.recursionDepth(), null, Map.of(), PodContainers.none())
-                    .resource(ArgoResource.of(t, call.templatePath, options, library::notice)).globals(globalsRead);
+                    .resource(ArgoResource.of(t, call.templatePath, options, library::notice)).globals(globalsRead)
+                    .published(publishedDir, publishedRead);
+        } else if (call.tooDeep == 0 && ArgoActions.runs(t)) {
+            TemplateSettings.unsupportedTemplateFields(t, call.templatePath);
+            command = new ArgoCommand(chain, base, new LocalResources.Mounts(List.of(), List.of(), List.of()), null, ArgoArtifacts.none(),
+                    options.recursionDepth(), null, Map.of(), PodContainers.none())
+                    .acting(ArgoActions.of(t, call.templatePath, stageName, tasks, local, options, library::notice))
+                    .memoized(t.memoize() == null ? null : options.memoizeDir()).globals(globalsRead)
+                    .published(publishedDir, publishedRead)
+                    .locked(ArgoLocks.of(t.synchronization(), call.templatePath + ".synchronization", globals.get("workflow.namespace"),
+                            options, library::notice));
         } else if (call.tooDeep == 0) {
             TemplateSettings.unsupportedTemplateFields(t, call.templatePath);
             c = t.main();
@@ -844,7 +888,11 @@ final class Expansion {
         if (parallelism > 0) {
             stage.parallelism(parallelism);
         }
-        if (call.tooDeep == 0) {
+        boolean acts = ArgoActions.runs(t);
+        if (acts && call.tooDeep == 0) {
+            TemplateSettings.retry(t, call.templatePath, globals, stage); // http and suspend: no deadline or resources of a pod
+        }
+        if (!acts && call.tooDeep == 0) {
             TemplateSettings.retry(t, call.templatePath, globals, stage);
             TemplateSettings.timeout(t.withDeadlines(
                     fixed(t.activeDeadlineSeconds(), chain, tasks, call.templatePath + ".activeDeadlineSeconds"),

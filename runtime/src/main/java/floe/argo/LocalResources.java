@@ -34,6 +34,7 @@ final class LocalResources {
     private final ArgoOptions options;
     private final Notices notices;
     private final String runRoot;
+    private final String run;
     private boolean used;
 
     /** Where a check without a run ({@link ArgoOptions#forChecking()}) reports what the run will need: {@code SPEC.PATH}, message. */
@@ -46,6 +47,7 @@ final class LocalResources {
         this.options = options;
         this.notices = notices;
         this.runRoot = options.volumeRoot() + "/" + run;
+        this.run = run;
         volumes.forEach(v -> declared.put(v.name, v));
         List<Map<String, Object>> templates = claimTemplates == null ? List.of() : claimTemplates;
         for (int i = 0; i < templates.size(); i++) {
@@ -56,6 +58,11 @@ final class LocalResources {
             }
             claims.add(String.valueOf(name));
         }
+    }
+
+    /** This run's name: the workflow's and the first characters of its uid ({@code floe resume} finds its suspended tasks by it). */
+    String run() {
+        return run;
     }
 
     /** The directory of this run's claims and empty directories, or null when it has none. */

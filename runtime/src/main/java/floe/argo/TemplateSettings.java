@@ -205,13 +205,14 @@ final class TemplateSettings {
             if (!t.runsContainers()) {
                 unsupported(path + ".outputs.artifacts", t.outputs().artifacts());
             }
-            List<ArgoSpec.Parameter> ps = t.outputs().parameters() == null ? List.of() : t.outputs().parameters();
+            // An http or suspend template's output parameters are checked with its action (ArgoActions).
+            List<ArgoSpec.Parameter> ps = t.outputs().parameters() == null || ArgoActions.runs(t) ? List.of() : t.outputs().parameters();
             for (int i = 0; i < ps.size(); i++) {
                 String where = path + ".outputs.parameters[" + i + "]";
                 Map<String, Object> from = ps.get(i).valueFrom();
                 if (from != null && from.containsKey("supplied")) {
-                    throw new ArgoError(where + ".valueFrom.supplied", "a value supplied by a person when the workflow is"
-                            + " resumed (with a suspend template) is not supported by Floe");
+                    throw new ArgoError(where + ".valueFrom.supplied", "only a suspend template's outputs are supplied (by floe resume"
+                            + " -p NAME=VALUE); template '" + t.name() + "' runs a " + (t.container() != null ? "container" : "script"));
                 }
                 if (from != null && from.containsKey("event")) {
                     throw new ArgoError(where + ".valueFrom.event", "a value from the event that started the workflow is not"
@@ -233,7 +234,17 @@ final class TemplateSettings {
                 }
             }
         }
-        unsupported(path + ".suspend", t.suspend());
+        if (t.http() != null && t.suspend() != null) {
+            throw new ArgoError(path + ".suspend", "a template is one kind: http or suspend, not both");
+        }
+        if (ArgoActions.runs(t) && (t.container() != null || t.script() != null || t.containerSet() != null || t.resource() != null)) {
+            throw new ArgoError(path + (t.http() != null ? ".http" : ".suspend"), "a template is one kind: "
+                    + (t.http() != null ? "http" : "suspend") + " or " + (t.container() != null ? "container" : t.script() != null ? "script" : t.containerSet() != null ? "containerSet" : "resource") + ", not both");
+        }
+        if (ArgoActions.runs(t) && (t.initContainers() != null || t.sidecars() != null)) {
+            throw new ArgoError(path + (t.initContainers() != null ? ".initContainers" : ".sidecars"), "an http or suspend template"
+                    + " runs no container to run others beside or before");
+        }
         if (t.inputs() != null) {
             if (!t.runsContainers()) {
                 unsupported(path + ".inputs.artifacts", t.inputs().artifacts());

@@ -15,7 +15,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Runs one attempt of a command task as a real process: argv as given, the task's environment
+ * Runs one attempt of a command task as a real process (or, for a command with an action, does
+ * the action: an HTTP request, {@link HttpCalls}; a wait, {@link Suspensions}): argv as given, the task's environment
  * on top of the TaskManager's, stdout and stderr to a log file per task and attempt (made only
  * when the task printed something there). The exit code decides; the tail of stdout becomes the task's {@code result} output. An interrupted
  * attempt (timeout, cancellation) takes its whole process tree down with it. Its init commands run
@@ -158,6 +159,14 @@ final class CommandRunner {
     }
 
     private void runStaged(Command command, TaskContext ctx, Path dir, String name) throws Exception {
+        if (command.action() instanceof floe.model.HttpRequest request) {
+            HttpCalls.run(request, ctx, dir, name);
+            return;
+        }
+        if (command.action() instanceof floe.model.Suspension suspension) {
+            Suspensions.await(suspension, ctx);
+            return;
+        }
         List<Command.Mount> inputs = ArtifactTransfer.download(command.artifacts());
         if (!inputs.isEmpty()) {
             List<Command.Mount> all = new ArrayList<>(command.mounts());

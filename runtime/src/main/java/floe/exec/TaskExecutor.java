@@ -115,7 +115,9 @@ public final class TaskExecutor implements AutoCloseable {
 
     private boolean mayRetry(Exception e, Duration took) {
         int exitCode = e instanceof CommandFailedException c ? c.exitCode() : -1;
-        return stage.retry().condition().retry(exitCode, String.valueOf(e.getMessage()), e instanceof TaskTimeoutException, took);
+        // A response judged a failure has failed as a command that exits non-zero or runs out of time has.
+        boolean failedWithoutExitCode = e instanceof TaskTimeoutException || e instanceof HttpFailedException;
+        return stage.retry().condition().retry(exitCode, String.valueOf(e.getMessage()), failedWithoutExitCode, took);
     }
 
     /** Whether attempt {@code next} would start past the retry policy's time limit, counted from the first attempt. */

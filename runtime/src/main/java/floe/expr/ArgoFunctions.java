@@ -20,6 +20,11 @@ public final class ArgoFunctions {
         this.context = context;
     }
 
+    /** expr's {@code a contains b}: whether the text {@code a} holds {@code b}. */
+    public static boolean contains(Object text, Object part) {
+        return String.valueOf(text).contains(String.valueOf(part));
+    }
+
     public static long asInt(Object value) {
         if (value instanceof Number n) {
             return n.longValue();

@@ -19,7 +19,7 @@ final class ExprDialect {
     private ExprDialect() {}
 
     static String toJexl(String expression) {
-        String text = closures(expression);
+        String text = contains(closures(expression));
         StringBuilder out = new StringBuilder();
         int plain = 0; // the string operators are rewritten outside quoted texts only
         for (int i = 0; i < text.length(); i++) {
@@ -33,6 +33,42 @@ final class ExprDialect {
             }
         }
         return out.append(operators(text.substring(plain))).toString();
+    }
+
+    /** An operand of expr's {@code contains}: a name with fields and indexes, or a quoted text. */
+    private static final String OPERAND = "(?:[A-Za-z_][A-Za-z0-9_]*(?:\\.[A-Za-z_][A-Za-z0-9_]*|\\[[^\\]]*\\])*"
+            + "|\"(?:[^\"\\\\]|\\\\.)*\"|'(?:[^'\\\\]|\\\\.)*')";
+    private static final Pattern CONTAINS = Pattern.compile("(" + OPERAND + ")\\s+contains\\s+(" + OPERAND + ")");
+
+    /** expr's {@code a contains b} (a text holds another) as the function {@code contains(a, b)}, outside quoted texts. */
+    private static String contains(String text) {
+        java.util.regex.Matcher m = CONTAINS.matcher(text);
+        StringBuilder out = new StringBuilder();
+        int from = 0;
+        while (m.find(from)) {
+            if (insideString(text, m.start())) {
+                out.append(text, from, m.start() + 1);
+                from = m.start() + 1;
+                continue;
+            }
+            out.append(text, from, m.start()).append("contains(").append(m.group(1)).append(", ").append(m.group(2)).append(')');
+            from = m.end();
+        }
+        return out.append(text.substring(from)).toString();
+    }
+
+    private static boolean insideString(String text, int at) {
+        for (int i = 0; i < at; i++) {
+            char c = text.charAt(i);
+            if (c == '\'' || c == '"') {
+                int end = skipString(text, i);
+                if (end > at) {
+                    return true;
+                }
+                i = end - 1;
+            }
+        }
+        return false;
     }
 
     private static String operators(String text) {

@@ -86,6 +86,34 @@ public final class Templates {
         return value.equals("true");
     }
 
+    /**
+     * An expression over {@code values} (nested maps, lists, numbers and texts, as Argo hands an
+     * {@code http} template's {@code response}), that must be true or false; errors name {@code where}.
+     */
+    public static boolean holds(String expression, Map<String, Object> values, String where) {
+        Object value;
+        try {
+            value = JEXL.createExpression(ExprDialect.toJexl(expression)).evaluate(new MapContext(new HashMap<>(values)));
+        } catch (JexlException e) {
+            throw new SpecException(where + ": cannot evaluate '" + expression + "': " + describe(e));
+        } catch (RuntimeException e) {
+            throw new SpecException(where + ": cannot evaluate '" + expression + "': " + e.getMessage());
+        }
+        if (!(value instanceof Boolean b)) {
+            throw new SpecException(where + ": '" + expression + "' is " + format(value) + ", not true or false");
+        }
+        return b;
+    }
+
+    /** Checks that {@code expression} can be read (without evaluating it); errors name {@code where}. */
+    public static void parse(String expression, String where) {
+        try {
+            JEXL.createExpression(ExprDialect.toJexl(expression));
+        } catch (JexlException e) {
+            throw new SpecException(where + ": cannot read '" + expression + "': " + describe(e));
+        }
+    }
+
     /** A context in which every name is defined as itself. */
     private static final class BareWords extends MapContext {
         @Override

@@ -17,11 +17,19 @@ import java.util.TreeMap;
  * {@code init} commands, run one after another before it (each must exit 0), and {@code sidecars},
  * started before it and killed once it ended; its outcome is its own. It may hold {@code locks}
  * while it runs. A {@code daemon} is left running once it is ready, until its scope ends. With a
- * {@code containerSet}, the command is one of several run as a graph in its place.
+ * {@code containerSet}, the command is one of several run as a graph in its place. A command with
+ * an {@code action} runs no process: the TaskManager does the action itself ({@link HttpRequest}:
+ * a request; {@link Suspension}: a wait), and {@code argv} only says what it is, for plans and messages.
  */
 public record Command(List<String> argv, Map<String, String> env, String workingDir, String image, List<Mount> mounts,
         List<OutputFile> outputFiles, List<Artifact> artifacts, List<Helper> init, List<Helper> sidecars, List<Lock> locks,
-        Daemon daemon, ContainerSet containerSet) implements Serializable {
+        Daemon daemon, ContainerSet containerSet, Action action) implements Serializable {
+
+    /** Work a TaskManager does itself instead of starting a process. */
+    public sealed interface Action extends Serializable permits HttpRequest, Suspension {
+        /** What the action is, as words of a command line (never a secret). */
+        List<String> describe();
+    }
 
     public Command {
         argv = List.copyOf(argv);
@@ -37,10 +45,22 @@ public record Command(List<String> argv, Map<String, String> env, String working
         locks = List.copyOf(locks);
     }
 
+    /** A process to run (no action). */
+    public Command(List<String> argv, Map<String, String> env, String workingDir, String image, List<Mount> mounts,
+            List<OutputFile> outputFiles, List<Artifact> artifacts, List<Helper> init, List<Helper> sidecars, List<Lock> locks) {
+        this(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks, null, null, null);
+    }
+
+    /** The action {@code action}, holding {@code locks} while it runs: no process, mount or file. */
+    public static Command action(Action action, List<Lock> locks) {
+        return new Command(action.describe(), Map.of(), null, null, List.of(), List.of(), List.of(), List.of(), List.of(), locks,
+                null, null, action);
+    }
+
     /** A command with output files and artifacts, and no init commands or sidecars. */
     public Command(List<String> argv, Map<String, String> env, String workingDir, String image, List<Mount> mounts,
             List<OutputFile> outputFiles, List<Artifact> artifacts) {
-        this(argv, env, workingDir, image, mounts, outputFiles, artifacts, List.of(), List.of(), List.of(), null, null);
+        this(argv, env, workingDir, image, mounts, outputFiles, artifacts, List.of(), List.of(), List.of(), null, null, null);
     }
 
     /** A command with output files and no artifacts. */
@@ -59,52 +79,52 @@ public record Command(List<String> argv, Map<String, String> env, String working
     }
 
     public Command withEnv(Map<String, String> env) {
-        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks, daemon, containerSet);
+        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks, daemon, containerSet, action);
     }
 
     public Command withWorkingDir(String workingDir) {
-        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks, daemon, containerSet);
+        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks, daemon, containerSet, action);
     }
 
     public Command withMounts(List<Mount> mounts) {
-        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks, daemon, containerSet);
+        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks, daemon, containerSet, action);
     }
 
     public Command withImage(String image) {
-        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks, daemon, containerSet);
+        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks, daemon, containerSet, action);
     }
 
     public Command withOutputFiles(List<OutputFile> outputFiles) {
-        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks, daemon, containerSet);
+        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks, daemon, containerSet, action);
     }
 
     public Command withArtifacts(List<Artifact> artifacts) {
-        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks, daemon, containerSet);
+        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks, daemon, containerSet, action);
     }
 
     /** This command holding {@code locks} while it runs (taken before its init commands, let go once it ended). */
     public Command withLocks(List<Lock> locks) {
-        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks, daemon, containerSet);
+        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks, daemon, containerSet, action);
     }
 
     /** This command after {@code init}, run one after another before it, each to exit 0. */
     public Command withInit(List<Helper> init) {
-        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks, daemon, containerSet);
+        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks, daemon, containerSet, action);
     }
 
     /** This command with {@code sidecars}, started before it and killed once it ended. */
     public Command withSidecars(List<Helper> sidecars) {
-        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks, daemon, containerSet);
+        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks, daemon, containerSet, action);
     }
 
     /** This command left running once ready, as {@code daemon} says (null: run to its end). */
     public Command withDaemon(Daemon daemon) {
-        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks, daemon, containerSet);
+        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks, daemon, containerSet, action);
     }
 
     /** This command as the main one of {@code containerSet} (null: run alone). */
     public Command withContainerSet(ContainerSet containerSet) {
-        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks, daemon, containerSet);
+        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks, daemon, containerSet, action);
     }
 
     /**

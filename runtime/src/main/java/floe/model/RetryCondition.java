@@ -6,7 +6,8 @@ import java.io.Serializable;
  * Which failed attempts may be tried again (Argo {@code retryPolicy}, Batch {@code evaluateOnExit}).
  * {@code exitCode} is the command's exit code, or -1 when there is none (a Java task, a process that
  * could not start or was stopped); {@code message} says what happened; {@code timedOut} whether the
- * attempt ran past its timeout.
+ * attempt failed with no exit code of its own: it ran past its timeout, or the response to its HTTP
+ * request was judged a failure.
  */
 @FunctionalInterface
 public interface RetryCondition extends Serializable {

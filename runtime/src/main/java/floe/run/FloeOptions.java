@@ -166,6 +166,12 @@ public final class FloeOptions {
                     + " one, resource templates are refused: a machine's own ~/.kube/config or KUBECONFIG is never used"
                     + " unless named. Tasks read the file when they start, so it must be at this path wherever they run.");
 
+    public static final ConfigOption<String> ARGO_SUSPEND_DIR = ConfigOptions.key("floe.argo.suspend-dir")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("Where the suspended tasks of Argo suspend templates wait, a directory per run shared by every"
+                    + " run on this machine, and where floe resume finds them. Default: .floe/suspended in the user's home directory.");
+
     public static final ConfigOption<Boolean> PROGRESS = ConfigOptions.key("floe.progress")
             .booleanType()
             .defaultValue(true)

@@ -12,23 +12,36 @@ public final class TerminalProgress implements ProgressListener {
 
     private final PrintStream out;
     private final boolean redraw;
+    /** What to say of a stage beside its figures (a suspended task: how to resume it), or null. */
+    private final java.util.function.Function<String, String> notes;
+    private final java.util.Map<String, String> noted = new java.util.HashMap<>();
     private final long startNanos = System.nanoTime();
     private int drawnLines;
     private boolean[] reported;
 
-    private TerminalProgress(PrintStream out, boolean redraw) {
+    private TerminalProgress(PrintStream out, boolean redraw, java.util.function.Function<String, String> notes) {
         this.out = out;
         this.redraw = redraw;
+        this.notes = notes;
     }
 
     /** Progress on standard error, redrawn when it is a terminal. */
     public static TerminalProgress onStderr() {
+        return onStderr(stage -> null);
+    }
+
+    /**
+     * Progress on standard error with a note per stage where {@code notes} has one (e.g. that a
+     * task of it is suspended): beside the stage's line, or on a line of its own, once, where
+     * lines are not redrawn.
+     */
+    public static TerminalProgress onStderr(java.util.function.Function<String, String> notes) {
         return new TerminalProgress(System.err, System.console() != null && System.getenv("TERM") != null
-                && !"dumb".equals(System.getenv("TERM")));
+                && !"dumb".equals(System.getenv("TERM")), notes);
     }
 
     public static TerminalProgress plain(PrintStream out) {
-        return new TerminalProgress(out, false);
+        return new TerminalProgress(out, false, stage -> null);
     }
 
     @Override
@@ -49,6 +62,10 @@ public final class TerminalProgress implements ProgressListener {
         }
         for (int i = 0; i < stages.size(); i++) {
             StageProgress s = stages.get(i);
+            String note = s.done() || s.failed() ? null : notes.apply(s.stage());
+            if (note != null && !note.equals(noted.put(s.stage(), note))) {
+                out.println(String.format("%-24s %s", s.stage(), note));
+            }
             if (!reported[i] && (s.done() || s.failed())) {
                 reported[i] = true;
                 out.println(line(s));
@@ -61,7 +78,9 @@ public final class TerminalProgress implements ProgressListener {
         int filled = s.tasks() == 0 ? BAR : (int) ((long) s.tasksDone() * BAR / s.tasks());
         String bar = "#".repeat(filled) + "-".repeat(BAR - filled);
         String state = s.failed() ? "FAILED" : s.done() ? "done" : s.running() > 0 ? s.running() + " running" : "waiting";
+        String note = s.done() || s.failed() || !redraw ? null : notes.apply(s.stage());
         double seconds = (System.nanoTime() - startNanos) / 1e9;
-        return String.format("%-24s [%s] %7d/%-7d %-12s %6.1fs", s.stage(), bar, s.tasksDone(), s.tasks(), state, seconds);
+        return String.format("%-24s [%s] %7d/%-7d %-12s %6.1fs%s", s.stage(), bar, s.tasksDone(), s.tasks(), state, seconds,
+                note == null ? "" : "  " + note);
     }
 }

@@ -72,6 +72,10 @@ class ArgoFieldDispositionsTest {
                         hooks:
                           exit:
                             template: say
+                    - - name: wait
+                        template: wait
+                      - name: call
+                        template: call
                 - name: work
                   inputs:
                     parameters:
@@ -216,6 +220,22 @@ class ArgoFieldDispositionsTest {
                       kind: ConfigMap
                       metadata:
                         name: done
+                - name: wait
+                  suspend:
+                    duration: "1"
+                - name: call
+                  http:
+                    url: https://example.com/
+                    headers:
+                      - name: Accept
+                        value: text/html
+                      - name: Authorization
+                        valueFrom:
+                          secretKeyRef:
+                            name: api
+                            key: token
+                    bodyFrom:
+                      bytes: aGk=
             """;
 
     /** The WorkflowTemplate the workflow's second step names, given beside it. */
@@ -284,13 +304,17 @@ class ArgoFieldDispositionsTest {
             Map.entry("Backoff", "spec.templates[1].retryStrategy.backoff"), Map.entry("Memoize", "spec.templates[2].memoize"),
             Map.entry("Probe", "spec.templates[4].container.readinessProbe"),
             Map.entry("HTTPGetAction", "spec.templates[4].container.readinessProbe.httpGet"),
-            Map.entry("HTTPHeader", "spec.templates[4].container.readinessProbe.httpGet.httpHeaders[0]"),
+            Map.entry("ProbeHTTPHeader", "spec.templates[4].container.readinessProbe.httpGet.httpHeaders[0]"),
             Map.entry("ExecAction", "spec.templates[5].container.readinessProbe.exec"),
             Map.entry("TCPSocketAction", "spec.templates[6].container.readinessProbe.tcpSocket"),
             Map.entry("ContainerSetTemplate", "spec.templates[7].containerSet"),
             Map.entry("ContainerSetRetryStrategy", "spec.templates[7].containerSet.retryStrategy"),
             Map.entry("ContainerNode", "spec.templates[7].containerSet.containers[1]"),
-            Map.entry("ResourceTemplate", "spec.templates[8].resource"));
+            Map.entry("ResourceTemplate", "spec.templates[8].resource"),
+            Map.entry("SuspendTemplate", "spec.templates[9].suspend"), Map.entry("HTTP", "spec.templates[10].http"),
+            Map.entry("HTTPHeader", "spec.templates[10].http.headers[0]"),
+            Map.entry("HTTPHeaderSource", "spec.templates[10].http.headers[1].valueFrom"),
+            Map.entry("HTTPBodySource", "spec.templates[10].http.bodyFrom"));
 
     @TempDir
     Path dir;
@@ -367,8 +391,8 @@ class ArgoFieldDispositionsTest {
         YAML.writeValue(main.toFile(), workflow);
         YAML.writeValue(lib.toFile(), library);
         return ArgoWorkflows.load(main, List.of(lib), new ArgoOptions(Map.of("data", dir.toString()), Map.of(),
-                LocalImages.anyIn(dir.toString()), new ArtifactRepository("bucket", null)).withLocal(Map.of("s3", dir.toString()), Map.of(),
-                null, false).withKubeconfig(Path.of("src/test/resources/argo/kubeconfig.yaml").toString()));
+                LocalImages.anyIn(dir.toString()), new ArtifactRepository("bucket", null)).withLocal(Map.of("s3", dir.toString(),
+                "api", dir.toString()), Map.of(), null, false).withKubeconfig(Path.of("src/test/resources/argo/kubeconfig.yaml").toString()));
     }
 
     /** A value of the field's JSON kind that asks for something: not its default; {} or [] where the catalogue looks in. */

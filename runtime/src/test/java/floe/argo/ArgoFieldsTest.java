@@ -159,7 +159,7 @@ class ArgoFieldsTest {
         ObjectNode doc = (ObjectNode) YAML.readTree("kind: Workflow\nspec: {suspend: false, podGC: null,"
                 + " templates: [{name: a, data: ~, failFast: true, container: {tty: false}}]}");
         assertThat(ArgoFields.screen(doc, "Workflow")).isEmpty();
-        assertThat(doc.toString()).isEqualTo("{\"kind\":\"Workflow\",\"spec\":{\"templates\":[{\"name\":\"a\",\"container\":{}}]}}");
+        assertThat(doc.toString()).isEqualTo("{\"kind\":\"Workflow\",\"spec\":{\"suspend\":false,\"templates\":[{\"name\":\"a\",\"container\":{}}]}}");
         ObjectNode fast = (ObjectNode) YAML.readTree("kind: Workflow\nspec: {templates: [{name: a, failFast: false}]}");
         assertThat(ArgoFields.screen(fast, "Workflow")).extracting(ArgoFields.Notice::path).containsExactly("spec.templates[0].failFast");
     }

@@ -25,6 +25,21 @@ class TemplatesTest {
     }
 
     @Test
+    void anHttpSuccessConditionSeesTheResponseAsArgoHandsIt() {
+        java.util.Map<String, java.util.List<String>> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        headers.put("server", java.util.List.of("cloudflare"));
+        java.util.Map<String, Object> response = java.util.Map.of("response", java.util.Map.of("statusCode", 201,
+                "body", "<title>google</title>", "headers", headers));
+        assertThat(Templates.holds("response.statusCode == 201", response, "w")).isTrue();
+        assertThat(Templates.holds("response.body contains \"google\"", response, "w")).isTrue();
+        assertThat(Templates.holds("response.body contains 'bing' || response.statusCode >= 300", response, "w")).isFalse();
+        assertThat(Templates.holds("response.headers[\"Server\"][0] == \"cloudflare\"", response, "w")).isTrue();
+        assertThat(Templates.holds("'x contains y' == 'x contains y'", response, "w")).isTrue();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Templates.holds("response.statusCode", response, "w"))
+                .hasMessage("w: 'response.statusCode' is 201, not true or false");
+    }
+
+    @Test
     void argoArithmeticDividesAsFloatingPoint() {
         assertThat(Templates.resolve("{{=65/2}}", VARS, "w")).isEqualTo("32.5");
         assertThat(Templates.resolve("{{=asFloat('1.5') * 2}}", VARS, "w")).isEqualTo("3");

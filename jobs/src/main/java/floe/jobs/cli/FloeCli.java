@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
             RunCommand.class,
             PlanCommand.class,
             LintCommand.class,
+            ResumeCommand.class,
             VerifyCommand.class,
             BenchCommand.class,
             BaselineCommand.class,

@@ -119,7 +119,8 @@ final class SubmitCommand implements Callable<Integer> {
         Plan plan = FloeOptions.compiler(conf).plan(workflow);
         out.print(plan.describe());
         out.flush();
-        ProgressListener progress = conf.get(FloeOptions.PROGRESS) ? TerminalProgress.onStderr() : ProgressListener.none();
+        ProgressListener progress = conf.get(FloeOptions.PROGRESS) ? TerminalProgress.onStderr(SuspendedNotes.of(conf, workflow.name()))
+                : ProgressListener.none();
         Optional<RunResult> result = submitter.submit(new Submission(jobsJar(), programArgs, plan, conf, detach, out, progress));
         result.ifPresent(r -> WorkflowLauncher.printResult(r, out));
         return result;

@@ -65,7 +65,8 @@ final class WorkflowLauncher implements AutoCloseable {
             out.flush();
             return null;
         }
-        ProgressListener progress = conf.get(FloeOptions.PROGRESS) ? TerminalProgress.onStderr() : ProgressListener.none();
+        ProgressListener progress = conf.get(FloeOptions.PROGRESS) ? TerminalProgress.onStderr(SuspendedNotes.of(conf, workflow.name()))
+                : ProgressListener.none();
         RunResult result = runner().run(workflow, progress);
         printResult(result, out);
         return result;

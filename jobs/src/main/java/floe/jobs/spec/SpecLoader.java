@@ -109,7 +109,8 @@ public final class SpecLoader {
                         conf.get(FloeOptions.ARGO_KEEP_VOLUMES))
                 .withMemoizeDir(conf.get(FloeOptions.ARGO_MEMOIZE_DIR)).withLockDir(conf.get(FloeOptions.ARGO_LOCK_DIR))
                 .withSemaphoreLimits(semaphoreLimits(conf))
-                .withKubeconfig(kubeconfig(given, conf, mode));
+                .withKubeconfig(kubeconfig(given, conf, mode))
+                .withSuspendDir(conf.get(FloeOptions.ARGO_SUSPEND_DIR));
         return ArgoWorkflows.load(file, templates, mode == Mode.CHECK ? argo.forChecking() : argo);
     }
 
