@@ -342,6 +342,54 @@ class ArgoArtifactsITCase {
     }
 
     @Test
+    void aDirectoryTheCommandMakesForItsOutputIsItsOwnAndNotLeftOnThisMachine() throws Exception {
+        // As in a container, the output's directory does not exist until the command makes it (Argo's map-reduce).
+        String made = "/tmp/floe-made-" + java.util.UUID.randomUUID();
+        Path spec = dir.resolve("made.yaml");
+        Files.writeString(spec, """
+                apiVersion: argoproj.io/v1alpha1
+                kind: Workflow
+                metadata:
+                  name: made
+                spec:
+                  entrypoint: main
+                  templates:
+                  - name: main
+                    steps:
+                    - - name: make
+                        template: make
+                    - - name: read
+                        template: read
+                        arguments:
+                          artifacts:
+                          - name: part
+                            from: "{{steps.make.outputs.artifacts.part}}"
+                  - name: make
+                    container:
+                      image: busybox
+                      command: [sh, -c, "mkdir MADE && echo made > MADE/part.json"]
+                    outputs:
+                      artifacts:
+                      - name: part
+                        path: MADE/part.json
+                  - name: read
+                    inputs:
+                      artifacts:
+                      - name: part
+                        path: MADE/in/part.json
+                    container:
+                      image: busybox
+                      command: [cat, MADE/in/part.json]
+                """.replace("MADE", made));
+
+        FloeRun run = run(spec);
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(out("made", "read")).isEqualTo("made\n");
+        assertThat(Path.of(made)).doesNotExist();
+    }
+
+    @Test
     void aMissingOutputFailsTheStepNamingItAndAnOptionalOneIsPassedOver() throws Exception {
         Path spec = dir.resolve("missing.yaml");
         Files.writeString(spec, """

@@ -125,13 +125,13 @@ final class ArgoArtifacts implements Serializable {
             String parent = parent(path);
             boolean existingDir = Files.isDirectory(Path.of(path)) && !path.equals("/");
             if (existingDir || !parent.equals("/")) {
-                String at = existingDir ? trimmed(path) : parent;
+                String at = existingDir ? trimmed(path) : overlaid(parent);
                 if (at.contains(",") || at.contains(":")) {
                     throw new ArgoConverter.ArgoError(s.where() + ".path", "'" + path + "': Floe keeps an output's directory apart"
                             + " with an overlay, whose directory may not contain ',' or ':'");
                 }
                 String upper = overlay(at, staging, overlays, mounts, n, create);
-                host = existingDir ? upper : upper + "/" + baseName(path);
+                host = existingDir ? upper : upper + path.substring(at.length());
             } else {
                 boolean file = baseName(path).contains(".");
                 Path freshPath = staging.resolve("out-" + n).resolve(baseName(path));
@@ -189,11 +189,12 @@ final class ArgoArtifacts implements Serializable {
         String parent = parent(path);
         if (host == null && !parent.equals("/")) {
             // Put where the command sees it through an overlay of its directory: nothing is left on this machine.
-            if (parent.contains(",") || parent.contains(":")) {
+            String at = overlaid(parent);
+            if (at.contains(",") || at.contains(":")) {
                 throw new ArgoConverter.ArgoError(s.where() + ".path", "'" + path + "': Floe shows an input's directory with an"
                         + " overlay, whose directory may not contain ',' or ':'");
             }
-            host = overlay(parent, staging, overlays, mounts, n, create) + "/" + baseName(path);
+            host = overlay(at, staging, overlays, mounts, n, create) + path.substring(at.length());
         }
         if (host == null) {
             host = staging.resolve("in-" + n).resolve(baseName(path)).toString();
@@ -222,6 +223,21 @@ final class ArgoArtifacts implements Serializable {
     private static int compression(ArgoSpec.Artifact a) {
         return a.archive() != null && a.archive().tar() != null && a.archive().tar().compressionLevel() != null
                 ? a.archive().tar().compressionLevel() : -1;
+    }
+
+    /**
+     * The directory to overlay for a path in {@code dir}: {@code dir} when this machine has it, else
+     * its nearest ancestor that it has, so the directories on the way are the command's own (made in
+     * the overlay, as a container makes them, never left on this machine); {@code dir} itself when
+     * only {@code /} is there, which is never overlaid.
+     */
+    static String overlaid(String dir) {
+        for (Path p = Path.of(dir); p != null; p = p.getParent()) {
+            if (Files.isDirectory(p)) {
+                return p.getParent() == null ? dir : trimmed(p.toString());
+            }
+        }
+        return dir;
     }
 
     /** Where the command's {@code path} is when it lies inside one of the task's {@code overlays} (path -> writable directory), else null. */
