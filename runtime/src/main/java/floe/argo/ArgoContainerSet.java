@@ -91,7 +91,7 @@ final class ArgoContainerSet implements Serializable {
             ArgoSpec.Container c = n.asContainer(set.volumeMounts());
             String imageDir = options.images().workingDir(c.image(), where + ".image");
             List<String> entrypoint = c.command() == null || c.command().isEmpty()
-                    ? options.images().entrypoint(c.image(), c.args() == null || c.args().isEmpty(), where) : null;
+                    ? local.entrypoint(c.image(), c.args() == null || c.args().isEmpty(), where) : null;
             LocalResources.Mounts mounts = local.mounts(c, where, t.volumes());
             nodes.add(new Node(n.name(), where, n.dependencies() == null ? List.of() : List.copyOf(n.dependencies()), c, imageDir,
                     entrypoint, mounts, new TreeMap<>(local.envSources(c, where))));

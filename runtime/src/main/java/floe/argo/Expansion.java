@@ -824,7 +824,7 @@ final class Expansion {
             ArgoContainerSet set = t.containerSet() == null ? null : ArgoContainerSet.of(t, call.templatePath, local, options, globals);
             String imageDir = options.images().workingDir(c.image(), where + ".image");
             List<String> entrypoint = t.script() == null && (c.command() == null || c.command().isEmpty())
-                    ? options.images().entrypoint(c.image(), c.args() == null || c.args().isEmpty(), where) : null;
+                    ? local.entrypoint(c.image(), c.args() == null || c.args().isEmpty(), where) : null;
             LocalResources.Mounts mounts = local.mounts(c, where, t.volumes());
             Map<String, LocalResources.EnvSource> env = local.envSources(c, where);
             command = new ArgoCommand(chain, base, mounts, imageDir, ArgoArtifacts.of(t, call.templatePath, options.artifacts(), library::notice),

@@ -70,6 +70,25 @@ final class LocalResources {
         return used ? runRoot : null;
     }
 
+    /**
+     * What runs for a container of {@code image} with no command ({@link floe.spec.LocalImages#entrypoint}):
+     * an image whose entrypoint this machine has no program for is refused when running, and when
+     * checking is what the run needs from this machine, a notice (Argo's lint does not look at images).
+     */
+    List<String> entrypoint(String image, boolean noArgs, String where) {
+        try {
+            return options.images().entrypoint(image, noArgs, where);
+        } catch (floe.SpecException e) {
+            if (!options.checking()) {
+                throw e;
+            }
+            notices.notice(where, "to run: no command, so Argo would run the entrypoint of image '" + image + "', which does not"
+                    + " run on this machine: map the image to a program with floe.local.entrypoints (-D floe.local.entrypoints='"
+                    + image + "=PROGRAM')");
+            return List.of("<entrypoint of " + image + ">");
+        }
+    }
+
     /** The run's own directory, for what the run keeps there besides its volumes (removed with them at the end). */
     String useRunRoot() {
         used = true;

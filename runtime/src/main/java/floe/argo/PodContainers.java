@@ -77,8 +77,8 @@ final class PodContainers implements Serializable {
             }
             ArgoSpec.Container c = u.asContainer(mounts(u, main));
             String imageDir = options.images().workingDir(c.image(), where + ".image");
-            List<String> entrypoint = c.command() == null || c.command().isEmpty() ? options.images().entrypoint(c.image(), c.args() == null || c.args().isEmpty(), where)
-                    : null;
+            List<String> entrypoint = c.command() == null || c.command().isEmpty()
+                    ? local.entrypoint(c.image(), c.args() == null || c.args().isEmpty(), where) : null;
             LocalResources.Mounts mounts = local.mounts(c, where, t.volumes());
             out.add(new Container(u.name(), where, c, imageDir, entrypoint, mounts, new TreeMap<>(local.envSources(c, where))));
         }
