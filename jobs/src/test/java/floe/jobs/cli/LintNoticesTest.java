@@ -60,4 +60,31 @@ class LintNoticesTest {
                 + " plugin templates are not supported by Floe");
         assertThat(lint.out()).isEmpty();
     }
+
+    @Test
+    void anImageWhoseEntrypointThisMachineLacksIsWhatTheRunNeedsLintPassesAndRunRefuses() throws Exception {
+        Path file = Files.writeString(dir.resolve("server.yaml"), """
+                apiVersion: argoproj.io/v1alpha1
+                kind: Workflow
+                metadata:
+                  name: server
+                spec:
+                  entrypoint: main
+                  templates:
+                    - name: main
+                      container:
+                        image: nginx:1.13
+                """);
+
+        FloeRun lint = FloeRun.of("lint", file.toString());
+        FloeRun run = FloeRun.of("run", file.toString());
+
+        assertThat(lint.exitCode()).as(lint.err()).isZero();
+        assertThat(lint.err().lines()).containsExactly("floe: notice: server.yaml:9:7: spec.templates[0].container: to run: no"
+                + " command, so Argo would run the entrypoint of image 'nginx:1.13', which does not run on this machine: map the"
+                + " image to a program with floe.local.entrypoints (-D floe.local.entrypoints='nginx:1.13=PROGRAM')");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("server.yaml:9:7: spec.templates[0].container: no command, so Argo would run the"
+                + " entrypoint of image 'nginx:1.13'");
+    }
 }
