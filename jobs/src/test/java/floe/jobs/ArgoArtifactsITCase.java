@@ -390,6 +390,76 @@ class ArgoArtifactsITCase {
     }
 
     @Test
+    void aDataTemplateListsTheKeysUnderALocationFiltersThemAndALoopFetchesEach() throws Exception {
+        Path spec = dir.resolve("data-logs.yaml");
+        Files.writeString(spec, """
+                apiVersion: argoproj.io/v1alpha1
+                kind: Workflow
+                metadata:
+                  name: data-logs
+                spec:
+                  entrypoint: main
+                  templates:
+                  - name: main
+                    steps:
+                    - - name: write
+                        template: write
+                        arguments:
+                          parameters: [{name: file, value: "{{item}}"}]
+                        withItems: [a-main.log, b.txt, c-main.log]
+                    - - name: list
+                        template: list
+                    - - name: show
+                        template: show
+                        withParam: "{{steps.list.outputs.result}}"
+                        arguments:
+                          parameters: [{name: key, value: "{{item}}"}]
+                          artifacts:
+                          - name: log
+                            s3:
+                              key: "{{item}}"
+                  - name: write
+                    inputs:
+                      parameters: [{name: file}]
+                    container:
+                      image: busybox
+                      command: [sh, -c, "echo 'log {{inputs.parameters.file}}' > /tmp/out.txt"]
+                    outputs:
+                      artifacts:
+                      - name: log
+                        path: /tmp/out.txt
+                        archive: {none: {}}
+                        s3:
+                          key: "logs/{{inputs.parameters.file}}"
+                  - name: list
+                    data:
+                      source:
+                        artifactPaths:
+                          name: logs
+                          s3:
+                            key: logs/
+                      transformation:
+                      - expression: "filter(data, {# endsWith \\"main.log\\"})"
+                  - name: show
+                    inputs:
+                      parameters: [{name: key}]
+                      artifacts:
+                      - name: log
+                        path: /tmp/in/log.txt
+                    container:
+                      image: busybox
+                      command: [sh, -c, "echo {{inputs.parameters.key}}: $(cat /tmp/in/log.txt)"]
+                """);
+
+        FloeRun run = run(spec);
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(out("data-logs", "list")).isEqualTo("[\"logs/a-main.log\",\"logs/c-main.log\"]");
+        assertThat(Files.readString(dir.resolve("logs/data-logs/show/task-00001.attempt-1.out")))
+                .isEqualTo("logs/c-main.log: log c-main.log\n");
+    }
+
+    @Test
     void aMissingOutputFailsTheStepNamingItAndAnOptionalOneIsPassedOver() throws Exception {
         Path spec = dir.resolve("missing.yaml");
         Files.writeString(spec, """

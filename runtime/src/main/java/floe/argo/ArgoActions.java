@@ -4,6 +4,7 @@ import floe.SpecException;
 import floe.argo.ArgoConverter.ArgoError;
 import floe.expr.Templates;
 import floe.model.Command;
+import floe.model.DataListing;
 import floe.model.HttpRequest;
 import floe.model.Suspension;
 
@@ -19,8 +20,9 @@ import java.util.TreeMap;
 
 /**
  * The templates that run no container: {@code http} (a request the TaskManager makes itself,
- * {@link HttpRequest}) and {@code suspend} (a wait for a duration or until {@code floe resume},
- * {@link Suspension}). What can be checked before the run is checked when the template is first
+ * {@link HttpRequest}), {@code suspend} (a wait for a duration or until {@code floe resume},
+ * {@link Suspension}) and {@code data} (the keys under an artifact's location, transformed,
+ * {@link DataListing}). What can be checked before the run is checked when the template is first
  * met; the rest (templated URL, method, duration) when each task's command is worked out.
  */
 final class ArgoActions implements Serializable {
@@ -38,9 +40,12 @@ final class ArgoActions implements Serializable {
     private final String suspendDir;
     /** The files header values come from (a secret's keys), by the header's index. */
     private final Map<Integer, LocalResources.EnvSource> secrets;
+    /** Where a data template's key-only source lies. */
+    private final ArtifactRepository repository;
 
     private ArgoActions(ArgoSpec.Template template, String path, String stage, int tasks, String run, String suspendDir,
-            Map<Integer, LocalResources.EnvSource> secrets) {
+            Map<Integer, LocalResources.EnvSource> secrets, ArtifactRepository repository) {
+        this.repository = repository;
         this.template = template;
         this.path = path;
         this.stage = stage;
@@ -52,7 +57,7 @@ final class ArgoActions implements Serializable {
 
     /** Whether {@code t} is a template this class runs. */
     static boolean runs(ArgoSpec.Template t) {
-        return t.http() != null || t.suspend() != null;
+        return t.http() != null || t.suspend() != null || t.data() != null;
     }
 
     /** The action of template {@code t} (at {@code path}), run as stage {@code stage} of {@code tasks} tasks, checked now. */
@@ -61,16 +66,19 @@ final class ArgoActions implements Serializable {
         Map<Integer, LocalResources.EnvSource> secrets = new LinkedHashMap<>();
         if (t.http() != null) {
             checkHttp(t, path, local, secrets);
+        } else if (t.data() != null) {
+            checkData(t, path);
         } else {
             checkSuspend(t, path);
         }
         for (String deadline : new String[] {"activeDeadlineSeconds", "timeout"}) {
             if ((deadline.equals("timeout") ? t.timeout() : t.activeDeadlineSeconds()) != null) {
                 notices.notice(path + "." + deadline, "no effect here: Argo applies a template's " + deadline + " to its pod, and "
-                        + (t.http() != null ? "an http template runs none (give http.timeoutSeconds)" : "a suspend template runs none (give suspend.duration)"));
+                        + (t.http() != null ? "an http template runs none (give http.timeoutSeconds)" : t.data() != null
+                                ? "a data template runs none" : "a suspend template runs none (give suspend.duration)"));
             }
         }
-        return new ArgoActions(t, path, stage, tasks, local.run(), options.suspendDir() + "/" + local.run(), secrets);
+        return new ArgoActions(t, path, stage, tasks, local.run(), options.suspendDir() + "/" + local.run(), secrets, options.artifacts());
     }
 
     private static void checkHttp(ArgoSpec.Template t, String path, LocalResources local, Map<Integer, LocalResources.EnvSource> secrets) {
@@ -120,6 +128,32 @@ final class ArgoActions implements Serializable {
         }
     }
 
+    private static void checkData(ArgoSpec.Template t, String path) {
+        String where = path + ".data";
+        ArgoSpec.Artifact source = t.data().source() == null ? null : t.data().source().artifactPaths();
+        if (source == null) {
+            throw new ArgoError(where + ".source", "missing: give source.artifactPaths, the artifact whose keys are listed");
+        }
+        if (source.s3() == null && source.oss() == null) {
+            throw new ArgoError(where + ".source.artifactPaths", "Floe lists the keys of s3 and oss artifacts: give s3 or oss");
+        }
+        List<ArgoSpec.TransformationStep> steps = t.data().transformation() == null ? List.of() : t.data().transformation();
+        for (int i = 0; i < steps.size(); i++) {
+            String expression = steps.get(i).expression();
+            if (expression == null || expression.isBlank()) {
+                throw new ArgoError(where + ".transformation[" + i + "].expression", "missing: give an expression over data");
+            }
+            if (!Templates.isTemplate(expression)) {
+                Templates.parse(expression, where + ".transformation[" + i + "].expression");
+            }
+        }
+        List<ArgoSpec.Parameter> outs = t.outputs() == null || t.outputs().parameters() == null ? List.of() : t.outputs().parameters();
+        if (!outs.isEmpty()) {
+            throw new ArgoError(path + ".outputs.parameters", "a data template's output is its data, outputs.result: it has no"
+                    + " output parameters");
+        }
+    }
+
     private static void checkSuspend(ArgoSpec.Template t, String path) {
         Object duration = t.suspend().get("duration");
         if (duration != null && !Templates.isTemplate(String.valueOf(duration))) {
@@ -165,7 +199,32 @@ final class ArgoActions implements Serializable {
 
     /** The command of task {@code index}, given its template's variables. */
     Command command(int index, Map<String, String> vars) {
-        return Command.action(template.http() != null ? http(vars) : suspension(index, vars), List.of());
+        return Command.action(template.http() != null ? http(vars) : template.data() != null ? data(vars) : suspension(index, vars),
+                List.of());
+    }
+
+    /** A data template's listing: its source's location (a bucket's root when it names no key), and its expressions. */
+    private DataListing data(Map<String, String> vars) {
+        String where = path + ".data";
+        ArgoSpec.Artifact a = template.data().source().artifactPaths();
+        if (a.s3() != null && a.s3().key() == null) {
+            ArgoSpec.S3Artifact s3 = a.s3();
+            a = new ArgoSpec.Artifact(a.name(), a.path(), null, new ArgoSpec.S3Artifact("", s3.bucket(), s3.endpoint(), s3.region(),
+                    s3.insecure(), s3.addressingStyle(), s3.accessKeySecret(), s3.secretKeySecret(), s3.sessionTokenSecret(),
+                    s3.useSDKCreds()), null, null, null, null, null, null, null, null, null, null, null);
+        }
+        ArtifactLocation location = ArtifactLocation.of(a, where + ".source.artifactPaths", vars, repository);
+        String uri = location.uri();
+        // Keys are relative to the bucket, as Argo lists them; a key-only source's bucket is the repository's root.
+        String root = a.s3() != null && a.s3().bucket() == null || a.oss() != null && a.oss().bucket() == null
+                ? (repository.s3Bucket() != null ? "s3://" + repository.s3Bucket() + "/" : repository.root())
+                : uri.substring(0, uri.indexOf('/', uri.indexOf("://") + 3) + 1);
+        List<String> steps = new ArrayList<>();
+        List<ArgoSpec.TransformationStep> given = template.data().transformation() == null ? List.of() : template.data().transformation();
+        for (int i = 0; i < given.size(); i++) {
+            steps.add(Templates.resolve(given.get(i).expression(), vars, where + ".transformation[" + i + "].expression"));
+        }
+        return new DataListing(uri, root, location.options(), steps);
     }
 
     private HttpRequest http(Map<String, String> vars) {

@@ -90,24 +90,24 @@ public final class ArgoSpec {
             String activeDeadlineSeconds, String timeout, Integer parallelism, ResourceTemplate resource,
             Map<String, Object> suspend, List<Volume> volumes, ResourceRequirements podResources,
             List<UserContainer> initContainers, List<UserContainer> sidecars, Memoize memoize, Synchronization synchronization,
-            Boolean daemon, ContainerSet containerSet, Http http) implements Serializable {
+            Boolean daemon, ContainerSet containerSet, Http http, Data data) implements Serializable {
 
         /** This template with its deadlines worked out. */
         Template withDeadlines(String newActiveDeadlineSeconds, String newTimeout) {
             return new Template(name, inputs, outputs, container, script, steps, dag, retryStrategy, newActiveDeadlineSeconds,
-                    newTimeout, parallelism, resource, suspend, volumes, podResources, initContainers, sidecars, memoize, synchronization, daemon, containerSet, http);
+                    newTimeout, parallelism, resource, suspend, volumes, podResources, initContainers, sidecars, memoize, synchronization, daemon, containerSet, http, data);
         }
 
         /** This template with other pod resources. */
         Template withPodResources(ResourceRequirements newPodResources) {
             return new Template(name, inputs, outputs, container, script, steps, dag, retryStrategy, activeDeadlineSeconds,
-                    timeout, parallelism, resource, suspend, volumes, newPodResources, initContainers, sidecars, memoize, synchronization, daemon, containerSet, http);
+                    timeout, parallelism, resource, suspend, volumes, newPodResources, initContainers, sidecars, memoize, synchronization, daemon, containerSet, http, data);
         }
 
         /** This template with other inputs. */
         Template withInputs(Inputs newInputs) {
             return new Template(name, newInputs, outputs, container, script, steps, dag, retryStrategy, activeDeadlineSeconds,
-                    timeout, parallelism, resource, suspend, volumes, podResources, initContainers, sidecars, memoize, synchronization, daemon, containerSet, http);
+                    timeout, parallelism, resource, suspend, volumes, podResources, initContainers, sidecars, memoize, synchronization, daemon, containerSet, http, data);
         }
 
         /** Whether it runs containers: a container, a script or a container set. */
@@ -139,7 +139,7 @@ public final class ArgoSpec {
         /** This template under another name (an {@code inline} template takes its step's). */
         Template named(String newName) {
             return new Template(newName, inputs, outputs, container, script, steps, dag, retryStrategy, activeDeadlineSeconds,
-                    timeout, parallelism, resource, suspend, volumes, podResources, initContainers, sidecars, memoize, synchronization, daemon, containerSet, http);
+                    timeout, parallelism, resource, suspend, volumes, podResources, initContainers, sidecars, memoize, synchronization, daemon, containerSet, http, data);
         }
     }
 
@@ -184,6 +184,13 @@ public final class ArgoSpec {
     public record HttpArtifact(String url, List<Header> headers) implements Serializable {}
 
     /** An {@code http} template: a request the task makes, its response's body the task's result. */
+    /** A data template: the keys under an artifact's location, transformed by expressions over {@code data}. */
+    public record Data(DataSource source, List<TransformationStep> transformation) implements Serializable {}
+
+    public record DataSource(Artifact artifactPaths) implements Serializable {}
+
+    public record TransformationStep(String expression) implements Serializable {}
+
     public record Http(String method, String url, List<HttpHeader> headers, Long timeoutSeconds, String successCondition,
             String body, HttpBodySource bodyFrom, Boolean insecureSkipVerify) implements Serializable {}
 

@@ -167,6 +167,10 @@ final class CommandRunner {
             Suspensions.await(suspension, ctx);
             return;
         }
+        if (command.action() instanceof floe.model.DataListing listing) {
+            DataListings.run(listing, ctx, dir, name);
+            return;
+        }
         List<Command.Mount> inputs = ArtifactTransfer.download(command.artifacts());
         if (!inputs.isEmpty()) {
             List<Command.Mount> all = new ArrayList<>(command.mounts());

@@ -91,18 +91,25 @@ public final class Templates {
      * {@code http} template's {@code response}), that must be true or false; errors name {@code where}.
      */
     public static boolean holds(String expression, Map<String, Object> values, String where) {
-        Object value;
+        Object value = value(expression, values, where);
+        if (!(value instanceof Boolean b)) {
+            throw new SpecException(where + ": '" + expression + "' is " + format(value) + ", not true or false");
+        }
+        return b;
+    }
+
+    /**
+     * The value of an expression over {@code values} (nested maps, lists, numbers and texts);
+     * errors name {@code where}.
+     */
+    public static Object value(String expression, Map<String, Object> values, String where) {
         try {
-            value = JEXL.createExpression(ExprDialect.toJexl(expression)).evaluate(new MapContext(new HashMap<>(values)));
+            return JEXL.createExpression(ExprDialect.toJexl(expression)).evaluate(new MapContext(new HashMap<>(values)));
         } catch (JexlException e) {
             throw new SpecException(where + ": cannot evaluate '" + expression + "': " + describe(e));
         } catch (RuntimeException e) {
             throw new SpecException(where + ": cannot evaluate '" + expression + "': " + e.getMessage());
         }
-        if (!(value instanceof Boolean b)) {
-            throw new SpecException(where + ": '" + expression + "' is " + format(value) + ", not true or false");
-        }
-        return b;
     }
 
     /** Checks that {@code expression} can be read (without evaluating it); errors name {@code where}. */

@@ -19,14 +19,14 @@ import java.util.TreeMap;
  * while it runs. A {@code daemon} is left running once it is ready, until its scope ends. With a
  * {@code containerSet}, the command is one of several run as a graph in its place. A command with
  * an {@code action} runs no process: the TaskManager does the action itself ({@link HttpRequest}:
- * a request; {@link Suspension}: a wait), and {@code argv} only says what it is, for plans and messages.
+ * a request; {@link Suspension}: a wait; {@link DataListing}: a listing), and {@code argv} only says what it is, for plans and messages.
  */
 public record Command(List<String> argv, Map<String, String> env, String workingDir, String image, List<Mount> mounts,
         List<OutputFile> outputFiles, List<Artifact> artifacts, List<Helper> init, List<Helper> sidecars, List<Lock> locks,
         Daemon daemon, ContainerSet containerSet, Action action) implements Serializable {
 
     /** Work a TaskManager does itself instead of starting a process. */
-    public sealed interface Action extends Serializable permits HttpRequest, Suspension {
+    public sealed interface Action extends Serializable permits HttpRequest, Suspension, DataListing {
         /** What the action is, as words of a command line (never a secret). */
         List<String> describe();
     }

@@ -236,6 +236,15 @@ class ArgoFieldDispositionsTest {
                             key: token
                     bodyFrom:
                       bytes: aGk=
+                - name: listing
+                  data:
+                    source:
+                      artifactPaths:
+                        name: logs
+                        s3:
+                          key: logs/
+                    transformation:
+                      - expression: "filter(data, {# endsWith 'main.log'})"
             """;
 
     /** The WorkflowTemplate the workflow's second step names, given beside it. */
@@ -314,7 +323,10 @@ class ArgoFieldDispositionsTest {
             Map.entry("SuspendTemplate", "spec.templates[9].suspend"), Map.entry("HTTP", "spec.templates[10].http"),
             Map.entry("HTTPHeader", "spec.templates[10].http.headers[0]"),
             Map.entry("HTTPHeaderSource", "spec.templates[10].http.headers[1].valueFrom"),
-            Map.entry("HTTPBodySource", "spec.templates[10].http.bodyFrom"));
+            Map.entry("HTTPBodySource", "spec.templates[10].http.bodyFrom"),
+            Map.entry("Data", "spec.templates[11].data"), Map.entry("DataSource", "spec.templates[11].data.source"),
+            Map.entry("ArtifactPaths", "spec.templates[11].data.source.artifactPaths"),
+            Map.entry("TransformationStep", "spec.templates[11].data.transformation[0]"));
 
     @TempDir
     Path dir;

@@ -157,7 +157,7 @@ class ArgoFieldsTest {
     @Test
     void nullsAndArgosDefaultsAskForNothingAndPassQuietly() throws IOException {
         ObjectNode doc = (ObjectNode) YAML.readTree("kind: Workflow\nspec: {suspend: false, podGC: null,"
-                + " templates: [{name: a, data: ~, failFast: true, container: {tty: false}}]}");
+                + " templates: [{name: a, plugin: ~, failFast: true, container: {tty: false}}]}");
         assertThat(ArgoFields.screen(doc, "Workflow")).isEmpty();
         assertThat(doc.toString()).isEqualTo("{\"kind\":\"Workflow\",\"spec\":{\"suspend\":false,\"templates\":[{\"name\":\"a\",\"container\":{}}]}}");
         ObjectNode fast = (ObjectNode) YAML.readTree("kind: Workflow\nspec: {templates: [{name: a, failFast: false}]}");
