@@ -67,8 +67,8 @@ final class DataListings {
         return at.startsWith(under) ? at.substring(under.length()) : at.replaceFirst("^/", "");
     }
 
+    /** The value as JSON: Jackson writes JEXL's lists, arrays, maps, numbers and texts as they are. */
     private static String json(Object value) throws JsonProcessingException {
-        Object plain = value.getClass().isArray() ? java.util.Arrays.asList((Object[]) value) : value;
-        return JSON.writeValueAsString(plain);
+        return JSON.writeValueAsString(value);
     }
 }
