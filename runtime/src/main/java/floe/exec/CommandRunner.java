@@ -557,17 +557,25 @@ final class CommandRunner {
      */
     private static void awaitGone(List<ProcessHandle> killed, long nanos) {
         long until = System.nanoTime() + nanos;
-        for (ProcessHandle p : killed) {
-            while (running(p)) {
-                if (System.nanoTime() > until) {
-                    return; // killed and not gone yet (stuck in the kernel): waiting longer would not help
+        // A kill comes with an interrupt (a timeout, a cancellation): the wait for the killed still
+        // ends only when they are gone or the time is up, and the interrupt is kept for the caller.
+        boolean interrupted = Thread.interrupted();
+        try {
+            for (ProcessHandle p : killed) {
+                while (running(p)) {
+                    if (System.nanoTime() > until) {
+                        return; // killed and not gone yet (stuck in the kernel): waiting longer would not help
+                    }
+                    try {
+                        Thread.sleep(10);
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
                 }
-                try {
-                    Thread.sleep(10);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
     }
