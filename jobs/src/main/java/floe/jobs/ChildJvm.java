@@ -21,13 +21,17 @@ final class ChildJvm {
 
     /**
      * The same JVM running the {@code floe} of another build, whose home is {@code home}, with that
-     * build's class-sharing archive when {@code bin/floe} recorded one for its current jar.
+     * build's class-sharing archive (an AOT cache from JDK 25 on) when {@code bin/floe} recorded one
+     * for its current jar and this JDK.
      */
     static List<String> floeOf(java.nio.file.Path home, List<String> args) {
         File target = home.resolve("jobs/target").toFile();
         File jar = new File(target, "floe-jobs.jar");
-        File archive = new File(target, "floe-cds.jsa");
-        String sharing = archive.isFile() && archive.lastModified() > jar.lastModified() ? "-XX:SharedArchiveFile=" + archive : "";
+        String version = System.getProperty("java.version");
+        boolean aot = Runtime.version().feature() >= 25;
+        File archive = new File(target, aot ? "floe-aot-" + version + ".aot" : "floe-cds-" + version + ".jsa");
+        String option = aot ? "-XX:AOTCache=" : "-XX:SharedArchiveFile=";
+        String sharing = archive.isFile() && archive.lastModified() > jar.lastModified() ? option + archive : "";
         return floe(jar + File.pathSeparator + new File(target, "flink-lib") + File.separator + "*", sharing, args);
     }
 
@@ -36,8 +40,8 @@ final class ChildJvm {
         List<String> cmd = new ArrayList<>();
         cmd.add(new File(System.getProperty("java.home"), "bin/java").getPath());
         ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(a -> !a.startsWith("-XX:ArchiveClassesAtExit"))
-                .filter(a -> sharing == null || !a.startsWith("-XX:SharedArchiveFile"))
+                .filter(a -> !a.startsWith("-XX:ArchiveClassesAtExit") && !a.startsWith("-XX:AOTMode") && !a.startsWith("-XX:AOTConfiguration"))
+                .filter(a -> sharing == null || !(a.startsWith("-XX:SharedArchiveFile") || a.startsWith("-XX:AOTCache")))
                 .forEach(cmd::add);
         if (sharing != null && !sharing.isEmpty()) {
             cmd.add(sharing);
