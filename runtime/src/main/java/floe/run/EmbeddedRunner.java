@@ -99,6 +99,15 @@ public final class EmbeddedRunner implements WorkflowRunner {
         return new EmbeddedRunner(conf, cluster);
     }
 
+    /** Where this Flink's REST API answers (its web UI; the address a {@link SessionRunner} takes). */
+    public java.net.URI restAddress() {
+        try {
+            return cluster.getRestAddress().get();
+        } catch (Exception e) {
+            throw new FloeException("the embedded Flink has no REST address: " + e.getMessage(), e);
+        }
+    }
+
     /**
      * Runs {@code workflow} to the end, then its exit handler if it has one; throws the failing
      * task's error if it fails.

@@ -206,6 +206,7 @@ public final class RestRunner {
         long cancelAt = deadline.map(d -> start + d.toNanos()).orElse(Long.MAX_VALUE);
         boolean follow = progress != ProgressListener.none();
         long silentSince = -1;
+        long pause = 10;
         try {
             while (true) {
                 JsonNode job;
@@ -247,7 +248,9 @@ public final class RestRunner {
                 if (System.nanoTime() > cancelAt && !"CANCELLING".equals(state)) {
                     cancel(jobId);
                 }
-                Thread.sleep(POLL_MILLIS);
+                // Short jobs end within milliseconds on a warm cluster: ask often at first, then every POLL_MILLIS.
+                Thread.sleep(pause);
+                pause = Math.min(POLL_MILLIS, pause * 2);
             }
         } catch (InterruptedException | FloeException e) {
             if (!(e instanceof InterruptedException) && !Thread.currentThread().isInterrupted()) {

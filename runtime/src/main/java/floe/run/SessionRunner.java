@@ -29,11 +29,13 @@ public final class SessionRunner implements WorkflowRunner {
     private final Configuration conf;
     private final RestRunner rest;
     private final List<Path> jars;
+    private final floe.compile.WorkflowCompiler compiler;
 
-    private SessionRunner(Configuration conf, RestRunner rest, List<Path> jars) {
+    private SessionRunner(Configuration conf, RestRunner rest, List<Path> jars, floe.compile.WorkflowCompiler compiler) {
         this.conf = conf;
         this.rest = rest;
         this.jars = List.copyOf(jars);
+        this.compiler = compiler;
     }
 
     /**
@@ -41,7 +43,18 @@ public final class SessionRunner implements WorkflowRunner {
      * {@code security.ssl.rest.*} settings say, with {@code authorization} as the Authorization header.
      */
     public static SessionRunner connect(URI address, Configuration conf, Optional<String> authorization, List<Path> jars) {
-        return new SessionRunner(new Configuration(conf), RestRunner.on(FlinkRest.connect(address, conf, authorization)), jars);
+        return new SessionRunner(new Configuration(conf), RestRunner.on(FlinkRest.connect(address, conf, authorization)), jars,
+                FloeOptions.compiler(conf));
+    }
+
+    /** This runner, compiling for a cluster of {@code slots} task slots (plans then say how many tasks run at once). */
+    public SessionRunner forSlots(int slots) {
+        return new SessionRunner(conf, rest, jars, FloeOptions.compiler(conf).forSlots(slots));
+    }
+
+    /** The compiler of this runner's plans. */
+    public floe.compile.WorkflowCompiler compiler() {
+        return compiler;
     }
 
     /** Where the jobs go. */
@@ -55,7 +68,7 @@ public final class SessionRunner implements WorkflowRunner {
      */
     public RunResult run(Workflow workflow, ProgressListener progress, Consumer<String> submitted) {
         return WorkflowLocks.held(workflow, () -> ExitHandlers.run(workflow, wf -> {
-            CompiledJob job = CompiledJob.of(wf, conf, FloeOptions.compiler(conf));
+            CompiledJob job = CompiledJob.of(wf, conf, compiler);
             JobGraph graph = job.graph();
             for (Path jar : jars) {
                 graph.addJar(new org.apache.flink.core.fs.Path(jar.toUri()));
@@ -74,6 +87,11 @@ public final class SessionRunner implements WorkflowRunner {
         return run(workflow, progress, jobId -> { });
     }
 
+    /** Asks the cluster to cancel the Flink job {@code jobId}. */
+    public void cancel(String jobId) {
+        rest.cancel(jobId);
+    }
+
     /** Whether the cluster knows the Flink job {@code jobId} (running, or ended and still remembered). */
     public boolean knows(String jobId) {
         try {
@@ -85,7 +103,7 @@ public final class SessionRunner implements WorkflowRunner {
 
     /** Follows the Flink job {@code jobId} that ran {@code workflow} (submitted earlier, by another process maybe) to its end. */
     public RunResult attach(Workflow workflow, String jobId, ProgressListener progress) {
-        return rest.follow(jobId, FloeOptions.compiler(conf).plan(workflow), progress, deadline(workflow));
+        return rest.follow(jobId, compiler.plan(workflow), progress, deadline(workflow));
     }
 
     private static Optional<Duration> deadline(Workflow workflow) {

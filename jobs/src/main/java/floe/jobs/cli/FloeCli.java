@@ -30,6 +30,8 @@ import picocli.CommandLine.Command;
             BenchCommand.class,
             BaselineCommand.class,
             ClusterCommand.class,
+            WarmCommands.Up.class,
+            WarmCommands.Down.class,
             SubmitCommand.class,
             JobCommands.ListJobs.class,
             JobCommands.Status.class,

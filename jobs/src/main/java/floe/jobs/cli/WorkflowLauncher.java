@@ -10,11 +10,15 @@ import floe.run.ProgressListener;
 import floe.run.RunResult;
 import floe.run.StageResult;
 import floe.run.TerminalProgress;
+import floe.run.SessionRunner;
 import floe.run.WorkflowRunner;
+import floe.jobs.cluster.WarmFlink;
 
 import org.apache.flink.configuration.Configuration;
 
 import java.io.PrintWriter;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -24,6 +28,11 @@ import java.util.concurrent.CompletionException;
  * launcher is made, so it comes up while the command checks its inputs.
  */
 final class WorkflowLauncher implements AutoCloseable {
+    /** Whether runs go to the warm local Flink of {@code floe up} when it runs. */
+    static final org.apache.flink.configuration.ConfigOption<Boolean> WARM = org.apache.flink.configuration.ConfigOptions
+            .key("floe.warm").booleanType().defaultValue(true)
+            .withDescription("Run on the warm local Flink of 'floe up' when it runs (false: always an embedded Flink).");
+
     private final Configuration conf;
     /** The compiler of the runner's plans, known before the runner is up. */
     private final WorkflowCompiler compiler;
@@ -38,11 +47,25 @@ final class WorkflowLauncher implements AutoCloseable {
         this.detached = detached;
     }
 
-    /** The one place the runner is chosen: the launching Flink if there is one, else an embedded one. */
+    /**
+     * The one place the runner is chosen: the launching Flink if there is one, else the warm local
+     * Flink of {@code floe up} if it runs (unless {@code floe.warm} is false), else an embedded one.
+     */
     static WorkflowLauncher start(Configuration conf) {
         if (ContextRunner.isInFlinkClient()) {
             return new WorkflowLauncher(conf, FloeOptions.compiler(conf), CompletableFuture.completedFuture(ContextRunner.on(conf)),
                     ContextRunner.isDetached());
+        }
+        if (conf.get(WARM)) {
+            WarmFlink warm = WarmFlink.ofSystem();
+            Optional<WarmFlink.Running> running = warm.running();
+            Optional<Configuration> client = warm.client(conf);
+            if (running.isPresent() && client.isPresent()) {
+                // Floe's classes are on the warm Flink's classpath already: no jars go with the job.
+                SessionRunner flink = SessionRunner.connect(running.get().rest(), client.get(), Optional.empty(), List.of())
+                        .forSlots(running.get().slots());
+                return new WorkflowLauncher(conf, flink.compiler(), CompletableFuture.completedFuture(flink), false);
+            }
         }
         return new WorkflowLauncher(conf, FloeOptions.embeddedCompiler(conf), CompletableFuture.supplyAsync(() -> EmbeddedRunner.start(conf)),
                 false);
@@ -67,9 +90,25 @@ final class WorkflowLauncher implements AutoCloseable {
         }
         ProgressListener progress = conf.get(FloeOptions.PROGRESS) ? TerminalProgress.onStderr(SuspendedNotes.of(conf, workflow.name()))
                 : ProgressListener.none();
-        RunResult result = runner().run(workflow, progress);
+        RunResult result = runner() instanceof SessionRunner warm ? runOn(warm, workflow, progress) : runner().run(workflow, progress);
         printResult(result, out);
         return result;
+    }
+
+    /**
+     * Runs on the warm Flink as on the embedded one: a JVM stopped by Ctrl-C or SIGTERM cancels the
+     * job it follows (the warm Flink runs on).
+     */
+    private static RunResult runOn(SessionRunner warm, Workflow workflow, ProgressListener progress) {
+        java.util.concurrent.atomic.AtomicReference<String> job = new java.util.concurrent.atomic.AtomicReference<>();
+        try (floe.exec.OnJvmStop cancel = floe.exec.OnJvmStop.run("floe-cancel-warm-job", () -> {
+            String id = job.get();
+            if (id != null) {
+                warm.cancel(id);
+            }
+        })) {
+            return warm.run(workflow, progress, job::set);
+        }
     }
 
     /** The run's wall time and each stage's tasks, retries and task times. */

@@ -1,0 +1,35 @@
+package floe.jobs.cluster;
+
+import floe.run.EmbeddedRunner;
+import floe.run.FloeOptions;
+
+import org.apache.flink.configuration.ConfigConstants;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.GlobalConfiguration;
+import org.apache.flink.configuration.RestOptions;
+
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The warm Flink's JVM ({@link WarmFlink}): an embedded Flink with the settings of {@code
+ * FLINK_CONF_DIR}, its REST API on a free loopback port behind mutual TLS, kept until the JVM is
+ * stopped (SIGTERM cancels the jobs that run, as for {@code floe run}).
+ */
+public final class WarmFlinkMain {
+    private WarmFlinkMain() {}
+
+    public static void main(String[] args) throws Exception {
+        Path dir = Path.of(args[0]);
+        String confDir = System.getenv(ConfigConstants.ENV_FLINK_CONF_DIR);
+        Configuration conf = confDir == null ? new Configuration() : GlobalConfiguration.loadConfiguration(confDir);
+        WarmFlink.in(dir).tlsSettings().forEach(conf::setString);
+        conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+        conf.set(RestOptions.ADDRESS, "127.0.0.1");
+        conf.set(RestOptions.BIND_PORT, "0");
+        EmbeddedRunner flink = EmbeddedRunner.start(conf);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> WarmFlink.removeRecord(dir), "floe-warm-record"));
+        WarmFlink.writeRecord(dir, flink.restAddress(), conf.get(FloeOptions.EMBEDDED_SLOTS));
+        new CountDownLatch(1).await();
+    }
+}
