@@ -51,20 +51,63 @@ public final class Bench {
     private final PrintWriter out;
     /** Another build of Floe (its home) whose tree merge runs beside this build's; null for none. */
     private final java.nio.file.Path against;
+    /** Whether Floe also runs on the warm local Flink ({@code floe-warm}); {@code floe} always starts its own. */
+    private final boolean warm;
+    static final String WARM = "floe-warm";
 
     public Bench(Path root, int repeat, PrintWriter out) {
-        this(root, repeat, out, null);
+        this(root, repeat, out, null, false);
     }
 
     /**
      * A benchmark that also runs the tree merge of another build of Floe ({@code against}: a checkout
      * after {@code mvn package}), for a before/after ratio measured in one run on the same inputs.
      */
-    public Bench(Path root, int repeat, PrintWriter out, java.nio.file.Path against) {
+    public Bench(Path root, int repeat, PrintWriter out, java.nio.file.Path against, boolean warm) {
         this.root = root;
         this.repeat = repeat;
         this.out = out;
         this.against = against;
+        this.warm = warm;
+    }
+
+    /**
+     * A one-task workflow (an Argo container running {@code true}) end to end with a fresh JVM
+     * each time, on an embedded Flink and on the warm one, beside starting {@code true} itself.
+     */
+    public void oneTask() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Path.of(root.toUri()).resolve("one-task");
+        java.nio.file.Files.createDirectories(dir);
+        java.nio.file.Path spec = dir.resolve("one-task.yaml");
+        java.nio.file.Files.writeString(spec, """
+                apiVersion: argoproj.io/v1alpha1
+                kind: Workflow
+                metadata: {name: one-task}
+                spec:
+                  entrypoint: main
+                  templates:
+                    - name: main
+                      container: {image: busybox, command: ["true"]}
+                """);
+        String[] names = {"floe", WARM, "true"};
+        double[][] seconds = new double[names.length][repeat];
+        for (int r = 0; r < repeat; r++) {
+            for (int i = 0; i < names.length; i++) {
+                int p = r % 2 == 0 ? i : names.length - 1 - i;
+                List<String> cmd = switch (names[p]) {
+                    case "floe" -> ChildJvm.floe(List.of("run", "-D", "floe.warm=false", "-D", "floe.progress=false", spec.toString()));
+                    case WARM -> ChildJvm.floe(List.of("run", "-D", "floe.progress=false", spec.toString()));
+                    default -> List.of("true");
+                };
+                seconds[p][r] = ChildJvm.time(cmd, Map.of());
+            }
+        }
+        out.printf("one-task workflow (container running true), end to end:%n");
+        for (int p = 0; p < names.length; p++) {
+            out.printf("  %-10s %8.3f s   runs: %s%n", names[p], new Measurement(names[p], seconds[p], 0).median(), Arrays.toString(seconds[p]));
+        }
+        out.println();
+        out.flush();
     }
 
     public List<Measurement> run(String sizeName) throws Exception {
@@ -79,6 +122,9 @@ public final class Bench {
         List<String> programs = new ArrayList<>(List.of("floe", "hand-tree", "one-pass"));
         if (against != null) {
             programs.add(1, AGAINST);
+        }
+        if (warm) {
+            programs.add(1, WARM);
         }
         double[][] seconds = new double[programs.size()][repeat];
         long[] peak = new long[programs.size()];
@@ -133,8 +179,9 @@ public final class Bench {
     private double runChild(String program, Path input, Path work, Path output, long[] peakKib) throws Exception {
         File peakFile = File.createTempFile("floe-peak", ".txt");
         try {
-            List<String> args = new ArrayList<>(program.startsWith("floe")
-                    ? List.of("tree-merge", "-D", "floe.progress=false") : List.of("baseline", "--kind", program));
+            List<String> args = new ArrayList<>(program.equals(WARM) ? List.of("tree-merge", "-D", "floe.progress=false")
+                    : program.startsWith("floe") ? List.of("tree-merge", "-D", "floe.progress=false", "-D", "floe.warm=false")
+                    : List.of("baseline", "--kind", program));
             args.addAll(List.of("--input", input.toString(), "--work", work.toString(), "--output", output.toString()));
             List<String> cmd = program.equals(AGAINST) ? ChildJvm.floeOf(against, args) : ChildJvm.floe(args);
             double seconds = ChildJvm.time(cmd, Map.of(PeakMemory.ENV, peakFile.getPath()));

@@ -29,6 +29,9 @@ final class BenchCommand implements Callable<Integer> {
                     + " with this build's, and print the ratio of their medians: a before/after comparison in one run.")
     java.nio.file.Path against;
 
+    @Option(names = "--warm", description = "Also run Floe on the warm local Flink of 'floe up' (started for the benchmark if it is not up, stopped after).")
+    boolean warm;
+
     @Option(names = "--overhead", description = "Measure per-task overhead instead: command tasks (true) beside xargs, and Java no-op tasks.")
     boolean overhead;
 
@@ -54,9 +57,24 @@ final class BenchCommand implements Callable<Integer> {
         if (against != null && !java.nio.file.Files.isRegularFile(against.resolve("jobs/target/floe-jobs.jar"))) {
             throw new floe.SpecException("--against " + against + ": no jobs/target/floe-jobs.jar there (run mvn package in it first)");
         }
-        Bench bench = new Bench(Layout.dir(dir), repeat, out, against == null ? null : against.toAbsolutePath());
-        for (String size : sizes) {
-            bench.run(size);
+        Bench bench = new Bench(Layout.dir(dir), repeat, out, against == null ? null : against.toAbsolutePath(), warm);
+        floe.jobs.cluster.WarmFlink warmFlink = floe.jobs.cluster.WarmFlink.ofSystem();
+        boolean startedHere = warm && warmFlink.running().isEmpty();
+        if (warm) {
+            out.println("warm local Flink: " + warmFlink.start(java.time.Duration.ofSeconds(300)).rest());
+            out.flush();
+        }
+        try {
+            if (warm) {
+                bench.oneTask();
+            }
+            for (String size : sizes) {
+                bench.run(size);
+            }
+        } finally {
+            if (startedHere) {
+                warmFlink.stop();
+            }
         }
         return 0;
     }
