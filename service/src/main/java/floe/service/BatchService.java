@@ -156,10 +156,10 @@ public final class BatchService implements AutoCloseable {
     /** Stops serving; jobs that were running run again at the next start. */
     @Override
     public void close() {
-        http.close();
         if (mounted != null) {
-            mounted.close();
+            mounted.close(); // first: its open streams end, so the HTTP server's workers can stop
         }
+        http.close();
         dispatcher.close();
         engine.close();
         db.close();

@@ -59,6 +59,8 @@ final class ArgoApi implements HttpHandler {
     private final LongSupplier clock;
     private final AtomicLong resourceVersion;
     private final ArgoObjects objects;
+    /** Set when the server stops: open streams end. */
+    private volatile boolean closing;
 
     ArgoApi(ArgoStore store, ArgoRuns runs, ArgoEvents events, ArgoLoader loader, ArgoTokens tokens, Path workDir, int maxBody,
             LongSupplier clock, ArgoObjects objects) {
@@ -72,6 +74,11 @@ final class ArgoApi implements HttpHandler {
         this.clock = clock;
         this.resourceVersion = new AtomicLong(clock.getAsLong());
         this.objects = objects;
+    }
+
+    /** Ends the open watch and log streams (within a second). */
+    void close() {
+        closing = true;
     }
 
     // ---- HTTP ----
@@ -562,18 +569,22 @@ final class ArgoApi implements HttpHandler {
                     stream.result(event("ADDED", answer(row.body()), fields));
                 }
             }
-            while (true) {
+            long idle = 0;
+            while (!closing) {
                 ArgoEvents.Event e;
                 try {
-                    e = queue.poll(10, TimeUnit.SECONDS);
+                    e = queue.poll(1, TimeUnit.SECONDS);
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
                     break;
                 }
                 if (e == null) {
-                    stream.heartbeat();
+                    if (++idle % 10 == 0) {
+                        stream.heartbeat();
+                    }
                     continue;
                 }
+                idle = 0;
                 String eventNs = e.workflow().path("metadata").path("namespace").asText();
                 if ((ns.isEmpty() || ns.equals(eventNs)) && ArgoTokens.allows(allowed, eventNs) && matches(e.workflow(), labels, fieldSel)) {
                     stream.result(event(e.type(), answer(e.workflow()), fields));
@@ -648,7 +659,7 @@ final class ArgoApi implements HttpHandler {
                         }
                     }
                 }
-                if (!follow || ended) {
+                if (!follow || ended || closing) {
                     break;
                 }
                 try {

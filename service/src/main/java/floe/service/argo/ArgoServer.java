@@ -88,6 +88,7 @@ public final class ArgoServer implements BatchService.Mount {
 
     @Override
     public void close() {
+        api.close();
         cron.close();
         runs.close();
     }
