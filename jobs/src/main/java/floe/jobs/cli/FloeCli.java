@@ -35,6 +35,7 @@ import picocli.CommandLine.Command;
             JobCommands.Status.class,
             JobCommands.Cancel.class,
             BatchServiceCommand.class,
+            ServerCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class FloeCli implements Runnable {

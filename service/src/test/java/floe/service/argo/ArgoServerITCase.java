@@ -187,6 +187,34 @@ class ArgoServerITCase {
         assertThat(none.get("items")).isEmpty();
     }
 
+    @Test
+    void aDagLoopIsATaskGroupWithArgosItemNames() throws Exception {
+        String name = submit(workflow("""
+                {'metadata': {'generateName': 'dag-'}, 'spec': {'entrypoint': 'main', 'templates': [
+                  {'name': 'main', 'dag': {'tasks': [
+                    {'name': 'first', 'template': 'say', 'arguments': {'parameters': [{'name': 'm', 'value': 'one'}]}},
+                    {'name': 'each', 'depends': 'first', 'template': 'say', 'withItems': ['a', 'b', 'c'],
+                     'arguments': {'parameters': [{'name': 'm', 'value': '{{item}}'}]}}]}},
+                  {'name': 'say', 'inputs': {'parameters': [{'name': 'm'}]},
+                   'container': {'image': 'busybox', 'command': ['echo', '{{inputs.parameters.m}}']}}]}}
+                """));
+        JsonNode wf = watchToEnd(name);
+        assertThat(wf.at("/status/phase").asText()).isEqualTo("Succeeded");
+        assertThat(wf.at("/status/progress").asText()).isEqualTo("4/4");
+        assertThat(wf.at("/status/nodes/" + name + "/type").asText()).isEqualTo("DAG");
+        JsonNode first = node(wf, name + ".first");
+        assertThat(first.get("type").asText()).isEqualTo("Pod");
+        assertThat(first.get("boundaryID").asText()).isEqualTo(name);
+        JsonNode group = node(wf, name + ".each");
+        assertThat(group.get("type").asText()).isEqualTo("TaskGroup");
+        assertThat(group.get("children")).hasSize(3);
+        JsonNode b = node(wf, name + ".each(1:b)");
+        assertThat(b.get("displayName").asText()).isEqualTo("each(1:b)");
+        assertThat(b.get("outputs").get("result").asText()).isEqualTo("b");
+        assertThat(b.get("boundaryID").asText()).isEqualTo(name);
+        ArgoClient.assertShape(wf, "io.argoproj.workflow.v1alpha1.Workflow");
+    }
+
     /** FNV-1a, 32 bits, written out here as Argo's Go code has it (hash/fnv New32a). */
     private static String fnv(String s) {
         long h = 2166136261L;
