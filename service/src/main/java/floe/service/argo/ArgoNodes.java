@@ -135,6 +135,7 @@ final class ArgoNodes {
             String stagePhase = stagePhase(s, p, phase, failure);
             if (!loop) {
                 task(stepNode, s, 0, p, phase, failure, now, end);
+                inputs(stepNode, placed.arguments, null);
                 continue;
             }
             stepNode.put("phase", stagePhase);
@@ -145,6 +146,7 @@ final class ArgoNodes {
                 String name = placed.name + "(" + i + ":" + item + ")";
                 ObjectNode t = node(nodes, name, placed.display + "(" + i + ":" + item + ")", "Pod", placed.template, placed.name);
                 task(t, s, i, p, phase, failure, now, end);
+                inputs(t, placed.arguments, placed.items != null && i < placed.items.size() ? placed.items.get(i) : null);
                 first = Math.min(first, started.getOrDefault(key(s, i), now));
                 last = Math.max(last, finished.getOrDefault(key(s, i), 0L));
             }
@@ -276,6 +278,44 @@ final class ArgoNodes {
         }
     }
 
+    /**
+     * A task's {@code inputs.parameters}: the arguments its step or task passes, with {@code
+     * {{item}}} (and {@code {{item.KEY}}}) and {@code {{workflow.parameters.NAME}}} put in; an
+     * argument that still names something only the run knows is left out.
+     */
+    private void inputs(ObjectNode n, JsonNode arguments, JsonNode item) {
+        if (arguments == null || !arguments.isArray() || arguments.isEmpty()) {
+            return;
+        }
+        ArrayNode params = ArgoStore.JSON.createArrayNode();
+        for (JsonNode a : arguments) {
+            if (!a.has("value")) {
+                continue;
+            }
+            String v = a.get("value").asText();
+            if (item != null) {
+                v = v.replace("{{item}}", itemText(item));
+                if (item.isObject()) {
+                    for (java.util.Iterator<Map.Entry<String, JsonNode>> it = item.fields(); it.hasNext(); ) {
+                        Map.Entry<String, JsonNode> e = it.next();
+                        v = v.replace("{{item." + e.getKey() + "}}", itemText(e.getValue()));
+                    }
+                }
+            }
+            for (JsonNode wp : spec.path("arguments").path("parameters")) {
+                if (wp.has("value")) {
+                    v = v.replace("{{workflow.parameters." + wp.path("name").asText() + "}}", wp.get("value").asText());
+                }
+            }
+            if (!v.contains("{{")) {
+                params.addObject().put("name", a.path("name").asText()).put("value", v);
+            }
+        }
+        if (!params.isEmpty()) {
+            n.putObject("inputs").set("parameters", params);
+        }
+    }
+
     /** The last attempt's stdout of a task (at most 256 KiB, trailing newlines trimmed as Argo does), or null. */
     private String lastLog(Stage s, int i, String suffix) {
         for (int attempt = 20; attempt >= 0; attempt--) {
@@ -294,7 +334,7 @@ final class ArgoNodes {
     }
 
     /** Where a stage's node sits: its Argo name, display name, template, parent node, and the loop's items when literal. */
-    private record Placed(String name, String display, String template, String parent, List<JsonNode> items) {}
+    private record Placed(String name, String display, String template, String parent, List<JsonNode> items, JsonNode arguments) {}
 
     private Placed place(Map<String, ObjectNode> nodes, String templateName, String prefix, String[] parts, int at) {
         JsonNode t = template(templateName);
@@ -327,7 +367,7 @@ final class ArgoNodes {
         if (call == null) {
             // Not found in the spec (a shape Floe expands differently): named as a DAG task would be.
             String rest = String.join(".", java.util.Arrays.copyOfRange(parts, at, parts.length));
-            return new Placed(prefix + "." + rest, rest, templateName, prefix, null);
+            return new Placed(prefix + "." + rest, rest, templateName, prefix, null, null);
         }
         String callee = call.path("template").asText(call.path("templateRef").path("template").asText(""));
         if (at < parts.length - 1) {
@@ -348,7 +388,7 @@ final class ArgoNodes {
                 items.add(ArgoStore.JSON.getNodeFactory().textNode(Integer.toString(v)));
             }
         }
-        return new Placed(name, part, callee, parent, items);
+        return new Placed(name, part, callee, parent, items, call.path("arguments").path("parameters"));
     }
 
     private static String itemText(JsonNode item) {

@@ -160,6 +160,7 @@ class ArgoServerITCase {
         }
         assertThat(hello1.get("displayName").asText()).isEqualTo("hello1");
         assertThat(hello1.get("outputs").get("result").asText()).isEqualTo("hello1");
+        assertThat(hello1.at("/inputs/parameters/0/value").asText()).isEqualTo("hello1");
         assertThat(group0.get("children").get(0).asText()).isEqualTo(hello1.get("id").asText());
         // Argo's ids: the FNV-1a hash of the node's name.
         assertThat(ArgoNodes.nodeId("hello-world-x", "hello-world-x[0].a")).isEqualTo("hello-world-x-" + fnv("hello-world-x[0].a"));
@@ -211,6 +212,8 @@ class ArgoServerITCase {
         JsonNode b = node(wf, name + ".each(1:b)");
         assertThat(b.get("displayName").asText()).isEqualTo("each(1:b)");
         assertThat(b.get("outputs").get("result").asText()).isEqualTo("b");
+        assertThat(b.at("/inputs/parameters/0/name").asText()).isEqualTo("m");
+        assertThat(b.at("/inputs/parameters/0/value").asText()).isEqualTo("b");
         assertThat(b.get("boundaryID").asText()).isEqualTo(name);
         ArgoClient.assertShape(wf, "io.argoproj.workflow.v1alpha1.Workflow");
     }
