@@ -118,7 +118,7 @@ final class ArgoCron implements AutoCloseable {
                 runs.stop(r.namespace(), r.name(), "Terminate");
             }
         }
-        ObjectNode wf = objects.fromCron(api, ns, cron, null, true);
+        ObjectNode wf = objects.fromCron(api, ns, cron, null, due.toInstant().toString());
         ArrayNode activeRefs = status.putArray("active");
         List<ArgoStore.Row> now2 = new ArrayList<>(active(ns, name));
         for (ArgoStore.Row r : now2) {

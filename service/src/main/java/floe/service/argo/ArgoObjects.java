@@ -278,7 +278,7 @@ final class ArgoObjects {
             }
             case "cronworkflow" -> {
                 ObjectNode cron = get(CRON, ns, name);
-                return fromCron(api, ns, cron, options, false);
+                return fromCron(api, ns, cron, options, null);
             }
             default -> throw ArgoException.invalid("resourceKind: '" + kind + "' is not WorkflowTemplate, ClusterWorkflowTemplate or CronWorkflow");
         }
@@ -290,8 +290,11 @@ final class ArgoObjects {
         return api.create(ns, wf, options.path("dryRun").asBoolean(false) || options.path("serverDryRun").asBoolean(false), null);
     }
 
-    /** A workflow of a CronWorkflow: its workflowSpec, labelled with it ({@code scheduled}: by the schedule). */
-    ObjectNode fromCron(ArgoApi api, String ns, ObjectNode cron, JsonNode options, boolean scheduled) {
+    /**
+     * A workflow of a CronWorkflow: its workflowSpec, labelled with it, annotated with the time it
+     * was scheduled for ({@code workflow.scheduledTime}; null: now).
+     */
+    ObjectNode fromCron(ArgoApi api, String ns, ObjectNode cron, JsonNode options, String scheduledTime) {
         String name = cron.path("metadata").path("name").asText();
         ObjectNode wf = ArgoStore.JSON.createObjectNode();
         ObjectNode meta = wf.putObject("metadata");
@@ -302,6 +305,8 @@ final class ArgoObjects {
             meta.set("annotations", workflowMeta.get("annotations").deepCopy());
         }
         labels.put("workflows.argoproj.io/cron-workflow", name);
+        meta.with("annotations").put("workflows.argoproj.io/scheduled-time",
+                scheduledTime != null ? scheduledTime : java.time.Instant.ofEpochMilli(clock.getAsLong()).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
         meta.put("generateName", name + "-");
         wf.set("spec", cron.path("spec").path("workflowSpec").deepCopy());
         if (options != null) {

@@ -22,11 +22,42 @@ class ArgoServerRestartITCase {
     Path dir;
 
     private BatchService start() {
+        return start(null);
+    }
+
+    private BatchService start(String db) {
         Configuration conf = new Configuration();
+        if (db != null) {
+            conf.set(BatchServiceOptions.DB, db);
+        }
         conf.set(BatchServiceOptions.PORT, 0);
         conf.set(BatchServiceOptions.DATA_DIR, dir.resolve("data").toString());
         return BatchService.start(conf, Map.of(), "AKID", "secret",
                 shared -> ArgoServer.start(shared, Map.of(), dir.toString(), "*:tok"));
+    }
+
+    @Test
+    void onPostgresqlWorkflowsAndTemplatesOutliveARestart() throws Exception {
+        try (floe.service.testutils.TestingPostgres pg = floe.service.testutils.TestingPostgres.start()) {
+            String name;
+            try (BatchService first = start(pg.jdbcUrl())) {
+                ArgoClient argo = new ArgoClient(first.endpoint(), "Bearer tok");
+                name = argo.ok("POST", "/api/v1/workflows/argo", Map.of("workflow",
+                        ArgoServerITCase.single("pg-", "echo", "on postgres"))).at("/metadata/name").asText();
+                argo.stream("/api/v1/workflow-events/argo?listOptions.fieldSelector=metadata.name%3D" + name, false,
+                        e -> e.at("/object/status/phase").asText().equals("Succeeded"));
+                JsonNode template = ArgoServerITCase.workflow("{'metadata': {'name': 'kept'}, 'spec': {'entrypoint': 'main',"
+                        + " 'templates': [{'name': 'main', 'container': {'image': 'busybox', 'command': ['true']}}]}}");
+                argo.ok("POST", "/api/v1/workflow-templates/argo", Map.of("template", template));
+            }
+            try (BatchService second = start(pg.jdbcUrl())) {
+                ArgoClient argo = new ArgoClient(second.endpoint(), "Bearer tok");
+                JsonNode kept = argo.ok("GET", "/api/v1/workflows/argo/" + name, null);
+                assertThat(kept.at("/status/phase").asText()).isEqualTo("Succeeded");
+                assertThat(kept.at("/status/nodes/" + name + "/outputs/result").asText()).isEqualTo("on postgres");
+                assertThat(argo.ok("GET", "/api/v1/workflow-templates/argo/kept", null).at("/metadata/name").asText()).isEqualTo("kept");
+            }
+        }
     }
 
     @Test
