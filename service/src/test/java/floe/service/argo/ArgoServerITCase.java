@@ -195,13 +195,22 @@ class ArgoServerITCase {
                   {'name': 'main', 'dag': {'tasks': [
                     {'name': 'first', 'template': 'say', 'arguments': {'parameters': [{'name': 'm', 'value': 'one'}]}},
                     {'name': 'each', 'depends': 'first', 'template': 'say', 'withItems': ['a', 'b', 'c'],
-                     'arguments': {'parameters': [{'name': 'm', 'value': '{{item}}'}]}}]}},
+                     'arguments': {'parameters': [{'name': 'm', 'value': '{{item}}'}]}},
+                    {'name': 'inner', 'depends': 'first', 'template': 'two'}]}},
+                  {'name': 'two', 'steps': [[{'name': 'x', 'template': 'say', 'arguments': {'parameters': [{'name': 'm', 'value': 'x'}]}}]]},
                   {'name': 'say', 'inputs': {'parameters': [{'name': 'm'}]},
                    'container': {'image': 'busybox', 'command': ['echo', '{{inputs.parameters.m}}']}}]}}
                 """));
         JsonNode wf = watchToEnd(name);
         assertThat(wf.at("/status/phase").asText()).isEqualTo("Succeeded");
-        assertThat(wf.at("/status/progress").asText()).isEqualTo("4/4");
+        assertThat(wf.at("/status/progress").asText()).isEqualTo("5/5");
+        JsonNode inner = node(wf, name + ".inner");
+        assertThat(inner.get("type").asText()).isEqualTo("Steps");
+        assertThat(inner.get("templateName").asText()).isEqualTo("two");
+        JsonNode x = node(wf, name + ".inner[0].x");
+        assertThat(x.get("boundaryID").asText()).isEqualTo(inner.get("id").asText());
+        assertThat(x.get("outputs").get("result").asText()).isEqualTo("x");
+        assertThat(inner.get("phase").asText()).isEqualTo("Succeeded");
         assertThat(wf.at("/status/nodes/" + name + "/type").asText()).isEqualTo("DAG");
         JsonNode first = node(wf, name + ".first");
         assertThat(first.get("type").asText()).isEqualTo("Pod");
