@@ -31,6 +31,7 @@ public final class BatchService implements AutoCloseable {
     private final HttpFront http;
     private final String host;
     private final String databaseName;
+    private Mount mounted;
 
     private BatchService(Database db, FlinkEngine engine, Dispatcher dispatcher, HttpFront http, String host, String databaseName) {
         this.db = db;
@@ -43,6 +44,29 @@ public final class BatchService implements AutoCloseable {
 
     /** Opens the database, starts Flink, takes up the jobs left unfinished, then serves the API. */
     public static BatchService start(Configuration conf, Map<String, String> volumes, String accessKeyId, String secretKey) {
+        return start(conf, volumes, accessKeyId, secretKey, null);
+    }
+
+    /** What another API served beside the Batch API shares with it: the settings, database, Flink and data directory. */
+    public record Shared(Configuration conf, Database db, FlinkEngine engine, File dataDir, LongSupplier clock) {}
+
+    /** Another API served by the same process and port: its handlers by path prefix; closed before Flink and the database. */
+    public interface Mount extends AutoCloseable {
+        Map<String, io.undertow.server.HttpHandler> handlers();
+
+        /** One line for the terminal, or null. */
+        String describe();
+
+        @Override
+        void close();
+    }
+
+    /**
+     * As above, with {@code mount} (null: none) started once the Batch jobs are taken up, and
+     * served on the same port under its path prefixes.
+     */
+    public static BatchService start(Configuration conf, Map<String, String> volumes, String accessKeyId, String secretKey,
+            java.util.function.Function<Shared, Mount> mount) {
         if (accessKeyId == null || accessKeyId.isEmpty() || secretKey == null || secretKey.isEmpty()) {
             throw new floe.SpecException("the service needs credentials to check requests against:"
                     + " set FLOE_BATCH_ACCESS_KEY_ID and FLOE_BATCH_SECRET_ACCESS_KEY");
@@ -64,6 +88,7 @@ public final class BatchService implements AutoCloseable {
         Database db = Database.open(url, System.getenv("FLOE_BATCH_DB_USER"), System.getenv("FLOE_BATCH_DB_PASSWORD"));
         FlinkEngine engine = null;
         Dispatcher dispatcher = null;
+        Mount mounted = null;
         try {
             JobStore store = new JobStore(db);
             CatalogStore catalog = new CatalogStore(db);
@@ -92,9 +117,16 @@ public final class BatchService implements AutoCloseable {
             dispatcher.recover().join();
             BatchApi api = new BatchApi(catalog, new JobsApi(store, catalog, dispatcher, workflows, clock), clock);
             String host = conf.get(BatchServiceOptions.HOST);
-            HttpFront http = HttpFront.start(host, conf.get(BatchServiceOptions.PORT), api, accessKeyId, secretKey);
-            return new BatchService(db, engine, dispatcher, http, host, Database.redact(url));
+            mounted = mount == null ? null : mount.apply(new Shared(flinkConf, db, engine, data, clock));
+            HttpFront http = HttpFront.start(host, conf.get(BatchServiceOptions.PORT), api, accessKeyId, secretKey,
+                    mounted == null ? Map.of() : mounted.handlers());
+            BatchService service = new BatchService(db, engine, dispatcher, http, host, Database.redact(url));
+            service.mounted = mounted;
+            return service;
         } catch (RuntimeException e) {
+            if (mounted != null) {
+                mounted.close();
+            }
             if (dispatcher != null) {
                 dispatcher.close();
             }
@@ -116,12 +148,17 @@ public final class BatchService implements AutoCloseable {
 
     /** One line for the terminal: where the API, the database and the Flink are. */
     public String describe() {
-        return "floe batch: serving the Batch API on " + endpoint() + " (database " + databaseName + ", " + engine.describe() + ")";
+        String line = "floe batch: serving the Batch API on " + endpoint() + " (database " + databaseName + ", " + engine.describe() + ")";
+        String other = mounted == null ? null : mounted.describe();
+        return other == null ? line : line + "\n" + other;
     }
 
     /** Stops serving; jobs that were running run again at the next start. */
     @Override
     public void close() {
+        if (mounted != null) {
+            mounted.close(); // first: its open streams end, so the HTTP server's workers can stop
+        }
         http.close();
         dispatcher.close();
         engine.close();

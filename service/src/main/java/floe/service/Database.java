@@ -20,7 +20,7 @@ import java.util.List;
  * The schema is versioned: {@code db/V<n>__*.sql} are applied in order at start, each in its own
  * transaction, and recorded in {@code schema_version}.
  */
-final class Database implements AutoCloseable {
+public final class Database implements AutoCloseable {
     /** The migrations, in order; add a file and a line here to change the schema. */
     private static final List<String> MIGRATIONS = List.of("V1__jobs.sql", "V2__flink_job_ids.sql");
 
@@ -96,7 +96,7 @@ final class Database implements AutoCloseable {
     }
 
     /** Work inside one transaction: committed when {@code work} returns, rolled back if it throws. */
-    <T> T inTransaction(Work<T> work) {
+    public <T> T inTransaction(Work<T> work) {
         try (Connection c = pool.getConnection()) {
             try {
                 T result = work.run(c);
@@ -112,7 +112,7 @@ final class Database implements AutoCloseable {
     }
 
     @FunctionalInterface
-    interface Work<T> {
+    public interface Work<T> {
         T run(Connection c) throws SQLException;
     }
 

@@ -11,7 +11,7 @@ import java.util.function.Consumer;
  * as {@link floe.run.EmbeddedRunner#run} does; interrupting the calling thread cancels the run's
  * Flink job.
  */
-interface FlinkEngine extends AutoCloseable {
+public interface FlinkEngine extends AutoCloseable {
     /** Runs {@code workflow}; {@code submitted} is told the Flink job id where the engine can follow it again later. */
     RunResult run(Workflow workflow, ProgressListener progress, Consumer<String> submitted);
 

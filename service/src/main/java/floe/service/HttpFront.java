@@ -38,7 +38,18 @@ final class HttpFront implements AutoCloseable {
     }
 
     static HttpFront start(String host, int port, BatchApi api, String accessKeyId, String secretKey) {
-        BlockingHandler handler = new BlockingHandler(exchange -> handle(exchange, api, accessKeyId, secretKey));
+        return start(host, port, api, accessKeyId, secretKey, Map.of());
+    }
+
+    /** As above, with other APIs served beside the Batch API under their path prefixes (e.g. {@code /api/v1} for Argo's). */
+    static HttpFront start(String host, int port, BatchApi api, String accessKeyId, String secretKey,
+            Map<String, io.undertow.server.HttpHandler> mounts) {
+        io.undertow.server.HttpHandler handler = new BlockingHandler(exchange -> handle(exchange, api, accessKeyId, secretKey));
+        if (!mounts.isEmpty()) {
+            io.undertow.server.handlers.PathHandler paths = new io.undertow.server.handlers.PathHandler(handler);
+            mounts.forEach(paths::addPrefixPath);
+            handler = paths;
+        }
         Undertow server = Undertow.builder()
                 .addHttpListener(port, host)
                 .setIoThreads(2)

@@ -37,6 +37,7 @@ import picocli.CommandLine.Command;
             JobCommands.Status.class,
             JobCommands.Cancel.class,
             BatchServiceCommand.class,
+            ServerCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class FloeCli implements Runnable {

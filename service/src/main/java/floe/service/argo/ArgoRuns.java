@@ -1,0 +1,282 @@
+package floe.service.argo;
+
+import floe.FloeException;
+import floe.TaskFailedException;
+import floe.argo.ArgoWorkflows;
+import floe.exec.CommandFailedException;
+import floe.run.StageProgress;
+import floe.service.FlinkEngine;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import java.util.stream.Stream;
+
+/**
+ * Runs the workflows the API accepted, each as one Flink job on the server's Flink, at most
+ * {@code maxRunning} at a time in the order they came: Pending until a place is free, Running with
+ * its nodes and progress written as the stages report, then Succeeded, Failed (a task failed, or
+ * it was stopped or terminated) or Error (it could not be loaded any more). Every change is stored,
+ * then published to the watch streams.
+ */
+final class ArgoRuns implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ArgoRuns.class);
+    static final String RESTARTS = "workflows.floe.io/restarts";
+
+    private final ArgoStore store;
+    private final ArgoLoader loader;
+    private final FlinkEngine engine;
+    private final Path workDir;
+    private final Path logRoot;
+    private final LongSupplier clock;
+    private final ArgoEvents events;
+    private final java.util.function.Function<String, List<Path>> templates;
+    private final ExecutorService runs;
+    private final Map<String, Thread> threads = new ConcurrentHashMap<>();
+    private final Map<String, String> stops = new ConcurrentHashMap<>();
+    private volatile boolean closing;
+
+    ArgoRuns(ArgoStore store, ArgoLoader loader, FlinkEngine engine, Path workDir, Path logRoot, int maxRunning, LongSupplier clock,
+            ArgoEvents events, java.util.function.Function<String, List<Path>> templates) {
+        this.store = store;
+        this.loader = loader;
+        this.engine = engine;
+        this.workDir = workDir;
+        this.logRoot = logRoot;
+        this.clock = clock;
+        this.events = events;
+        this.templates = templates;
+        this.runs = Executors.newFixedThreadPool(maxRunning, r -> {
+            Thread t = new Thread(r, "floe-argo-run");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    private static String key(String namespace, String name) {
+        return namespace + "/" + name;
+    }
+
+    /** Workflows that had not ended when the server stopped run again from the start, marked with how often. */
+    void recover() {
+        for (ArgoStore.Row row : store.unfinished()) {
+            ObjectNode body = row.body();
+            ObjectNode annotations = ((ObjectNode) body.path("metadata")).with("annotations");
+            int restarts = annotations.path(RESTARTS).asInt(0) + 1;
+            annotations.put(RESTARTS, Integer.toString(restarts));
+            ObjectNode status = body.with("status");
+            status.put("phase", "Pending");
+            status.put("message", "run again from the start: the server restarted while it " + (row.phase().equals("Running") ? "ran" : "waited"));
+            store.update(row.namespace(), row.name(), "Pending", body, false);
+            LOG.info("workflow {}/{} runs again: the server restarted while it was {}", row.namespace(), row.name(), row.phase());
+            enqueue(row.namespace(), row.name());
+        }
+    }
+
+    void enqueue(String namespace, String name) {
+        runs.execute(() -> run(namespace, name));
+    }
+
+    /** Stops a workflow that has not ended ({@code strategy} Stop or Terminate); false when it had ended. */
+    boolean stop(String namespace, String name, String strategy) {
+        String k = key(namespace, name);
+        stops.put(k, strategy);
+        Thread t = threads.get(k);
+        if (t != null) {
+            t.interrupt();
+            return true;
+        }
+        // Not running yet: it ends here, and its turn finds it ended.
+        ArgoStore.Row row = store.get(namespace, name);
+        if (row == null || !(row.phase().equals("Pending") || row.phase().equals("Running"))) {
+            stops.remove(k);
+            return false;
+        }
+        ObjectNode body = row.body();
+        long now = clock.getAsLong();
+        ObjectNode status = body.with("status");
+        status.put("phase", "Failed");
+        status.put("message", "Stopped with strategy '" + strategy + "'");
+        status.put("finishedAt", ArgoNodes.time(now));
+        ArgoApi.phaseLabels(body, "Failed");
+        store.update(namespace, name, "Failed", body, false);
+        events.publish("MODIFIED", body);
+        stops.remove(k);
+        return true;
+    }
+
+    private void run(String namespace, String name) {
+        if (closing) {
+            return;
+        }
+        String k = key(namespace, name);
+        ArgoStore.Row row = store.get(namespace, name);
+        if (row == null || !row.phase().equals("Pending")) {
+            return;
+        }
+        threads.put(k, Thread.currentThread());
+        try {
+            runNow(row, k);
+        } catch (RuntimeException e) {
+            LOG.error("workflow {}: could not record how its run ended", k, e);
+        } finally {
+            threads.remove(k);
+            stops.remove(k);
+            Thread.interrupted();
+        }
+    }
+
+    private void runNow(ArgoStore.Row row, String k) {
+        ObjectNode body = row.body();
+        ObjectNode status = body.with("status");
+        long start = clock.getAsLong();
+        status.put("phase", "Running");
+        status.put("startedAt", ArgoNodes.time(start));
+        status.remove("finishedAt");
+        ArgoApi.phaseLabels(body, "Running");
+        ArgoWorkflows.Loaded loaded;
+        try {
+            loaded = loader.load(ArgoApi.forLoading(body), workDir.resolve(row.namespace()).resolve(row.name()), templates.apply(row.namespace()), false);
+        } catch (RuntimeException e) {
+            finish(row, body, "Error", start, e.getMessage());
+            return;
+        }
+        Path logs = logRoot.resolve(loaded.workflow().name());
+        deleteTree(logs);
+        ArgoNodes nodes = new ArgoNodes(row.name(), (ObjectNode) body.get("spec"), loaded.workflow(), logs);
+        Map<String, StageProgress> progress = new ConcurrentHashMap<>();
+        status.put("progress", nodes.progress(progress));
+        status.set("nodes", nodes.nodes(progress, "Running", start, 0, null, start));
+        ObjectNode own = body.putObject(ArgoApi.PRIVATE);
+        own.put("logs", logs.toString());
+        own.set("pods", nodes.pods());
+        store.update(row.namespace(), row.name(), "Running", body, true);
+        events.publish("MODIFIED", body);
+        long[] lastWrite = {0};
+        String[] lastProgress = {""};
+        try {
+            engine.run(loaded.workflow(), (stages, finished) -> {
+                for (StageProgress p : stages) {
+                    progress.put(p.stage(), p);
+                }
+                long now = clock.getAsLong();
+                String pr = nodes.progress(progress) + stages.stream().mapToInt(StageProgress::running).sum();
+                if (finished || (now - lastWrite[0] < 500 && pr.equals(lastProgress[0])) || Thread.currentThread().isInterrupted()) {
+                    return;
+                }
+                lastWrite[0] = now;
+                lastProgress[0] = pr;
+                synchronized (body) {
+                    status.put("progress", nodes.progress(progress));
+                    status.set("nodes", nodes.nodes(progress, "Running", start, 0, null, now));
+                    own.set("pods", nodes.pods());
+                    store.update(row.namespace(), row.name(), "Running", body, false);
+                    events.publish("MODIFIED", body);
+                }
+            }, flinkJob -> {});
+            synchronized (body) {
+                finishNodes(nodes, progress, body, "Succeeded", start, null);
+                finish(row, body, "Succeeded", start, null);
+            }
+        } catch (RuntimeException e) {
+            Thread.interrupted();
+            if (closing || floe.exec.OnJvmStop.inProgress()) {
+                return; // the server stops: the workflow stays Running and runs again at the next start
+            }
+            String strategy = stops.get(k);
+            ArgoNodes.Failure failure;
+            String message;
+            if (strategy != null) {
+                message = "Stopped with strategy '" + strategy + "'";
+                failure = new ArgoNodes.Failure(null, -1, message, null);
+            } else {
+                TaskFailedException task = find(e, TaskFailedException.class);
+                CommandFailedException command = find(e, CommandFailedException.class);
+                message = e instanceof FloeException ? e.getMessage() : e.toString();
+                failure = new ArgoNodes.Failure(task == null ? null : task.stage(), task == null ? -1 : task.index(),
+                        command != null ? "Error (exit code " + command.exitCode() + ")" : message, command == null ? null : command.exitCode());
+            }
+            synchronized (body) {
+                finishNodes(nodes, progress, body, "Failed", start, failure);
+                finish(row, body, "Failed", start, message);
+            }
+        }
+    }
+
+    private void finishNodes(ArgoNodes nodes, Map<String, StageProgress> progress, ObjectNode body, String phase, long start, ArgoNodes.Failure failure) {
+        long now = clock.getAsLong();
+        ObjectNode status = body.with("status");
+        status.put("progress", nodes.progress(progress));
+        status.set("nodes", nodes.nodes(progress, phase, start, now, failure, now));
+        body.with(ArgoApi.PRIVATE).set("pods", nodes.pods());
+    }
+
+    private void finish(ArgoStore.Row row, ObjectNode body, String phase, long start, String message) {
+        long now = clock.getAsLong();
+        ObjectNode status = body.with("status");
+        status.put("phase", phase);
+        status.put("startedAt", ArgoNodes.time(start));
+        status.put("finishedAt", ArgoNodes.time(now));
+        if (message != null) {
+            status.put("message", message);
+        } else {
+            status.remove("message");
+        }
+        ArgoApi.phaseLabels(body, phase);
+        store.update(row.namespace(), row.name(), phase, body, false);
+        events.publish("MODIFIED", body);
+        LOG.info("workflow {}/{}: {}", row.namespace(), row.name(), phase);
+    }
+
+    /** Where a workflow's task logs are: DIR/WORKFLOW/STAGE/task-N.attempt-M.{out,err}. */
+    Path logs(String name) {
+        return logRoot.resolve(name);
+    }
+
+    static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            LOG.warn("could not delete {}: {}", dir, e.toString());
+        }
+    }
+
+    private static <T extends Throwable> T find(Throwable t, Class<T> type) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (type.isInstance(c)) {
+                return type.cast(c);
+            }
+        }
+        return null;
+    }
+
+    /** Stops taking work; running workflows are interrupted and run again at the next start. */
+    @Override
+    public void close() {
+        closing = true;
+        runs.shutdownNow();
+        try {
+            runs.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
