@@ -247,8 +247,8 @@ final class BatchConverter {
             return out;
         }
         if (service.secretsDir() == null) {
-            throw new SpecException(file + ": containerProperties.secrets: this service has no secrets directory"
-                    + " (start it with --secrets-dir DIR, one file per secret)");
+            throw new SpecException(file + ": containerProperties.secrets: no secrets directory here: the Batch service"
+                    + " reads secrets from the one given with floe batch serve --secrets-dir DIR (one file per secret)");
         }
         java.nio.file.Path dir = java.nio.file.Path.of(service.secretsDir());
         for (int i = 0; i < c.secrets().size(); i++) {
