@@ -76,6 +76,12 @@ final class JobRun implements Runnable {
             RunResult result = attachTo != null ? engine.attach(workflow, attachTo.flinkJobId(), this::progress)
                     : engine.run(workflow, this::progress, flinkJob -> store.runFlinkJob(id, run, flinkJob));
             long now = clock.getAsLong();
+            if (!java.nio.file.Files.isDirectory(outcomes) && dependencyFailed.isEmpty()) {
+                // No child wrote its outcome where the service can read it (TaskManagers that do not see the data directory):
+                // the run's counts are all there is.
+                recordFromCounts(run, result, size, now);
+                return;
+            }
             List<ObjectNode> children = children(outcomes, size, dependencyFailed, null, started, now);
             int failed = (int) children.stream().filter(c -> c.path("status").asText().equals("FAILED")).count();
             Integer failedChild = null;
@@ -133,6 +139,18 @@ final class JobRun implements Runnable {
             store.runEnded(id, run, "FAILED", now);
             forget(outcomes);
         }
+    }
+
+    /** How a run ended when its children's outcomes cannot be read: succeeded when no task failed, else failed, counted. */
+    private void recordFromCounts(int run, RunResult result, int size, long now) {
+        int failed = result.stages().isEmpty() ? 0 : result.stages().get(0).failed();
+        String reason = failed == 0 ? SUCCEEDED_REASON : failed + " of " + size + " child jobs failed (their outcomes could not be"
+                + " read: the TaskManagers must see the service's data directory)";
+        store.outcome(job.id(), size - failed, failed, null, null, attempts(job.startedAt() == null ? now : job.startedAt(), now,
+                failed == 0 ? 0 : null, reason), null);
+        markRunning(now);
+        store.move(job.id(), java.util.Set.of(JobStatus.RUNNING), failed == 0 ? JobStatus.SUCCEEDED : JobStatus.FAILED, reason, now);
+        store.runEnded(job.id(), run, failed == 0 ? "SUCCEEDED" : "FAILED", now);
     }
 
     /** The children whose N_TO_N dependency's child of the same index did not succeed: they fail without running. */
