@@ -116,7 +116,7 @@ final class BatchConverter {
         }
         String workingDir = images.workingDir(c.image(), def.file() + ": containerProperties.image");
         Command cmd = new Command(argv, env, workingDir, c.image(), mounts(def.file(), c));
-        List<String> wrapper = restrictions(def.file(), c);
+        List<String> wrapper = restrictions(def.file(), c, service);
         Map<String, String> secrets = secrets(def.file(), c, service);
         for (String secret : secrets.keySet()) {
             if (env.containsKey(secret)) {
@@ -221,18 +221,22 @@ final class BatchConverter {
      * {@code secrets} (each must be in the service's secrets directory).
      */
     static void check(String file, BatchSpec.ContainerProperties c, BatchJobs.Service service) {
-        restrictions(file, c);
+        restrictions(file, c, service);
         secrets(file, c, service);
     }
 
-    private static List<String> restrictions(String file, BatchSpec.ContainerProperties c) {
+    private static List<String> restrictions(String file, BatchSpec.ContainerProperties c, BatchJobs.Service service) {
         if (Boolean.TRUE.equals(c.readonlyRootFilesystem())) {
             throw new SpecException(file + ": containerProperties.readonlyRootFilesystem: true is not supported by Floe:"
                     + " commands run on this machine's file system, which Floe does not make read-only (leave it false and"
                     + " give the command only the volumes it needs, readOnly where it must not write)");
         }
         List<String> wrapper = new ArrayList<>(CommandLimits.ulimits(c.ulimits(), file + ": containerProperties.ulimits"));
-        wrapper.addAll(CommandLimits.user(c.user(), file + ": containerProperties.user"));
+        if (c.user() != null && !c.user().isEmpty()) {
+            wrapper.addAll(CommandLimits.user(c.user(), file + ": containerProperties.user"));
+        } else if (service.runAs() != null) {
+            wrapper.addAll(CommandLimits.user(service.runAs(), "floe.batch.run-as"));
+        }
         return wrapper;
     }
 

@@ -46,17 +46,32 @@ public final class BatchJobs {
      * {@code floe batch run} does); where {@code secrets} are read from; the children whose
      * {@code N_TO_N} dependency failed (they fail without running); and the directory each child's
      * attempts are written to ({@code outcomes}; with one, a failing child fails alone: its siblings
-     * run on and the Flink job ends normally).
+     * run on and the Flink job ends normally); {@code runAs}: the user commands run as when their
+     * definition names none (null: the service's own).
      */
     public record Service(String queue, java.util.Set<String> commandEnv, String secretsDir,
-            java.util.Set<Integer> dependencyFailed, String outcomes) implements java.io.Serializable {
+            java.util.Set<Integer> dependencyFailed, String outcomes, String runAs) implements java.io.Serializable {
         public Service {
             commandEnv = commandEnv == null ? null : java.util.Set.copyOf(commandEnv);
             dependencyFailed = java.util.Set.copyOf(dependencyFailed);
         }
 
+        /** As above, commands running as the service's user unless their definition names a {@code user}. */
+        public Service(String queue, java.util.Set<String> commandEnv, String secretsDir, java.util.Set<Integer> dependencyFailed,
+                String outcomes) {
+            this(queue, commandEnv, secretsDir, dependencyFailed, outcomes, null);
+        }
+
         /** A run from the command line: the user's own environment, no secrets, a failing child fails the run. */
-        public static final Service LOCAL = new Service(null, null, null, java.util.Set.of(), null);
+        public static final Service LOCAL = new Service(null, null, null, java.util.Set.of(), null, null);
+    }
+
+    /**
+     * Checks that commands can run as {@code user} here ({@code NAME}, {@code UID}, {@code NAME:GROUP},
+     * {@code UID:GID}: the service runs as root, and the user exists); throws naming {@code setting}.
+     */
+    public static void checkUser(String user, String setting) {
+        CommandLimits.user(user, setting);
     }
 
     private BatchJobs() {}

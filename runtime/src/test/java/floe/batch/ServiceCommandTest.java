@@ -107,6 +107,25 @@ class ServiceCommandTest {
     }
 
     @Test
+    void commandsRunAsTheRunAsUserUnlessTheirDefinitionNamesOne() throws Exception {
+        org.assertj.core.api.Assumptions.assumeThat(System.getProperty("user.name")).isEqualTo("root");
+        Path shared = Files.createDirectories(dir.resolve("shared"));
+        Files.setPosixFilePermissions(shared, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        BatchJobs.Service service = new BatchJobs.Service("q", Set.of("PATH"), null, Set.of(), null, "nobody");
+        run(workflow(definition("""
+                {"jobDefinitionName": "d", "type": "container", "containerProperties": {"image": "busybox",
+                 "command": ["sh", "-c", "id -u > %s/uid"]}}
+                """.formatted(shared)), job(1), service));
+        assertThat(Files.readString(shared.resolve("uid")).strip()).isEqualTo("65534");
+        run(workflow(definition("""
+                {"jobDefinitionName": "d", "type": "container", "containerProperties": {"image": "busybox",
+                 "command": ["sh", "-c", "id -u > %s/uid"], "user": "0"}}
+                """.formatted(shared)), job(1), service));
+        assertThat(Files.readString(shared.resolve("uid")).strip()).isEqualTo("0");
+    }
+
+    @Test
     void whatCannotBeHonouredIsRefusedNamingTheField() throws Exception {
         BatchJobs.Service noSecrets = new BatchJobs.Service(null, Set.of("PATH"), null, Set.of(), null);
         assertThatThrownBy(() -> BatchJobs.check(definition("""

@@ -92,7 +92,8 @@ public final class BatchService implements AutoCloseable {
                 throw new floe.SpecException(BatchServiceOptions.SECRETS_DIR.key() + ": " + secrets + " is not a directory");
             }
             JobWorkflows workflows = new JobWorkflows(volumes, images, new java.util.LinkedHashSet<>(conf.get(BatchServiceOptions.COMMAND_ENV)),
-                    secrets == null ? null : new File(secrets).getAbsolutePath(), new File(data, "outcomes").toPath().toAbsolutePath());
+                    secrets == null ? null : new File(secrets).getAbsolutePath(), new File(data, "outcomes").toPath().toAbsolutePath(),
+                    conf.getOptional(BatchServiceOptions.RUN_AS).orElse(null));
             dispatcher = new Dispatcher(store, catalog, engine, workflows, conf.get(BatchServiceOptions.MAX_RUNNING_JOBS), clock);
             dispatcher.recover().join();
             BatchApi api = new BatchApi(catalog, new JobsApi(store, catalog, dispatcher, workflows, clock), workflows, clock);

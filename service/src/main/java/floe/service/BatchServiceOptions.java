@@ -65,6 +65,13 @@ public final class BatchServiceOptions {
                     + " besides them it sees its job's environment, its secrets and the AWS_BATCH_* variables. Never list"
                     + " a variable holding a secret of the service's.");
 
+    public static final ConfigOption<String> RUN_AS = ConfigOptions.key("floe.batch.run-as")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("The user commands run as when their job definition names no user (NAME, UID, NAME:GROUP or"
+                    + " UID:GID), so they cannot read the service's own files; needs the service to run as root."
+                    + " Default: the service's own user.");
+
     public static final ConfigOption<String> SECRETS_DIR = ConfigOptions.key("floe.batch.secrets-dir")
             .stringType()
             .noDefaultValue()

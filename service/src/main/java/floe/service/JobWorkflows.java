@@ -26,6 +26,7 @@ final class JobWorkflows {
     private final Set<String> commandEnv;
     private final String secretsDir;
     private final Path outcomes;
+    private final String runAs;
 
     /**
      * {@code commandEnv}: the variables of the TaskManager's environment commands see;
@@ -33,6 +34,16 @@ final class JobWorkflows {
      * run's children write their attempts ({@code outcomes/JOB/run-N/child-I.jsonl}).
      */
     JobWorkflows(Map<String, String> volumes, LocalImages images, Set<String> commandEnv, String secretsDir, Path outcomes) {
+        this(volumes, images, commandEnv, secretsDir, outcomes, null);
+    }
+
+    /** As above, commands running as {@code runAs} when their definition names no user (null: the service's user). */
+    JobWorkflows(Map<String, String> volumes, LocalImages images, Set<String> commandEnv, String secretsDir, Path outcomes,
+            String runAs) {
+        if (runAs != null) {
+            BatchJobs.checkUser(runAs, BatchServiceOptions.RUN_AS.key());
+        }
+        this.runAs = runAs;
         this.volumes = Map.copyOf(volumes);
         this.images = images;
         this.commandEnv = Set.copyOf(commandEnv);
@@ -62,7 +73,8 @@ final class JobWorkflows {
     }
 
     private BatchJobs.Service service(String queue, Set<Integer> dependencyFailed, Path outcomeDir) {
-        return new BatchJobs.Service(queue, commandEnv, secretsDir, dependencyFailed, outcomeDir == null ? null : outcomeDir.toString());
+        return new BatchJobs.Service(queue, commandEnv, secretsDir, dependencyFailed, outcomeDir == null ? null : outcomeDir.toString(),
+                runAs);
     }
 
     static BatchSpec.JobDefinition definition(String json) {
