@@ -34,6 +34,7 @@ final class BatchConverter {
     private final floe.spec.LocalImages images;
     private final Map<String, List<Located<BatchSpec.JobDefinition>>> revisions = new LinkedHashMap<>();
     private String jobId;
+    private BatchJobs.Service service = BatchJobs.Service.LOCAL;
 
     BatchConverter(List<Located<BatchSpec.JobDefinition>> definitions, List<Located<BatchSpec.Job>> jobs,
             Map<String, String> volumes, floe.spec.LocalImages images) {
@@ -41,6 +42,12 @@ final class BatchConverter {
         this.jobs = jobs;
         this.volumes = volumes;
         this.images = images;
+    }
+
+    /** How the service runs the jobs (default: {@link BatchJobs.Service#LOCAL}). */
+    BatchConverter withService(BatchJobs.Service service) {
+        this.service = service;
+        return this;
     }
 
     /** The job id its children see as {@code AWS_BATCH_JOB_ID} (default: the job's name). */
@@ -109,7 +116,19 @@ final class BatchConverter {
         }
         String workingDir = images.workingDir(c.image(), def.file() + ": containerProperties.image");
         Command cmd = new Command(argv, env, workingDir, c.image(), mounts(def.file(), c));
-        Stage.Builder stage = Stage.named(job.jobName()).withSequence(size).command(new BatchCommand(jobId == null ? job.jobName() : jobId, array, cmd));
+        List<String> wrapper = restrictions(def.file(), c, service);
+        Map<String, String> secrets = secrets(def.file(), c, service);
+        for (String secret : secrets.keySet()) {
+            if (env.containsKey(secret)) {
+                throw new SpecException(def.file() + ": containerProperties.secrets: " + secret + " is also an environment variable");
+            }
+        }
+        BatchCommand batchCommand = new BatchCommand(jobId == null ? job.jobName() : jobId, array, cmd, service, secrets, wrapper);
+        Stage.Builder stage = Stage.named(job.jobName()).withSequence(size).command(batchCommand);
+        if (service.outcomes() != null) {
+            // Children are independent, as Batch's are: each child's failure is its own outcome.
+            stage.continueOnFailure(true);
+        }
         dependencies(file, job, size, stage);
         BatchSpec.RetryStrategy retry = job.retryStrategy() != null && job.retryStrategy().attempts() != null ? job.retryStrategy() : def.spec().retryStrategy();
         if (retry != null) {
@@ -190,9 +209,90 @@ final class BatchConverter {
                 throw new SpecException(where + ": volume '" + m.sourceVolume() + "' needs a directory on this machine: --volume "
                         + m.sourceVolume() + "=DIR");
             }
-            mounts.add(new Command.Mount(host, m.containerPath()));
+            mounts.add(Boolean.TRUE.equals(m.readOnly()) ? Command.Mount.readOnly(host, m.containerPath())
+                    : new Command.Mount(host, m.containerPath()));
         }
         return mounts;
+    }
+
+    /**
+     * What a definition restricts, checked as registration does: {@code readonlyRootFilesystem}
+     * (refused: not done here), {@code ulimits} and {@code user} (the words put before the command),
+     * {@code secrets} (each must be in the service's secrets directory).
+     */
+    static void check(String file, BatchSpec.ContainerProperties c, BatchJobs.Service service) {
+        restrictions(file, c, service);
+        secrets(file, c, service);
+    }
+
+    private static List<String> restrictions(String file, BatchSpec.ContainerProperties c, BatchJobs.Service service) {
+        if (Boolean.TRUE.equals(c.readonlyRootFilesystem())) {
+            throw new SpecException(file + ": containerProperties.readonlyRootFilesystem: true is not supported by Floe:"
+                    + " commands run on this machine's file system, which Floe does not make read-only (leave it false and"
+                    + " give the command only the volumes it needs, readOnly where it must not write)");
+        }
+        List<String> wrapper = new ArrayList<>(CommandLimits.ulimits(c.ulimits(), file + ": containerProperties.ulimits"));
+        if (c.user() != null && !c.user().isEmpty()) {
+            wrapper.addAll(CommandLimits.user(c.user(), file + ": containerProperties.user"));
+        } else if (service.runAs() != null) {
+            wrapper.addAll(CommandLimits.user(service.runAs(), "floe.batch.run-as"));
+        }
+        return wrapper;
+    }
+
+    /**
+     * The secrets as environment variable -> file of the service's secrets directory. A secret is
+     * named by its {@code valueFrom}: a name, or a Secrets Manager or Parameter Store ARN whose
+     * secret or parameter name is the file's name. Missing files are refused here.
+     */
+    private static Map<String, String> secrets(String file, BatchSpec.ContainerProperties c, BatchJobs.Service service) {
+        Map<String, String> out = new TreeMap<>();
+        if (c.secrets() == null || c.secrets().isEmpty()) {
+            return out;
+        }
+        if (service.secretsDir() == null) {
+            throw new SpecException(file + ": containerProperties.secrets: no secrets directory here: the Batch service"
+                    + " reads secrets from the one given with floe batch serve --secrets-dir DIR (one file per secret)");
+        }
+        java.nio.file.Path dir = java.nio.file.Path.of(service.secretsDir());
+        for (int i = 0; i < c.secrets().size(); i++) {
+            BatchSpec.Secret secret = c.secrets().get(i);
+            String where = file + ": containerProperties.secrets[" + i + "]";
+            if (secret.name() == null || !secret.name().matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                throw new SpecException(where + ".name: '" + secret.name() + "' is not an environment variable name");
+            }
+            String name = secretName(secret.valueFrom());
+            if (name == null) {
+                throw new SpecException(where + ".valueFrom: '" + secret.valueFrom() + "' names no secret (a name, or an"
+                        + " arn:aws:secretsmanager:...:secret:NAME or arn:aws:ssm:...:parameter/NAME)");
+            }
+            java.nio.file.Path value = dir.resolve(name);
+            if (!java.nio.file.Files.isRegularFile(value)) {
+                throw new SpecException(where + ".valueFrom: no secret '" + name + "' in the service's secrets directory");
+            }
+            out.put(secret.name(), value.toAbsolutePath().toString());
+        }
+        return out;
+    }
+
+    private static String secretName(String valueFrom) {
+        if (valueFrom == null) {
+            return null;
+        }
+        String name = valueFrom;
+        if (valueFrom.startsWith("arn:")) {
+            int secret = valueFrom.indexOf(":secret:");
+            int parameter = valueFrom.indexOf(":parameter/");
+            if (secret >= 0) {
+                name = valueFrom.substring(secret + 8);
+                name = name.contains(":") ? name.substring(0, name.indexOf(':')) : name;
+            } else if (parameter >= 0) {
+                name = valueFrom.substring(parameter + 11);
+            } else {
+                return null;
+            }
+        }
+        return name.matches("[A-Za-z0-9][A-Za-z0-9._-]*") ? name : null;
     }
 
     private static void resources(Stage.Builder stage, List<BatchSpec.ResourceRequirement> base,

@@ -37,6 +37,43 @@ public final class BatchJobs {
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
+    /** What a job's children see as {@code AWS_BATCH_CE_NAME}: the compute environment is this service's machines. */
+    public static final String COMPUTE_ENVIRONMENT = "floe";
+
+    /**
+     * How the service runs a job: its queue ({@code AWS_BATCH_JQ_NAME}); the names of the variables
+     * commands take from the TaskManager's environment ({@code commandEnv}; null: all of it, as
+     * {@code floe batch run} does); where {@code secrets} are read from; the children whose
+     * {@code N_TO_N} dependency failed (they fail without running); and the directory each child's
+     * attempts are written to ({@code outcomes}; with one, a failing child fails alone: its siblings
+     * run on and the Flink job ends normally); {@code runAs}: the user commands run as when their
+     * definition names none (null: the service's own).
+     */
+    public record Service(String queue, java.util.Set<String> commandEnv, String secretsDir,
+            java.util.Set<Integer> dependencyFailed, String outcomes, String runAs) implements java.io.Serializable {
+        public Service {
+            commandEnv = commandEnv == null ? null : java.util.Set.copyOf(commandEnv);
+            dependencyFailed = java.util.Set.copyOf(dependencyFailed);
+        }
+
+        /** As above, commands running as the service's user unless their definition names a {@code user}. */
+        public Service(String queue, java.util.Set<String> commandEnv, String secretsDir, java.util.Set<Integer> dependencyFailed,
+                String outcomes) {
+            this(queue, commandEnv, secretsDir, dependencyFailed, outcomes, null);
+        }
+
+        /** A run from the command line: the user's own environment, no secrets, a failing child fails the run. */
+        public static final Service LOCAL = new Service(null, null, null, java.util.Set.of(), null, null);
+    }
+
+    /**
+     * Checks that commands can run as {@code user} here ({@code NAME}, {@code UID}, {@code NAME:GROUP},
+     * {@code UID:GID}: the service runs as root, and the user exists); throws naming {@code setting}.
+     */
+    public static void checkUser(String user, String setting) {
+        CommandLimits.user(user, setting);
+    }
+
     private BatchJobs() {}
 
     public static Workflow fromDirectory(Path dir, Map<String, String> volumes, String imageDir) {
@@ -94,12 +131,33 @@ public final class BatchJobs {
      */
     public static Workflow job(String jobId, String definitionRef, BatchSpec.JobDefinition definition, BatchSpec.Job job,
             Map<String, String> volumes, LocalImages images) {
+        return job(jobId, definitionRef, definition, job, volumes, images, Service.LOCAL);
+    }
+
+    /** As above, run by the service as {@code service} says. */
+    public static Workflow job(String jobId, String definitionRef, BatchSpec.JobDefinition definition, BatchSpec.Job job,
+            Map<String, String> volumes, LocalImages images, Service service) {
         List<BatchSpec.DependsOn> sequential = job.dependsOn() == null ? List.of()
                 : job.dependsOn().stream().filter(d -> "SEQUENTIAL".equals(d.type())).toList();
         BatchSpec.Job alone = new BatchSpec.Job(job.jobName(), definition.jobDefinitionName(), sequential,
                 job.arrayProperties(), job.retryStrategy(), job.timeout(), job.parameters(), job.containerOverrides());
         return new BatchConverter(List.of(new BatchConverter.Located<>("jobDefinition " + definitionRef, definition)),
-                List.of(new BatchConverter.Located<>("job", alone)), volumes, images).withJobId(jobId).convert(jobId);
+                List.of(new BatchConverter.Located<>("job", alone)), volumes, images).withJobId(jobId).withService(service).convert(jobId);
+    }
+
+    /**
+     * Checks at registration what a job definition asks of the machine its commands run on
+     * ({@code user}, {@code ulimits}, {@code readonlyRootFilesystem}, {@code secrets}); throws
+     * naming the field ({@code containerProperties.user: ...}) when it cannot be honoured here.
+     */
+    public static void check(BatchSpec.JobDefinition definition, Service service) {
+        if (definition.containerProperties() != null) {
+            try {
+                BatchConverter.check("x", definition.containerProperties(), service);
+            } catch (SpecException e) {
+                throw new SpecException(e.getMessage().substring(3));
+            }
+        }
     }
 
     /** Converter messages read {@code FILE: PATH: detail}: put the path's line and column in. */

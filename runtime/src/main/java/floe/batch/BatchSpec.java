@@ -9,8 +9,10 @@ import java.util.Map;
 /**
  * AWS Batch's job definitions and job submissions as written in JSON (RegisterJobDefinition,
  * SubmitJob), field for field. Fields that only mean something to a cloud account (roles,
- * networking, platform, tags, queues' scheduling) are read and have no effect here; fields that
- * change what runs and Floe does not run yet are refused by {@link BatchConverter}.
+ * networking, platform) are read and have no effect here; tags and queues' scheduling are the
+ * service's to keep or refuse; fields that change what runs and Floe does not run yet are refused
+ * by {@link BatchConverter}, and restrictions ({@code user}, {@code ulimits}, {@code readOnly},
+ * {@code readonlyRootFilesystem}, {@code secrets}) are honoured or refused, never dropped.
  */
 public final class BatchSpec {
     private BatchSpec() {}
@@ -21,11 +23,18 @@ public final class BatchSpec {
             ContainerProperties containerProperties, RetryStrategy retryStrategy, Timeout timeout) implements Serializable {}
 
     @JsonIgnoreProperties({"runtimePlatform", "networkConfiguration", "executionRoleArn", "jobRoleArn",
-            "repositoryCredentials", "logConfiguration", "secrets", "fargatePlatformConfiguration", "ephemeralStorage",
-            "linuxParameters", "ulimits", "privileged", "readonlyRootFilesystem", "user", "instanceType"})
+            "repositoryCredentials", "logConfiguration", "fargatePlatformConfiguration", "ephemeralStorage",
+            "linuxParameters", "privileged", "instanceType"})
     public record ContainerProperties(String image, List<String> command, List<KeyValue> environment,
             List<ResourceRequirement> resourceRequirements, List<Volume> volumes, List<MountPoint> mountPoints,
-            Integer vcpus, Integer memory) implements Serializable {}
+            Integer vcpus, Integer memory, String user, List<Ulimit> ulimits, Boolean readonlyRootFilesystem,
+            List<Secret> secrets) implements Serializable {}
+
+    /** A resource limit of the container's processes (Docker's {@code --ulimit}): set with prlimit. */
+    public record Ulimit(String name, Integer softLimit, Integer hardLimit) implements Serializable {}
+
+    /** An environment variable whose value is a secret: {@code valueFrom} names it (a name or an ARN). */
+    public record Secret(String name, String valueFrom) implements Serializable {}
 
     public record KeyValue(String name, String value) implements Serializable {}
 

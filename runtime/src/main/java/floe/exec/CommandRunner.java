@@ -474,6 +474,9 @@ final class CommandRunner {
         ProcessBuilder pb = new ProcessBuilder(argv).redirectInput(NO_INPUT)
                 .redirectOutput(append ? ProcessBuilder.Redirect.appendTo(out) : ProcessBuilder.Redirect.to(out))
                 .redirectError(append ? ProcessBuilder.Redirect.appendTo(err) : ProcessBuilder.Redirect.to(err));
+        if (command.inheritEnv() != null) {
+            pb.environment().keySet().retainAll(command.inheritEnv());
+        }
         pb.environment().putAll(command.env());
         if (command.workingDir() != null && command.mounts().isEmpty()) {
             pb.directory(new File(command.workingDir()));

@@ -9,7 +9,7 @@ import java.util.List;
  * Makes a command see host directories at its own paths, as a container sees its volumes: the
  * command runs in a private mount namespace ({@code unshare}, util-linux) where each directory (or
  * file) is bind-mounted at its path; nothing changes outside the namespace but the (empty) mount
- * points, which are created if missing. Needs root, or unprivileged user namespaces (then
+ * points, which are created if missing. A read-only mount is bind-mounted, then remounted read-only. Needs root, or unprivileged user namespaces (then
  * {@code --map-root-user}). Paths travel as arguments, never inside the shell text.
  */
 final class MountNamespace {
@@ -23,7 +23,8 @@ final class MountNamespace {
             + "if [ \"$3\" = overlay ]; then mkdir -p \"$2\" \"$1/upper\" \"$1/work\" "
             + "&& mount -t overlay overlay -o \"lowerdir=$2,upperdir=$1/upper,workdir=$1/work\" \"$2\" || exit 125; "
             + "else if [ \"$3\" = file ]; then mkdir -p \"$(dirname \"$2\")\" && { [ -e \"$2\" ] || : > \"$2\"; }; else mkdir -p \"$2\"; fi "
-            + "&& mount --bind \"$1\" \"$2\" || exit 125; fi; shift 3; done; shift; "
+            + "&& mount --bind \"$1\" \"$2\" || exit 125; "
+            + "if [ \"$3\" = ro ]; then mount -o remount,bind,ro \"$2\" || exit 125; fi; fi; shift 3; done; shift; "
             + "cd \"$wd\" || exit 125; "
             + "command -v \"$1\" >/dev/null 2>&1 || { echo \"not found on PATH or not executable\" >&2; exit 127; }; exec \"$@\"";
 
@@ -81,7 +82,7 @@ final class MountNamespace {
         for (Command.Mount m : ordered(command.mounts())) {
             argv.add(m.hostDir());
             argv.add(m.path());
-            argv.add(m.kind() == Command.Mount.Kind.OVERLAY ? "overlay" : m.file() ? "file" : "dir");
+            argv.add(m.kind() == Command.Mount.Kind.OVERLAY ? "overlay" : m.file() ? "file" : m.kind() == Command.Mount.Kind.READ_ONLY ? "ro" : "dir");
         }
         argv.add("--");
         argv.addAll(command.argv());

@@ -94,6 +94,7 @@ public final class TaskExecutor implements AutoCloseable {
             } catch (InterruptedException e) {
                 throw e;
             } catch (Exception e) {
+                attemptFailed(context, e);
                 // Bad input gives the same error on every attempt: report it at once.
                 long now = System.currentTimeMillis();
                 if (attempt >= attempts || (e instanceof FloeException f && !f.retryable())
@@ -109,6 +110,18 @@ public final class TaskExecutor implements AutoCloseable {
                 }
                 LOG.warn("stage '{}' task {} attempt {}/{} failed, retrying: {}",
                         stage.name(), index, attempt, attempts, e.toString());
+            }
+        }
+    }
+
+    /** Tells a command task's function how its attempt failed; a hook that fails is logged, not the attempt's outcome. */
+    private void attemptFailed(RunningTask context, Exception failure) {
+        if (stage.body() instanceof CommandTask command) {
+            try {
+                command.command().failed(context, failure);
+            } catch (Exception e) {
+                LOG.warn("stage '{}' task {}: could not record how attempt {} failed: {}", stage.name(), context.index(),
+                        context.attempt(), e.toString());
             }
         }
     }

@@ -20,10 +20,12 @@ import java.util.TreeMap;
  * {@code containerSet}, the command is one of several run as a graph in its place. A command with
  * an {@code action} runs no process: the TaskManager does the action itself ({@link HttpRequest}:
  * a request; {@link Suspension}: a wait; {@link DataListing}: a listing), and {@code argv} only says what it is, for plans and messages.
+ * With {@code inheritEnv}, the process sees of the TaskManager's environment only the variables
+ * it names (a Batch job's command: never the service's own secrets); null, all of it.
  */
 public record Command(List<String> argv, Map<String, String> env, String workingDir, String image, List<Mount> mounts,
         List<OutputFile> outputFiles, List<Artifact> artifacts, List<Helper> init, List<Helper> sidecars, List<Lock> locks,
-        Daemon daemon, ContainerSet containerSet, Action action) implements Serializable {
+        Daemon daemon, ContainerSet containerSet, Action action, java.util.Set<String> inheritEnv) implements Serializable {
 
     /** Work a TaskManager does itself instead of starting a process. */
     public sealed interface Action extends Serializable permits HttpRequest, Suspension, DataListing {
@@ -43,24 +45,25 @@ public record Command(List<String> argv, Map<String, String> env, String working
         init = List.copyOf(init);
         sidecars = List.copyOf(sidecars);
         locks = List.copyOf(locks);
+        inheritEnv = inheritEnv == null ? null : java.util.Set.copyOf(inheritEnv);
     }
 
     /** A process to run (no action). */
     public Command(List<String> argv, Map<String, String> env, String workingDir, String image, List<Mount> mounts,
             List<OutputFile> outputFiles, List<Artifact> artifacts, List<Helper> init, List<Helper> sidecars, List<Lock> locks) {
-        this(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks, null, null, null);
+        this(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks, null, null, null, null);
     }
 
     /** The action {@code action}, holding {@code locks} while it runs: no process, mount or file. */
     public static Command action(Action action, List<Lock> locks) {
         return new Command(action.describe(), Map.of(), null, null, List.of(), List.of(), List.of(), List.of(), List.of(), locks,
-                null, null, action);
+                null, null, action, null);
     }
 
     /** A command with output files and artifacts, and no init commands or sidecars. */
     public Command(List<String> argv, Map<String, String> env, String workingDir, String image, List<Mount> mounts,
             List<OutputFile> outputFiles, List<Artifact> artifacts) {
-        this(argv, env, workingDir, image, mounts, outputFiles, artifacts, List.of(), List.of(), List.of(), null, null, null);
+        this(argv, env, workingDir, image, mounts, outputFiles, artifacts, List.of(), List.of(), List.of(), null, null, null, null);
     }
 
     /** A command with output files and no artifacts. */
@@ -79,52 +82,60 @@ public record Command(List<String> argv, Map<String, String> env, String working
     }
 
     public Command withEnv(Map<String, String> env) {
-        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks, daemon, containerSet, action);
+        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks, daemon, containerSet, action, inheritEnv);
+    }
+
+    /**
+     * This command with an environment of its own: {@link #env()} plus, of the TaskManager's
+     * environment, only the variables named in {@code names} (null: all of it, the default).
+     */
+    public Command withInheritedEnv(java.util.Set<String> names) {
+        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks, daemon, containerSet, action, names);
     }
 
     public Command withWorkingDir(String workingDir) {
-        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks, daemon, containerSet, action);
+        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks, daemon, containerSet, action, inheritEnv);
     }
 
     public Command withMounts(List<Mount> mounts) {
-        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks, daemon, containerSet, action);
+        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks, daemon, containerSet, action, inheritEnv);
     }
 
     public Command withImage(String image) {
-        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks, daemon, containerSet, action);
+        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks, daemon, containerSet, action, inheritEnv);
     }
 
     public Command withOutputFiles(List<OutputFile> outputFiles) {
-        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks, daemon, containerSet, action);
+        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks, daemon, containerSet, action, inheritEnv);
     }
 
     public Command withArtifacts(List<Artifact> artifacts) {
-        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks, daemon, containerSet, action);
+        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks, daemon, containerSet, action, inheritEnv);
     }
 
     /** This command holding {@code locks} while it runs (taken before its init commands, let go once it ended). */
     public Command withLocks(List<Lock> locks) {
-        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks, daemon, containerSet, action);
+        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks, daemon, containerSet, action, inheritEnv);
     }
 
     /** This command after {@code init}, run one after another before it, each to exit 0. */
     public Command withInit(List<Helper> init) {
-        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks, daemon, containerSet, action);
+        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks, daemon, containerSet, action, inheritEnv);
     }
 
     /** This command with {@code sidecars}, started before it and killed once it ended. */
     public Command withSidecars(List<Helper> sidecars) {
-        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks, daemon, containerSet, action);
+        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks, daemon, containerSet, action, inheritEnv);
     }
 
     /** This command left running once ready, as {@code daemon} says (null: run to its end). */
     public Command withDaemon(Daemon daemon) {
-        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks, daemon, containerSet, action);
+        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks, daemon, containerSet, action, inheritEnv);
     }
 
     /** This command as the main one of {@code containerSet} (null: run alone). */
     public Command withContainerSet(ContainerSet containerSet) {
-        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks, daemon, containerSet, action);
+        return new Command(argv, env, workingDir, image, mounts, outputFiles, artifacts, init, sidecars, locks, daemon, containerSet, action, inheritEnv);
     }
 
     /**
@@ -308,7 +319,7 @@ public record Command(List<String> argv, Map<String, String> env, String working
      */
     public record Mount(String hostDir, String path, Kind kind) implements Serializable {
         /** What is mounted at the path. */
-        public enum Kind { DIRECTORY, FILE, OVERLAY }
+        public enum Kind { DIRECTORY, FILE, OVERLAY, READ_ONLY }
 
         public Mount {
             Objects.requireNonNull(hostDir, "hostDir");
@@ -327,6 +338,11 @@ public record Command(List<String> argv, Map<String, String> env, String working
         /** {@code path} as it is, the command's writes kept in {@code hostDir/upper}. */
         public static Mount overlay(String hostDir, String path) {
             return new Mount(hostDir, path, Kind.OVERLAY);
+        }
+
+        /** A host directory the command sees at {@code path} and cannot write to (a read-only bind mount). */
+        public static Mount readOnly(String hostDir, String path) {
+            return new Mount(hostDir, path, Kind.READ_ONLY);
         }
 
         public boolean file() {

@@ -14,6 +14,12 @@ public interface CommandFunction extends Serializable {
     /** Called once the command of {@code context}'s attempt exited 0 and its outputs are reported. */
     default void succeeded(TaskContext context) throws Exception {}
 
+    /**
+     * Called once an attempt of {@code context} failed with {@code failure} (a non-zero exit, a
+     * timeout, a command that could not start), before it is retried or the task fails.
+     */
+    default void failed(TaskContext context, Exception failure) throws Exception {}
+
     /** The command as a template, placeholders and all, for a plan to show; null when there is none to show. */
     default String describe() {
         return null;

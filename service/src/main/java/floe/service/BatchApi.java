@@ -20,11 +20,13 @@ final class BatchApi {
 
     private final CatalogStore store;
     private final JobsApi jobs;
+    private final JobWorkflows workflows;
     private final LongSupplier clock;
 
-    BatchApi(CatalogStore store, JobsApi jobs, LongSupplier clock) {
+    BatchApi(CatalogStore store, JobsApi jobs, JobWorkflows workflows, LongSupplier clock) {
         this.store = store;
         this.jobs = jobs;
+        this.workflows = workflows;
         this.clock = clock;
     }
 
@@ -41,9 +43,15 @@ final class BatchApi {
             case "listjobs" -> jobs.list(body);
             case "canceljob" -> jobs.stop(body, false);
             case "terminatejob" -> jobs.stop(body, true);
+            case "createschedulingpolicy", "updateschedulingpolicy" -> throw ApiException.client("Fair-share scheduling policies"
+                    + " are not supported by Floe: its job queues run jobs first in, first out (submit without shareIdentifier"
+                    + " and schedulingPriorityOverride)");
+            case "describeschedulingpolicies" -> JSON.createObjectNode().set("schedulingPolicies", JSON.createArrayNode());
+            case "listschedulingpolicies" -> JSON.createObjectNode().set("schedulingPolicies", JSON.createArrayNode());
             default -> throw ApiException.notFound("Unknown operation: " + operation
                     + " (known: registerjobdefinition, describejobdefinitions, deregisterjobdefinition, createjobqueue,"
-                    + " describejobqueues, submitjob, describejobs, listjobs, canceljob, terminatejob)");
+                    + " describejobqueues, submitjob, describejobs, listjobs, canceljob, terminatejob, describeschedulingpolicies,"
+                    + " listschedulingpolicies)");
         };
     }
 
@@ -65,6 +73,12 @@ final class BatchApi {
         }
         if (definition.timeout() != null) {
             Validation.timeout(definition.timeout().attemptDurationSeconds());
+        }
+        try {
+            // What the definition restricts (user, ulimits, readonlyRootFilesystem, secrets) is honoured here or refused now.
+            workflows.check(definition);
+        } catch (floe.SpecException e) {
+            throw ApiException.client(e.getMessage());
         }
         Records.Definition stored = store.register(name, body.toString(), clock.getAsLong());
         ObjectNode out = JSON.createObjectNode();
@@ -150,6 +164,10 @@ final class BatchApi {
         String state = body.hasNonNull("state") ? body.get("state").asText() : "ENABLED";
         if (!state.equals("ENABLED") && !state.equals("DISABLED")) {
             throw ApiException.client("state must be ENABLED or DISABLED, got '" + state + "'");
+        }
+        if (body.hasNonNull("schedulingPolicyArn")) {
+            throw ApiException.client("schedulingPolicyArn: fair-share scheduling policies are not supported by Floe:"
+                    + " its job queues run jobs first in, first out");
         }
         int priority = body.hasNonNull("priority") ? body.get("priority").asInt() : 1;
         if (!store.createQueue(name, state, priority, clock.getAsLong())) {

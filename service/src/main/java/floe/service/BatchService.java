@@ -112,10 +112,16 @@ public final class BatchService implements AutoCloseable {
             }
             LocalImages images = LocalImages.of(conf.get(FloeOptions.LOCAL_ALLOWED_IMAGES), Map.of(),
                     new File(conf.get(BatchServiceOptions.IMAGE_DIR)).getAbsolutePath());
-            JobWorkflows workflows = new JobWorkflows(volumes, images);
+            String secrets = conf.getOptional(BatchServiceOptions.SECRETS_DIR).orElse(null);
+            if (secrets != null && !new File(secrets).isDirectory()) {
+                throw new floe.SpecException(BatchServiceOptions.SECRETS_DIR.key() + ": " + secrets + " is not a directory");
+            }
+            JobWorkflows workflows = new JobWorkflows(volumes, images, new java.util.LinkedHashSet<>(conf.get(BatchServiceOptions.COMMAND_ENV)),
+                    secrets == null ? null : new File(secrets).getAbsolutePath(), new File(data, "outcomes").toPath().toAbsolutePath(),
+                    conf.getOptional(BatchServiceOptions.RUN_AS).orElse(null));
             dispatcher = new Dispatcher(store, catalog, engine, workflows, conf.get(BatchServiceOptions.MAX_RUNNING_JOBS), clock);
             dispatcher.recover().join();
-            BatchApi api = new BatchApi(catalog, new JobsApi(store, catalog, dispatcher, workflows, clock), clock);
+            BatchApi api = new BatchApi(catalog, new JobsApi(store, catalog, dispatcher, workflows, clock), workflows, clock);
             String host = conf.get(BatchServiceOptions.HOST);
             mounted = mount == null ? null : mount.apply(new Shared(flinkConf, db, engine, data, clock));
             HttpFront http = HttpFront.start(host, conf.get(BatchServiceOptions.PORT), api, accessKeyId, secretKey,

@@ -57,6 +57,29 @@ public final class BatchServiceOptions {
             .withDescription("Secret access key requests must be signed with, when FLOE_BATCH_SECRET_ACCESS_KEY is not set"
                     + " (keep the file that holds it private).");
 
+    public static final ConfigOption<List<String>> COMMAND_ENV = ConfigOptions.key("floe.batch.command-env")
+            .stringType()
+            .asList()
+            .defaultValues("PATH", "HOME", "LANG", "LC_ALL", "TZ", "TMPDIR")
+            .withDescription("The only variables of the service's (or TaskManager's) own environment a job's command sees;"
+                    + " besides them it sees its job's environment, its secrets and the AWS_BATCH_* variables. Never list"
+                    + " a variable holding a secret of the service's.");
+
+    public static final ConfigOption<String> RUN_AS = ConfigOptions.key("floe.batch.run-as")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("The user commands run as when their job definition names no user (NAME, UID, NAME:GROUP or"
+                    + " UID:GID), so they cannot read the service's own files; needs the service to run as root."
+                    + " Default: the service's own user.");
+
+    public static final ConfigOption<String> SECRETS_DIR = ConfigOptions.key("floe.batch.secrets-dir")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("Directory of the secrets job definitions may name in containerProperties.secrets[].valueFrom:"
+                    + " one file per secret, named as the secret (the name, or the last part of a Secrets Manager or"
+                    + " Parameter Store ARN), read by the command's TaskManager when an attempt starts. Without it,"
+                    + " definitions with secrets are refused.");
+
     public static final ConfigOption<String> FLINK = ConfigOptions.key("floe.batch.flink")
             .stringType()
             .defaultValue("embedded")

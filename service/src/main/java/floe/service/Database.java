@@ -22,7 +22,7 @@ import java.util.List;
  */
 public final class Database implements AutoCloseable {
     /** The migrations, in order; add a file and a line here to change the schema. */
-    private static final List<String> MIGRATIONS = List.of("V1__jobs.sql", "V2__flink_job_ids.sql");
+    private static final List<String> MIGRATIONS = List.of("V1__jobs.sql", "V2__flink_job_ids.sql", "V3__job_children.sql");
 
     /** An arbitrary constant: the PostgreSQL advisory lock one service instance holds on its database. */
     private static final long SERVICE_LOCK = 0x466c6f6542617463L;

@@ -130,11 +130,13 @@ final class Dispatcher implements AutoCloseable {
         }
         List<Records.Upstream> upstream = store.upstream(id);
         long now = clock.getAsLong();
-        if (upstream.stream().anyMatch(u -> u.status() == JobStatus.FAILED)) {
+        // An N_TO_N dependency on an array job whose children ended one by one fails only the matching children.
+        java.util.function.Predicate<Records.Upstream> perChild = u -> "N_TO_N".equals(u.type()) && u.perChild();
+        if (upstream.stream().anyMatch(u -> u.status() == JobStatus.FAILED && !perChild.test(u))) {
             if (store.move(id, EnumSet.of(job.status()), JobStatus.FAILED, DEPENDENCY_FAILED, now)) {
                 dependentsOf(id);
             }
-        } else if (upstream.stream().allMatch(u -> u.status() == JobStatus.SUCCEEDED)) {
+        } else if (upstream.stream().allMatch(u -> u.status() == JobStatus.SUCCEEDED || (u.status() == JobStatus.FAILED && perChild.test(u)))) {
             store.move(id, EnumSet.of(job.status()), JobStatus.RUNNABLE, null, now);
         } else if (job.status() == JobStatus.SUBMITTED) {
             store.move(id, EnumSet.of(JobStatus.SUBMITTED), JobStatus.PENDING, null, now);

@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
 final class JobStore {
     private static final String JOB_COLUMNS = "id, name, queue, definition_name, definition_revision, spec, array_size, status,"
             + " status_reason, created_at, started_at, stopped_at, children_running, children_succeeded, children_failed,"
-            + " failed_child, exit_code, attempts";
+            + " failed_child, exit_code, attempts, children";
 
     private final Database db;
 
@@ -32,7 +32,7 @@ final class JobStore {
     void insert(Records.Job job) {
         db.inTransaction(c -> {
             try (PreparedStatement p = c.prepareStatement("INSERT INTO jobs (" + JOB_COLUMNS
-                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 p.setString(1, job.id());
                 p.setString(2, job.name());
                 p.setString(3, job.queue());
@@ -51,6 +51,7 @@ final class JobStore {
                 setInt(p, 16, null);
                 setInt(p, 17, null);
                 p.setString(18, job.attempts());
+                p.setString(19, job.children());
                 p.executeUpdate();
             }
             try (PreparedStatement p = c.prepareStatement("INSERT INTO job_dependencies (job_id, depends_on, type) VALUES (?, ?, ?)")) {
@@ -139,26 +140,26 @@ final class JobStore {
         }
         return new Records.Job(j.id(), j.name(), j.queue(), j.definitionName(), j.definitionRevision(), j.spec(), j.arraySize(),
                 j.status(), j.statusReason(), j.createdAt(), j.startedAt(), j.stoppedAt(), j.childrenRunning(),
-                j.childrenSucceeded(), j.childrenFailed(), j.failedChild(), j.exitCode(), j.attempts(), deps);
+                j.childrenSucceeded(), j.childrenFailed(), j.failedChild(), j.exitCode(), j.attempts(), j.children(), deps);
     }
 
     private static Records.Job job(ResultSet r, List<Records.Dependency> deps) throws SQLException {
         return new Records.Job(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getInt(5), r.getString(6),
                 (Integer) r.getObject(7, Integer.class), JobStatus.valueOf(r.getString(8)), r.getString(9), r.getLong(10),
                 r.getObject(11, Long.class), r.getObject(12, Long.class), r.getInt(13), r.getInt(14), r.getInt(15),
-                r.getObject(16, Integer.class), r.getObject(17, Integer.class), r.getString(18), deps);
+                r.getObject(16, Integer.class), r.getObject(17, Integer.class), r.getString(18), r.getString(19), deps);
     }
 
     /** The jobs this one waits for, with their states. */
     List<Records.Upstream> upstream(String id) {
         return db.inTransaction(c -> {
             List<Records.Upstream> out = new ArrayList<>();
-            try (PreparedStatement p = c.prepareStatement("SELECT d.depends_on, d.type, j.status FROM job_dependencies d"
+            try (PreparedStatement p = c.prepareStatement("SELECT d.depends_on, d.type, j.status, j.children FROM job_dependencies d"
                     + " JOIN jobs j ON j.id = d.depends_on WHERE d.job_id = ? ORDER BY d.depends_on")) {
                 p.setString(1, id);
                 try (ResultSet r = p.executeQuery()) {
                     while (r.next()) {
-                        out.add(new Records.Upstream(r.getString(1), r.getString(2), JobStatus.valueOf(r.getString(3))));
+                        out.add(new Records.Upstream(r.getString(1), r.getString(2), JobStatus.valueOf(r.getString(3)), r.getString(4) != null));
                     }
                 }
             }
@@ -222,17 +223,21 @@ final class JobStore {
         });
     }
 
-    /** How a run ended: children counts, the failed child and its exit code, the attempts as JSON. */
-    void outcome(String id, int succeeded, int failed, Integer failedChild, Integer exitCode, String attempts) {
+    /**
+     * How a run ended: children counts, the failed child and its exit code, the attempts as JSON,
+     * and (an array job's) each child as it ended, as JSON (null: not known).
+     */
+    void outcome(String id, int succeeded, int failed, Integer failedChild, Integer exitCode, String attempts, String children) {
         db.inTransaction(c -> {
             try (PreparedStatement p = c.prepareStatement("UPDATE jobs SET children_running = 0, children_succeeded = ?,"
-                    + " children_failed = ?, failed_child = ?, exit_code = ?, attempts = ? WHERE id = ?")) {
+                    + " children_failed = ?, failed_child = ?, exit_code = ?, attempts = ?, children = ? WHERE id = ?")) {
                 p.setInt(1, succeeded);
                 p.setInt(2, failed);
                 setInt(p, 3, failedChild);
                 setInt(p, 4, exitCode);
                 p.setString(5, attempts);
-                p.setString(6, id);
+                p.setString(6, children);
+                p.setString(7, id);
                 p.executeUpdate();
             }
             return null;

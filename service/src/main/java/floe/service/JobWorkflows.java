@@ -12,7 +12,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
+import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /** A stored job and its definition -> the one-stage Floe workflow that runs it. */
@@ -21,18 +23,58 @@ final class JobWorkflows {
 
     private final Map<String, String> volumes;
     private final LocalImages images;
+    private final Set<String> commandEnv;
+    private final String secretsDir;
+    private final Path outcomes;
+    private final String runAs;
 
-    JobWorkflows(Map<String, String> volumes, LocalImages images) {
+    /**
+     * {@code commandEnv}: the variables of the TaskManager's environment commands see;
+     * {@code secretsDir}: where secrets are read from (null: none); {@code outcomes}: where each
+     * run's children write their attempts ({@code outcomes/JOB/run-N/child-I.jsonl}).
+     */
+    JobWorkflows(Map<String, String> volumes, LocalImages images, Set<String> commandEnv, String secretsDir, Path outcomes) {
+        this(volumes, images, commandEnv, secretsDir, outcomes, null);
+    }
+
+    /** As above, commands running as {@code runAs} when their definition names no user (null: the service's user). */
+    JobWorkflows(Map<String, String> volumes, LocalImages images, Set<String> commandEnv, String secretsDir, Path outcomes,
+            String runAs) {
+        if (runAs != null) {
+            BatchJobs.checkUser(runAs, BatchServiceOptions.RUN_AS.key());
+        }
+        this.runAs = runAs;
         this.volumes = Map.copyOf(volumes);
         this.images = images;
+        this.commandEnv = Set.copyOf(commandEnv);
+        this.secretsDir = secretsDir;
+        this.outcomes = outcomes;
     }
 
-    Workflow workflow(Records.Job job, Records.Definition definition) {
-        return workflow(job.id(), definition.ref(), definition(definition.spec()), submission(job.spec()));
+    /** Run {@code run} of {@code job}; the children in {@code dependencyFailed} fail without running. */
+    Workflow workflow(Records.Job job, Records.Definition definition, int run, Set<Integer> dependencyFailed) {
+        return BatchJobs.job(job.id(), definition.ref(), definition(definition.spec()), submission(job.spec()), volumes, images,
+                service(job.queue(), dependencyFailed, outcomes(job.id(), run)));
     }
 
-    Workflow workflow(String jobId, String definitionRef, BatchSpec.JobDefinition definition, BatchSpec.Job job) {
-        return BatchJobs.job(jobId, definitionRef, definition, job, volumes, images);
+    /** The job as a submission would run it: refused here if it cannot run. */
+    Workflow workflow(String jobId, String queue, String definitionRef, BatchSpec.JobDefinition definition, BatchSpec.Job job) {
+        return BatchJobs.job(jobId, definitionRef, definition, job, volumes, images, service(queue, Set.of(), outcomes(jobId, 0)));
+    }
+
+    /** Checks at registration what {@code definition} asks of this machine (user, ulimits, secrets...). */
+    void check(BatchSpec.JobDefinition definition) {
+        BatchJobs.check(definition, service(null, Set.of(), null));
+    }
+
+    /** Where the children of run {@code run} of job {@code jobId} write their attempts. */
+    Path outcomes(String jobId, int run) {
+        return outcomes.resolve(jobId).resolve("run-" + run);
+    }
+
+    private BatchJobs.Service service(String queue, Set<Integer> dependencyFailed, Path outcomeDir) {
+        return new BatchJobs.Service(queue, commandEnv, secretsDir, dependencyFailed, outcomeDir == null ? null : outcomeDir.toString(),
+                runAs);
     }
 
     static BatchSpec.JobDefinition definition(String json) {

@@ -44,6 +44,8 @@ final class JobsApi {
         if (!queue.state().equals("ENABLED")) {
             throw ApiException.client("JobQueue " + queueName + " is DISABLED: it takes no new jobs");
         }
+        schedulingFields(body, queueName);
+        JsonNode tags = tags(body);
         Records.Definition definition = definition(definitionRef);
         Integer size = job.arrayProperties() == null ? null : job.arrayProperties().size();
         if (size != null && (size < 2 || size > 10_000)) {
@@ -59,20 +61,66 @@ final class JobsApi {
         String id = UUID.randomUUID().toString();
         try {
             // The whole job as it will run, worked out now: a job that cannot run is refused, not failed later.
-            workflows.workflow(id, definition.ref(), JobWorkflows.definition(definition.spec()), job);
+            workflows.workflow(id, queueName, definition.ref(), JobWorkflows.definition(definition.spec()), job);
         } catch (SpecException e) {
             throw ApiException.client(e.getMessage());
         }
         ObjectNode stored = BatchApi.JSON.valueToTree(job);
         stored.put("jobDefinition", definition.ref());
+        if (tags != null) {
+            stored.set("tags", tags);
+        }
+        if (body.hasNonNull("propagateTags")) {
+            stored.put("propagateTags", body.get("propagateTags").asBoolean());
+        }
         store.insert(new Records.Job(id, name, queueName, definition.name(), definition.revision(), stored.toString(), size,
-                JobStatus.SUBMITTED, null, clock.getAsLong(), null, null, 0, 0, 0, null, null, "[]", dependencies));
+                JobStatus.SUBMITTED, null, clock.getAsLong(), null, null, 0, 0, 0, null, null, "[]", null, dependencies));
         dispatcher.submitted(id);
         ObjectNode out = BatchApi.JSON.createObjectNode();
         out.put("jobArn", Arns.job(id));
         out.put("jobName", name);
         out.put("jobId", id);
         return out;
+    }
+
+    /**
+     * {@code shareIdentifier} and {@code schedulingPriorityOverride} belong to fair-share
+     * scheduling, which needs a queue with a scheduling policy; Floe's queues have none (it has no
+     * scheduling policies), so they are refused as AWS refuses them on such a queue.
+     */
+    private static void schedulingFields(JsonNode body, String queue) {
+        String share = Validation.optional(body, "shareIdentifier");
+        if (share != null) {
+            throw ApiException.client("Share identifier " + share + " is not valid for a job queue without a scheduling policy"
+                    + " (Floe's job queues have no scheduling policies: submit without shareIdentifier)");
+        }
+        if (body.hasNonNull("schedulingPriorityOverride")) {
+            throw ApiException.client("schedulingPriorityOverride is not valid for a job queue without a scheduling policy"
+                    + " (Floe's job queues have no scheduling policies: submit without it)");
+        }
+    }
+
+    /** SubmitJob's {@code tags}: up to 50, keys of 1 to 128 characters and values of up to 256, not starting with aws:. */
+    private static JsonNode tags(JsonNode body) {
+        JsonNode tags = body.get("tags");
+        if (tags == null || tags.isNull()) {
+            return null;
+        }
+        if (!tags.isObject()) {
+            throw ApiException.client("tags must be a map of strings");
+        }
+        if (tags.size() > 50) {
+            throw ApiException.client("tags: at most 50 tags, got " + tags.size());
+        }
+        tags.fields().forEachRemaining(e -> {
+            if (e.getKey().isEmpty() || e.getKey().length() > 128 || !e.getValue().isTextual() || e.getValue().asText().length() > 256) {
+                throw ApiException.client("tags: '" + e.getKey() + "': keys are 1 to 128 characters, values strings of up to 256");
+            }
+            if (e.getKey().toLowerCase(java.util.Locale.ROOT).startsWith("aws:")) {
+                throw ApiException.client("tags: '" + e.getKey() + "': the aws: prefix is reserved");
+            }
+        });
+        return tags;
     }
 
     private Records.Definition definition(String ref) {
@@ -149,6 +197,7 @@ final class JobsApi {
             parents.add(JobViews.parentId(id.asText()));
         }
         List<Records.Job> found = store.jobs(parents);
+        java.util.Map<String, JsonNode> definitions = new java.util.HashMap<>();
         ObjectNode out = BatchApi.JSON.createObjectNode();
         ArrayNode list = out.putArray("jobs");
         for (JsonNode idNode : ids) {
@@ -158,9 +207,23 @@ final class JobsApi {
             if (job == null || (child != null && (job.arraySize() == null || child >= job.arraySize()))) {
                 continue;
             }
-            list.add(child == null ? JobViews.detail(job) : JobViews.childDetail(job, child));
+            JsonNode def = definitions.computeIfAbsent(job.definitionRef(), ref -> definitionSpec(job));
+            list.add(child == null ? JobViews.detail(job, def) : JobViews.childDetail(job, child, def));
         }
         return out;
+    }
+
+    /** The job definition {@code job} was submitted with, as registered (null if it cannot be read). */
+    private JsonNode definitionSpec(Records.Job job) {
+        Records.Definition d = catalog.definition(job.definitionName(), job.definitionRevision());
+        if (d == null) {
+            return null;
+        }
+        try {
+            return BatchApi.JSON.readTree(d.spec());
+        } catch (java.io.IOException e) {
+            return null;
+        }
     }
 
     JsonNode list(JsonNode body) {

@@ -17,12 +17,12 @@ final class Records {
     record Dependency(String jobId, String type) {}
 
     /** A dependency with the state of the job it names. */
-    record Upstream(String jobId, String type, JobStatus status) {}
+    record Upstream(String jobId, String type, JobStatus status, boolean perChild) {}
 
     record Job(String id, String name, String queue, String definitionName, int definitionRevision, String spec,
             Integer arraySize, JobStatus status, String statusReason, long createdAt, Long startedAt, Long stoppedAt,
             int childrenRunning, int childrenSucceeded, int childrenFailed, Integer failedChild, Integer exitCode,
-            String attempts, List<Dependency> dependsOn) {
+            String attempts, String children, List<Dependency> dependsOn) {
 
         String definitionRef() {
             return definitionName + ":" + definitionRevision;

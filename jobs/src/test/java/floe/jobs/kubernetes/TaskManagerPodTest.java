@@ -105,7 +105,8 @@ class TaskManagerPodTest {
                 "OSS_ACCESS_KEY_ID=oss-credentials/access-key-id", "OSS_ACCESS_KEY_SECRET=oss-credentials/access-key-secret");
         // Flink's own settings win over the template's: the stage-fitting size.
         assertThat(tm.getResources().getRequests().get("cpu")).isEqualTo(new Quantity("3.0"));
-        assertThat(pod.getSpec().getServiceAccountName()).isEqualTo("floe-flink");
+        // Not the JobManager's account: a command in a TaskManager cannot create or delete pods.
+        assertThat(pod.getSpec().getServiceAccountName()).isEqualTo("floe-flink-taskmanager");
     }
 
     static Container main(Pod pod) {

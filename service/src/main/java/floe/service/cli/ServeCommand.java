@@ -44,6 +44,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--volume", paramLabel = "NAME=DIR", description = "Host directory of a volume the job definitions mount (repeatable).")
     Map<String, String> volumes = new LinkedHashMap<>();
 
+    @Option(names = "--secrets-dir", paramLabel = "DIR",
+            description = "Secrets job definitions may name (containerProperties.secrets): one file per secret, named as it.")
+    File secretsDir;
+
     @Option(names = "--image-dir", paramLabel = "DIR", description = "Where commands run: the jobs' scripts (default: here).")
     File imageDir;
 
@@ -98,6 +102,9 @@ final class ServeCommand implements Callable<Integer> {
         }
         if (data != null) {
             conf.set(BatchServiceOptions.DATA_DIR, data.getPath());
+        }
+        if (secretsDir != null) {
+            conf.set(BatchServiceOptions.SECRETS_DIR, secretsDir.getPath());
         }
         if (imageDir != null) {
             conf.set(BatchServiceOptions.IMAGE_DIR, imageDir.getPath());

@@ -29,6 +29,11 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** Starts the service with these {@code serve} arguments and waits until it serves. */
     public static ServiceProcess start(File log, List<String> serveArgs) throws IOException {
+        return start(log, serveArgs, java.util.Map.of());
+    }
+
+    /** As above, with these variables added to the service's environment (its own secrets, say). */
+    public static ServiceProcess start(File log, List<String> serveArgs, java.util.Map<String, String> env) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 new File(System.getProperty("java.home"), "bin/java").getPath(), "-Xmx1g", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                 "-cp", System.getProperty("java.class.path"), "floe.service.cli.BatchCli", "serve", "--port", "0"));
@@ -36,6 +41,7 @@ public final class ServiceProcess implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log));
         pb.environment().put("FLOE_BATCH_ACCESS_KEY_ID", TestingBatch.ACCESS_KEY);
         pb.environment().put("FLOE_BATCH_SECRET_ACCESS_KEY", TestingBatch.SECRET_KEY);
+        pb.environment().putAll(env);
         Process process = pb.start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         String line;
