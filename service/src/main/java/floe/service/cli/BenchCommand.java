@@ -34,7 +34,6 @@ import java.util.concurrent.Future;
         description = "Measure SubmitJob throughput and submit-to-RUNNING latency (prints figures).")
 final class BenchCommand implements Callable<Integer> {
     private static final String KEY = "bench-key";
-    private static final String SECRET = "bench-secret";
 
     @Option(names = "--jobs", defaultValue = "1000", description = "Single-task jobs to submit (default 1000).")
     int jobs;
@@ -58,9 +57,14 @@ final class BenchCommand implements Callable<Integer> {
         Configuration conf = new Configuration();
         conf.set(BatchServiceOptions.PORT, 0);
         conf.set(BatchServiceOptions.DATA_DIR, data.toString());
+        ServeCommand.refuseSecrets(settings);
         settings.forEach(conf::setString);
-        try (BatchService service = BatchService.start(conf, Map.of(), KEY, SECRET)) {
-            BatchClient batch = BatchClient.of(service.endpoint(), KEY, SECRET);
+        // A real service listens on a port: its secret is this run's own, never a fixed (public) one.
+        byte[] random = new byte[32];
+        new java.security.SecureRandom().nextBytes(random);
+        String secret = java.util.HexFormat.of().formatHex(random);
+        try (BatchService service = BatchService.start(conf, Map.of(), KEY, secret)) {
+            BatchClient batch = BatchClient.of(service.endpoint(), KEY, secret);
             ObjectNode definition = JsonFile.JSON.createObjectNode();
             definition.put("jobDefinitionName", "true").put("type", "container");
             definition.putObject("containerProperties").put("image", "busybox").putArray("command").add("true");
