@@ -4,10 +4,13 @@ import floe.SpecException;
 
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
+import io.undertow.io.IoCallback;
 import io.undertow.io.Receiver;
+import io.undertow.io.Sender;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RequestTooBigException;
+import io.undertow.server.protocol.http.HttpContinue;
 
 import org.apache.flink.configuration.Configuration;
 import org.xnio.IoUtils;
@@ -52,6 +55,8 @@ import javax.net.ssl.SSLContext;
  * }</pre>
  */
 public final class HttpListener implements AutoCloseable {
+    /** How much of a too-large body is read and dropped, in multiples of the limit, before its connection is closed instead. */
+    static final int DRAINED_LIMITS = 8;
     private static final Pattern PEM = Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----([^-]+)-----END \\1-----");
 
     /** The limits and the TLS context of a listener, read once from the configuration. */
@@ -113,33 +118,74 @@ public final class HttpListener implements AutoCloseable {
 
     /**
      * Reads the request's body, then calls {@code then} on a worker thread. A body larger than the
-     * limit (by its Content-Length, or as it arrives) gets {@code tooLarge} instead, and one not
-     * complete within the body timeout has its connection closed. Call it on the IO thread.
+     * limit gets {@code tooLarge} instead: its rest is read and dropped (up to
+     * {@value #DRAINED_LIMITS} times the limit, so that the client, still sending, sees the answer
+     * rather than a reset connection); a larger one, by its Content-Length or as it arrives, has its
+     * connection answered and closed at once. A body not complete within the body timeout has its
+     * connection closed. Call it on the IO thread.
      */
     public static void receive(HttpServerExchange exchange, Settings s, Receiver.FullBytesCallback then,
             Consumer<HttpServerExchange> tooLarge) {
-        if (exchange.getRequestContentLength() > s.maxBodySize()) {
+        long drainLimit = s.maxBodySize() > Long.MAX_VALUE / DRAINED_LIMITS ? Long.MAX_VALUE : s.maxBodySize() * DRAINED_LIMITS;
+        if (exchange.getRequestContentLength() > drainLimit) {
             exchange.setPersistent(false);
             tooLarge.accept(exchange);
             return;
         }
-        exchange.setMaxEntitySize(s.maxBodySize());
-        AtomicBoolean received = new AtomicBoolean();
+        exchange.setMaxEntitySize(drainLimit);
+        if (HttpContinue.requiresContinueResponse(exchange)) {
+            // The client waits to be told to send the body: a too-large one is refused unsent, another asked for.
+            if (exchange.getRequestContentLength() > s.maxBodySize()) {
+                exchange.setPersistent(false);
+                tooLarge.accept(exchange);
+                return;
+            }
+            HttpContinue.sendContinueResponse(exchange, new IoCallback() {
+                @Override
+                public void onComplete(HttpServerExchange ex, Sender sender) {
+                    read(ex, s, then, tooLarge);
+                }
+
+                @Override
+                public void onException(HttpServerExchange ex, Sender sender, IOException e) {
+                    IoUtils.safeClose(ex.getConnection());
+                }
+            });
+            return;
+        }
+        read(exchange, s, then, tooLarge);
+    }
+
+    private static void read(HttpServerExchange exchange, Settings s, Receiver.FullBytesCallback then,
+            Consumer<HttpServerExchange> tooLarge) {
+        AtomicBoolean done = new AtomicBoolean();
         XnioExecutor.Key deadline = exchange.getIoThread().executeAfter(() -> {
-            if (received.compareAndSet(false, true)) {
+            if (done.compareAndSet(false, true)) {
                 IoUtils.safeClose(exchange.getConnection());
             }
         }, millis(s.bodyTimeout()), TimeUnit.MILLISECONDS);
-        exchange.getRequestReceiver().receiveFullBytes((ex, body) -> {
-            deadline.remove();
-            if (received.compareAndSet(false, true)) {
-                ex.dispatch(() -> then.handle(ex, body));
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        long[] length = {0};
+        exchange.getRequestReceiver().receivePartialBytes((ex, bytes, last) -> {
+            length[0] += bytes.length;
+            if (length[0] <= s.maxBodySize()) {
+                body.write(bytes, 0, bytes.length);
             }
-        }, (ex, e) -> {
-            deadline.remove();
-            if (!received.compareAndSet(false, true)) {
+            if (!last || !done.compareAndSet(false, true)) {
                 return;
             }
+            deadline.remove();
+            if (length[0] > s.maxBodySize()) {
+                tooLarge.accept(ex);
+            } else {
+                byte[] all = body.toByteArray();
+                ex.dispatch(() -> then.handle(ex, all));
+            }
+        }, (ex, e) -> {
+            if (!done.compareAndSet(false, true)) {
+                return;
+            }
+            deadline.remove();
             if (e instanceof RequestTooBigException) {
                 ex.setPersistent(false);
                 tooLarge.accept(ex);

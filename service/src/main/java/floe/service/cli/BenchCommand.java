@@ -28,7 +28,8 @@ import java.util.concurrent.Future;
  * {@code floe batch bench}: SubmitJob throughput and submit-to-RUNNING latency on a service of its
  * own (embedded database and Flink, in this JVM), for many single-task jobs and for one large
  * array job. Every job runs {@code true}; the figures come from the jobs' own createdAt,
- * startedAt and stoppedAt.
+ * startedAt and stoppedAt. The service signs with a random secret of this run: it listens on a
+ * real port, and a fixed secret would be everyone's.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure SubmitJob throughput and submit-to-RUNNING latency (prints figures).")
@@ -44,7 +45,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--clients", defaultValue = "4", description = "Clients submitting at once (default 4).")
     int clients;
 
-    @Option(names = "-D", paramLabel = "KEY=VALUE", description = "A Flink, Floe or floe.batch.* setting (repeatable).")
+    @Option(names = "-D", paramLabel = "KEY=VALUE", description = "A Flink, Floe or floe.batch.* setting (repeatable; secrets refused).")
     Map<String, String> settings = new java.util.LinkedHashMap<>();
 
     @picocli.CommandLine.Spec
