@@ -91,7 +91,8 @@ public final class HttpListener implements AutoCloseable {
                 .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, millis(s.parseTimeout()))
                 .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, millis(s.idleTimeout()))
                 .setServerOption(UndertowOptions.IDLE_TIMEOUT, millis(s.idleTimeout()))
-                .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, s.maxBodySize())
+                // A chunked body's limit is fixed when its request is parsed: the drained size, past which it is cut.
+                .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, drainLimit(s))
                 .setServerOption(UndertowOptions.MAX_HEADER_SIZE, s.maxHeaderSize())
                 .setSocketOption(Options.READ_TIMEOUT, millis(s.idleTimeout()))
                 .setSocketOption(Options.WRITE_TIMEOUT, millis(s.idleTimeout()))
@@ -126,7 +127,7 @@ public final class HttpListener implements AutoCloseable {
      */
     public static void receive(HttpServerExchange exchange, Settings s, Receiver.FullBytesCallback then,
             Consumer<HttpServerExchange> tooLarge) {
-        long drainLimit = s.maxBodySize() > Long.MAX_VALUE / DRAINED_LIMITS ? Long.MAX_VALUE : s.maxBodySize() * DRAINED_LIMITS;
+        long drainLimit = drainLimit(s);
         if (exchange.getRequestContentLength() > drainLimit) {
             exchange.setPersistent(false);
             tooLarge.accept(exchange);
@@ -198,6 +199,10 @@ public final class HttpListener implements AutoCloseable {
     @Override
     public void close() {
         server.stop();
+    }
+
+    private static long drainLimit(Settings s) {
+        return s.maxBodySize() > Long.MAX_VALUE / DRAINED_LIMITS ? Long.MAX_VALUE : s.maxBodySize() * DRAINED_LIMITS;
     }
 
     private static int millis(Duration d) {

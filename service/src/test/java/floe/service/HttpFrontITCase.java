@@ -143,10 +143,20 @@ class HttpFrontITCase {
         HttpResponse<String> fixed = send(signed("describejobs", big, Map.of()).build(), HttpResponse.BodyHandlers.ofString());
         assertError(fixed, 413, "RequestEntityTooLargeException", "The request body is larger than the limit of 65536 bytes");
 
-        // With Expect: 100-continue, the body is not even sent.
-        HttpResponse<String> expecting = send(signed("describejobs", big, Map.of()).expectContinue(true).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertError(expecting, 413, "RequestEntityTooLargeException", "The request body is larger than the limit of 65536 bytes");
+        // With Expect: 100-continue, the answer comes before the body is sent (a raw socket: Java 17's
+        // HttpClient waits forever for a 100 that does not come, JDK-8286171).
+        try (Socket s = new Socket("127.0.0.1", service.port())) {
+            StringBuilder head = new StringBuilder("POST /v1/describejobs HTTP/1.1\r\nexpect: 100-continue\r\n");
+            signedHeaders("describejobs", big, service.port()).forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
+            head.append("content-length: ").append(big.length).append("\r\n\r\n");
+            s.getOutputStream().write(head.toString().getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            s.setSoTimeout(10_000);
+            String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(answer).startsWith("HTTP/1.1 413 ").contains("x-amzn-ErrorType: RequestEntityTooLargeException")
+                    .endsWith("{\"__type\":\"RequestEntityTooLargeException\",\"message\":\"The request body is larger than the limit"
+                            + " of 65536 bytes\"}");
+        }
 
         // Chunked, so without a Content-Length: refused as it arrives.
         byte[] bigger = new byte[(int) MAX_BODY * 3];
