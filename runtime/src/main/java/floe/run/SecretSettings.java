@@ -2,7 +2,6 @@ package floe.run;
 
 import floe.SpecException;
 
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.GlobalConfiguration;
 
 import java.util.Map;
@@ -34,16 +33,5 @@ public final class SecretSettings {
                     + (variable != null ? variable + " in the environment, or " : "") + key
                     + " in config.yaml (in FLINK_CONF_DIR, readable by you alone)");
         });
-    }
-
-    /** {@code conf} without its secrets. */
-    public static Configuration without(Configuration conf) {
-        Configuration out = new Configuration();
-        conf.toMap().forEach((k, v) -> {
-            if (!isSecret(k)) {
-                out.setString(k, v);
-            }
-        });
-        return out;
     }
 }
