@@ -39,6 +39,8 @@ public final class WorkflowCompiler {
     static final int SUBTASKS_PER_SLOT = 4;
     /** Command tasks a subtask runs at once unless told otherwise ({@code floe.task.max-concurrent-commands}). */
     public static final int DEFAULT_MAX_CONCURRENT_COMMANDS = 64;
+    /** Task logs by default: the user's own directory (created 0700), never the temporary directory every user shares. */
+    public static final String DEFAULT_TASK_LOG_DIR = System.getProperty("user.home") + "/.floe/task-logs";
 
     private final int maxParallelism;
     private final int slots;
@@ -62,7 +64,7 @@ public final class WorkflowCompiler {
 
     /** A compiler whose stages run on at most {@code maxParallelism} subtasks each. */
     public static WorkflowCompiler withMaxParallelism(int maxParallelism) {
-        return new WorkflowCompiler(maxParallelism, 0, System.getProperty("java.io.tmpdir") + "/floe-tasks", false,
+        return new WorkflowCompiler(maxParallelism, 0, DEFAULT_TASK_LOG_DIR, false,
                 DEFAULT_MAX_CONCURRENT_COMMANDS);
     }
 

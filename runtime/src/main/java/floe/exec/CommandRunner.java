@@ -73,7 +73,7 @@ final class CommandRunner {
         command = withoutInPlaceMounts(command);
         Path dir = logDir.resolve(ctx.workflow()).resolve(ctx.stage());
         if (!dir.equals(createdDir)) {
-            Files.createDirectories(dir);
+            PrivateDirs.create(dir);
             createdDir = dir;
         }
         String name = String.format("task-%05d.attempt-%d", ctx.index(), ctx.attempt());

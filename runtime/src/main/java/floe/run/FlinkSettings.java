@@ -46,6 +46,28 @@ public final class FlinkSettings {
         return conf;
     }
 
+    /** Prefixes of the settings a job's own configuration may carry to a cluster: how it executes, nothing else. */
+    private static final java.util.List<String> JOB_PREFIXES = java.util.List.of("execution.", "pipeline.", "restart-strategy.",
+            "jobmanager.scheduler", "jobmanager.execution.", "jobmanager.adaptive-batch-scheduler.", "batch.", "parallelism.default",
+            "state.", "checkpointing.");
+
+    /**
+     * The configuration a job compiled here carries to a session cluster: {@link #job}'s settings
+     * over {@code base}'s execution settings alone. The rest of a client's configuration (its TLS
+     * material, the Batch service's credentials and database, file systems' keys, Floe's own
+     * settings, which the compiler has already applied) is the client's, and a cluster shows a job's
+     * configuration to anyone who can read its REST API. Secrets never go, whatever their key.
+     */
+    public static Configuration shipped(Configuration base) {
+        Configuration kept = new Configuration();
+        base.toMap().forEach((key, value) -> {
+            if (JOB_PREFIXES.stream().anyMatch(key::startsWith) && !SecretSettings.isSecret(key)) {
+                kept.setString(key, value);
+            }
+        });
+        return job(kept);
+    }
+
     /**
      * Cluster-level settings for the embedded Flink: many small blocking producers at once, so
      * each sort-shuffle partition asks for few network buffers (completions are tiny).

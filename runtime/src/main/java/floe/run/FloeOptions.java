@@ -42,9 +42,11 @@ public final class FloeOptions {
 
     public static final ConfigOption<String> TASK_LOG_DIR = ConfigOptions.key("floe.task.log-dir")
             .stringType()
-            .defaultValue(System.getProperty("java.io.tmpdir") + "/floe-tasks")
+            .defaultValue(floe.compile.WorkflowCompiler.DEFAULT_TASK_LOG_DIR)
             .withDescription("Where command tasks write their stdout and stderr, one file each per task and"
-                    + " attempt: DIR/WORKFLOW/STAGE/task-NNNNN.attempt-N.{out,err}, on the TaskManager's disk.");
+                    + " attempt: DIR/WORKFLOW/STAGE/task-NNNNN.attempt-N.{out,err}, on the TaskManager's disk. Directories"
+                    + " it creates are private to the user (mode 0700): logs show what commands print. Default: .floe/task-logs"
+                    + " in the user's home directory.");
 
     public static final ConfigOption<java.util.List<String>> LOCAL_ALLOWED_IMAGES = ConfigOptions.key("floe.local.allowed-images")
             .stringType()

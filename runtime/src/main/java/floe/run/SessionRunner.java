@@ -68,7 +68,8 @@ public final class SessionRunner implements WorkflowRunner {
      */
     public RunResult run(Workflow workflow, ProgressListener progress, Consumer<String> submitted) {
         return WorkflowLocks.held(workflow, () -> ExitHandlers.run(workflow, wf -> {
-            CompiledJob job = CompiledJob.of(wf, conf, compiler);
+            // The graph carries only the settings a job needs: never the client's secrets (see FlinkSettings.shipped).
+            CompiledJob job = CompiledJob.of(wf, FlinkSettings.shipped(conf), compiler);
             JobGraph graph = job.graph();
             for (Path jar : jars) {
                 graph.addJar(new org.apache.flink.core.fs.Path(jar.toUri()));

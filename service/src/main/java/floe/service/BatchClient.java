@@ -24,6 +24,8 @@ import java.util.Map;
  * }</pre>
  */
 public final class BatchClient {
+    private static final String INVOCATION_ID = "amz-sdk-invocation-id";
+
     private final URI endpoint;
     private final String accessKeyId;
     private final String secretKey;
@@ -43,12 +45,16 @@ public final class BatchClient {
     public JsonNode call(String operation, JsonNode request) {
         byte[] body = request.toString().getBytes(StandardCharsets.UTF_8);
         String path = "/v1/" + operation;
+        // Signed, as the AWS SDKs sign theirs: two identical calls in one second are two signatures, not a replay.
+        String invocation = java.util.UUID.randomUUID().toString();
         String host = endpoint.getHost() + (endpoint.getPort() > 0 ? ":" + endpoint.getPort() : "");
         Map<String, String> signed = SigV4.sign(new SigV4.Request("POST", path, "",
-                Map.of("host", host, "content-type", "application/json"), body), accessKeyId, secretKey, "floe", Instant.now());
+                Map.of("host", host, "content-type", "application/json", INVOCATION_ID, invocation), body), accessKeyId, secretKey, "floe",
+                Instant.now());
         HttpRequest.Builder req = HttpRequest.newBuilder(endpoint.resolve(path))
                 .timeout(Duration.ofMinutes(1))
                 .header("content-type", "application/json")
+                .header(INVOCATION_ID, invocation)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         signed.forEach(req::header);
         HttpResponse<String> response;

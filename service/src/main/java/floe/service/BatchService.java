@@ -28,17 +28,17 @@ public final class BatchService implements AutoCloseable {
     private final Database db;
     private final FlinkEngine engine;
     private final Dispatcher dispatcher;
-    private final HttpFront http;
-    private final String host;
+    private final HttpFront front;
+    private final HttpListener http;
     private final String databaseName;
     private Mount mounted;
 
-    private BatchService(Database db, FlinkEngine engine, Dispatcher dispatcher, HttpFront http, String host, String databaseName) {
+    private BatchService(Database db, FlinkEngine engine, Dispatcher dispatcher, HttpFront front, HttpListener http, String databaseName) {
         this.db = db;
         this.engine = engine;
         this.dispatcher = dispatcher;
+        this.front = front;
         this.http = http;
-        this.host = host;
         this.databaseName = databaseName;
     }
 
@@ -122,11 +122,17 @@ public final class BatchService implements AutoCloseable {
             dispatcher = new Dispatcher(store, catalog, engine, workflows, conf.get(BatchServiceOptions.MAX_RUNNING_JOBS), clock);
             dispatcher.recover().join();
             BatchApi api = new BatchApi(catalog, new JobsApi(store, catalog, dispatcher, workflows, clock), workflows, clock);
-            String host = conf.get(BatchServiceOptions.HOST);
             mounted = mount == null ? null : mount.apply(new Shared(flinkConf, db, engine, data, clock));
-            HttpFront http = HttpFront.start(host, conf.get(BatchServiceOptions.PORT), api, accessKeyId, secretKey,
-                    mounted == null ? Map.of() : mounted.handlers());
-            BatchService service = new BatchService(db, engine, dispatcher, http, host, Database.redact(url));
+            HttpListener.Settings listener = HttpListener.settings(conf, System.getenv());
+            HttpFront front = HttpFront.of(api, accessKeyId, secretKey, listener);
+            io.undertow.server.HttpHandler root = front;
+            if (mounted != null && !mounted.handlers().isEmpty()) {
+                io.undertow.server.handlers.PathHandler paths = new io.undertow.server.handlers.PathHandler(front);
+                mounted.handlers().forEach(paths::addPrefixPath);
+                root = paths;
+            }
+            HttpListener http = HttpListener.start(conf.get(BatchServiceOptions.HOST), conf.get(BatchServiceOptions.PORT), listener, root);
+            BatchService service = new BatchService(db, engine, dispatcher, front, http, Database.redact(url));
             service.mounted = mounted;
             return service;
         } catch (RuntimeException e) {
@@ -148,8 +154,14 @@ public final class BatchService implements AutoCloseable {
         return http.port();
     }
 
+    /** http://HOST:PORT, https with TLS. */
     public URI endpoint() {
-        return URI.create("http://" + host + ":" + port());
+        return http.address();
+    }
+
+    /** The API as an Undertow handler (call it on an IO thread), to serve beside other handlers. */
+    public io.undertow.server.HttpHandler handler() {
+        return front;
     }
 
     /** One line for the terminal: where the API, the database and the Flink are. */

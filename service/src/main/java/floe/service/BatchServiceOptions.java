@@ -54,8 +54,8 @@ public final class BatchServiceOptions {
     public static final ConfigOption<String> SECRET_ACCESS_KEY = ConfigOptions.key("floe.batch.secret-access-key")
             .stringType()
             .noDefaultValue()
-            .withDescription("Secret access key requests must be signed with, when FLOE_BATCH_SECRET_ACCESS_KEY is not set"
-                    + " (keep the file that holds it private).");
+            .withDescription("Secret access key requests must be signed with, when FLOE_BATCH_SECRET_ACCESS_KEY is not set:"
+                    + " in config.yaml only (keep the file private); -D refuses it, since ps shows command lines to every user.");
 
     public static final ConfigOption<List<String>> COMMAND_ENV = ConfigOptions.key("floe.batch.command-env")
             .stringType()

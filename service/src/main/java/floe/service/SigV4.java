@@ -20,8 +20,9 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * AWS Signature Version 4 over one HTTP request: {@link #verify} checks a request the way AWS
- * does (any region, service {@code batch}), {@link #sign} signs one as an AWS SDK would. Requests
- * more than 15 minutes off the server's clock are refused.
+ * does (any region, service {@code batch}, the body's hash signed: no {@code UNSIGNED-PAYLOAD}),
+ * {@link #sign} signs one as an AWS SDK would. Requests more than 15 minutes off the server's clock
+ * are refused; {@link ReplayGuard} refuses a signature seen before.
  *
  * <pre>{@code
  * SigV4.Request r = new SigV4.Request("POST", "/v1/describejobs", "", headers, body);
@@ -33,7 +34,10 @@ public final class SigV4 {
     private static final Pattern AUTHORIZATION = Pattern.compile(
             "AWS4-HMAC-SHA256\\s+Credential=([^/,\\s]+)/(\\d{8})/([^/,\\s]+)/([^/,\\s]+)/aws4_request\\s*,\\s*"
                     + "SignedHeaders=([^,\\s]+)\\s*,\\s*Signature=([0-9a-f]{64})\\s*");
-    private static final Duration SKEW = Duration.ofMinutes(15);
+    /** How far a request's date may be from the server's clock; a signature is remembered this long either side. */
+    static final Duration SKEW = Duration.ofMinutes(15);
+    private static final String SERVICE = "batch";
+    private static final Pattern HASH = Pattern.compile("[0-9a-f]{64}");
 
     private SigV4() {}
 
@@ -42,7 +46,16 @@ public final class SigV4 {
 
     /** Checks the request's signature against the one secret this service knows for {@code accessKeyId}. */
     public static void verify(Request r, String accessKeyId, String secretKey, Instant now) {
-        String authorization = r.headers().get("authorization");
+        authorization(r.headers(), accessKeyId, now).verify(r, secretKey);
+    }
+
+    /**
+     * What can be checked from the headers alone, before the body is read: the Authorization
+     * header's form, the access key id, the credential scope's service ({@code batch}), the date
+     * within the clock skew, and a payload hash that is a hash ({@code UNSIGNED-PAYLOAD} is refused).
+     */
+    public static Authorization authorization(Map<String, String> headers, String accessKeyId, Instant now) {
+        String authorization = headers.get("authorization");
         if (authorization == null) {
             throw ApiException.forbidden("MissingAuthenticationTokenException", "Missing Authentication Token");
         }
@@ -54,7 +67,10 @@ public final class SigV4 {
         if (!m.group(1).equals(accessKeyId)) {
             throw ApiException.forbidden("UnrecognizedClientException", "The security token included in the request is invalid.");
         }
-        String amzDate = r.headers().get("x-amz-date");
+        if (!m.group(4).equals(SERVICE)) {
+            throw ApiException.forbidden("InvalidSignatureException", "Credential should be scoped to correct service: '" + SERVICE + "'.");
+        }
+        String amzDate = headers.get("x-amz-date");
         Instant signedAt;
         try {
             signedAt = amzDate == null ? null : Instant.from(AMZ_DATE.parse(amzDate));
@@ -72,10 +88,57 @@ public final class SigV4 {
         if (!signedHeaders.contains("host")) {
             throw ApiException.forbidden("InvalidSignatureException", "'Host' must be a signed header");
         }
-        String expected = signature(r, signedHeaders, amzDate, m.group(2), m.group(3), m.group(4), secretKey);
-        if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII), m.group(6).getBytes(StandardCharsets.US_ASCII))) {
-            throw ApiException.forbidden("InvalidSignatureException", "The request signature we calculated does not match the signature"
-                    + " you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.");
+        String payloadHash = headers.get("x-amz-content-sha256");
+        if (payloadHash != null && !HASH.matcher(payloadHash).matches()) {
+            throw ApiException.forbidden("InvalidSignatureException", "x-amz-content-sha256 must be the SHA-256 of the body in hex"
+                    + " (this service signs every payload: " + payloadHash + " is not accepted)");
+        }
+        return new Authorization(headers, signedHeaders, amzDate, signedAt, m.group(2), m.group(3), m.group(6));
+    }
+
+    /** A request's Authorization header, checked as far as the headers go; {@link #verify} checks the body. */
+    public static final class Authorization {
+        private final Map<String, String> headers;
+        private final List<String> signedHeaders;
+        private final String amzDate;
+        private final Instant signedAt;
+        private final String date;
+        private final String region;
+        private final String signature;
+
+        private Authorization(Map<String, String> headers, List<String> signedHeaders, String amzDate, Instant signedAt, String date,
+                String region, String signature) {
+            this.headers = headers;
+            this.signedHeaders = signedHeaders;
+            this.amzDate = amzDate;
+            this.signedAt = signedAt;
+            this.date = date;
+            this.region = region;
+            this.signature = signature;
+        }
+
+        /** The signature as sent (64 hex digits). */
+        public String signature() {
+            return signature;
+        }
+
+        /** When the client signed it: a replay is only possible until this plus the clock skew. */
+        public Instant signedAt() {
+            return signedAt;
+        }
+
+        /** Checks the body's hash and the signature over the whole request. */
+        public void verify(Request r, String secretKey) {
+            String payloadHash = headers.get("x-amz-content-sha256");
+            if (payloadHash != null && !payloadHash.equals(hex(sha256(r.body())))) {
+                throw ApiException.forbidden("InvalidSignatureException",
+                        "The provided x-amz-content-sha256 header does not match the SHA-256 of the body");
+            }
+            String expected = SigV4.signature(r, signedHeaders, amzDate, date, region, SERVICE, secretKey);
+            if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII), signature.getBytes(StandardCharsets.US_ASCII))) {
+                throw ApiException.forbidden("InvalidSignatureException", "The request signature we calculated does not match the signature"
+                        + " you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.");
+            }
         }
     }
 
@@ -108,8 +171,7 @@ public final class SigV4 {
             canonical.append(h).append(':').append(value.strip().replaceAll("\\s+", " ")).append('\n');
         }
         canonical.append('\n').append(String.join(";", signedHeaders)).append('\n');
-        String payloadHash = r.headers().get("x-amz-content-sha256");
-        canonical.append(payloadHash != null && payloadHash.equals("UNSIGNED-PAYLOAD") ? payloadHash : hex(sha256(r.body())));
+        canonical.append(hex(sha256(r.body())));
         String scope = date + "/" + region + "/" + service + "/aws4_request";
         String toSign = "AWS4-HMAC-SHA256\n" + amzDate + "\n" + scope + "\n"
                 + hex(sha256(canonical.toString().getBytes(StandardCharsets.UTF_8)));

@@ -64,6 +64,7 @@ final class ClusterCommand implements Runnable {
 
         @Override
         public Integer call() {
+            floe.run.SecretSettings.refuseOnCommandLine(settings);
             Map<String, String> all = new LinkedHashMap<>(settings);
             if (slots != null) {
                 all.put("taskmanager.numberOfTaskSlots", Integer.toString(slots));

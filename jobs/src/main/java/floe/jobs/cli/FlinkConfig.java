@@ -1,6 +1,5 @@
 package floe.jobs.cli;
 
-import floe.SpecException;
 import floe.connectors.oss.OssSettings;
 import floe.run.FileSystems;
 
@@ -25,10 +24,7 @@ final class FlinkConfig {
     Map<String, String> settings = new LinkedHashMap<>();
 
     Configuration load() {
-        settings.keySet().stream().filter(OssSettings::isSecret).findFirst().ifPresent(key -> {
-            throw new SpecException("-D " + key + ": secrets are not taken on the command line (ps shows them to every user);"
-                    + " set OSS_ACCESS_KEY_SECRET in the environment or " + key + " in config.yaml");
-        });
+        floe.run.SecretSettings.refuseOnCommandLine(settings);
         String dir = System.getenv(ConfigConstants.ENV_FLINK_CONF_DIR);
         Configuration conf = dir == null ? new Configuration() : GlobalConfiguration.loadConfiguration(dir);
         settings.forEach(conf::setString);

@@ -87,6 +87,7 @@ final class KubernetesSubmitCommand {
 
     int submit(PrintWriter out) {
         KubernetesTarget where = KubernetesTarget.named(target);
+        floe.run.SecretSettings.refuseOnCommandLine(settings);
         Configuration conf = KubernetesConf.load(confDir != null ? confDir : defaultConfDir(), settings);
         String dir = imageDir != null ? imageDir : conf.get(KubernetesOptions.IMAGE_DIR);
         SpecOptions options = new SpecOptions(volumes, secrets, configMaps, parameters, images, dir);

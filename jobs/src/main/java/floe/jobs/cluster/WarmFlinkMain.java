@@ -22,7 +22,9 @@ public final class WarmFlinkMain {
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[0]);
         String confDir = System.getenv(ConfigConstants.ENV_FLINK_CONF_DIR);
-        Configuration conf = confDir == null ? new Configuration() : GlobalConfiguration.loadConfiguration(confDir);
+        // As every floe command loads its settings: OSS credentials and endpoint from the environment where config.yaml has none.
+        Configuration conf = floe.connectors.oss.OssSettings.apply(
+                confDir == null ? new Configuration() : GlobalConfiguration.loadConfiguration(confDir), System.getenv());
         WarmFlink.in(dir).tlsSettings().forEach(conf::setString);
         conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
         conf.set(RestOptions.ADDRESS, "127.0.0.1");

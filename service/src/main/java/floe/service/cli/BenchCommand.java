@@ -28,13 +28,13 @@ import java.util.concurrent.Future;
  * {@code floe batch bench}: SubmitJob throughput and submit-to-RUNNING latency on a service of its
  * own (embedded database and Flink, in this JVM), for many single-task jobs and for one large
  * array job. Every job runs {@code true}; the figures come from the jobs' own createdAt,
- * startedAt and stoppedAt.
+ * startedAt and stoppedAt. The service signs with a random secret of this run: it listens on a
+ * real port, and a fixed secret would be everyone's.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure SubmitJob throughput and submit-to-RUNNING latency (prints figures).")
 final class BenchCommand implements Callable<Integer> {
     private static final String KEY = "bench-key";
-    private static final String SECRET = "bench-secret";
 
     @Option(names = "--jobs", defaultValue = "1000", description = "Single-task jobs to submit (default 1000).")
     int jobs;
@@ -45,7 +45,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--clients", defaultValue = "4", description = "Clients submitting at once (default 4).")
     int clients;
 
-    @Option(names = "-D", paramLabel = "KEY=VALUE", description = "A Flink, Floe or floe.batch.* setting (repeatable).")
+    @Option(names = "-D", paramLabel = "KEY=VALUE", description = "A Flink, Floe or floe.batch.* setting (repeatable; secrets refused).")
     Map<String, String> settings = new java.util.LinkedHashMap<>();
 
     @picocli.CommandLine.Spec
@@ -58,9 +58,14 @@ final class BenchCommand implements Callable<Integer> {
         Configuration conf = new Configuration();
         conf.set(BatchServiceOptions.PORT, 0);
         conf.set(BatchServiceOptions.DATA_DIR, data.toString());
+        ServeCommand.refuseSecrets(settings);
         settings.forEach(conf::setString);
-        try (BatchService service = BatchService.start(conf, Map.of(), KEY, SECRET)) {
-            BatchClient batch = BatchClient.of(service.endpoint(), KEY, SECRET);
+        // A real service listens on a port: its secret is this run's own, never a fixed (public) one.
+        byte[] random = new byte[32];
+        new java.security.SecureRandom().nextBytes(random);
+        String secret = java.util.HexFormat.of().formatHex(random);
+        try (BatchService service = BatchService.start(conf, Map.of(), KEY, secret)) {
+            BatchClient batch = BatchClient.of(service.endpoint(), KEY, secret);
             ObjectNode definition = JsonFile.JSON.createObjectNode();
             definition.put("jobDefinitionName", "true").put("type", "container");
             definition.putObject("containerProperties").put("image", "busybox").putArray("command").add("true");

@@ -2,6 +2,7 @@ package floe.service.cli;
 
 import floe.service.BatchService;
 import floe.service.BatchServiceOptions;
+import floe.service.HttpListenerOptions;
 
 import org.apache.flink.configuration.ConfigConstants;
 import org.apache.flink.configuration.Configuration;
@@ -58,7 +59,19 @@ final class ServeCommand implements Callable<Integer> {
             description = "Where jobs run: embedded (default) or a session cluster's REST endpoint, http://HOST:8081.")
     String flink;
 
-    @Option(names = "-D", paramLabel = "KEY=VALUE", description = "A Flink, Floe or floe.batch.* setting (repeatable).")
+    @Option(names = "--tls-cert", paramLabel = "PEM", description = "Serve HTTPS with this certificate (then its chain); with --tls-key.")
+    File tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "PEM", description = "The certificate's private key, unencrypted PKCS#8 (BEGIN PRIVATE KEY).")
+    File tlsKey;
+
+    @Option(names = "--tls-keystore", paramLabel = "FILE",
+            description = "Serve HTTPS with the key and certificate of this PKCS12 or JKS keystore (password: $"
+                    + HttpListenerOptions.KEYSTORE_PASSWORD_ENV + ").")
+    File tlsKeystore;
+
+    @Option(names = "-D", paramLabel = "KEY=VALUE", description = "A Flink, Floe, floe.batch.* or floe.http.* setting (repeatable);"
+            + " secrets are refused here (ps shows them): environment variables or config.yaml.")
     Map<String, String> settings = new LinkedHashMap<>();
 
     /** From the environment, else from the configuration (config.yaml or -D). */
@@ -74,6 +87,11 @@ final class ServeCommand implements Callable<Integer> {
         return value;
     }
 
+    /** Secrets given with -D are refused: ps shows a command line to every user of the machine. */
+    static void refuseSecrets(Map<String, String> settings) {
+        floe.run.SecretSettings.refuseOnCommandLine(settings);
+    }
+
     static boolean serving() {
         return serving;
     }
@@ -81,8 +99,21 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         String dir = System.getenv(ConfigConstants.ENV_FLINK_CONF_DIR);
+        refuseSecrets(settings);
+        if (db != null && db.toLowerCase(java.util.Locale.ROOT).contains("password=")) {
+            throw new floe.SpecException("--db: a password in the URL is visible in ps; set FLOE_BATCH_DB_PASSWORD instead");
+        }
         Configuration conf = dir == null ? new Configuration() : GlobalConfiguration.loadConfiguration(dir);
         settings.forEach(conf::setString);
+        if (tlsCert != null) {
+            conf.set(HttpListenerOptions.TLS_CERT, tlsCert.getPath());
+        }
+        if (tlsKey != null) {
+            conf.set(HttpListenerOptions.TLS_KEY, tlsKey.getPath());
+        }
+        if (tlsKeystore != null) {
+            conf.set(HttpListenerOptions.TLS_KEYSTORE, tlsKeystore.getPath());
+        }
         if (port != null) {
             conf.set(BatchServiceOptions.PORT, port);
         }

@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  * kill it: {@link #kill()} sends SIGKILL to it and to every process it started.
  */
 public final class ServiceProcess implements AutoCloseable {
-    private static final Pattern SERVING = Pattern.compile("serving the Batch API on (http://\\S+)");
+    private static final Pattern SERVING = Pattern.compile("serving the Batch API on (https?://\\S+)");
 
     private final Process process;
     private final URI endpoint;
@@ -29,14 +29,21 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** Starts the service with these {@code serve} arguments and waits until it serves. */
     public static ServiceProcess start(File log, List<String> serveArgs) throws IOException {
-        return start(log, serveArgs, java.util.Map.of());
+        return start(log, List.of(), java.util.Map.of(), serveArgs);
     }
 
     /** As above, with these variables added to the service's environment (its own secrets, say). */
     public static ServiceProcess start(File log, List<String> serveArgs, java.util.Map<String, String> env) throws IOException {
+        return start(log, List.of(), env, serveArgs);
+    }
+
+    /** Starts the service with these JVM options and environment variables besides the credentials, and waits until it serves. */
+    public static ServiceProcess start(File log, List<String> jvmOptions, java.util.Map<String, String> env, List<String> serveArgs)
+            throws IOException {
         List<String> command = new ArrayList<>(List.of(
-                new File(System.getProperty("java.home"), "bin/java").getPath(), "-Xmx1g", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "-cp", System.getProperty("java.class.path"), "floe.service.cli.BatchCli", "serve", "--port", "0"));
+                new File(System.getProperty("java.home"), "bin/java").getPath(), "-Xmx1g", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "floe.service.cli.BatchCli", "serve", "--port", "0"));
         command.addAll(serveArgs);
         ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log));
         pb.environment().put("FLOE_BATCH_ACCESS_KEY_ID", TestingBatch.ACCESS_KEY);
