@@ -28,7 +28,7 @@ import java.util.Map;
 public final class GraphLayout {
     /** Stages of at most this many tasks draw a square per task; larger ones only their counts. */
     public static final int GRID_LIMIT = 256;
-    static final int GRID_COLUMNS = 16;
+    static final int GRID_COLUMNS = 20;
     static final int CELL = 12;
     static final int NODE_WIDTH = 16 + GRID_COLUMNS * CELL;
     static final int HEADER = 52;

@@ -113,6 +113,9 @@ public final class RunStateJson {
         g.writeObjectFieldStart("layout");
         g.writeNumberField("width", Math.ceil(layout.width()));
         g.writeNumberField("height", Math.ceil(layout.height()));
+        g.writeNumberField("columns", GraphLayout.GRID_COLUMNS);
+        g.writeNumberField("cell", GraphLayout.CELL);
+        g.writeNumberField("header", GraphLayout.HEADER);
         g.writeArrayFieldStart("nodes");
         for (GraphLayout.Box b : layout.nodes()) {
             g.writeStartArray();

@@ -113,7 +113,7 @@
     g.appendChild(svg('title', {}, label(stage) + ': ' + stage.phase));
     g.appendChild(svg('rect', { 'class': 'frame', width: b[2], height: b[3] }));
     g.appendChild(svg('rect', { 'class': 'stripe fill-' + stage.phase, x: 0, y: 0, width: 5, height: b[3] }));
-    g.appendChild(svg('text', { 'class': 'name', x: 12, y: 18 }, clip(label(stage), 30)));
+    g.appendChild(svg('text', { 'class': 'name', x: 12, y: 18 }, clip(label(stage), stage.grid || stage.tasks > 1 ? 26 : 36)));
     var single = stage.tasks === 1 && !stage.grid && b[3] < 50;
     if (single) {
       var k = stage.t.i.length ? 0 : -1;
@@ -122,7 +122,8 @@
       g.addEventListener('click', function () { if (t) { showTask(stage, 0); } else { showStage(stage); } });
       return g;
     }
-    g.appendChild(svg('text', { 'class': 'counts', x: 12, y: 33 }, number(stage.tasks) + ' tasks \u00b7 ' + countsText(stage)));
+    g.appendChild(svg('text', { 'class': 'size', x: b[2] - 8, y: 18, 'text-anchor': 'end' }, number(stage.tasks) + ' tasks'));
+    g.appendChild(svg('text', { 'class': 'counts', x: 12, y: 33 }, countsText(stage)));
     // a bar of the stage's phases, in proportion
     var x = 12, width = b[2] - 24;
     ORDER.forEach(function (p) {
@@ -133,10 +134,11 @@
       x += w;
     });
     if (stage.grid) {
+      var columns = state.layout.columns, size = state.layout.cell, top = state.layout.header;
       for (var i = 0; i < stage.tasks; i++) {
         var r = find(stage, i);
         var phase = r >= 0 ? PHASE[stage.t.p.charAt(r)] : unrecordedPhase();
-        var cell = svg('rect', { 'class': 'task fill-' + phase, x: 8 + (i % 16) * 12, y: 52 + Math.floor(i / 16) * 12, width: 10, height: 10,
+        var cell = svg('rect', { 'class': 'task fill-' + phase, x: 8 + (i % columns) * size, y: top + Math.floor(i / columns) * size, width: size - 2, height: size - 2,
           rx: 2, 'data-task': i, 'data-phase': phase });
         cell.appendChild(svg('title', {}, stage.name + '(' + i + ') ' + phase + (r >= 0 ? ' \u00b7 ' + duration(stage.t.d[r]) : '')));
         (function (index, rec) {
