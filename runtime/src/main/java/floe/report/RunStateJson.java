@@ -98,6 +98,14 @@ public final class RunStateJson {
             }
         }
         g.writeEndArray();
+        if (s.logDir() != null && java.nio.file.Files.isDirectory(java.nio.file.Path.of(s.logDir()))) {
+            // Which log files the attempts left (a command that wrote nothing leaves none), where they are on this machine.
+            g.writeArrayFieldStart("l");
+            for (TaskRecord r : s.records()) {
+                g.writeNumber(logFlags(java.nio.file.Path.of(s.logDir()), r));
+            }
+            g.writeEndArray();
+        }
         g.writeObjectFieldStart("m");
         for (TaskRecord r : s.records()) {
             if (r.message() != null) {
@@ -107,6 +115,21 @@ public final class RunStateJson {
         g.writeEndObject();
         g.writeEndObject();
         g.writeEndObject();
+    }
+
+    /** Bit 2(a-1) when attempt a's stdout file exists, bit 2(a-1)+1 for its stderr (attempts 1 to 15). */
+    static int logFlags(java.nio.file.Path dir, TaskRecord r) {
+        int flags = 0;
+        for (int a = 1; a <= Math.min(r.attempts(), 15); a++) {
+            String base = String.format("task-%05d.attempt-%d", r.index(), a);
+            if (java.nio.file.Files.exists(dir.resolve(base + ".out"))) {
+                flags |= 1 << (2 * (a - 1));
+            }
+            if (java.nio.file.Files.exists(dir.resolve(base + ".err"))) {
+                flags |= 1 << (2 * (a - 1) + 1);
+            }
+        }
+        return flags;
     }
 
     private static void layout(JsonGenerator g, GraphLayout.Result layout) throws IOException {

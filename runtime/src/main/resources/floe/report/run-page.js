@@ -310,11 +310,16 @@
     if (t.message) { fact(facts, 'Message', el('span', { 'class': 'message', id: 'task-message' }, [t.message])); }
     if (stage.logs) {
       var logs = el('div', { id: 'task-logs' });
+      // stage.t.l, where present, says which files each attempt left: bit 2(a-1) stdout, 2(a-1)+1 stderr
+      var flags = stage.t.l ? stage.t.l[k] : -1;
       for (var a = 1; a <= t.attempts; a++) {
         var base = stage.logs + '/task-' + pad(t.index, 5) + '.attempt-' + a;
-        logs.appendChild(el('div', {}, ['attempt ' + a + ': ',
-          el('a', { 'class': 'log', href: fileUrl(base + '.out'), target: '_blank', 'data-log': 'out' }, ['stdout']),
-          el('a', { 'class': 'log', href: fileUrl(base + '.err'), target: '_blank', 'data-log': 'err' }, ['stderr'])]));
+        var line = el('div', { 'data-attempt': a }, ['attempt ' + a + ': ']);
+        var out = flags < 0 || a > 15 || (flags >> (2 * (a - 1))) & 1, err = flags < 0 || a > 15 || (flags >> (2 * (a - 1) + 1)) & 1;
+        if (out) { line.appendChild(el('a', { 'class': 'log', href: fileUrl(base + '.out'), target: '_blank', 'data-log': 'out' }, ['stdout'])); }
+        if (err) { line.appendChild(el('a', { 'class': 'log', href: fileUrl(base + '.err'), target: '_blank', 'data-log': 'err' }, ['stderr'])); }
+        if (!out && !err) { line.appendChild(el('span', { 'class': 'hint' }, ['no output written (' + base + '.out)'])); }
+        logs.appendChild(line);
       }
       fact(facts, 'Logs', logs);
     }

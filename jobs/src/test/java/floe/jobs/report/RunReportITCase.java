@@ -69,18 +69,31 @@ class RunReportITCase {
             WebElement details = chrome.findElement(By.id("details"));
             assertThat(details.findElement(By.tagName("h3")).getText()).isEqualTo("process-data-l1(5) Succeeded");
             assertThat(details.findElement(By.id("task-facts")).getText()).contains("Attempts\n1").contains("Exit code\n0");
-            WebElement stdout = details.findElement(By.cssSelector("#task-logs a[data-log='out']"));
-            Path log = logs.resolve("process-data/process-data-l1/task-00005.attempt-1.out");
-            assertThat(stdout.getAttribute("href")).isEqualTo(log.toUri().toString());
-            assertThat(log).exists();
+            // process.py writes nothing on stdout or stderr: no log file, and the page says so
+            assertThat(details.findElement(By.cssSelector("#task-logs [data-attempt='1']")).getText())
+                    .isEqualTo("attempt 1: no output written (" + logs.toAbsolutePath() + "/process-data/process-data-l1/task-00005.attempt-1.out)");
+            assertThat(logs.resolve("process-data/process-data-l1/task-00005.attempt-1.out")).doesNotExist();
             browser.screenshot("process-data.png");
 
             // a stage's node lists its tasks
             nodes.get(1).findElement(By.cssSelector("text.name")).click();
             assertThat(chrome.findElements(By.cssSelector("#tasks tr.task-row"))).hasSize(32);
-            chrome.get(stdout.getAttribute("href"));
-            assertThat(chrome.getCurrentUrl()).endsWith("task-00005.attempt-1.out");
         }
+    }
+
+    @Test
+    void treeMergeWritesItsPageToo() throws Exception {
+        Path avro = dir.resolve("avro");
+        assertThat(FloeRun.of("generate", "--out", avro.toString(), "--records", "100").exitCode()).isZero();
+        Path report = dir.resolve("tree-merge.html");
+
+        FloeRun merge = FloeRun.of("tree-merge", "--input", avro + "/level-0", "--work", avro + "/work", "--output", avro + "/out",
+                "--report", report.toString());
+
+        assertThat(merge.exitCode()).as(merge.err()).isZero();
+        String page = Files.readString(report);
+        assertThat(page).contains("\"phase\":\"Succeeded\"", "\"progress\":\"97/97\"", "\"counts\":{\"Succeeded\":64}",
+                "\"counts\":{\"Succeeded\":32}");
     }
 
     @Test
@@ -142,8 +155,12 @@ class RunReportITCase {
             assertThat(details.findElement(By.id("task-message")).getText()).contains("disk full on part 3");
             assertThat(details.findElement(By.id("task-facts")).getText()).contains("Exit code\n3");
             browser.screenshot("failed-run.png");
+            WebElement stdout = details.findElement(By.cssSelector("#task-logs a[data-log='out']"));
+            assertThat(stdout.getAttribute("href")).isEqualTo(dir.resolve("logs/breaks/work/task-00003.attempt-1.out").toUri().toString());
             chrome.get(details.findElement(By.cssSelector("#task-logs a[data-log='err']")).getAttribute("href"));
             assertThat(chrome.findElement(By.tagName("body")).getText()).isEqualTo("disk full on part 3");
+            chrome.get(stdout.getAttribute("href"));
+            assertThat(chrome.findElement(By.tagName("body")).getText()).isEqualTo("working on 3");
         }
     }
 
