@@ -155,11 +155,12 @@ class RunReportITCase {
             assertThat(details.findElement(By.id("task-message")).getText()).contains("disk full on part 3");
             assertThat(details.findElement(By.id("task-facts")).getText()).contains("Exit code\n3");
             browser.screenshot("failed-run.png");
-            WebElement stdout = details.findElement(By.cssSelector("#task-logs a[data-log='out']"));
-            assertThat(stdout.getAttribute("href")).isEqualTo(dir.resolve("logs/breaks/work/task-00003.attempt-1.out").toUri().toString());
-            chrome.get(details.findElement(By.cssSelector("#task-logs a[data-log='err']")).getAttribute("href"));
+            String stdout = details.findElement(By.cssSelector("#task-logs a[data-log='out']")).getAttribute("href");
+            String stderr = details.findElement(By.cssSelector("#task-logs a[data-log='err']")).getAttribute("href");
+            assertThat(stdout).isEqualTo(dir.resolve("logs/breaks/work/task-00003.attempt-1.out").toUri().toString());
+            chrome.get(stderr);
             assertThat(chrome.findElement(By.tagName("body")).getText()).isEqualTo("disk full on part 3");
-            chrome.get(stdout.getAttribute("href"));
+            chrome.get(stdout);
             assertThat(chrome.findElement(By.tagName("body")).getText()).isEqualTo("working on 3");
         }
     }
