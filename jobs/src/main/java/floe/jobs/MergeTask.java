@@ -25,7 +25,8 @@ final class MergeTask implements TaskFunction {
     static final String SOURCE_RECORDS = "source-records";
     static final String BYTES = "bytes";
 
-    private final List<String> inputs;
+    private final String inputDir;
+    private final int inputCount;
     private final long[] lengths;
     private final int fanIn;
     private final String outputDir;
@@ -33,12 +34,14 @@ final class MergeTask implements TaskFunction {
     private final String codec;
 
     /**
-     * @param inputs every file of the level before, in order
+     * @param inputDir where the level before lies: its files are {@code part-00000.avro} on, without gaps
+     * @param inputCount how many files the level before has
      * @param lengths their lengths as listed, or null (the level before is written by tasks, which report them)
      * @param outputDir where this level's files (or, for the last level, the result) go
      */
-    MergeTask(List<String> inputs, long[] lengths, int fanIn, String outputDir, boolean last, String codec) {
-        this.inputs = List.copyOf(inputs);
+    MergeTask(String inputDir, int inputCount, long[] lengths, int fanIn, String outputDir, boolean last, String codec) {
+        this.inputDir = inputDir;
+        this.inputCount = inputCount;
         this.lengths = lengths;
         this.fanIn = fanIn;
         this.outputDir = outputDir;
@@ -49,12 +52,13 @@ final class MergeTask implements TaskFunction {
     @Override
     public void run(TaskContext ctx) throws Exception {
         int from = fanIn * ctx.index();
-        int to = Math.min(from + fanIn, inputs.size());
+        int to = Math.min(from + fanIn, inputCount);
+        Path inputs = new Path(inputDir);
         List<Path> mine = new ArrayList<>(to - from);
         long[] known = new long[to - from];
         java.util.Arrays.fill(known, -1);
         for (int i = from; i < to; i++) {
-            mine.add(new Path(inputs.get(i)));
+            mine.add(Layout.part(inputs, i));
             if (lengths != null) {
                 known[i - from] = lengths[i];
             }

@@ -19,7 +19,6 @@ import org.apache.flink.core.fs.Path;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -92,25 +91,24 @@ public final class TreeMerge {
         Workflow.Builder wf = Workflow.named("tree-merge")
                 .parameter("input", inputs.get(0).getParent().toString())
                 .parameter("output", output.toString());
-        List<String> previous = inputs.stream().map(Path::toString).toList();
+        // A level is a directory and a count (its files are part-00000.avro on): the plan holds no list of files.
+        String previousDir = inputs.get(0).getParent().toString();
+        int previousCount = inputs.size();
         String previousStage = null;
         for (int level = 1; level <= widths.size(); level++) {
             int width = widths.get(level - 1);
             boolean last = level == widths.size();
-            int fanIn = (previous.size() + width - 1) / width;
+            int fanIn = (previousCount + width - 1) / width;
             Path dir = last ? output : Layout.level(work, level);
-            MergeTask task = new MergeTask(previous, level == 1 ? listedLengths : null, fanIn, dir.toString(), last, spec.codec());
+            MergeTask task = new MergeTask(previousDir, previousCount, level == 1 ? listedLengths : null, fanIn, dir.toString(), last, spec.codec());
             String stage = last ? "merge-result" : "merge-l" + level;
             String upstream = previousStage;
             wf.stage(stage, s -> {
                 s.withSequence(width).retry(retry).run(task);
                 return upstream == null ? s : s.pointwise(upstream, fanIn);
             });
-            List<String> files = new ArrayList<>(width);
-            for (int j = 0; j < width; j++) {
-                files.add(Layout.part(dir, j).toString());
-            }
-            previous = files;
+            previousDir = dir.toString();
+            previousCount = width;
             previousStage = stage;
         }
         return wf.build();
