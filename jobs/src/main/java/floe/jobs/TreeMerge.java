@@ -76,11 +76,25 @@ public final class TreeMerge {
         if (failure instanceof TaskFailedException task && task.stage().equals(workflow.stages().get(0).name())) {
             for (Throwable c = task.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
                 if (c instanceof UnreadableInputException bad) {
+                    removeIfEmpty(new Path(workflow.parameters().get("output")));
                     return new UnreadableInputException(bad.getMessage(), failure);
                 }
             }
         }
         return failure;
+    }
+
+    /** The output directory the checks made, gone again when a bad input stopped the run before anything was written there. */
+    private static void removeIfEmpty(Path dir) {
+        try {
+            FileSystem fs = dir.getFileSystem();
+            FileStatus[] entries = fs.listStatus(dir);
+            if (entries != null && entries.length == 0) {
+                fs.delete(dir, false);
+            }
+        } catch (IOException | RuntimeException e) {
+            // best effort: the message about the input is what matters
+        }
     }
 
     static Workflow workflow(TreeMergeSpec spec, List<FileStatus> listed, Path work, Path output, List<Integer> widths) {

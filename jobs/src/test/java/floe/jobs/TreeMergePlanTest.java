@@ -19,12 +19,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The tree merge's job graph has one vertex per level, and no list of files: its size barely grows with the inputs. */
 class TreeMergePlanTest {
-    private static JobGraph graph(int files, int fanIn) {
+    private static JobGraph graph(int files, int fanIn, List<Integer> widths) {
         List<FileStatus> listed = new ArrayList<>(files);
         for (int i = 0; i < files; i++) {
             listed.add(new Listed(Layout.part(new Path("oss://data/in/level-0"), i), 1_000_000L + i));
         }
-        TreeMergeSpec spec = new TreeMergeSpec("oss://data/in/level-0", "oss://data/w", "oss://data/out", fanIn, null, "snappy", 3, false);
+        TreeMergeSpec spec = new TreeMergeSpec("oss://data/in/level-0", "oss://data/w", "oss://data/out", fanIn, widths, "snappy", 3, false);
         Workflow wf = TreeMerge.workflow(spec, listed, new Path("oss://data/w"), new Path("oss://data/out"), spec.levelWidths(files));
         StreamExecutionEnvironment env = new StreamExecutionEnvironment(FlinkSettings.job(new Configuration()));
         WorkflowCompiler.withMaxParallelism(128).compile(wf, env);
@@ -33,21 +33,27 @@ class TreeMergePlanTest {
 
     @Test
     void sixteenThousandFilesMakeOneVertexPerLevelAndAGraphOfTheSameOrderAsOneHundredTwentyEight() throws Exception {
-        JobGraph small = graph(128, 2);       // 7 levels: 64 .. 1
-        JobGraph large = graph(16_384, 2);    // 14 levels: 8,192 .. 1
-        JobGraph wide = graph(16_384, 8);     // 5 levels: 2,048, 256, 32, 4, 1
+        List<Integer> fourteen = new ArrayList<>();
+        for (int w = 8192; w >= 1; w /= 2) {
+            fourteen.add(w);
+        }
+        JobGraph small = graph(128, 2, null);                 // 64, 32, 1
+        JobGraph large = graph(16_384, 2, fourteen);          // 8,192, 4,096 .. 2, 1: 14 levels
+        JobGraph wide = graph(16_384, 8, null);               // 2,048, 256, 1
 
-        int perLevel = small.getNumberOfVertices() / 7;
-        assertThat(small.getNumberOfVertices()).isEqualTo(7 * perLevel);
-        assertThat(large.getNumberOfVertices()).isEqualTo(14 * perLevel);
-        assertThat(wide.getNumberOfVertices()).isEqualTo(5 * perLevel);
+        assertThat(fourteen).hasSize(14);
+        assertThat(small.getNumberOfVertices()).isEqualTo(3);
+        assertThat(large.getNumberOfVertices()).isEqualTo(14);
+        assertThat(wide.getNumberOfVertices()).isEqualTo(3);
 
         long smallBytes = InstantiationUtil.serializeObject(small).length;
         long largeBytes = InstantiationUtil.serializeObject(large).length;
-        System.out.printf("job graph: 128 files %d vertices %d bytes; 16,384 files (fan-in 2) %d vertices %d bytes; (fan-in 8) %d vertices%n",
-                small.getNumberOfVertices(), smallBytes, large.getNumberOfVertices(), largeBytes, wide.getNumberOfVertices());
-        // what grows with the files is the listed lengths the first level takes along (8 bytes a file), and the levels
-        assertThat(largeBytes).isLessThan(2 * smallBytes * 14 / 7 + 16_384L * 8);
+        long wideBytes = InstantiationUtil.serializeObject(wide).length;
+        System.out.printf("job graph: 128 files %d vertices %d bytes; 16,384 files in 14 levels %d vertices %d bytes; fan-in 8 %d vertices %d bytes%n",
+                small.getNumberOfVertices(), smallBytes, large.getNumberOfVertices(), largeBytes, wide.getNumberOfVertices(), wideBytes);
+        // what grows with the files is the lengths the first level takes along from the listing (8 bytes a file)
+        assertThat(wideBytes).isLessThan(smallBytes + 16_384L * 8 + 64 * 1024);
+        assertThat(largeBytes).isLessThan(smallBytes * 14 / 3 + 16_384L * 8 + 64 * 1024);
     }
 
     /** A listed file: its path and length. */
