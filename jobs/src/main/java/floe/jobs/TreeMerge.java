@@ -7,6 +7,7 @@ import floe.connectors.avro.UnreadableInputException;
 import floe.connectors.commit.AtomicFile;
 import floe.connectors.merge.Manifest;
 import floe.connectors.oss.OssErrors;
+import floe.connectors.oss.OssSettings;
 import floe.FloeException;
 import floe.TaskFailedException;
 import floe.model.RetryPolicy;
@@ -99,7 +100,10 @@ public final class TreeMerge {
 
     static Workflow workflow(TreeMergeSpec spec, List<FileStatus> listed, Path work, Path output, List<Integer> widths) {
         List<Path> inputs = listed.stream().map(FileStatus::getPath).toList();
-        long[] listedLengths = listed.stream().mapToLong(FileStatus::getLen).toArray();
+        // On an object store the listed lengths spare each level-1 task a HEAD per input; elsewhere a
+        // file's length costs nothing to ask, and the plan (which every stage's operator carries) stays small.
+        long[] listedLengths = OssSettings.isObjectStore(inputs.get(0).toUri())
+                ? listed.stream().mapToLong(FileStatus::getLen).toArray() : null;
         RetryPolicy retry = RetryPolicy.attempts(spec.attempts())
                 .withBackoff(Duration.ofSeconds(1), 2.0, Duration.ofSeconds(30));
         Workflow.Builder wf = Workflow.named("tree-merge")
