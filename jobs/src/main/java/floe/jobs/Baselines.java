@@ -14,7 +14,11 @@ public final class Baselines {
     public static void run(String kind, String input, String work, String output, List<Integer> widths, String codec,
             int threads, int tasks) throws IOException {
         if (kind.equals("noop-java")) {
-            Overhead.javaNoops(tasks);
+            floe.run.RunResult r = Overhead.javaNoops(tasks);
+            double seconds = r.wallTime().toNanos() / 1e9;
+            Runtime rt = Runtime.getRuntime();
+            System.out.printf("%,d Java no-op tasks: job %.2f s, %,.0f tasks/s, %.1f us a task; heap in use at the end %d MiB%n",
+                    tasks, seconds, tasks / seconds, seconds * 1e6 / tasks, (rt.totalMemory() - rt.freeMemory()) >> 20);
             return;
         }
         List<Path> inputs = TreeMerge.listInputs(Layout.dir(input));

@@ -3,11 +3,13 @@ package floe.jobs;
 import floe.DataException;
 import floe.SpecException;
 import floe.connectors.avro.Codecs;
-import floe.connectors.avro.MetricReader;
+import floe.connectors.avro.UnreadableInputException;
 import floe.connectors.commit.AtomicFile;
 import floe.connectors.merge.Manifest;
 import floe.connectors.oss.OssErrors;
+import floe.connectors.oss.OssSettings;
 import floe.FloeException;
+import floe.TaskFailedException;
 import floe.model.RetryPolicy;
 import floe.model.Workflow;
 
@@ -15,16 +17,12 @@ import org.apache.flink.core.fs.FileStatus;
 import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.fs.Path;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * The reference tree merge as a workflow on Floe's Java API: level 1 merges the input files
@@ -37,26 +35,26 @@ import java.util.concurrent.Future;
  */
 public final class TreeMerge {
     static final String INPUT_GLOB = "part-*.avro";
-    /** Inputs whose headers are checked at once before a run. */
-    private static final int HEADER_READERS = 16;
 
     private TreeMerge() {}
 
     /**
-     * Checks what can be checked before anything runs (inputs exist and are Metric files, the
-     * output is empty or {@code --overwrite} was given, the locations are writable) and returns
-     * the workflow. With {@code --overwrite}, the old {@code _SUCCESS} goes first, so a failed
-     * rerun never leaves an old manifest beside a new result.
+     * Checks what can be checked before anything runs (the inputs are there, the output is empty
+     * or {@code --overwrite} was given, the locations are writable) and returns the workflow. The
+     * inputs' contents are the tasks' to check as they open them (a bad one fails the run with the
+     * same message, see {@link #reported}): reading every header here first would cost a round
+     * trip or three per input on an object store before anything runs. With {@code --overwrite},
+     * the old {@code _SUCCESS} goes first, so a failed rerun never leaves an old manifest beside a
+     * new result.
      */
     public static Workflow prepare(TreeMergeSpec spec) throws IOException {
         Codecs.named(spec.codec());
-        List<Path> inputs;
+        List<FileStatus> inputs;
         try {
-            inputs = listInputs(Layout.dir(spec.input()));
+            inputs = listInputFiles(Layout.dir(spec.input()));
         } catch (RuntimeException e) {
             throw OssErrors.at("--input " + Layout.dir(spec.input()), e);
         }
-        checkHeaders(inputs);
         Path output = Layout.dir(spec.output());
         Path work = Layout.dir(spec.work());
         List<Integer> widths = spec.levelWidths(inputs.size());
@@ -71,68 +69,64 @@ public final class TreeMerge {
     }
 
     /**
-     * Opens every input and checks its header, several at a time: on OSS each file costs round
-     * trips (two HEADs and a ranged GET), which one after another add up to seconds. The first
-     * bad input in name order is the one reported, as if they had been read in order.
+     * The error to report for a failed run of {@code workflow}: an input of the first level that
+     * cannot be read as a Metric file (missing, not Avro, another schema) as the message of that
+     * file alone, bad input as when the client checked every header itself; any other as it is.
      */
-    static void checkHeaders(List<Path> inputs) {
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(HEADER_READERS, inputs.size()), r -> {
-            Thread t = new Thread(r, "floe-input-check");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<Future<?>> checks = new ArrayList<>(inputs.size());
-            for (Path in : inputs) {
-                checks.add(pool.submit(() -> {
-                    try (MetricReader ignored = MetricReader.open(in)) {
-                        // the header is read and checked on open
-                    }
-                }));
-            }
-            for (Future<?> check : checks) {
-                try {
-                    check.get();
-                } catch (ExecutionException e) {
-                    if (e.getCause() instanceof RuntimeException r) {
-                        throw r;
-                    }
-                    throw new FloeException("checking the inputs failed: " + e.getCause(), e.getCause());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new FloeException("interrupted while checking the inputs", e);
+    public static RuntimeException reported(RuntimeException failure, Workflow workflow) {
+        if (failure instanceof TaskFailedException task && task.stage().equals(workflow.stages().get(0).name())) {
+            for (Throwable c = task.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+                if (c instanceof UnreadableInputException bad) {
+                    removeIfEmpty(new Path(workflow.parameters().get("output")));
+                    return new UnreadableInputException(bad.getMessage(), failure);
                 }
             }
-        } finally {
-            pool.shutdownNow();
+        }
+        return failure;
+    }
+
+    /** The output directory the checks made, gone again when a bad input stopped the run before anything was written there. */
+    private static void removeIfEmpty(Path dir) {
+        try {
+            FileSystem fs = dir.getFileSystem();
+            FileStatus[] entries = fs.listStatus(dir);
+            if (entries != null && entries.length == 0) {
+                fs.delete(dir, false);
+            }
+        } catch (IOException | RuntimeException e) {
+            // best effort: the message about the input is what matters
         }
     }
 
-    static Workflow workflow(TreeMergeSpec spec, List<Path> inputs, Path work, Path output, List<Integer> widths) {
+    static Workflow workflow(TreeMergeSpec spec, List<FileStatus> listed, Path work, Path output, List<Integer> widths) {
+        List<Path> inputs = listed.stream().map(FileStatus::getPath).toList();
+        // On an object store the listed lengths spare each level-1 task a HEAD per input; elsewhere a
+        // file's length costs nothing to ask, and the plan (which every stage's operator carries) stays small.
+        long[] listedLengths = OssSettings.isObjectStore(inputs.get(0).toUri())
+                ? listed.stream().mapToLong(FileStatus::getLen).toArray() : null;
         RetryPolicy retry = RetryPolicy.attempts(spec.attempts())
                 .withBackoff(Duration.ofSeconds(1), 2.0, Duration.ofSeconds(30));
         Workflow.Builder wf = Workflow.named("tree-merge")
                 .parameter("input", inputs.get(0).getParent().toString())
                 .parameter("output", output.toString());
-        List<String> previous = inputs.stream().map(Path::toString).toList();
+        // A level is a directory and a count (its files are part-00000.avro on): the plan holds no list of files.
+        String previousDir = inputs.get(0).getParent().toString();
+        int previousCount = inputs.size();
         String previousStage = null;
         for (int level = 1; level <= widths.size(); level++) {
             int width = widths.get(level - 1);
             boolean last = level == widths.size();
-            int fanIn = (previous.size() + width - 1) / width;
+            int fanIn = (previousCount + width - 1) / width;
             Path dir = last ? output : Layout.level(work, level);
-            MergeTask task = new MergeTask(previous, fanIn, dir.toString(), last, spec.codec());
+            MergeTask task = new MergeTask(previousDir, previousCount, level == 1 ? listedLengths : null, fanIn, dir.toString(), last, spec.codec());
             String stage = last ? "merge-result" : "merge-l" + level;
             String upstream = previousStage;
             wf.stage(stage, s -> {
                 s.withSequence(width).retry(retry).run(task);
                 return upstream == null ? s : s.pointwise(upstream, fanIn);
             });
-            List<String> files = new ArrayList<>(width);
-            for (int j = 0; j < width; j++) {
-                files.add(Layout.part(dir, j).toString());
-            }
-            previous = files;
+            previousDir = dir.toString();
+            previousCount = width;
             previousStage = stage;
         }
         return wf.build();
@@ -140,29 +134,37 @@ public final class TreeMerge {
 
     /** The input files, {@code part-*.avro} in name order. */
     static List<Path> listInputs(Path dir) throws IOException {
+        return listInputFiles(dir).stream().map(FileStatus::getPath).toList();
+    }
+
+    /** The input files with their lengths as the listing gave them, {@code part-*.avro} in name order. */
+    static List<FileStatus> listInputFiles(Path dir) throws IOException {
         FileSystem fs = dir.getFileSystem();
         FileStatus[] listed;
         try {
-            listed = fs.exists(dir) ? fs.listStatus(dir) : null;
+            // no separate existence check: a missing directory lists as nothing or as not found
+            listed = fs.listStatus(dir);
+        } catch (FileNotFoundException e) {
+            listed = null;
         } catch (IOException e) {
             throw new SpecException("--input " + dir + ": cannot be listed: " + e.getMessage());
         }
-        if (listed == null) {
+        if (listed == null || (listed.length == 0 && !fs.exists(dir))) {
             throw new SpecException("--input " + dir + ": no such directory");
         }
-        List<Path> files = Arrays.stream(listed)
+        List<FileStatus> files = Arrays.stream(listed)
                 .filter(s -> !s.isDir())
-                .map(FileStatus::getPath)
-                .filter(p -> p.getName().startsWith("part-") && p.getName().endsWith(".avro"))
-                .sorted(Comparator.comparing(Path::getName))
+                .filter(s -> s.getPath().getName().startsWith("part-") && s.getPath().getName().endsWith(".avro"))
+                .sorted(Comparator.comparing(s -> s.getPath().getName()))
                 .toList();
         if (files.isEmpty()) {
             throw new SpecException("--input " + dir + ": no " + INPUT_GLOB + " files (generate some with: floe generate --out DIR)");
         }
         for (int i = 0; i < files.size(); i++) {
-            if (!files.get(i).getName().equals(Layout.partName(i))) {
+            if (!files.get(i).getPath().getName().equals(Layout.partName(i))) {
                 throw new SpecException(String.format("--input %s: %s is missing (found %d files, %s .. %s; parts are numbered from %s on, without gaps)",
-                        dir, Layout.partName(i), files.size(), files.get(0).getName(), files.get(files.size() - 1).getName(), Layout.partName(0)));
+                        dir, Layout.partName(i), files.size(), files.get(0).getPath().getName(), files.get(files.size() - 1).getPath().getName(),
+                        Layout.partName(0)));
             }
         }
         return files;

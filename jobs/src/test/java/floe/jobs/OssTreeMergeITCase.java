@@ -90,6 +90,31 @@ class OssTreeMergeITCase {
         assertThat(keys("work/level-1/part-")).hasSize(16);
     }
 
+    /**
+     * Round trips a task makes beside its data, counted at the server: the inputs' lengths come
+     * from the listing or from the task that wrote them (no HEAD), an output is published by its
+     * upload alone (no "is it a directory" check), the client reads no input itself.
+     */
+    @Test
+    void requestsBesideTheDataAreAtMostFourATask() {
+        FloeRun merge = run("tree-merge", "--input", "oss://data/ref/level-0", "--work", "oss://data/count-work", "--output", "oss://data/count-out");
+        assertThat(merge.exitCode()).as(merge.err()).isZero();
+
+        int tasks = 16 + 8 + 1;
+        java.util.Map<OssOperation, Long> counts = oss.requestCounts();
+        System.out.printf("OSS requests of a first run of %d tasks (32 inputs): %s%n", tasks, counts);
+        java.util.Set<OssOperation> data = java.util.EnumSet.of(OssOperation.GET_OBJECT, OssOperation.PUT_OBJECT,
+                OssOperation.INITIATE_MULTIPART_UPLOAD, OssOperation.UPLOAD_PART, OssOperation.COMPLETE_MULTIPART_UPLOAD);
+        long beside = counts.entrySet().stream().filter(e -> !data.contains(e.getKey())).mapToLong(java.util.Map.Entry::getValue).sum();
+        assertThat(beside).as("requests beside the data's GETs and PUTs: %s", counts).isLessThanOrEqualTo(4L * tasks);
+        assertThat(oss.requests(OssOperation.HEAD_OBJECT)).as("no task asks for a length it was given: only the client's checks of"
+                + " --work and --output and its read of _SUCCESS ask").isLessThanOrEqualTo(10);
+        assertThat(oss.requests(OssOperation.GET_OBJECT)).as("one GET per input of this size (ranges sized to the file), and the client's"
+                + " read of _SUCCESS to print it; no header read by the client").isEqualTo(32 + 16 + 8 + 1);
+        assertThat(oss.requests(OssOperation.PUT_OBJECT)).as("one PUT per output file, the result in parts, and _SUCCESS")
+                .isLessThanOrEqualTo(16 + 8 + 1 + 2);
+    }
+
     @Test
     void mixedLocations() throws Exception {
         File local = new File(dir, "out");

@@ -7,8 +7,6 @@ import floe.example.Metric;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.file.DataFileReader;
 import org.apache.avro.util.Utf8;
-import org.apache.flink.core.fs.FileStatus;
-import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.fs.Path;
 
 import java.io.FileNotFoundException;
@@ -44,21 +42,27 @@ public final class MetricReader implements AutoCloseable {
 
     /** Opens {@code path} and reads its header: a missing, corrupt or foreign file fails here. */
     public static MetricReader open(Path path) {
+        return open(path, -1);
+    }
+
+    /**
+     * Opens {@code path}, whose length is known to be {@code knownLength} bytes (-1: not known),
+     * and reads its header. Knowing the length saves a round trip on an object store.
+     */
+    public static MetricReader open(Path path, long knownLength) {
         FlinkSeekableInput in = null;
         try {
-            FileSystem fs = path.getFileSystem();
-            FileStatus status = fs.getFileStatus(path);
-            in = new FlinkSeekableInput(fs.open(path), status.getLen());
-            return new MetricReader(path, status.getLen(), new DataFileReader<>(in, new MetricDatumReader()));
+            in = FlinkSeekableInput.open(path, knownLength);
+            return new MetricReader(path, in.length(), new DataFileReader<>(in, new MetricDatumReader()));
         } catch (FileNotFoundException e) {
             closeQuietly(in);
-            throw new DataException(path + ": no such file");
+            throw new UnreadableInputException(path + ": no such file");
         } catch (MetricDatumReader.SchemaMismatchException e) {
             closeQuietly(in);
-            throw new DataException(path + ": not a " + Metric.SCHEMA.getFullName() + " file: " + e.getMessage());
+            throw new UnreadableInputException(path + ": not a " + Metric.SCHEMA.getFullName() + " file: " + e.getMessage());
         } catch (IOException | AvroRuntimeException e) {
             closeQuietly(in);
-            throw new DataException(path + ": not a readable Avro file: " + e.getMessage(), e);
+            throw new UnreadableInputException(path + ": not a readable Avro file: " + e.getMessage(), e);
         } catch (RuntimeException e) {
             closeQuietly(in);
             throw OssErrors.at(path.toString(), e);

@@ -77,6 +77,11 @@ public final class MetricWriter implements AutoCloseable {
         return file.target();
     }
 
+    /** The bytes written so far: after {@link #commit()}, the length of the published file. */
+    public long length() {
+        return file.length();
+    }
+
     /** Finishes the file and publishes it under its name. */
     public void commit() throws IOException {
         writer.flush();

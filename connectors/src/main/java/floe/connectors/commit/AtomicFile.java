@@ -5,6 +5,7 @@ import org.apache.flink.core.fs.FileStatus;
 import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.fs.Path;
 
+import floe.connectors.oss.DirectOss;
 import floe.connectors.oss.OssErrors;
 import floe.connectors.oss.OssSettings;
 
@@ -46,7 +47,7 @@ public final class AtomicFile implements AutoCloseable {
     private final Path target;
     private final Path inProgress;
     private final java.nio.file.Path staged;
-    private final OutputStream stream;
+    private final Counting stream;
     private boolean done;
 
     private AtomicFile(FileSystem fs, Path target, Path inProgress, java.nio.file.Path staged, OutputStream stream) {
@@ -54,7 +55,7 @@ public final class AtomicFile implements AutoCloseable {
         this.target = target;
         this.inProgress = inProgress;
         this.staged = staged;
-        this.stream = stream;
+        this.stream = new Counting(stream);
     }
 
     /** Opens {@code target} for writing; nothing appears under its name until {@link #commit()}. */
@@ -95,6 +96,11 @@ public final class AtomicFile implements AutoCloseable {
 
     public Path target() {
         return target;
+    }
+
+    /** The bytes written so far: after {@link #commit()}, the length of the published file. */
+    public long length() {
+        return stream.count;
     }
 
     /** Publishes the file under its final name, replacing any earlier copy. */
@@ -148,6 +154,16 @@ public final class AtomicFile implements AutoCloseable {
      * upload completes, and aborts a multipart upload whose parts fail).
      */
     private void upload() throws IOException {
+        DirectOss oss = DirectOss.of(fs);
+        if (oss != null) {
+            // one PUT (or one multipart upload), nothing asked before it
+            try {
+                oss.upload(target, staged.toFile());
+            } finally {
+                Files.deleteIfExists(staged);
+            }
+            return;
+        }
         try (InputStream in = Files.newInputStream(staged)) {
             FSDataOutputStream out = fs.create(target, FileSystem.WriteMode.OVERWRITE);
             // Not closed if the copy fails: closing is what completes the upload.
@@ -186,6 +202,27 @@ public final class AtomicFile implements AutoCloseable {
             if (name.startsWith(prefix) && name.endsWith(SUFFIX)) {
                 fs.delete(s.getPath(), false);
             }
+        }
+    }
+
+    /** Counts what goes through it. */
+    private static final class Counting extends java.io.FilterOutputStream {
+        long count;
+
+        Counting(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            count += len;
         }
     }
 }

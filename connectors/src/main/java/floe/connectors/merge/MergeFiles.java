@@ -22,8 +22,8 @@ import java.util.List;
 public final class MergeFiles {
     private MergeFiles() {}
 
-    /** What a merge read and wrote. */
-    public record Outcome(long recordsIn, long recordsOut) {}
+    /** What a merge read and wrote; {@code bytesOut}: the length of the file it published. */
+    public record Outcome(long recordsIn, long recordsOut, long bytesOut) {}
 
     /**
      * Merges {@code inputs} into {@code output}; when {@code manifest} is given, every record
@@ -31,10 +31,20 @@ public final class MergeFiles {
      */
     public static Outcome merge(List<Path> inputs, Path output, CodecFactory codec, ManifestBuilder manifest)
             throws IOException {
+        return merge(inputs, null, output, codec, manifest);
+    }
+
+    /**
+     * As {@link #merge(List, Path, CodecFactory, ManifestBuilder)}, with the inputs' lengths where
+     * known ({@code lengths[i]} for {@code inputs.get(i)}, -1 or a null array: not known), which
+     * spares asking an object store for them.
+     */
+    public static Outcome merge(List<Path> inputs, long[] lengths, Path output, CodecFactory codec, ManifestBuilder manifest)
+            throws IOException {
         List<MetricReader> readers = new ArrayList<>(inputs.size());
         try (MetricWriter writer = MetricWriter.create(output, codec)) {
-            for (Path in : inputs) {
-                readers.add(MetricReader.open(in));
+            for (int i = 0; i < inputs.size(); i++) {
+                readers.add(MetricReader.open(inputs.get(i), lengths == null ? -1 : lengths[i]));
             }
             SortedMerge merge = SortedMerge.of(readers);
             long written = manifest == null
@@ -44,7 +54,7 @@ public final class MergeFiles {
                         writer.write(m);
                     });
             writer.commit();
-            return new Outcome(merge.recordsIn(), written);
+            return new Outcome(merge.recordsIn(), written, writer.length());
         } finally {
             for (MetricReader r : readers) {
                 r.close();

@@ -65,6 +65,11 @@ public final class OssErrors {
         return BAD_SETTINGS.contains(err.code()) ? new SpecException(text + hint(err.code())) : new FloeException(text, e);
     }
 
+    /** Whether {@code t} carries an OSS error that says the settings (credentials, bucket) are wrong. */
+    public static boolean isBadSettings(Throwable t) {
+        return find(t).filter(err -> err.answered() && BAD_SETTINGS.contains(err.code())).isPresent();
+    }
+
     /** OSS's code and message if an OSS client error is among the causes, else the first line of the message. */
     public static String describe(Throwable t) {
         Optional<OssError> found = find(t);

@@ -3,12 +3,11 @@ package floe.connectors.records;
 import floe.DataException;
 import floe.connectors.avro.AvroFiles;
 import floe.connectors.avro.FlinkSeekableInput;
+import floe.connectors.avro.UnreadableInputException;
 import floe.connectors.oss.OssErrors;
 
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.file.DataFileReader;
-import org.apache.flink.core.fs.FileStatus;
-import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.fs.Path;
 
 import java.io.FileNotFoundException;
@@ -49,22 +48,20 @@ public final class RecordReader<R> implements AutoCloseable {
         FlinkSeekableInput in = null;
         DataFileReader<R> stream = null;
         try {
-            FileSystem fs = path.getFileSystem();
-            FileStatus status = fs.getFileStatus(path);
-            in = new FlinkSeekableInput(fs.open(path), status.getLen());
+            in = FlinkSeekableInput.open(path, -1);
             stream = new DataFileReader<>(in, type.datumReader());
             String problem = AvroFiles.mismatch(type.schema(), stream.getSchema());
             if (problem != null) {
                 closeQuietly(stream);
-                throw new DataException(path + ": not a " + type.schema().getFullName() + " file: " + problem);
+                throw new UnreadableInputException(path + ": not a " + type.schema().getFullName() + " file: " + problem);
             }
-            return new RecordReader<>(type, path, status.getLen(), stream);
+            return new RecordReader<>(type, path, in.length(), stream);
         } catch (FileNotFoundException e) {
             closeQuietly(in);
-            throw new DataException(path + ": no such file");
+            throw new UnreadableInputException(path + ": no such file");
         } catch (IOException | AvroRuntimeException e) {
             closeQuietly(in);
-            throw new DataException(path + ": not a readable Avro file: " + e.getMessage(), e);
+            throw new UnreadableInputException(path + ": not a readable Avro file: " + e.getMessage(), e);
         } catch (DataException e) {
             throw e;
         } catch (RuntimeException e) {

@@ -51,7 +51,12 @@ final class DemoCommand implements Callable<Integer> {
             out.printf("2/3 tree merge on the embedded Flink -> %s%n", output);
             out.flush();
             TreeMergeSpec merge = new TreeMergeSpec(input, work, output, 2, null, "snappy", 3, true);
-            launcher.run(TreeMerge.prepare(merge), out);
+            floe.model.Workflow workflow = TreeMerge.prepare(merge);
+            try {
+                launcher.run(workflow, out);
+            } catch (RuntimeException e) {
+                throw TreeMerge.reported(e, workflow);
+            }
         }
 
         out.println("3/3 verify against a one-pass merge of the inputs");

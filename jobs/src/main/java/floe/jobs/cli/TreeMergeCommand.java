@@ -59,8 +59,12 @@ final class TreeMergeCommand implements Callable<Integer> {
         TreeMergeSpec merge = new TreeMergeSpec(input, work, output, fanIn, widths, codec, attempts, overwrite);
         try (WorkflowLauncher launcher = WorkflowLauncher.start(report.apply(flink.load()))) {
             Workflow workflow = TreeMerge.prepare(merge);
-            if (launcher.run(workflow, out, spec.commandLine().getErr(), report.file) == null) {
-                return 0;
+            try {
+                if (launcher.run(workflow, out, spec.commandLine().getErr(), report.file) == null) {
+                    return 0;
+                }
+            } catch (RuntimeException e) {
+                throw TreeMerge.reported(e, workflow);
             }
         }
         Path dir = Layout.dir(output);
