@@ -457,7 +457,13 @@ final class CommandRunner {
             tree.add(p.toHandle());
             p.descendants().forEach(tree::add);
             if (graceNanos > 0) {
-                tree.forEach(ProcessHandle::destroy);
+                if (inPidNamespace(p)) {
+                    // As a container's: SIGTERM goes to the namespace's first process, the command,
+                    // which, as a PID 1, ends on it only if it handles it.
+                    p.children().forEach(ProcessHandle::destroy);
+                } else {
+                    tree.forEach(ProcessHandle::destroy);
+                }
             }
             trees.addAll(tree);
         }
@@ -468,6 +474,11 @@ final class CommandRunner {
         trees.forEach(p -> p.descendants().forEach(killed::add)); // started while it was asked to stop
         killed.forEach(ProcessHandle::destroyForcibly);
         awaitGone(killed, KILL_WAIT_NANOS);
+    }
+
+    /** Whether {@code p} is the {@code unshare} that keeps a PID namespace ({@link ProcessTies}): its child is the command. */
+    private static boolean inPidNamespace(Process p) {
+        return p.info().arguments().map(args -> java.util.Arrays.asList(args).contains("--kill-child")).orElse(false);
     }
 
     /**
@@ -497,6 +508,7 @@ final class CommandRunner {
         }
         Process process = startOnStarter(pb, command, container, ctx);
         live.add(process);
+        CommandLeases.record(process);
         return process;
     }
 
@@ -644,7 +656,9 @@ final class CommandRunner {
             int end = stat.lastIndexOf(')'); // the state follows the command's name, which may hold anything
             return end < 0 || end + 2 >= stat.length() || stat.charAt(end + 2) != 'Z';
         } catch (IOException e) {
-            return p.isAlive(); // no /proc (not Linux), or gone meanwhile
+            // Gone meanwhile (the JDK would tell a process that is not this JVM's child about 2 s
+            // late), or no /proc at all (not Linux).
+            return !Files.isDirectory(Path.of("/proc/self")) && p.isAlive();
         }
     }
 

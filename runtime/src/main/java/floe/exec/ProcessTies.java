@@ -87,19 +87,35 @@ final class ProcessTies {
         return Kind.NONE;
     }
 
+    /**
+     * Whether {@code argv} runs and exits 0. Not cut short by an interrupt (the first command of a
+     * task with a timeout may be the one that asks): the answer holds for the JVM's life.
+     */
     private static boolean works(List<String> argv) {
+        Process p;
         try {
-            Process p = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return false;
-            }
-            return p.exitValue() == 0;
+            p = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         } catch (java.io.IOException e) {
             return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
+        }
+        boolean interrupted = false;
+        try {
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (true) {
+                try {
+                    if (p.waitFor(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                        return p.exitValue() == 0;
+                    }
+                    p.destroyForcibly();
+                    return false;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
