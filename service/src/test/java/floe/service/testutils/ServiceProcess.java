@@ -29,9 +29,15 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** Starts the service with these {@code serve} arguments and waits until it serves. */
     public static ServiceProcess start(File log, List<String> serveArgs) throws IOException {
+        return start(log, List.of(), serveArgs);
+    }
+
+    /** As {@link #start(File, List)}, with these options for its JVM ({@code -Dfloe.exec.isolation=none}). */
+    public static ServiceProcess start(File log, List<String> jvmOptions, List<String> serveArgs) throws IOException {
         List<String> command = new ArrayList<>(List.of(
-                new File(System.getProperty("java.home"), "bin/java").getPath(), "-Xmx1g", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "-cp", System.getProperty("java.class.path"), "floe.service.cli.BatchCli", "serve", "--port", "0"));
+                new File(System.getProperty("java.home"), "bin/java").getPath(), "-Xmx1g", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "floe.service.cli.BatchCli", "serve", "--port", "0"));
         command.addAll(serveArgs);
         ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log));
         pb.environment().put("FLOE_BATCH_ACCESS_KEY_ID", TestingBatch.ACCESS_KEY);
@@ -75,6 +81,12 @@ public final class ServiceProcess implements AutoCloseable {
         for (ProcessHandle child : children) {
             child.onExit().join();
         }
+    }
+
+    /** kill -9 of the service's JVM alone, as the OOM killer would: the processes it started are not signalled. */
+    public void killAlone() {
+        process.destroyForcibly();
+        waitFor(process);
     }
 
     /** A normal stop (SIGTERM), waiting for it. */
