@@ -167,7 +167,7 @@ class ArgoDaemonsITCase {
                     daemon: true
                     container:
                       image: busybox
-                      command: [sh, -c, 'echo $$ > %s; exec sleep 600']
+                      command: [sh, -c, 'cut -d" " -f4 /proc/self/stat > %s; exec sleep 600']
                   - name: fail
                     container:
                       image: busybox
