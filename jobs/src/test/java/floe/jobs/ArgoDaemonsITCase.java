@@ -117,7 +117,7 @@ class ArgoDaemonsITCase {
                         if len(tries.read_text()) == 1:
                             raise SystemExit(7)  # the first start fails: retried as Argo retries a daemon
                         (state / "page").write_text("served")
-                        (state / "server.pid").write_text(str(os.getpid()))
+                        (state / "server.pid").write_text(os.readlink("/proc/self"))
                         os.chdir(state)
                         server = http.server.ThreadingHTTPServer(("127.0.0.1", %1$d), http.server.SimpleHTTPRequestHandler)
                         (state / "listening").write_text("yes")
@@ -167,7 +167,7 @@ class ArgoDaemonsITCase {
                     daemon: true
                     container:
                       image: busybox
-                      command: [sh, -c, 'echo $$ > %s; exec sleep 600']
+                      command: [sh, -c, 'cut -d" " -f4 /proc/self/stat > %s; exec sleep 600']
                   - name: fail
                     container:
                       image: busybox

@@ -35,7 +35,7 @@ class StoppedRunITCase {
                             withSequence: {count: "2"}
                     - name: wait
                       inputs: {parameters: [{name: i}]}
-                      container: {image: busybox, command: [sh, -c, "echo $$ > pid-{{inputs.parameters.i}}; exec sleep 120"]}
+                      container: {image: busybox, command: [sh, -c, "cut -d' ' -f4 /proc/self/stat > pid-{{inputs.parameters.i}}; exec sleep 120"]}
                 """);
         Process floe = new ProcessBuilder(ChildJvm.floe(List.of("run", spec.toString(), "--image-dir", dir.toString(),
                 "-D", "floe.progress=false")))

@@ -31,13 +31,24 @@ final class CommandRunner {
     private static final ProcessBuilder.Redirect NO_INPUT = ProcessBuilder.Redirect.from(new File("/dev/null"));
 
     /**
-     * Processes this JVM starts at the same moment. Starting one is CPU work in this JVM (vfork,
-     * closing inherited descriptors, exec); more at once than cores only contend: 2,000 {@code true}
-     * from 128 threads took 13 s without this and 6 s with it, as from 2 threads (2 cores). The
-     * processes themselves run side by side as before; only their starts wait.
+     * The threads that start this JVM's processes, as many as cores: starting one is CPU work in
+     * this JVM (vfork, closing inherited descriptors, exec); more at once than cores only contend:
+     * 2,000 {@code true} from 128 threads took 13 s without a limit and 6 s with it, as from 2
+     * threads (2 cores). The processes themselves run side by side. The threads never end: a
+     * process's parent-death signal ({@link ProcessTies}) comes when the thread that started it
+     * ends, which must be the JVM's end only.
      */
-    private static final java.util.concurrent.Semaphore STARTS =
-            new java.util.concurrent.Semaphore(Math.max(1, Runtime.getRuntime().availableProcessors()));
+    private static final java.util.concurrent.ExecutorService STARTER = java.util.concurrent.Executors.newFixedThreadPool(
+            Math.max(1, Runtime.getRuntime().availableProcessors()), new java.util.concurrent.ThreadFactory() {
+                private final java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
+
+                @Override
+                public Thread newThread(Runnable r) {
+                    Thread t = new Thread(r, "floe-command-start-" + count.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                }
+            });
 
     /** How long a killed process tree is given to be gone. */
     private static final long KILL_WAIT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
@@ -446,7 +457,13 @@ final class CommandRunner {
             tree.add(p.toHandle());
             p.descendants().forEach(tree::add);
             if (graceNanos > 0) {
-                tree.forEach(ProcessHandle::destroy);
+                if (inPidNamespace(p)) {
+                    // As a container's: SIGTERM goes to the namespace's first process, the command,
+                    // which, as a PID 1, ends on it only if it handles it.
+                    p.children().forEach(ProcessHandle::destroy);
+                } else {
+                    tree.forEach(ProcessHandle::destroy);
+                }
             }
             trees.addAll(tree);
         }
@@ -459,6 +476,11 @@ final class CommandRunner {
         awaitGone(killed, KILL_WAIT_NANOS);
     }
 
+    /** Whether {@code p} is the {@code unshare} that keeps a PID namespace ({@link ProcessTies}): its child is the command. */
+    private static boolean inPidNamespace(Process p) {
+        return p.info().arguments().map(args -> java.util.Arrays.asList(args).contains("--kill-child")).orElse(false);
+    }
+
     /**
      * Starts {@code command} writing to {@code out} and {@code err}; {@code container} names it when
      * it is not the task's main command. A program that cannot start is a {@link CommandNotFoundException}.
@@ -469,7 +491,13 @@ final class CommandRunner {
 
     /** As {@link #start(Command, String, TaskContext, File, File)}; with {@code append}, after what the files hold. */
     private Process start(Command command, String container, TaskContext ctx, File out, File err, boolean append) throws Exception {
-        List<String> argv = command.mounts().isEmpty() ? command.argv() : mounts.wrap(command);
+        List<String> argv;
+        if (command.mounts().isEmpty()) {
+            argv = new ArrayList<>(ProcessTies.prefix(command.argv(), command.workingDir()));
+            argv.addAll(command.argv());
+        } else {
+            argv = mounts.wrap(command);
+        }
         // A container's standard input is empty: a program reading it sees its end at once.
         ProcessBuilder pb = new ProcessBuilder(argv).redirectInput(NO_INPUT)
                 .redirectOutput(append ? ProcessBuilder.Redirect.appendTo(out) : ProcessBuilder.Redirect.to(out))
@@ -481,17 +509,51 @@ final class CommandRunner {
         if (command.workingDir() != null && command.mounts().isEmpty()) {
             pb.directory(new File(command.workingDir()));
         }
-        Process process;
-        STARTS.acquire();
-        try {
-            process = pb.start();
-        } catch (IOException e) {
-            throw new CommandNotFoundException(ctx.stage(), container, command.argv().get(0), command.workingDir(), e);
-        } finally {
-            STARTS.release();
-        }
+        Process process = startOnStarter(pb, command, container, ctx);
         live.add(process);
+        CommandLeases.record(process);
         return process;
+    }
+
+    /** {@code pb.start()} on one of the {@link #STARTER} threads; an interrupt meanwhile leaves nothing running. */
+    private static Process startOnStarter(ProcessBuilder pb, Command command, String container, TaskContext ctx) throws Exception {
+        java.util.concurrent.Future<Process> started = STARTER.submit(pb::start);
+        try {
+            return started.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw new CommandNotFoundException(ctx.stage(), container, command.argv().get(0), command.workingDir(), io);
+            }
+            throw e.getCause() instanceof Exception ex ? ex : e;
+        } catch (InterruptedException e) {
+            if (!started.cancel(false)) {
+                // Started, or being started: it must not run on unwatched.
+                try {
+                    destroyTree(awaitUninterruptibly(started));
+                } catch (java.util.concurrent.ExecutionException failed) {
+                    // it did not start
+                }
+                Thread.interrupted(); // told by the exception thrown
+            }
+            throw e;
+        }
+    }
+
+    private static Process awaitUninterruptibly(java.util.concurrent.Future<Process> f) throws java.util.concurrent.ExecutionException {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return f.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** Waits for {@code process} to exit; interrupted, kills its tree and keeps what it printed in the log files. */
@@ -597,7 +659,9 @@ final class CommandRunner {
             int end = stat.lastIndexOf(')'); // the state follows the command's name, which may hold anything
             return end < 0 || end + 2 >= stat.length() || stat.charAt(end + 2) != 'Z';
         } catch (IOException e) {
-            return p.isAlive(); // no /proc (not Linux), or gone meanwhile
+            // Gone meanwhile (the JDK would tell a process that is not this JVM's child about 2 s
+            // late), or no /proc at all (not Linux).
+            return !Files.isDirectory(Path.of("/proc/self")) && p.isAlive();
         }
     }
 

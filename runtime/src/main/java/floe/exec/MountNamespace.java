@@ -73,7 +73,10 @@ final class MountNamespace {
     }
 
     List<String> wrap(Command command) {
-        List<String> argv = new ArrayList<>(List.of("unshare", "--mount", "--propagation", "private"));
+        List<String> argv = new ArrayList<>(ProcessTies.beforeUnshare());
+        argv.add("unshare");
+        argv.addAll(ProcessTies.unshareOptions());
+        argv.addAll(List.of("--mount", "--propagation", "private"));
         if (!root) {
             argv.add("--map-root-user");
         }

@@ -180,18 +180,62 @@ public final class RestRunner {
 
     private boolean knowsQuietly(String jobId) {
         try {
-            return knows(jobId);
-        } catch (RestUnreachableException e) {
+            return knowsOnce(jobId);
+        } catch (FloeException e) {
             return false;
         }
     }
 
-    /** Whether the cluster knows job {@code jobId} (running, or ended and still remembered). */
+    /** How long {@link #knows} waits at most between two questions to a cluster that does not answer. */
+    private static final long KNOWS_MAX_WAIT_MILLIS = 5_000;
+
+    /**
+     * Whether the cluster knows job {@code jobId} (running, or ended and still remembered). Only a
+     * definite answer counts: the job's own page (known), or a "no such job" (HTTP 404) from a
+     * cluster whose overview answers (unknown). A cluster that does not answer, answers 401, 403
+     * or 5xx, or is not Flink is asked again, a few seconds apart, until it answers or the calling
+     * thread is interrupted: read as "unknown", it would have a caller submit the job a second time
+     * while the first still runs.
+     */
     public boolean knows(String jobId) {
-        for (JsonNode job : rest.get("/jobs").path("jobs")) {
-            if (jobId.equals(job.path("id").asText())) {
-                return true;
+        long wait = POLL_MILLIS;
+        long lastWarned = 0;
+        while (true) {
+            try {
+                return knowsOnce(jobId);
+            } catch (FloeException e) {
+                long now = System.nanoTime();
+                if (lastWarned == 0 || now - lastWarned > java.util.concurrent.TimeUnit.MINUTES.toNanos(1)) {
+                    LOG.warn("job {}: cannot tell whether the cluster at {} still has it ({}); asking again until it answers",
+                            jobId, rest.address(), e.getMessage());
+                    lastWarned = now;
+                }
             }
+            try {
+                Thread.sleep(wait);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new FloeException("interrupted while asking the cluster at " + rest.address() + " about job " + jobId, e);
+            }
+            wait = Math.min(KNOWS_MAX_WAIT_MILLIS, wait * 2);
+        }
+    }
+
+    /** One question for {@link #knows}: true or false on a definite answer, an exception on anything else. */
+    private boolean knowsOnce(String jobId) {
+        try {
+            rest.get("/jobs/" + jobId);
+            return true;
+        } catch (RestCallException e) {
+            if (e.status() != 404) {
+                throw e;
+            }
+        }
+        // A 404 may come from something in front of a cluster that is away: it counts once the
+        // cluster itself answers, with its overview.
+        JsonNode overview = rest.get("/overview");
+        if (!overview.has("flink-version")) {
+            throw new FloeException(rest.address() + "/overview: not a Flink cluster's overview: " + overview);
         }
         return false;
     }

@@ -1,6 +1,5 @@
 package floe.run;
 
-import floe.FloeException;
 import floe.model.Workflow;
 import floe.run.rest.FlinkRest;
 
@@ -93,13 +92,13 @@ public final class SessionRunner implements WorkflowRunner {
         rest.cancel(jobId);
     }
 
-    /** Whether the cluster knows the Flink job {@code jobId} (running, or ended and still remembered). */
+    /**
+     * Whether the cluster knows the Flink job {@code jobId} (running, or ended and still
+     * remembered); false only when the cluster itself says it has no such job. While it does not
+     * answer, waits and asks again ({@link RestRunner#knows}).
+     */
     public boolean knows(String jobId) {
-        try {
-            return rest.knows(jobId);
-        } catch (FloeException e) {
-            return false;
-        }
+        return rest.knows(jobId);
     }
 
     /** Follows the Flink job {@code jobId} that ran {@code workflow} (submitted earlier, by another process maybe) to its end. */

@@ -84,7 +84,7 @@ class InitAndSidecarCommandsTest {
         Path ready = work.resolve("ready");
         Path pids = work.resolve("sidecar.pids");
         Path late = work.resolve("late");
-        String sidecar = "echo serving; echo $$ > " + pids + "; sleep 1000 & echo $! >> " + pids + "; echo up > " + ready
+        String sidecar = "echo serving; echo $$ > " + pids + "; sleep 1000.4244 & echo $! >> " + pids + "; echo up > " + ready
                 + "; wait; echo late > " + late;
         Stage stage = Stage.named("pod").command(ctx -> Command.of("sh", "-c", "while [ ! -f " + ready + " ]; do sleep 0.05; done; cat "
                 + ready).withSidecars(List.of(helper("server", sidecar)))).build();
@@ -96,9 +96,10 @@ class InitAndSidecarCommandsTest {
         assertThat(done.outcome().result()).hasValue("up");
         assertThat(done.outcome().phase()).isEqualTo(Phase.SUCCEEDED);
         assertThat(took).as("the sidecar stopped once the main command ended").isLessThan(Duration.ofSeconds(5));
-        for (String pid : Files.readAllLines(pids)) {
-            assertThat(running(Long.parseLong(pid))).as("sidecar process %s running", pid).isFalse();
-        }
+        // Its pids are those of its own PID namespace: its processes are found by their arguments.
+        assertThat(Files.readAllLines(pids)).hasSize(2);
+        assertThat(CommandTaskTest.running(pids.toString())).as("the sidecar's shell").isEmpty();
+        assertThat(CommandTaskTest.running("sleep 1000.4244")).as("the sidecar's child").isEmpty();
         assertThat(late).as("written by a sidecar that ran on").doesNotExist();
         assertThat(log("pod", "sidecar-server.out")).hasContent("serving");
         assertThat(log("pod", "sidecar-server.err")).as("printed nothing").doesNotExist();
@@ -122,17 +123,17 @@ class InitAndSidecarCommandsTest {
     void aTimeoutStopsTheSidecarsToo() throws Exception {
         Path pid = work.resolve("sidecar.pid");
         Stage stage = Stage.named("slow").timeout(Duration.ofMillis(1500)).command(ctx -> Command.of("sleep", "60")
-                .withSidecars(List.of(helper("server", "sleep 1000 & echo $! > " + pid + "; wait")))).build();
+                .withSidecars(List.of(helper("server", "sleep 1000.4245 & echo $! > " + pid + "; wait")))).build();
 
         assertThatThrownBy(() -> run(stage)).hasMessageContaining("ran longer than its timeout of 1.5s");
 
         // As for a main command alone, the timed-out attempt's thread kills its processes as it is interrupted.
-        long child = Long.parseLong(Files.readString(pid).trim());
+        assertThat(pid).exists();
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (running(child) && System.nanoTime() < deadline) {
+        while (!CommandTaskTest.running("sleep 1000.4245").isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
-        assertThat(running(child)).as("sidecar's child %d running", child).isFalse();
+        assertThat(CommandTaskTest.running("sleep 1000.4245")).as("sidecar's child").isEmpty();
     }
 
     @Test
@@ -146,17 +147,6 @@ class InitAndSidecarCommandsTest {
     }
 
     /** Whether process {@code pid} runs: not gone, and not a zombie (ended, and not yet reaped by init). */
-    private static boolean running(long pid) throws Exception {
-        if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-            return false;
-        }
-        try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
-        } catch (java.nio.file.NoSuchFileException e) {
-            return false;
-        }
-    }
 
     private static boolean mountNamespacesWork() throws Exception {
         List<String> probe = "root".equals(System.getProperty("user.name"))

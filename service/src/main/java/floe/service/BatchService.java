@@ -97,6 +97,14 @@ public final class BatchService implements AutoCloseable {
             }
             String flink = conf.get(BatchServiceOptions.FLINK);
             if (flink.equals("embedded")) {
+                // Commands run in this JVM: what a killed instance left running goes before its jobs run again.
+                java.nio.file.Path commands = new File(data, "commands").toPath();
+                try {
+                    floe.exec.CommandLeases.killLeftIn(commands);
+                    floe.exec.CommandLeases.recordIn(commands);
+                } catch (java.io.IOException e) {
+                    throw new floe.FloeException(commands + ": cannot keep the running commands' records: " + e.getMessage(), e);
+                }
                 engine = new EmbeddedEngine(flinkConf);
             } else if (flink.startsWith("http://") || flink.startsWith("https://")) {
                 java.util.List<java.nio.file.Path> jars = conf.getOptional(BatchServiceOptions.FLINK_JARS).orElse(java.util.List.of())

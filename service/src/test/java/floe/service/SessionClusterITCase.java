@@ -1,6 +1,7 @@
 package floe.service;
 
 import floe.service.testutils.TestingBatch;
+import floe.service.testutils.TestingClusterFront;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
@@ -81,6 +82,59 @@ class SessionClusterITCase {
             assertThat(cluster.listJobs().get()).as("followed again, not submitted again").hasSize(1);
         } finally {
             cluster.close();
+        }
+    }
+
+    @Test
+    void aServiceRestartedWhileTheClusterIsAwayWaitsForItAndFollowsTheJobItStillRuns() throws Exception {
+        MiniCluster cluster = startCluster();
+        try (TestingClusterFront front = new TestingClusterFront(cluster.getRestAddress().get().getPort(), TestingClusterFront.Mode.PASS)) {
+            Configuration conf = new Configuration();
+            conf.set(BatchServiceOptions.PORT, 0);
+            conf.set(BatchServiceOptions.DATA_DIR, dir.resolve("data").toString());
+            conf.set(BatchServiceOptions.FLINK, front.address());
+            String id;
+            try (BatchService service = BatchService.start(conf, Map.of("out", dir.toString()), TestingBatch.ACCESS_KEY, TestingBatch.SECRET_KEY);
+                    BatchClient batch = TestingBatch.client(service.endpoint())) {
+                batch.registerJobDefinition(b -> b.jobDefinitionName("slow").type(JobDefinitionType.CONTAINER)
+                        .containerProperties(ContainerProperties.builder().image("busybox")
+                                .command("sh", "-c", "echo start >> /mnt/out/ran; sleep 15; echo done >> /mnt/out/ran")
+                                .volumes(v -> v.name("out").host(h -> h.sourcePath("/mnt/out")))
+                                .mountPoints(m -> m.sourceVolume("out").containerPath("/mnt/out")).build()));
+                id = batch.submitJob(b -> b.jobName("slow").jobQueue("default").jobDefinition("slow")).jobId();
+                TestingBatch.awaitJobs(batch, List.of(id), j -> j.statusAsString().equals("RUNNING"), Duration.ofMinutes(2));
+            }
+            // The JobManager is away while the service starts again: first nothing answers, then 503.
+            front.mode(TestingClusterFront.Mode.RESET);
+            java.util.concurrent.CompletableFuture<BatchService> restarted = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return BatchService.start(conf, Map.of("out", dir.toString()), TestingBatch.ACCESS_KEY, TestingBatch.SECRET_KEY);
+                } catch (Exception e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+            });
+            awaitAtLeast(front.resets, 2);
+            front.mode(TestingClusterFront.Mode.UNAVAILABLE);
+            awaitAtLeast(front.unavailable, 2);
+            assertThat(restarted).as("waits for the cluster's answer").isNotDone();
+            front.mode(TestingClusterFront.Mode.PASS);
+            try (BatchService service = restarted.get(2, java.util.concurrent.TimeUnit.MINUTES);
+                    BatchClient batch = TestingBatch.client(service.endpoint())) {
+                List<List<JobDetail>> polls = TestingBatch.awaitJobs(batch, List.of(id), TestingBatch::ended, Duration.ofMinutes(2));
+                assertThat(polls.get(polls.size() - 1).get(0).statusAsString()).isEqualTo("SUCCEEDED");
+            }
+            assertThat(java.nio.file.Files.readAllLines(dir.resolve("ran"))).as("ran once, to its end").containsExactly("start", "done");
+            assertThat(cluster.listJobs().get()).as("followed again, not submitted again").hasSize(1);
+        } finally {
+            cluster.close();
+        }
+    }
+
+    private static void awaitAtLeast(java.util.concurrent.atomic.AtomicInteger count, int n) throws InterruptedException {
+        long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (count.get() < n) {
+            assertThat(System.nanoTime()).as("the service asked the cluster " + n + " times").isLessThan(until);
+            Thread.sleep(50);
         }
     }
 

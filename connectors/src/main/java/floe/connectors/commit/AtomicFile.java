@@ -22,9 +22,14 @@ import java.util.UUID;
  * half-written file, and a task that runs again (retry, failover) publishes the same name again.
  *
  * <p>On a file system (local disk, HDFS): write to a hidden in-progress file beside the target
- * ({@code .NAME.UUID.inprogress}), then publish it under its final name in one rename; an attempt
- * that fails deletes its own in-progress file, and a later attempt deletes those a killed process
- * left behind.
+ * ({@code .NAME.UUID~PID~HOST.inprogress}), then publish it under its final name in one rename; an
+ * attempt that fails deletes its own in-progress file. The file is leased to its writer: the name
+ * says who writes it (process and host), and the lease runs {@link #leaseMillis()} past its last
+ * modification, renewed while it is open on a local disk. A later attempt sweeps only the files
+ * whose lease is over, or whose writer is a process of this host that is gone: never those of a
+ * writer that may still commit (an attempt that timed out and was not waited for, a task left on a
+ * partitioned TaskManager). A commit whose in-progress file is gone fails without touching the
+ * target; two writers committing one name leave one of their complete files.
  *
  * <p>On an object store ({@code oss://}): an object becomes visible only when its upload completes
  * (one PUT, or the completion of a multipart upload), and a rename there is a copy and a delete.
@@ -42,6 +47,16 @@ import java.util.UUID;
  */
 public final class AtomicFile implements AutoCloseable {
     static final String SUFFIX = ".inprogress";
+    /** How long an in-progress file is another writer's after its last modification, unless {@code floe.commit.lease-seconds} says otherwise. */
+    static final long DEFAULT_LEASE_SECONDS = 600;
+    /** Separates the parts of an in-progress file's owner: {@code UUID~PID~HOST}. */
+    private static final String OWNER_SEPARATOR = "~";
+    /** This process as the owner of the in-progress files it writes. */
+    private static final long PID = ProcessHandle.current().pid();
+    private static final String HOST = host();
+    /** The in-progress files open in this process on a local disk, whose leases are renewed. */
+    private static final java.util.Set<java.io.File> OPEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final java.util.concurrent.ScheduledExecutorService RENEW = renewer();
 
     private final FileSystem fs;
     private final Path target;
@@ -80,9 +95,54 @@ public final class AtomicFile implements AutoCloseable {
             }
         }
         deleteLeftovers(fs, target);
-        Path inProgress = new Path(target.getParent(), "." + target.getName() + "." + UUID.randomUUID() + SUFFIX);
+        Path inProgress = new Path(target.getParent(), "." + target.getName() + "." + UUID.randomUUID()
+                + OWNER_SEPARATOR + PID + OWNER_SEPARATOR + HOST + SUFFIX);
         FSDataOutputStream stream = fs.create(inProgress, FileSystem.WriteMode.NO_OVERWRITE);
-        return new AtomicFile(fs, target, inProgress, null, stream);
+        AtomicFile file = new AtomicFile(fs, target, inProgress, null, stream);
+        java.io.File local = localFile(inProgress);
+        if (local != null) {
+            OPEN.add(local);
+        }
+        return file;
+    }
+
+    /** How long an in-progress file stays its writer's after its last modification. */
+    static long leaseMillis() {
+        return java.util.concurrent.TimeUnit.SECONDS.toMillis(Long.getLong("floe.commit.lease-seconds", DEFAULT_LEASE_SECONDS));
+    }
+
+    /** The file behind {@code path} when it is on a local disk (its lease can be renewed), else null. */
+    private static java.io.File localFile(Path path) {
+        return "file".equals(path.toUri().getScheme()) ? new java.io.File(path.toUri()) : null;
+    }
+
+    /** Touches every in-progress file open in this process, a third of a lease apart, so that none of them expires while written. */
+    private static java.util.concurrent.ScheduledExecutorService renewer() {
+        java.util.concurrent.ScheduledExecutorService renew = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "floe-commit-leases");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = Math.max(1000, leaseMillis() / 3);
+        renew.scheduleWithFixedDelay(() -> {
+            long now = System.currentTimeMillis();
+            for (java.io.File f : OPEN) {
+                f.setLastModified(now); // gone meanwhile (committed, abandoned): nothing to renew
+            }
+        }, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
+        return renew;
+    }
+
+    private static String host() {
+        String name = System.getenv("HOSTNAME");
+        if (name == null || name.isBlank()) {
+            try {
+                name = java.net.InetAddress.getLocalHost().getHostName();
+            } catch (IOException e) {
+                name = "unknown";
+            }
+        }
+        return name.replace(OWNER_SEPARATOR, "-").replace("/", "-");
     }
 
     /** Whether {@code name} is an in-progress file of this protocol (never a finished output). */
@@ -117,8 +177,15 @@ public final class AtomicFile implements AutoCloseable {
             }
             return;
         }
+        forget();
         try {
             if (!fs.rename(inProgress, target)) {
+                if (!fs.exists(inProgress)) {
+                    // Swept as expired, or never there: the target, whoever wrote it, stays as it is.
+                    throw new IOException("could not publish " + target + ": its in-progress file " + inProgress.getName()
+                            + " is gone (its lease of " + leaseMillis() / 1000 + " s expired and another attempt removed it);"
+                            + " nothing published, " + target.getName() + " left as it was");
+                }
                 // A file system that will not rename onto an existing file: replace it.
                 fs.delete(target, false);
                 if (!fs.rename(inProgress, target)) {
@@ -131,6 +198,14 @@ public final class AtomicFile implements AutoCloseable {
         }
     }
 
+    /** Stops renewing this file's lease. */
+    private void forget() {
+        java.io.File local = inProgress == null ? null : localFile(inProgress);
+        if (local != null) {
+            OPEN.remove(local);
+        }
+    }
+
     /** Abandons the file unless it was committed: its in-progress copy is deleted. */
     @Override
     public void close() throws IOException {
@@ -138,6 +213,7 @@ public final class AtomicFile implements AutoCloseable {
             return;
         }
         done = true;
+        forget();
         try {
             stream.close();
         } finally {
@@ -191,18 +267,42 @@ public final class AtomicFile implements AutoCloseable {
         }
     }
 
+    /** Deletes the in-progress files of {@code target} whose lease is over ({@link #expired}). */
     private static void deleteLeftovers(FileSystem fs, Path target) throws IOException {
         Path dir = target.getParent();
         if (!fs.exists(dir)) {
             return;
         }
         String prefix = "." + target.getName() + ".";
+        long now = System.currentTimeMillis();
         for (FileStatus s : list(fs, dir)) {
             String name = s.getPath().getName();
-            if (name.startsWith(prefix) && name.endsWith(SUFFIX)) {
+            if (name.startsWith(prefix) && name.endsWith(SUFFIX)
+                    && expired(name.substring(prefix.length(), name.length() - SUFFIX.length()), s.getModificationTime(), now)) {
                 fs.delete(s.getPath(), false);
             }
         }
+    }
+
+    /**
+     * Whether an in-progress file owned by {@code owner} ({@code UUID~PID~HOST}), last modified at
+     * {@code modified}, may be swept at {@code now}: its lease ran out, or its writer was a process
+     * of this host that no longer runs (killed: it will never commit).
+     */
+    static boolean expired(String owner, long modified, long now) {
+        if (now - modified > leaseMillis()) {
+            return true;
+        }
+        String[] parts = owner.split(OWNER_SEPARATOR, 3);
+        if (parts.length == 3 && parts[2].equals(HOST)) {
+            try {
+                long pid = Long.parseLong(parts[1]);
+                return pid != PID && ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
+            } catch (NumberFormatException e) {
+                return false;
+            }
+        }
+        return false;
     }
 
     /** Counts what goes through it. */

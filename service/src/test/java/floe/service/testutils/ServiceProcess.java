@@ -32,6 +32,11 @@ public final class ServiceProcess implements AutoCloseable {
         return start(log, List.of(), java.util.Map.of(), serveArgs);
     }
 
+    /** As {@link #start(File, List)}, with these options for its JVM ({@code -Dfloe.exec.isolation=none}). */
+    public static ServiceProcess start(File log, List<String> jvmOptions, List<String> serveArgs) throws IOException {
+        return start(log, jvmOptions, java.util.Map.of(), serveArgs);
+    }
+
     /** As above, with these variables added to the service's environment (its own secrets, say). */
     public static ServiceProcess start(File log, List<String> serveArgs, java.util.Map<String, String> env) throws IOException {
         return start(log, List.of(), env, serveArgs);
@@ -88,6 +93,12 @@ public final class ServiceProcess implements AutoCloseable {
         for (ProcessHandle child : children) {
             child.onExit().join();
         }
+    }
+
+    /** kill -9 of the service's JVM alone, as the OOM killer would: the processes it started are not signalled. */
+    public void killAlone() {
+        process.destroyForcibly();
+        waitFor(process);
     }
 
     /** A normal stop (SIGTERM), waiting for it. */
