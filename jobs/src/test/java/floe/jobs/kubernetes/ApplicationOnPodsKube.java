@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import static floe.jobs.kubernetes.kubelet.KubeletCluster.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -50,7 +49,7 @@ class ApplicationOnPodsKube {
         Path embedded = copyInputs(data.volume().toPath(), tmp.resolve("embedded"));
 
         Path volume = data.volume().toPath();
-        try (KubeletCluster cluster = KubeletCluster.start(tmp.resolve("k8s"), volume)) {
+        try (KubeletCluster cluster = KubeletCluster.start(KubeletCluster.logDir("application"), volume)) {
             Instant submitted = Instant.now();
             FloeRun submit = cluster.submit("kubernetes-application", "refcase", WORKFLOW, SMALL,
                     "--volume", "workdir=/mnt/vol", "--image-dir", "/opt/floe/process-data");
@@ -59,9 +58,9 @@ class ApplicationOnPodsKube {
             assertThat(submit.out()).contains("application cluster 'refcase' created in namespace 'batch' (image floe:test)");
 
             Path success = volume.resolve("result/_SUCCESS");
-            await("the result", Duration.ofMinutes(5), () -> Files.exists(success) || jobManagerGone(cluster));
+            cluster.await("the result", Duration.ofMinutes(10), () -> Files.exists(success) || jobManagerGone(cluster));
             Instant result = Instant.now();
-            await("the cluster to remove itself", Duration.ofMinutes(2), () -> cluster.kube.objects().isEmpty()
+            cluster.await("the cluster to remove itself", Duration.ofMinutes(2), () -> cluster.kube.objects().isEmpty()
                     && cluster.kubelet.runningPods().isEmpty());
             Instant gone = Instant.now();
 
@@ -85,8 +84,8 @@ class ApplicationOnPodsKube {
     }
 
     static boolean jobManagerGone(KubeletCluster cluster) {
-        return cluster.kubelet.events().stream().anyMatch(e -> e.component().equals("jobmanager") && !e.what().equals("created")
-                && !e.what().equals("running"));
+        return cluster.kubelet.events().stream().anyMatch(e -> e.component().equals("jobmanager")
+                && (e.what().startsWith("succeeded") || e.what().startsWith("failed") || e.what().equals("deleted")));
     }
 
     static String timeline(String what, Instant submitted, Instant result, Instant gone, List<PodEvent> events) {

@@ -68,11 +68,30 @@ public final class KubeletCluster implements AutoCloseable {
         return FloeRun.of(args.toArray(String[]::new));
     }
 
-    public static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+    /**
+     * A directory kept after the test (the pods' output, volumes, commands), emptied first:
+     * {@code target/kubelet/NAME}.
+     */
+    public static Path logDir(String name) throws java.io.IOException {
+        Path dir = Path.of("target/kubelet", name).toAbsolutePath();
+        if (Files.exists(dir)) {
+            try (var all = Files.walk(dir)) {
+                for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+        return Files.createDirectories(dir);
+    }
+
+    public void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+                throw new AssertionError("timed out after " + timeout + " waiting for " + what + "\nkubelet problems: "
+                        + kubelet.problems() + "\npod events:\n" + kubelet.events().stream().map(Object::toString)
+                        .collect(java.util.stream.Collectors.joining("\n")) + "\nobjects: "
+                        + kube.objects().stream().map(o -> o.getKind() + "/" + o.getMetadata().getName()).toList());
             }
             Thread.sleep(100);
         }
