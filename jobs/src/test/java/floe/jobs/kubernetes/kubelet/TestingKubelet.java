@@ -564,8 +564,18 @@ public final class TestingKubelet implements AutoCloseable {
             default -> container.withReady(false).withNewState().withNewTerminated().withExitCode(exitCode)
                     .withReason(exitCode == 0 ? "Completed" : "Error").endTerminated().endState();
         }
+        // Scheduled on this node from the start (Flink counts a TaskManager pod as started once it is).
+        List<io.fabric8.kubernetes.api.model.PodCondition> conditions = new ArrayList<>();
+        String now = Instant.now().toString();
+        conditions.add(new io.fabric8.kubernetes.api.model.PodConditionBuilder().withType("PodScheduled").withStatus("True")
+                .withLastTransitionTime(now).build());
+        String ready = "Running".equals(phase) ? "True" : "False";
+        for (String type : List.of("Initialized", "ContainersReady", "Ready")) {
+            conditions.add(new io.fabric8.kubernetes.api.model.PodConditionBuilder().withType(type)
+                    .withStatus(type.equals("Initialized") ? "True" : ready).withLastTransitionTime(now).build());
+        }
         current.setStatus(new PodStatusBuilder().withPhase(phase).withPodIP("127.0.0.1").withHostIP("127.0.0.1")
-                .withContainerStatuses(container.build()).build());
+                .withConditions(conditions).withContainerStatuses(container.build()).build());
         current.getSpec().setNodeName(NODE);
         try {
             client.pods().resource(current).updateStatus();
