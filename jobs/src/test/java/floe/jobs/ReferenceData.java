@@ -12,9 +12,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The same generated inputs twice, as the command-task examples read them (CSV on a volume) and
  * as the native tree merge does (Avro), with the native merge's manifest to compare results with.
  */
-record ReferenceData(File volume, Manifest nativeManifest) {
+public record ReferenceData(File volume, Manifest nativeManifest) {
 
-    static ReferenceData generate(File dir, int records) {
+    public static ReferenceData generate(File dir, int records) {
         File volume = new File(dir, "vol");
         File avro = new File(dir, "avro");
         assertThat(FloeRun.of("generate", "--format", "csv", "--out", volume.getPath(), "--records", Integer.toString(records)).exitCode()).isZero();
@@ -25,7 +25,7 @@ record ReferenceData(File volume, Manifest nativeManifest) {
     }
 
     /** The manifest the scripts wrote on the volume. */
-    Manifest scriptsManifest() {
+    public Manifest scriptsManifest() {
         return Manifest.read(new Path(new File(volume, "result/_SUCCESS").toURI()));
     }
 }

@@ -125,6 +125,9 @@ public final class KubernetesSubmit {
 
     private static int application(KubernetesJob job, Configuration conf, PrintWriter out) {
         conf.set(PipelineOptions.JARS, List.of(conf.get(KubernetesOptions.JOBS_JAR)));
+        // The program follows its job to the end (its figures, a failed task's message): detached,
+        // Flink's application mode would hand it no result and the workflow would fail at once.
+        conf.set(DeploymentOptions.ATTACHED, true);
         ApplicationConfiguration app = new ApplicationConfiguration(job.programArgs().toArray(String[]::new), ClusterMain.class.getName());
         KubernetesClusterClientFactory factory = new KubernetesClusterClientFactory();
         ClusterSpecification spec = factory.getClusterSpecification(conf);

@@ -109,6 +109,8 @@ class KubernetesDeploymentTest {
         assertThat(cluster.get(ApplicationConfiguration.APPLICATION_MAIN_CLASS)).isEqualTo(ClusterMain.class.getName());
         assertThat(cluster.get(PipelineOptions.JARS)).containsExactly("local:///opt/flink/usrlib/floe-jobs.jar");
         assertThat(cluster.get(FloeOptions.STAGE_RESOURCES)).isTrue();
+        // The program follows its job (detached, it would get no result and fail the workflow).
+        assertThat(cluster.get(org.apache.flink.configuration.DeploymentOptions.ATTACHED)).isTrue();
         // The TaskManagers' pod template travels with it, with the workflow's volume and the Secret env.
         String tmTemplate = kube.client().configMaps().withName("pod-template-sized-app").get().getData()
                 .get("taskmanager-pod-template.yaml");
