@@ -122,12 +122,27 @@ class RestRunnerPatienceTest {
                 body = "{\"jobUrl\": \"/jobs/posted\"}";
             } else if (path.equals("/jobs")) {
                 body = "{\"jobs\": []}";
+            } else if (!path.startsWith("/jobs/" + JOB)) {
+                // A job this cluster never got: Flink's answer is a 404.
+                byte[] missing = "{\"errors\": [\"Job could not be found.\"]}".getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().add("Content-Type", "application/json");
+                exchange.sendResponseHeaders(404, missing.length);
+                exchange.getResponseBody().write(missing);
+                exchange.close();
+                return;
             } else if (path.endsWith("/accumulators")) {
                 body = "{\"user-task-accumulators\": []}";
             } else {
                 body = "{\"jid\": \"" + JOB + "\", \"state\": \"" + state.get() + "\", \"duration\": 1200, \"vertices\": []}";
             }
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, bytes.length);
+            exchange.getResponseBody().write(bytes);
+            exchange.close();
+        });
+        server.createContext("/overview", exchange -> {
+            byte[] bytes = "{\"flink-version\": \"2.3.0\", \"taskmanagers\": 1}".getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             exchange.sendResponseHeaders(200, bytes.length);
             exchange.getResponseBody().write(bytes);
