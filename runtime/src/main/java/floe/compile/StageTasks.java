@@ -7,6 +7,8 @@ import floe.exec.WorkflowPermits;
 import floe.model.Stage;
 import floe.model.TaskCompletion;
 import floe.model.Workflow;
+import floe.report.NodePhase;
+import floe.report.TaskRecord;
 
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.runtime.execution.SuppressRestartsException;
@@ -28,17 +30,20 @@ final class StageTasks implements Serializable {
     private final String stageName;
     private final int tasksPerSubtask;
     private final String logDir;
+    private final boolean keepRecords;
     private transient Stage stage;
     private transient TaskExecutor executor;
     private transient StageMetrics metrics;
     private transient WorkflowPermits permits;
     private transient ConcurrentTasks running;
+    private transient TaskRecordAccumulator records;
 
-    StageTasks(Workflow workflow, StagePlan plan, String logDir) {
+    StageTasks(Workflow workflow, StagePlan plan, String logDir, boolean keepRecords) {
         this.workflow = workflow;
         this.stageName = plan.stage().name();
         this.tasksPerSubtask = plan.tasksPerSubtask();
         this.logDir = logDir;
+        this.keepRecords = keepRecords;
     }
 
     Stage stage() {
@@ -55,8 +60,15 @@ final class StageTasks implements Serializable {
         metrics = new StageMetrics(context, stageName);
         permits = workflow.parallelism() > 0
                 ? WorkflowPermits.of(context.getJobInfo().getJobId().toString(), workflow.parallelism()) : null;
+        if (keepRecords) {
+            records = new TaskRecordAccumulator();
+            context.addAccumulator(TaskRecordAccumulator.PREFIX + stageName, records);
+        }
         running = new ConcurrentTasks(stageName, tasksPerSubtask, permits, c -> {
             metrics.record(c);
+            if (records != null) {
+                records.add(TaskRecord.of(c));
+            }
             out.accept(c);
         });
     }
@@ -83,12 +95,27 @@ final class StageTasks implements Serializable {
      */
     void start(int index, int tasks, List<TaskCompletion> inputs) throws Exception {
         running.start(() -> {
+            long started = System.currentTimeMillis();
             try {
                 return executor.run(index, tasks, inputs);
             } catch (TaskFailedException e) {
+                if (records != null) {
+                    // The job fails with it: its record goes out with the subtask's final accumulators.
+                    records.add(new TaskRecord(stageName, index, NodePhase.FAILED, e.attempts(), started, System.currentTimeMillis(),
+                            exitCode(e), e.getMessage()));
+                }
                 throw new SuppressRestartsException(e);
             }
         });
+    }
+
+    private static Integer exitCode(TaskFailedException e) {
+        for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+            if (t instanceof floe.exec.CommandFailedException c) {
+                return c.exitCode();
+            }
+        }
+        return null;
     }
 
     /** Waits for every task started, handing on their completions. */

@@ -45,8 +45,10 @@ public final class WorkflowCompiler {
     private final String taskLogDir;
     private final boolean stageResources;
     private final int maxConcurrentCommands;
+    private final boolean taskRecords;
 
-    private WorkflowCompiler(int maxParallelism, int slots, String taskLogDir, boolean stageResources, int maxConcurrentCommands) {
+    private WorkflowCompiler(int maxParallelism, int slots, String taskLogDir, boolean stageResources, int maxConcurrentCommands,
+            boolean taskRecords) {
         if (maxParallelism < 1) {
             throw new IllegalArgumentException("max parallelism must be at least 1, got " + maxParallelism);
         }
@@ -58,17 +60,18 @@ public final class WorkflowCompiler {
         this.taskLogDir = taskLogDir;
         this.stageResources = stageResources;
         this.maxConcurrentCommands = maxConcurrentCommands;
+        this.taskRecords = taskRecords;
     }
 
     /** A compiler whose stages run on at most {@code maxParallelism} subtasks each. */
     public static WorkflowCompiler withMaxParallelism(int maxParallelism) {
         return new WorkflowCompiler(maxParallelism, 0, System.getProperty("java.io.tmpdir") + "/floe-tasks", false,
-                DEFAULT_MAX_CONCURRENT_COMMANDS);
+                DEFAULT_MAX_CONCURRENT_COMMANDS, false);
     }
 
     /** A copy whose command tasks log under {@code dir} (on the TaskManager's disk). */
     public WorkflowCompiler withTaskLogs(String dir) {
-        return new WorkflowCompiler(maxParallelism, slots, dir, stageResources, maxConcurrentCommands);
+        return new WorkflowCompiler(maxParallelism, slots, dir, stageResources, maxConcurrentCommands, taskRecords);
     }
 
     /**
@@ -84,7 +87,7 @@ public final class WorkflowCompiler {
         if (slots < 1) {
             throw new IllegalArgumentException("slots must be at least 1, got " + slots);
         }
-        return new WorkflowCompiler(maxParallelism, slots, taskLogDir, stageResources, maxConcurrentCommands);
+        return new WorkflowCompiler(maxParallelism, slots, taskLogDir, stageResources, maxConcurrentCommands, taskRecords);
     }
 
     /**
@@ -92,7 +95,7 @@ public final class WorkflowCompiler {
      * ({@link StageSlots}; Flink fine-grained resource management).
      */
     public WorkflowCompiler withStageResources(boolean on) {
-        return new WorkflowCompiler(maxParallelism, slots, taskLogDir, on, maxConcurrentCommands);
+        return new WorkflowCompiler(maxParallelism, slots, taskLogDir, on, maxConcurrentCommands, taskRecords);
     }
 
     /**
@@ -101,7 +104,21 @@ public final class WorkflowCompiler {
      * that declares resources, run one at a time a subtask.
      */
     public WorkflowCompiler withMaxConcurrentCommands(int max) {
-        return new WorkflowCompiler(maxParallelism, slots, taskLogDir, stageResources, max);
+        return new WorkflowCompiler(maxParallelism, slots, taskLogDir, stageResources, max, taskRecords);
+    }
+
+    /**
+     * A copy whose stages, when {@code on}, keep a record of each task (phase, attempts, times,
+     * exit code, message) in an accumulator per stage, which the runner hands to its progress
+     * listener when the job ends ({@code floe run --report}).
+     */
+    public WorkflowCompiler withTaskRecords(boolean on) {
+        return new WorkflowCompiler(maxParallelism, slots, taskLogDir, stageResources, maxConcurrentCommands, on);
+    }
+
+    /** Whether the stages keep a record of each task ({@link #withTaskRecords}). */
+    public boolean keepsTaskRecords() {
+        return taskRecords;
     }
 
     /** The plan alone, without building a Flink job (for {@code plan} and tests). */
@@ -200,19 +217,19 @@ public final class WorkflowCompiler {
         return plan;
     }
 
-    private static SingleOutputStreamOperator<TaskCompletion> rootStage(
+    private SingleOutputStreamOperator<TaskCompletion> rootStage(
             Workflow workflow, StagePlan stage, StreamExecutionEnvironment env, String taskLogDir) {
         String name = stage.stage().name();
         return env.fromSource(new TaskRangeSource(stage.blocks()), WatermarkStrategy.noWatermarks(),
                         name + "/tasks", Types.INT)
                 .uid(stage.uid() + "/tasks")
                 .setParallelism(stage.parallelism())
-                .transform(name, CompletionTypeInfo.INSTANCE, new RootStageOperator(new StageTasks(workflow, stage, taskLogDir)))
+                .transform(name, CompletionTypeInfo.INSTANCE, new RootStageOperator(new StageTasks(workflow, stage, taskLogDir, taskRecords)))
                 .uid(stage.uid())
                 .setParallelism(stage.parallelism());
     }
 
-    private static SingleOutputStreamOperator<TaskCompletion> dependentStage(
+    private SingleOutputStreamOperator<TaskCompletion> dependentStage(
             Workflow workflow, StagePlan stage, Plan plan, Map<String, DataStream<TaskCompletion>> outputs, String taskLogDir) {
         DataStream<TaskCompletion> input = null;
         for (StagePlan.Edge edge : stage.edges()) {
@@ -227,7 +244,7 @@ public final class WorkflowCompiler {
         }
         String name = stage.stage().name();
         return input.transform(name, CompletionTypeInfo.INSTANCE,
-                        new DependentStageOperator(workflow, new StageTasks(workflow, stage, taskLogDir), stage.blocks()))
+                        new DependentStageOperator(workflow, new StageTasks(workflow, stage, taskLogDir, taskRecords), stage.blocks()))
                 .uid(stage.uid())
                 .setParallelism(stage.parallelism());
     }

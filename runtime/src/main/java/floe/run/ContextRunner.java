@@ -67,12 +67,13 @@ public final class ContextRunner implements WorkflowRunner {
     /** Runs {@code workflow} on the launching cluster, then its exit handler if it has one. */
     @Override
     public RunResult run(Workflow workflow, ProgressListener progress) {
-        return WorkflowLocks.held(workflow, () -> ExitHandlers.run(workflow, this::runJob));
+        return WorkflowLocks.held(workflow, () -> ExitHandlers.run(workflow, wf -> runJob(wf, progress)));
     }
 
-    private RunResult runJob(Workflow workflow) {
+    private RunResult runJob(Workflow workflow, ProgressListener progress) {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(FlinkSettings.job(conf));
-        Plan plan = FloeOptions.compiler(conf).compile(workflow, env);
+        floe.compile.WorkflowCompiler compiler = FloeOptions.compiler(conf);
+        Plan plan = compiler.compile(workflow, env);
         long start = System.nanoTime();
         try {
             JobExecutionResult result;
@@ -86,6 +87,10 @@ public final class ContextRunner implements WorkflowRunner {
                 }
             } else {
                 result = env.execute(workflow.name());
+            }
+            if (compiler.keepsTaskRecords()) {
+                // A client's job result has accumulators only when it succeeded: a failed run's report lacks its tasks.
+                progress.tasksEnded(workflow.name(), Results.taskRecords(result.getAllAccumulatorResults()));
             }
             return Results.of(plan, result.getJobID().toString(), Duration.ofNanos(System.nanoTime() - start),
                     result.getAllAccumulatorResults());

@@ -118,7 +118,8 @@ public final class EmbeddedRunner implements WorkflowRunner {
     }
 
     private RunResult runJob(Workflow workflow, ProgressListener progress) {
-        CompiledJob job = CompiledJob.of(workflow, conf, FloeOptions.embeddedCompiler(conf));
+        floe.compile.WorkflowCompiler compiler = FloeOptions.embeddedCompiler(conf);
+        CompiledJob job = CompiledJob.of(workflow, conf, compiler);
         Plan plan = job.plan();
         JobGraph jobGraph = job.graph();
         Map<JobVertexID, StagePlan> stageOf = stagesByVertex(plan, jobGraph);
@@ -132,7 +133,11 @@ public final class EmbeddedRunner implements WorkflowRunner {
             while (!done.isDone()) {
                 if (System.nanoTime() > deadline) {
                     cluster.cancelJob(jobId).get();
-                    done.get();
+                    JobResult cancelled = done.get();
+                    if (compiler.keepsTaskRecords()) {
+                        progress.tasksEnded(workflow.name(), Results.taskRecords(cancelled.getAccumulatorResults(),
+                                Thread.currentThread().getContextClassLoader()));
+                    }
                     throw Results.pastDeadline(workflow);
                 }
                 if (follow) {
@@ -150,6 +155,9 @@ public final class EmbeddedRunner implements WorkflowRunner {
             }
             Duration wall = Duration.ofNanos(System.nanoTime() - start);
             ClassLoader loader = Thread.currentThread().getContextClassLoader();
+            if (compiler.keepsTaskRecords()) {
+                progress.tasksEnded(workflow.name(), Results.taskRecords(result.getAccumulatorResults(), loader));
+            }
             if (!result.isSuccess()) {
                 throw Results.failure(workflow.name(), result.getSerializedThrowable()
                         .map(t -> (Throwable) t)

@@ -10,7 +10,8 @@ public final class FloeOptions {
     /** The compiler these settings ask for. */
     public static floe.compile.WorkflowCompiler compiler(org.apache.flink.configuration.Configuration conf) {
         return floe.compile.WorkflowCompiler.withMaxParallelism(conf.get(MAX_PARALLELISM)).withTaskLogs(conf.get(TASK_LOG_DIR))
-                .withStageResources(conf.get(STAGE_RESOURCES)).withMaxConcurrentCommands(conf.get(MAX_CONCURRENT_COMMANDS));
+                .withStageResources(conf.get(STAGE_RESOURCES)).withMaxConcurrentCommands(conf.get(MAX_CONCURRENT_COMMANDS))
+                .withTaskRecords(conf.get(TASK_RECORDS));
     }
 
     /** The compiler for the embedded Flink, whose slots are known. */
@@ -39,6 +40,13 @@ public final class FloeOptions {
             .withDescription("Task slots of the embedded Flink, i.e. how many subtasks of a stage run at once, each"
                     + " running one Java task or up to floe.task.max-concurrent-commands command tasks at a time"
                     + " (default: the number of cores, at least 2).");
+
+    public static final ConfigOption<Boolean> TASK_RECORDS = ConfigOptions.key("floe.task.records")
+            .booleanType()
+            .defaultValue(false)
+            .withDescription("Keep a record of each task (phase, attempts, start, end, exit code, message) for the run's"
+                    + " report; floe run --report sets it. The records travel as one accumulator per stage, about 50 bytes"
+                    + " a task.");
 
     public static final ConfigOption<String> TASK_LOG_DIR = ConfigOptions.key("floe.task.log-dir")
             .stringType()

@@ -66,6 +66,50 @@ final class Results {
                 + workflow.deadline().toString().substring(2).toLowerCase() + " and was stopped");
     }
 
+    /**
+     * The task records the job's stages kept ({@code floe.task-records.STAGE}), from its
+     * accumulators as a job result carries them, whether it succeeded or failed; those that cannot
+     * be read are left out (the report then counts their tasks as not run).
+     */
+    static List<floe.report.TaskRecord> taskRecords(
+            Map<String, org.apache.flink.util.SerializedValue<org.apache.flink.util.OptionalFailure<Object>>> accumulators,
+            ClassLoader loader) {
+        List<floe.report.TaskRecord> records = new ArrayList<>();
+        accumulators.forEach((name, value) -> {
+            if (!name.startsWith(floe.compile.TaskRecordAccumulator.PREFIX)) {
+                return;
+            }
+            try {
+                org.apache.flink.util.OptionalFailure<Object> v = value.deserializeValue(loader);
+                if (!v.isFailure() && v.getUnchecked() instanceof List<?> list) {
+                    for (Object o : list) {
+                        if (o instanceof floe.report.TaskRecord r) {
+                            records.add(r);
+                        }
+                    }
+                }
+            } catch (java.io.IOException | ClassNotFoundException e) {
+                // a record that cannot be read shows as a task not run
+            }
+        });
+        return records;
+    }
+
+    /** The task records among a succeeded job's accumulators, as a Flink client hands them over. */
+    static List<floe.report.TaskRecord> taskRecords(Map<String, Object> accumulators) {
+        List<floe.report.TaskRecord> records = new ArrayList<>();
+        accumulators.forEach((name, value) -> {
+            if (name.startsWith(floe.compile.TaskRecordAccumulator.PREFIX) && value instanceof List<?> list) {
+                for (Object o : list) {
+                    if (o instanceof floe.report.TaskRecord r) {
+                        records.add(r);
+                    }
+                }
+            }
+        });
+        return records;
+    }
+
     private static Number number(Object value) {
         return value instanceof Number n ? n : 0;
     }

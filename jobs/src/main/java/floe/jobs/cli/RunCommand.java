@@ -15,15 +15,19 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     FlinkConfig flink;
 
+    @Mixin
+    ReportOption report;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec cli;
 
     @Override
     public Integer call() {
-        try (WorkflowLauncher launcher = WorkflowLauncher.start(flink.load())) {
-            floe.model.Workflow workflow = spec.load(flink.load());
+        org.apache.flink.configuration.Configuration conf = report.apply(flink.load());
+        try (WorkflowLauncher launcher = WorkflowLauncher.start(conf)) {
+            floe.model.Workflow workflow = spec.load(conf);
             spec.printNotices(cli.commandLine().getErr());
-            launcher.run(workflow, cli.commandLine().getOut());
+            launcher.run(workflow, cli.commandLine().getOut(), cli.commandLine().getErr(), report.file);
         }
         return 0;
     }

@@ -47,6 +47,9 @@ final class TreeMergeCommand implements Callable<Integer> {
     @Mixin
     FlinkConfig flink;
 
+    @Mixin
+    ReportOption report;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -54,9 +57,9 @@ final class TreeMergeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         TreeMergeSpec merge = new TreeMergeSpec(input, work, output, fanIn, widths, codec, attempts, overwrite);
-        try (WorkflowLauncher launcher = WorkflowLauncher.start(flink.load())) {
+        try (WorkflowLauncher launcher = WorkflowLauncher.start(report.apply(flink.load()))) {
             Workflow workflow = TreeMerge.prepare(merge);
-            if (launcher.run(workflow, out) == null) {
+            if (launcher.run(workflow, out, spec.commandLine().getErr(), report.file) == null) {
                 return 0;
             }
         }

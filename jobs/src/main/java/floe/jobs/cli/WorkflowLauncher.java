@@ -3,6 +3,8 @@ package floe.jobs.cli;
 import floe.FloeException;
 import floe.compile.WorkflowCompiler;
 import floe.model.Workflow;
+import floe.report.RunPage;
+import floe.report.RunRecorder;
 import floe.run.ContextRunner;
 import floe.run.EmbeddedRunner;
 import floe.run.FloeOptions;
@@ -17,6 +19,7 @@ import floe.jobs.cluster.WarmFlink;
 import org.apache.flink.configuration.Configuration;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -78,21 +81,62 @@ final class WorkflowLauncher implements AutoCloseable {
 
     /** Runs {@code workflow} and prints its plan and stage figures; null when it was only submitted (detached). */
     RunResult run(Workflow workflow, PrintWriter out) {
+        return run(workflow, out, out, null);
+    }
+
+    /**
+     * As {@link #run(Workflow, PrintWriter)}, and when {@code report} is given, writes the run's page
+     * there once it ended, well or not (what went wrong writing it goes to {@code err}; the run's
+     * own outcome stands).
+     */
+    RunResult run(Workflow workflow, PrintWriter out, PrintWriter err, Path report) {
         out.print(compiler.plan(workflow).describe());
         if (workflow.onExit() != null) {
             out.print("on exit, " + compiler.plan(workflow.onExit()).describe());
         }
         out.flush();
         if (detached) {
+            if (report != null) {
+                err.println("floe: notice: --report: a detached submission is not followed, so no report is written");
+            }
             out.printf("%s submitted as job %s%n", workflow.name(), ((ContextRunner) runner()).submit(workflow)); // detached: in the Flink client
             out.flush();
             return null;
         }
         ProgressListener progress = conf.get(FloeOptions.PROGRESS) ? TerminalProgress.onStderr(SuspendedNotes.of(conf, workflow.name()))
                 : ProgressListener.none();
-        RunResult result = runner() instanceof SessionRunner warm ? runOn(warm, workflow, progress) : runner().run(workflow, progress);
-        printResult(result, out);
-        return result;
+        if (report == null) {
+            RunResult result = execute(workflow, progress);
+            printResult(result, out);
+            return result;
+        }
+        RunRecorder recorder = RunRecorder.of(workflow, Path.of(conf.get(FloeOptions.TASK_LOG_DIR)), progress);
+        try {
+            RunResult result = execute(workflow, recorder);
+            recorder.succeeded();
+            printResult(result, out);
+            return result;
+        } catch (RuntimeException | Error e) {
+            recorder.failed(e);
+            throw e;
+        } finally {
+            writeReport(recorder, report, out, err);
+        }
+    }
+
+    private static void writeReport(RunRecorder recorder, Path report, PrintWriter out, PrintWriter err) {
+        try {
+            RunPage.write(recorder.state(), report);
+            out.println("report   " + report.toAbsolutePath());
+        } catch (java.io.IOException | RuntimeException e) {
+            err.println("floe: could not write the report " + report + ": " + e);
+        }
+        out.flush();
+        err.flush();
+    }
+
+    private RunResult execute(Workflow workflow, ProgressListener progress) {
+        return runner() instanceof SessionRunner warm ? runOn(warm, workflow, progress) : runner().run(workflow, progress);
     }
 
     /**
