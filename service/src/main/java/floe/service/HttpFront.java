@@ -47,7 +47,14 @@ final class HttpFront implements AutoCloseable {
         io.undertow.server.HttpHandler handler = new BlockingHandler(exchange -> handle(exchange, api, accessKeyId, secretKey));
         if (!mounts.isEmpty()) {
             io.undertow.server.handlers.PathHandler paths = new io.undertow.server.handlers.PathHandler(handler);
-            mounts.forEach(paths::addPrefixPath);
+            // "/" alone is an exact path (a page at the root); any other key a prefix.
+            mounts.forEach((path, h) -> {
+                if (path.equals("/")) {
+                    paths.addExactPath(path, h);
+                } else {
+                    paths.addPrefixPath(path, h);
+                }
+            });
             handler = paths;
         }
         Undertow server = Undertow.builder()
