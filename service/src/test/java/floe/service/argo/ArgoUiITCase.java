@@ -222,6 +222,8 @@ class ArgoUiITCase {
 
         Browser() throws Exception {
             chrome = Chromium.start(Files.createTempDirectory(dir, "chromium-profile"));
+            // Tall enough for the screenshots to show a task's details and log below the graph and timeline.
+            chrome.manage().window().setSize(new org.openqa.selenium.Dimension(1400, 1900));
         }
 
         void useToken(String token) {
