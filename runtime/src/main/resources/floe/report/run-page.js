@@ -118,7 +118,7 @@
     if (single) {
       var k = stage.t.i.length ? 0 : -1;
       var t = k >= 0 ? task(stage, 0) : null;
-      g.appendChild(svg('text', { 'class': 'counts', x: 12, y: 35 }, (t ? t.phase + ' \u00b7 ' + duration(t.duration) : unrecordedPhase())));
+      g.appendChild(svg('text', { 'class': 'counts', x: 12, y: 35 }, (t ? t.phase + ' \u00b7 ' + duration(t.duration) : stage.phase)));
       g.addEventListener('click', function () { if (t) { showTask(stage, 0); } else { showStage(stage); } });
       return g;
     }

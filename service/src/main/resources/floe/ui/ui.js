@@ -54,6 +54,7 @@
     var here = location.pathname;
     nav.appendChild(el('a', { href: '/', 'class': 'brand' }, ['Floe']));
     nav.appendChild(el('a', { href: '/', 'class': here === '/' || here.indexOf('/workflows/') === 0 ? 'on' : '' }, ['Workflows']));
+    nav.appendChild(el('a', { href: '/templates', id: 'nav-templates', 'class': here === '/templates' ? 'on' : '' }, ['Templates & cron']));
     var input = el('input', { type: 'password', id: 'token', placeholder: 'bearer token', autocomplete: 'off', size: 24 });
     input.value = token();
     var form = el('form', { id: 'token-form' }, [el('label', { 'for': 'token' }, ['Token ']), input,

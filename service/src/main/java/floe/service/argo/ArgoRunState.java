@@ -49,8 +49,12 @@ final class ArgoRunState {
             }
             // Each stage's task node ids by index: where the page asks for a node's details and log.
             Map<String, ObjectNode> ids = new HashMap<>();
+            JsonNode running = wf.path(ArgoApi.PRIVATE).path("running");
             for (JsonNode s : out.path("stages")) {
                 ids.put(s.path("name").asText(), ((ObjectNode) s).putObject("nodes"));
+                if (!run.finished()) {
+                    running((ObjectNode) s, running.path(s.path("name").asText()).asInt(0));
+                }
             }
             for (Iterator<Map.Entry<String, JsonNode>> it = wf.path(ArgoApi.PRIVATE).path("pods").fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> pod = it.next();
@@ -63,6 +67,28 @@ final class ArgoRunState {
             return ArgoStore.JSON.writeValueAsString(out);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * A running task's log file appears only when it ends, so its node is not there yet: a stage
+     * whose subtasks run shows that many of its pending tasks as running (at least that many run).
+     */
+    private static void running(ObjectNode stage, int subtasks) {
+        ObjectNode counts = (ObjectNode) stage.path("counts");
+        int pending = counts.path("Pending").asInt(0);
+        int shown = Math.min(subtasks - counts.path("Running").asInt(0), pending);
+        if (shown <= 0) {
+            return;
+        }
+        counts.put("Running", counts.path("Running").asInt(0) + shown);
+        if (pending == shown) {
+            counts.remove("Pending");
+        } else {
+            counts.put("Pending", pending - shown);
+        }
+        if (stage.path("phase").asText().equals("Pending")) {
+            stage.put("phase", "Running");
         }
     }
 

@@ -194,6 +194,7 @@ final class ArgoRuns implements AutoCloseable {
                         status.set("nodes", nodes.nodes(progress, "Running", start, 0, null, now));
                         own.set("pods", nodes.pods());
                         own.set("times", nodes.times());
+                        own.set("running", running(progress));
                         store.update(row.namespace(), row.name(), "Running", body, false);
                         events.publish("MODIFIED", body);
                     }
@@ -235,6 +236,7 @@ final class ArgoRuns implements AutoCloseable {
         status.set("nodes", nodes.nodes(progress, phase, start, now, failure, now));
         body.with(ArgoApi.PRIVATE).set("pods", nodes.pods());
         body.with(ArgoApi.PRIVATE).set("times", nodes.times());
+        body.with(ArgoApi.PRIVATE).remove("running");
     }
 
     private void finish(ArgoStore.Row row, ObjectNode body, String phase, long start, String message) {
@@ -252,6 +254,17 @@ final class ArgoRuns implements AutoCloseable {
         store.update(row.namespace(), row.name(), phase, body, false);
         events.publish("MODIFIED", body);
         LOG.info("workflow {}/{}: {}", row.namespace(), row.name(), phase);
+    }
+
+    /** Subtasks running in each stage now (a running task writes its log file only when it ends: the run page shows these). */
+    private static ObjectNode running(Map<String, StageProgress> progress) {
+        ObjectNode out = ArgoStore.JSON.createObjectNode();
+        new java.util.TreeMap<>(progress).forEach((stage, p) -> {
+            if (p.running() > 0) {
+                out.put(stage, p.running());
+            }
+        });
+        return out;
     }
 
     /** The user stages as the run page draws them: name, tasks (at most, when sized at run time) and the stages each runs after. */

@@ -17,8 +17,8 @@ import java.util.Map;
  * the server's own Argo API for everything they show, with the bearer token the user typed (kept
  * in the browser's sessionStorage, sent as a header, never in a URL). Pages carry no data, so
  * they are served to anyone: {@code /} the workflows, {@code /workflows/NS/NAME} a run's page
- * (the report's page, fed from {@code /api/v1/workflows/NS/NAME/run-state}), {@code /ui/*} the
- * scripts and styles.
+ * (the report's page, fed from {@code /api/v1/workflows/NS/NAME/run-state}), {@code /templates}
+ * the WorkflowTemplates and CronWorkflows (submit, next times), {@code /ui/*} the scripts and styles.
  */
 final class ArgoUi implements HttpHandler {
     private static final String BASE = "/floe/ui/";
@@ -28,7 +28,7 @@ final class ArgoUi implements HttpHandler {
     /** The handlers by path: the root page alone, a run's pages and the assets. */
     static Map<String, HttpHandler> handlers() {
         ArgoUi ui = new ArgoUi();
-        return Map.of("/", ui, "/workflows", ui, "/ui", ui);
+        return Map.of("/", ui, "/workflows", ui, "/templates", ui, "/ui", ui);
     }
 
     @Override
@@ -42,6 +42,8 @@ final class ArgoUi implements HttpHandler {
         String[] p = path.substring(1).split("/");
         if (path.equals("/")) {
             send(exchange, 200, "text/html", resource("workflows.html"));
+        } else if (path.equals("/templates")) {
+            send(exchange, 200, "text/html", resource("templates.html"));
         } else if (p.length == 3 && p[0].equals("workflows")) {
             send(exchange, 200, "text/html", runPage());
         } else if (p.length == 2 && p[0].equals("ui") && p[1].matches("[a-z][a-z0-9-]*\\.(js|css|html|svg)")) {

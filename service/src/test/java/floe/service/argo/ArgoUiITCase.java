@@ -198,9 +198,42 @@ class ArgoUiITCase {
     }
 
     @Test
+    void templatesPageSubmitsATemplateAndShowsACronsNextTimes() throws Exception {
+        argo.ok("POST", "/api/v1/workflow-templates/argo", Map.of("namespace", "argo", "template", ArgoClient.JSON.readTree("""
+                {"metadata": {"name": "greet"}, "spec": {"entrypoint": "main", "arguments": {"parameters": [{"name": "who", "value": "world"}]},
+                 "templates": [{"name": "main", "container": {"image": "alpine", "command": ["echo", "hello {{workflow.parameters.who}}"]}}]}}
+                """)));
+        argo.ok("POST", "/api/v1/cron-workflows/argo", Map.of("namespace", "argo", "cronWorkflow", ArgoClient.JSON.readTree("""
+                {"metadata": {"name": "nightly"}, "spec": {"schedule": "30 2 * * *", "timezone": "UTC", "workflowSpec": {"entrypoint": "main",
+                 "templates": [{"name": "main", "container": {"image": "alpine", "command": ["true"]}}]}}}
+                """)));
+        try (Browser browser = new Browser()) {
+            ChromeDriver chrome = browser.chrome;
+            chrome.get(server.endpoint() + "/templates");
+            browser.useToken(TOKEN);
+            browser.waitFor(() -> chrome.findElement(By.cssSelector("tr.cron[data-name='nightly'] td.next")).getText().contains("02:30"));
+            String next = chrome.findElement(By.cssSelector("tr.cron[data-name='nightly'] td.next")).getText();
+            assertThat(next.split("\n")).hasSize(3);
+            assertThat(chrome.findElement(By.cssSelector("tr.cron[data-name='nightly']")).getText()).contains("30 2 * * * (UTC)");
+            WebElement who = chrome.findElement(By.cssSelector("tr.template[data-name='greet'] input[data-param='who']"));
+            assertThat(who.getAttribute("value")).isEqualTo("world");
+            browser.screenshot("templates.png");
+            who.clear();
+            who.sendKeys("floe");
+            chrome.findElement(By.cssSelector("tr.template[data-name='greet'] form.submit button")).click();
+            browser.waitFor(() -> chrome.getCurrentUrl().contains("/workflows/argo/greet-"));
+            browser.waitFor(() -> "Succeeded".equals(chrome.findElement(By.tagName("body")).getAttribute("data-phase")));
+            chrome.findElement(By.cssSelector("#graph .node")).click();
+            browser.waitFor(() -> "true".equals(chrome.findElement(By.id("task-log")).getAttribute("data-loaded")));
+            assertThat(chrome.findElement(By.id("task-log")).getText()).isEqualTo("hello floe");
+        }
+    }
+
+    @Test
     void pagesAreServedWithoutATokenButTheirDataIsNot() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
-        for (String path : new String[] {"/", "/ui/ui.js", "/ui/run.js", "/ui/ui.css", "/workflows/argo/anything"}) {
+        for (String path : new String[] {"/", "/templates", "/ui/ui.js", "/ui/run.js", "/ui/workflows.js", "/ui/templates.js", "/ui/ui.css",
+                "/workflows/argo/anything"}) {
             HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(server.endpoint() + path)).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(page.statusCode()).as(path).isEqualTo(200);
