@@ -21,6 +21,8 @@
     }).then(function () { timer = setTimeout(load, 2000); });
   }
 
+  function clip(text, n) { return text.length > n ? text.substring(0, n - 1) + '\u2026' : text; }
+
   function show(list) {
     var items = (list.items || []).slice();
     items.sort(function (a, b) { return (b.metadata.creationTimestamp || '').localeCompare(a.metadata.creationTimestamp || '') || b.metadata.name.localeCompare(a.metadata.name); });
@@ -38,7 +40,7 @@
         el('td', {}, [ui.time(s.startedAt)]),
         el('td', { 'class': 'num' }, [start ? ui.duration(end - start) : '-']),
         el('td', { 'class': 'num progress' }, [s.progress || '-']),
-        el('td', { 'class': 'msg' }, [s.message || ''])]));
+        el('td', { 'class': 'msg', title: s.message || '' }, [clip(s.message || '', 160)])]));
     });
     if (!items.length) { body.appendChild(el('tr', {}, [el('td', { colspan: 7, 'class': 'muted' }, ['No workflow.'])])); }
     document.getElementById('count').textContent = items.length + ' workflow' + (items.length === 1 ? '' : 's');

@@ -93,7 +93,8 @@ final class ArgoObjects {
         };
         boolean cluster = kind.equals(CLUSTER_TEMPLATE);
         // Path after the resource: namespaced ones have {namespace} first.
-        List<String> rest = p.subList(cluster ? 3 : 4, p.size());
+        // (none: a list over every namespace the token may use)
+        List<String> rest = p.subList(Math.min(p.size(), cluster ? 3 : 4), p.size());
         String ns = cluster ? "" : p.size() > 3 ? p.get(3) : "";
         String field = kind.equals(CRON) ? "cronWorkflow" : "template";
         if (rest.isEmpty() && method.equals("POST")) {
