@@ -118,7 +118,7 @@
     if (single) {
       var k = stage.t.i.length ? 0 : -1;
       var t = k >= 0 ? task(stage, 0) : null;
-      g.appendChild(svg('text', { 'class': 'counts', x: 12, y: 35 }, (t ? t.phase + ' \u00b7 ' + duration(t.duration) : unrecordedPhase())));
+      g.appendChild(svg('text', { 'class': 'counts', x: 12, y: 35 }, (t ? t.phase + ' \u00b7 ' + duration(t.duration) : stage.phase)));
       g.addEventListener('click', function () { if (t) { showTask(stage, 0); } else { showStage(stage); } });
       return g;
     }
@@ -324,6 +324,7 @@
       fact(facts, 'Logs', logs);
     }
     d.appendChild(facts);
+    if (hooks.task) { hooks.task(stage, t, d); }
   }
   function fact(dl, name, value) {
     dl.appendChild(el('dt', {}, [name]));
@@ -342,8 +343,14 @@
     }
   }
 
-  window.FloeRunPage = { render: render, state: function () { return state; } };
+  // hooks.task(stage, task, details): a live page adds to a task's details (its node's inputs, outputs, log).
+  var hooks = {};
+  window.FloeRunPage = { render: render, state: function () { return state; }, hooks: hooks, fact: fact, el: el };
   var started = performance.now();
-  render(JSON.parse(document.getElementById('run-state').textContent));
-  document.body.setAttribute('data-rendered-ms', String(Math.round(performance.now() - started)));
+  var initial = JSON.parse(document.getElementById('run-state').textContent);
+  // A live page comes with no state: its script fetches one and calls render.
+  if (initial) {
+    render(initial);
+    document.body.setAttribute('data-rendered-ms', String(Math.round(performance.now() - started)));
+  }
 })();

@@ -50,7 +50,10 @@ public final class BatchService implements AutoCloseable {
     /** What another API served beside the Batch API shares with it: the settings, database, Flink and data directory. */
     public record Shared(Configuration conf, Database db, FlinkEngine engine, File dataDir, LongSupplier clock) {}
 
-    /** Another API served by the same process and port: its handlers by path prefix; closed before Flink and the database. */
+    /**
+     * Another API served by the same process and port: its handlers by path prefix ({@code "/"}
+     * alone: the root page only, the Batch API keeps every other path); closed before Flink and the database.
+     */
     public interface Mount extends AutoCloseable {
         Map<String, io.undertow.server.HttpHandler> handlers();
 
@@ -83,6 +86,10 @@ public final class BatchService implements AutoCloseable {
         Configuration flinkConf = new Configuration(conf);
         if (!conf.contains(FloeOptions.TASK_LOG_DIR)) {
             flinkConf.set(FloeOptions.TASK_LOG_DIR, new File(data, "task-logs").getAbsolutePath());
+        }
+        if (mount != null && !conf.contains(FloeOptions.TASK_RECORDS)) {
+            // floe server: each task's record (phase, times, attempts, exit code) for the run pages of its web UI.
+            flinkConf.set(FloeOptions.TASK_RECORDS, true);
         }
         LongSupplier clock = System::currentTimeMillis;
         Database db = Database.open(url, System.getenv("FLOE_BATCH_DB_USER"), System.getenv("FLOE_BATCH_DB_PASSWORD"));
@@ -136,7 +143,14 @@ public final class BatchService implements AutoCloseable {
             io.undertow.server.HttpHandler root = front;
             if (mounted != null && !mounted.handlers().isEmpty()) {
                 io.undertow.server.handlers.PathHandler paths = new io.undertow.server.handlers.PathHandler(front);
-                mounted.handlers().forEach(paths::addPrefixPath);
+                // "/" alone is an exact path (a page at the root); any other key a prefix.
+                mounted.handlers().forEach((path, h) -> {
+                    if (path.equals("/")) {
+                        paths.addExactPath(path, h);
+                    } else {
+                        paths.addPrefixPath(path, h);
+                    }
+                });
                 root = paths;
             }
             HttpListener http = HttpListener.start(conf.get(BatchServiceOptions.HOST), conf.get(BatchServiceOptions.PORT), listener, root);

@@ -1,6 +1,7 @@
 package floe.jobs.report;
 
 import floe.jobs.FloeRun;
+import floe.testing.Chromium;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -191,6 +191,12 @@ final class ArgoApi implements HttpHandler {
         } else if (p.size() == 6 && method.equals("PUT")) {
             body(exchange);
             send(exchange, action(ns, p.get(4), p.get(5)));
+        } else if (p.size() == 6 && p.get(5).equals("run-state") && method.equals("GET")) {
+            // Floe's own: the run page's state (RunStateJson) of a stored workflow, which the web UI polls.
+            byte[] json = ArgoRunState.json(row(ns, p.get(4)).body(), clock.getAsLong()).getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
+            exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
+            exchange.getOutputStream().write(json);
         } else if (p.size() == 6 && p.get(5).equals("log") && method.equals("GET")) {
             logs(exchange, ns, p.get(4), q.get("podName"), q);
         } else if (p.size() == 7 && p.get(6).equals("log") && method.equals("GET")) {

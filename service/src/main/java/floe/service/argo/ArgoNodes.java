@@ -47,6 +47,8 @@ final class ArgoNodes {
     /** First time each task (stage/index) was seen running, and when seen ended, in ms. */
     private final Map<String, Long> started = new HashMap<>();
     private final Map<String, Long> finished = new HashMap<>();
+    /** Each task's record, as the job kept it (when it ended, with {@code floe.task.records} on): exact phase, times, attempts and exit code. */
+    private final Map<String, floe.report.TaskRecord> recorded = new java.util.concurrent.ConcurrentHashMap<>();
     /** Each task node's pod name, to its stage and task index ({@code STAGE/N}): where its logs are. */
     private final Map<String, String> pods = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -79,6 +81,26 @@ final class ArgoNodes {
         ObjectNode out = ArgoStore.JSON.createObjectNode();
         new java.util.TreeMap<>(pods).forEach(out::put);
         return out;
+    }
+
+    /**
+     * When each task seen so far started and ended, in ms, and its attempts ({@code STAGE/N} to
+     * [start, end, attempts], end 0 while it runs, attempts 0 when not known): the run page's timeline.
+     */
+    ObjectNode times() {
+        ObjectNode out = ArgoStore.JSON.createObjectNode();
+        new java.util.TreeMap<>(started).forEach((k, start) -> {
+            floe.report.TaskRecord r = recorded.get(k);
+            out.putArray(k).add(start).add(finished.getOrDefault(k, 0L)).add(r == null ? 0 : r.attempts());
+        });
+        return out;
+    }
+
+    /** The records of the tasks that ended, which the job kept: they replace what the nodes guessed. */
+    void recorded(List<floe.report.TaskRecord> records) {
+        for (floe.report.TaskRecord r : records) {
+            recorded.put(r.stage() + "/" + r.index(), r);
+        }
     }
 
     /** User stages: Floe's own bookkeeping stages ({@code floe.*}) are no nodes. */
@@ -231,6 +253,9 @@ final class ArgoNodes {
                 // not there yet
             }
         }
+        String prefix = s.name() + "/";
+        recorded.keySet().stream().filter(k -> k.startsWith(prefix) && k.indexOf('/', prefix.length()) < 0)
+                .forEach(k -> found.add(Integer.parseInt(k.substring(prefix.length()))));
         out.addAll(found);
         return out;
     }
@@ -241,9 +266,20 @@ final class ArgoNodes {
 
     private void task(ObjectNode n, Stage s, int i, StageProgress p, String wfPhase, Failure failure, long now, long end) {
         String k = key(s, i);
+        floe.report.TaskRecord record = recorded.get(k);
+        if (record != null) {
+            started.put(k, record.startMillis());
+            finished.put(k, Math.max(record.startMillis(), record.endMillis()));
+        }
         long start = started.computeIfAbsent(k, x -> now);
         String phase;
-        if (failure != null && s.name().equals(failure.stage()) && failure.index() == i) {
+        boolean failedHere = failure != null && s.name().equals(failure.stage()) && failure.index() == i;
+        if (record != null && !failedHere) {
+            phase = record.phase().argoName();
+            if (record.message() != null && !phase.equals("Succeeded")) {
+                n.put("message", record.message());
+            }
+        } else if (failedHere) {
             phase = "Failed";
             if (failure.message() != null) {
                 n.put("message", failure.message());
@@ -270,6 +306,8 @@ final class ArgoNodes {
             if (out != null) {
                 outputs.put("result", out);
             }
+        } else if (record != null && record.exitCode() != null) {
+            outputs.put("exitCode", Integer.toString(record.exitCode()));
         } else if (phase.equals("Failed") && failure != null && failure.exitCode() != null && s.name().equals(failure.stage())) {
             outputs.put("exitCode", Integer.toString(failure.exitCode()));
         }

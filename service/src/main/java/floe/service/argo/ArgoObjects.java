@@ -93,7 +93,8 @@ final class ArgoObjects {
         };
         boolean cluster = kind.equals(CLUSTER_TEMPLATE);
         // Path after the resource: namespaced ones have {namespace} first.
-        List<String> rest = p.subList(cluster ? 3 : 4, p.size());
+        // (none: a list over every namespace the token may use)
+        List<String> rest = p.subList(Math.min(p.size(), cluster ? 3 : 4), p.size());
         String ns = cluster ? "" : p.size() > 3 ? p.get(3) : "";
         String field = kind.equals(CRON) ? "cronWorkflow" : "template";
         if (rest.isEmpty() && method.equals("POST")) {
@@ -118,6 +119,9 @@ final class ArgoObjects {
             api.send(exchange, o);
         } else if (rest.size() == 1 && method.equals("GET")) {
             api.send(exchange, get(kind, ns, rest.get(0)));
+        } else if (rest.size() == 2 && kind.equals(CRON) && rest.get(1).equals("next") && method.equals("GET")) {
+            // Floe's own (the web UI's): the next scheduled times, {"times": [RFC 3339, ...]}; count at most 20.
+            api.send(exchange, nextTimes(get(kind, ns, rest.get(0)), Math.min(20, Math.max(1, Integer.parseInt(q.getOrDefault("count", "3"))))));
         } else if (rest.size() == 1 && method.equals("PUT")) {
             JsonNode request = api.body(exchange);
             api.send(exchange, update(api, kind, ns, rest.get(0), objectOf(request, field)));
@@ -150,6 +154,26 @@ final class ArgoObjects {
             case CLUSTER_TEMPLATE -> "clusterworkflowtemplates";
             default -> "cronworkflows";
         };
+    }
+
+    /** The {@code count} times after now a CronWorkflow is scheduled at (none when suspended). */
+    private ObjectNode nextTimes(ObjectNode cron, int count) {
+        ObjectNode out = ArgoStore.JSON.createObjectNode();
+        ArrayNode times = out.putArray("times");
+        if (cron.path("spec").path("suspend").asBoolean(false)) {
+            return out;
+        }
+        CronSchedule schedule = CronSchedule.of(cron.path("spec"));
+        java.time.Instant at = java.time.Instant.ofEpochMilli(clock.getAsLong());
+        for (int i = 0; i < count; i++) {
+            java.time.ZonedDateTime next = schedule.next(at);
+            if (next == null) {
+                break;
+            }
+            times.add(next.toOffsetDateTime().toString());
+            at = next.toInstant();
+        }
+        return out;
     }
 
     ObjectNode get(String kind, String ns, String name) {

@@ -163,28 +163,41 @@ final class ArgoRuns implements AutoCloseable {
         ObjectNode own = body.putObject(ArgoApi.PRIVATE);
         own.put("logs", logs.toString());
         own.set("pods", nodes.pods());
+        own.set("stages", stages(nodes));
         store.update(row.namespace(), row.name(), "Running", body, true);
         events.publish("MODIFIED", body);
         long[] lastWrite = {0};
         String[] lastProgress = {""};
         try {
-            engine.run(loaded.workflow(), (stages, finished) -> {
-                for (StageProgress p : stages) {
-                    progress.put(p.stage(), p);
+            engine.run(loaded.workflow(), new floe.run.ProgressListener() {
+                @Override
+                public void tasksEnded(String workflow, List<floe.report.TaskRecord> records) {
+                    if (workflow.equals(loaded.workflow().name())) {
+                        nodes.recorded(records);
+                    }
                 }
-                long now = clock.getAsLong();
-                String pr = nodes.progress(progress) + stages.stream().mapToInt(StageProgress::running).sum();
-                if (finished || (now - lastWrite[0] < 500 && pr.equals(lastProgress[0])) || Thread.currentThread().isInterrupted()) {
-                    return;
-                }
-                lastWrite[0] = now;
-                lastProgress[0] = pr;
-                synchronized (body) {
-                    status.put("progress", nodes.progress(progress));
-                    status.set("nodes", nodes.nodes(progress, "Running", start, 0, null, now));
-                    own.set("pods", nodes.pods());
-                    store.update(row.namespace(), row.name(), "Running", body, false);
-                    events.publish("MODIFIED", body);
+
+                @Override
+                public void update(List<StageProgress> stages, boolean finished) {
+                    for (StageProgress p : stages) {
+                        progress.put(p.stage(), p);
+                    }
+                    long now = clock.getAsLong();
+                    String pr = nodes.progress(progress) + stages.stream().mapToInt(StageProgress::running).sum();
+                    if (finished || (now - lastWrite[0] < 500 && pr.equals(lastProgress[0])) || Thread.currentThread().isInterrupted()) {
+                        return;
+                    }
+                    lastWrite[0] = now;
+                    lastProgress[0] = pr;
+                    synchronized (body) {
+                        status.put("progress", nodes.progress(progress));
+                        status.set("nodes", nodes.nodes(progress, "Running", start, 0, null, now));
+                        own.set("pods", nodes.pods());
+                        own.set("times", nodes.times());
+                        own.set("running", running(progress));
+                        store.update(row.namespace(), row.name(), "Running", body, false);
+                        events.publish("MODIFIED", body);
+                    }
                 }
             }, flinkJob -> {});
             synchronized (body) {
@@ -222,6 +235,8 @@ final class ArgoRuns implements AutoCloseable {
         status.put("progress", nodes.progress(progress));
         status.set("nodes", nodes.nodes(progress, phase, start, now, failure, now));
         body.with(ArgoApi.PRIVATE).set("pods", nodes.pods());
+        body.with(ArgoApi.PRIVATE).set("times", nodes.times());
+        body.with(ArgoApi.PRIVATE).remove("running");
     }
 
     private void finish(ArgoStore.Row row, ObjectNode body, String phase, long start, String message) {
@@ -239,6 +254,31 @@ final class ArgoRuns implements AutoCloseable {
         store.update(row.namespace(), row.name(), phase, body, false);
         events.publish("MODIFIED", body);
         LOG.info("workflow {}/{}: {}", row.namespace(), row.name(), phase);
+    }
+
+    /** Subtasks running in each stage now (a running task writes its log file only when it ends: the run page shows these). */
+    private static ObjectNode running(Map<String, StageProgress> progress) {
+        ObjectNode out = ArgoStore.JSON.createObjectNode();
+        new java.util.TreeMap<>(progress).forEach((stage, p) -> {
+            if (p.running() > 0) {
+                out.put(stage, p.running());
+            }
+        });
+        return out;
+    }
+
+    /** The user stages as the run page draws them: name, tasks (at most, when sized at run time) and the stages each runs after. */
+    private static com.fasterxml.jackson.databind.node.ArrayNode stages(ArgoNodes nodes) {
+        com.fasterxml.jackson.databind.node.ArrayNode out = ArgoStore.JSON.createArrayNode();
+        for (floe.model.Stage s : nodes.stages()) {
+            ObjectNode o = out.addObject();
+            o.put("name", s.name());
+            o.put("tasks", s.tasks());
+            o.put("dynamic", s.isDynamic());
+            var after = o.putArray("after");
+            s.dependencies().stream().map(floe.model.Dependency::upstream).distinct().filter(u -> !u.startsWith("floe.")).forEach(after::add);
+        }
+        return out;
     }
 
     /** Where a workflow's task logs are: DIR/WORKFLOW/STAGE/task-N.attempt-M.{out,err}. */

@@ -78,12 +78,14 @@ public final class ArgoServer implements BatchService.Mount {
 
     @Override
     public Map<String, HttpHandler> handlers() {
-        return Map.of(PREFIX, api);
+        Map<String, HttpHandler> all = new java.util.HashMap<>(ArgoUi.handlers());
+        all.put(PREFIX, api);
+        return all;
     }
 
     @Override
     public String describe() {
-        return "floe server: serving the Argo Server API under " + PREFIX + " (" + tokens + " token(s))";
+        return "floe server: serving the Argo Server API under " + PREFIX + " (" + tokens + " token(s)) and the web UI at /";
     }
 
     @Override

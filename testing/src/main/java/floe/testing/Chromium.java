@@ -1,4 +1,4 @@
-package floe.jobs.report;
+package floe.testing;
 
 import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -13,16 +13,17 @@ import java.nio.file.Path;
 /**
  * Debian's chromium, headless, driven through chromium-driver: a fresh profile, nothing fetched
  * from the network on its own (no updates, sync or QUIC). Tests that need it are skipped, saying
- * why, on a machine that has neither (.ci/run installs both where it can).
+ * why, on a machine that has neither (.ci/run installs both where it can). Shared by the run
+ * report's tests and the server's web UI tests.
  */
-final class Chromium {
+public final class Chromium {
     private static final String[] BROWSERS = {"/usr/bin/chromium", "/usr/bin/chromium-browser"};
     private static final String[] DRIVERS = {"/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"};
 
     private Chromium() {}
 
     /** A headless chromium; the test is skipped when the machine has no chromium and chromium-driver. */
-    static ChromeDriver start(Path profile) throws IOException {
+    public static ChromeDriver start(Path profile) throws IOException {
         String browser = first(BROWSERS);
         String driver = first(DRIVERS);
         Assumptions.assumeTrue(browser != null && driver != null,
