@@ -119,6 +119,20 @@ class ServiceSecretsITCase {
         assertThat(db.err()).isEqualTo("floe batch: --db: a password in the URL is visible in ps; set FLOE_BATCH_DB_PASSWORD instead\n");
     }
 
+    @Test
+    void theServerRefusesSecretsOnItsCommandLineAsTheBatchServiceDoes() {
+        StringWriter err = new StringWriter();
+        CommandLine server = floe.service.cli.ServerCli.commandLine(Map.of());
+        server.setErr(new PrintWriter(err));
+        assertThat(server.execute("-D", "floe.batch.secret-access-key=abc")).isEqualTo(2);
+        assertThat(err.toString()).startsWith("floe server: -D floe.batch.secret-access-key: secrets are not taken on the command line");
+        StringWriter dbErr = new StringWriter();
+        CommandLine withDb = floe.service.cli.ServerCli.commandLine(Map.of());
+        withDb.setErr(new PrintWriter(dbErr));
+        assertThat(withDb.execute("--db", "jdbc:postgresql://db/argo?password=abc")).isEqualTo(2);
+        assertThat(dbErr.toString()).isEqualTo("floe server: --db: a password in the URL is visible in ps; set FLOE_BATCH_DB_PASSWORD instead\n");
+    }
+
     private record Result(int code, String err) {}
 
     private static Result cli(String... args) {

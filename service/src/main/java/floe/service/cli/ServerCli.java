@@ -7,9 +7,7 @@ import floe.service.BatchService;
 import floe.service.BatchServiceOptions;
 import floe.service.argo.ArgoServer;
 
-import org.apache.flink.configuration.ConfigConstants;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.GlobalConfiguration;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -19,10 +17,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -48,34 +43,11 @@ public final class ServerCli implements Callable<Integer> {
     @Option(names = "--port", paramLabel = "PORT", description = "Port of both APIs (default 2746, Argo Server's; 0: any free port).")
     Integer port;
 
-    @Option(names = "--host", paramLabel = "ADDRESS", description = "Address to listen on (default 127.0.0.1).")
-    String host;
-
-    @Option(names = "--db", paramLabel = "JDBC_URL",
-            description = "jdbc:postgresql://HOST/DB (user and password: FLOE_BATCH_DB_USER, FLOE_BATCH_DB_PASSWORD). Default: an embedded database in --data.")
-    String db;
-
-    @Option(names = "--data", paramLabel = "DIR", description = "The server's own files (default ~/.floe/batch).")
-    File data;
-
-    @Option(names = "--volume", paramLabel = "NAME=DIR", description = "Host directory of a volume workflows and jobs mount (repeatable).")
-    Map<String, String> volumes = new LinkedHashMap<>();
-
-    @Option(names = "--image-dir", paramLabel = "DIR", description = "Where commands run (default: here).")
-    File imageDir;
-
-    @Option(names = "--queue", paramLabel = "NAME", description = "A Batch job queue to create at start if missing (repeatable; default: default).")
-    List<String> queues = new ArrayList<>();
-
-    @Option(names = "--flink", paramLabel = "embedded|URL",
-            description = "Where workflows and jobs run: embedded (default) or a session cluster's REST endpoint, http://HOST:8081.")
-    String flink;
+    @picocli.CommandLine.Mixin
+    ServiceSettings service;
 
     @Option(names = "--tokens-file", paramLabel = "FILE", description = "Argo API tokens, NAMESPACES:TOKEN a line (instead of FLOE_SERVER_TOKENS).")
     File tokensFile;
-
-    @Option(names = "-D", paramLabel = "KEY=VALUE", description = "A Flink, Floe, floe.batch.* or floe.server.* setting (repeatable).")
-    Map<String, String> settings = new LinkedHashMap<>();
 
     private ServerCli(Map<String, String> env) {
         this.env = Map.copyOf(env);
@@ -100,37 +72,7 @@ public final class ServerCli implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException, IOException {
-        String dir = env.get(ConfigConstants.ENV_FLINK_CONF_DIR);
-        Configuration conf = dir == null ? new Configuration() : GlobalConfiguration.loadConfiguration(dir);
-        settings.forEach(conf::setString);
-        conf.set(BatchServiceOptions.PORT, port != null ? port : 2746);
-        if (host != null) {
-            conf.set(BatchServiceOptions.HOST, host);
-        }
-        if (flink != null) {
-            conf.set(BatchServiceOptions.FLINK, flink);
-        }
-        String jobsJar = System.getProperty("floe.jobs.jar");
-        if (!conf.contains(BatchServiceOptions.FLINK_JARS) && jobsJar != null) {
-            conf.set(BatchServiceOptions.FLINK_JARS, List.of(jobsJar));
-        }
-        if (db != null) {
-            conf.set(BatchServiceOptions.DB, db);
-        }
-        if (data != null) {
-            conf.set(BatchServiceOptions.DATA_DIR, data.getPath());
-        }
-        if (imageDir != null) {
-            conf.set(BatchServiceOptions.IMAGE_DIR, imageDir.getPath());
-        }
-        if (!queues.isEmpty()) {
-            conf.set(BatchServiceOptions.QUEUES, queues);
-        }
-        for (Map.Entry<String, String> v : volumes.entrySet()) {
-            if (!new File(v.getValue()).isDirectory()) {
-                throw new SpecException("--volume " + v.getKey() + "=" + v.getValue() + ": no such directory");
-            }
-        }
+        Configuration conf = this.service.load(env, port != null ? port : 2746);
         String tokens = env.get("FLOE_SERVER_TOKENS");
         if (tokensFile != null) {
             if (!tokensFile.isFile()) {
@@ -153,6 +95,7 @@ public final class ServerCli implements Callable<Integer> {
         }
         String images = new File(conf.get(BatchServiceOptions.IMAGE_DIR)).getAbsolutePath();
         String given = tokens;
+        Map<String, String> volumes = this.service.volumes;
         BatchService service = BatchService.start(conf, volumes, key, secret, shared -> ArgoServer.start(shared, volumes, images, given));
         serving = true;
         CountDownLatch stopped = new CountDownLatch(1);
