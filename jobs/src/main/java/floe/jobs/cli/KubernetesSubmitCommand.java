@@ -87,7 +87,8 @@ final class KubernetesSubmitCommand {
 
     int submit(PrintWriter out) {
         KubernetesTarget where = KubernetesTarget.named(target);
-        floe.run.SecretSettings.refuseOnCommandLine(settings);
+        // Secrets given with -D, as in config.yaml, are refused by KubernetesSubmit, whose message
+        // says where they go on Kubernetes (a Secret the pods read), not config.yaml (a ConfigMap there).
         Configuration conf = KubernetesConf.load(confDir != null ? confDir : defaultConfDir(), settings);
         String dir = imageDir != null ? imageDir : conf.get(KubernetesOptions.IMAGE_DIR);
         SpecOptions options = new SpecOptions(volumes, secrets, configMaps, parameters, images, dir);
