@@ -71,8 +71,10 @@ class WarmFlinkE2E {
                 trustOnly.setString(k, v);
             }
         });
-        assertThatThrownBy(() -> FlinkRest.connect(running.rest(), trustOnly, Optional.empty()).get("/jobs"));
-        assertThatThrownBy(() -> FlinkRest.connect(running.rest(), new Configuration(), Optional.empty()).get("/jobs"));
+        assertThatThrownBy(() -> FlinkRest.connect(running.rest(), trustOnly, Optional.empty()).get("/jobs"))
+                .hasMessageContaining(running.rest().toString());
+        assertThatThrownBy(() -> FlinkRest.connect(running.rest(), new Configuration(), Optional.empty()).get("/jobs"))
+                .hasMessageContaining("TLS handshake failed");
 
         FloeRun down = FloeRun.of("down");
         assertThat(down.out().trim()).isEqualTo("stopped the warm local Flink");

@@ -39,6 +39,14 @@ final class CronSchedule {
 
     /** The schedule of a CronWorkflow's spec; a bad expression or zone is an error naming its field. */
     static CronSchedule of(JsonNode spec) {
+        // Fields the server cannot honour are refused, never dropped: a schedule that ran on where
+        // Argo would have stopped or skipped it would surprise.
+        for (String field : List.of("when", "stopStrategy")) {
+            if (spec.has(field)) {
+                throw ArgoException.invalid("spec." + field + ": not supported by Floe's server (Argo evaluates it before each"
+                        + " scheduled run); remove it, or run the workflow on Argo");
+            }
+        }
         List<String> expressions = new ArrayList<>();
         List<String> fields = new ArrayList<>();
         if (spec.hasNonNull("schedule") && !spec.get("schedule").asText().isBlank()) {

@@ -360,6 +360,13 @@ class ArgoServerITCase {
         assertThat(refused.status()).isEqualTo(400);
         assertThat(refused.json().get("message").asText()).contains("spec.schedule").contains("61 * * * *");
         assertThat(argo.call("GET", "/api/v1/cron-workflows/argo/bad-cron", null).status()).isEqualTo(404);
+        ObjectNode stopping = workflow("{'metadata': {'name': 'stopping-cron'}, 'spec': {'schedule': '* * * * *',"
+                + " 'stopStrategy': {'expression': 'cronworkflow.failed >= 1'}, 'workflowSpec': {'entrypoint': 'main',"
+                + " 'templates': [{'name': 'main', 'container': {'image': 'busybox', 'command': ['true']}}]}}}");
+        ArgoClient.Response notHonoured = argo.call("POST", "/api/v1/cron-workflows/argo", Map.of("cronWorkflow", stopping));
+        assertThat(notHonoured.status()).isEqualTo(400);
+        assertThat(notHonoured.json().get("message").asText()).startsWith("spec.stopStrategy: not supported by Floe's server");
+        assertThat(argo.call("GET", "/api/v1/cron-workflows/argo/stopping-cron", null).status()).isEqualTo(404);
 
         ObjectNode cron = workflow("{'metadata': {'name': 'ticker'}, 'spec': {'schedules': ['@every 2s'], 'concurrencyPolicy': 'Forbid',"
                 + " 'successfulJobsHistoryLimit': 1, 'workflowSpec': {'entrypoint': 'main',"
