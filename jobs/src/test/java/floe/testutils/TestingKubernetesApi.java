@@ -7,6 +7,9 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.Dispatcher;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,6 +19,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A Kubernetes API server for tests: fabric8's mock server in CRUD mode (objects created are
@@ -28,9 +35,11 @@ public final class TestingKubernetesApi implements AutoCloseable {
     private final NamespacedKubernetesClient client;
     private final Path kubeconfig;
     private final String namespace;
+    private final Set<String> forbidden;
 
-    private TestingKubernetesApi(KubernetesMockServer server, Path kubeconfig, String namespace) {
+    private TestingKubernetesApi(KubernetesMockServer server, Path kubeconfig, String namespace, Set<String> forbidden) {
         this.server = server;
+        this.forbidden = forbidden;
         this.kubeconfig = kubeconfig;
         this.namespace = namespace;
         this.client = server.createClient().inNamespace(namespace);
@@ -38,8 +47,9 @@ public final class TestingKubernetesApi implements AutoCloseable {
 
     /** Starts a server; the kubeconfig (in {@code dir}) has {@code namespace} as its default. */
     public static TestingKubernetesApi start(Path dir, String namespace) {
+        Set<String> forbidden = ConcurrentHashMap.newKeySet();
         KubernetesMockServer server = new KubernetesMockServer(new Context(Serialization.jsonMapper()), new MockWebServer(),
-                new HashMap<>(), new KubernetesCrudDispatcher(), false);
+                new HashMap<>(), new Forbidding(new KubernetesCrudDispatcher(), forbidden), false);
         try {
             server.init(InetAddress.getLoopbackAddress(), 0);
             Path kubeconfig = dir.resolve("kubeconfig");
@@ -61,7 +71,7 @@ public final class TestingKubernetesApi implements AutoCloseable {
                       - name: tester
                         user: {}
                     """, InetAddress.getLoopbackAddress().getHostAddress(), server.getPort(), namespace));
-            return new TestingKubernetesApi(server, kubeconfig, namespace);
+            return new TestingKubernetesApi(server, kubeconfig, namespace, forbidden);
         } catch (IOException e) {
             server.destroy();
             throw new UncheckedIOException(e);
@@ -79,6 +89,53 @@ public final class TestingKubernetesApi implements AutoCloseable {
     /** A client of the server (fabric8, unshaded) to read what was created. */
     public NamespacedKubernetesClient client() {
         return client;
+    }
+
+    /**
+     * From now on every request in {@code namespace} is answered 403 Forbidden, with the Status a
+     * real API server gives a service account that has no role there.
+     */
+    public void forbid(String namespace) {
+        forbidden.add(namespace);
+    }
+
+    /** Undoes {@link #forbid}: the namespace's objects can be read again (to check that none was left). */
+    public void allow(String namespace) {
+        forbidden.remove(namespace);
+    }
+
+    /** Answers requests in forbidden namespaces as RBAC does; the rest go to the CRUD store. */
+    private static final class Forbidding extends Dispatcher {
+        private static final Pattern NAMESPACED = Pattern.compile("/(?:api/v1|apis/([^/]+)/[^/]+)/namespaces/([^/]+)/([^/?]+).*");
+        private final Dispatcher store;
+        private final Set<String> forbidden;
+
+        Forbidding(Dispatcher store, Set<String> forbidden) {
+            this.store = store;
+            this.forbidden = forbidden;
+        }
+
+        @Override
+        public MockResponse dispatch(RecordedRequest request) {
+            Matcher m = NAMESPACED.matcher(request.getPath());
+            if (!m.matches() || !forbidden.contains(m.group(2))) {
+                return store.dispatch(request);
+            }
+            String group = m.group(1) == null ? "" : m.group(1);
+            String resource = m.group(3) + (group.isEmpty() ? "" : "." + group);
+            String verb = switch (request.getMethod()) {
+                case "POST" -> "create";
+                case "PUT" -> "update";
+                case "PATCH" -> "patch";
+                case "DELETE" -> "delete";
+                default -> "get";
+            };
+            String message = resource + " is forbidden: User \\\"system:serviceaccount:default:floe-flink\\\" cannot " + verb
+                    + " resource \\\"" + m.group(3) + "\\\" in API group \\\"" + group + "\\\" in the namespace \\\"" + m.group(2) + "\\\"";
+            return new MockResponse().setResponseCode(403).setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},"
+                    + "\"status\":\"Failure\",\"message\":\"" + message + "\",\"reason\":\"Forbidden\","
+                    + "\"details\":{\"kind\":\"" + m.group(3) + "\",\"group\":\"" + group + "\"},\"code\":403}");
+        }
     }
 
     /** Every Deployment, ConfigMap, Service and Pod in the namespace. */

@@ -23,6 +23,7 @@ import java.util.Map;
  */
 public final class KubernetesConf {
     private static final List<org.apache.flink.configuration.ConfigOption<String>> TEMPLATES = List.of(
+            KubernetesConfigOptions.KUBERNETES_POD_TEMPLATE,
             KubernetesConfigOptions.JOB_MANAGER_POD_TEMPLATE,
             KubernetesConfigOptions.TASK_MANAGER_POD_TEMPLATE);
 
@@ -42,6 +43,7 @@ public final class KubernetesConf {
                 if (!Files.isRegularFile(p)) {
                     throw new SpecException(option.key() + ": no such pod template file: " + p);
                 }
+                PodTemplates.check(option.key(), p);
                 conf.set(option, p.toString());
             });
         }

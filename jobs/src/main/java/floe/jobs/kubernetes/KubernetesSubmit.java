@@ -25,6 +25,7 @@ import org.apache.flink.kubernetes.kubeclient.FlinkKubeClient;
 import org.apache.flink.kubernetes.kubeclient.FlinkKubeClientFactory;
 import org.apache.flink.kubernetes.kubeclient.decorators.ExternalServiceDecorator;
 import org.apache.flink.kubernetes.kubeclient.decorators.FlinkConfMountDecorator;
+import org.apache.flink.kubernetes.shaded.io.fabric8.kubernetes.client.KubernetesClientException;
 import org.apache.flink.util.ExceptionUtils;
 
 import java.io.File;
@@ -93,6 +94,7 @@ public final class KubernetesSubmit {
     /** The configuration the cluster gets: checked, sized for the workflow, with Floe's defaults. */
     static Prepared prepare(KubernetesTarget target, KubernetesJob job, Configuration conf, PrintWriter out) {
         refuseCredentials(conf);
+        ImageReference.check(conf);
         Configuration c = new Configuration(conf);
         c.set(DeploymentOptions.TARGET, target.flinkName());
         if (!c.contains(FloeOptions.STAGE_RESOURCES)) {
@@ -197,7 +199,8 @@ public final class KubernetesSubmit {
         try {
             return factory.createClusterDescriptor(conf);
         } catch (RuntimeException e) {
-            throw new FloeException("cannot reach Kubernetes (" + where(conf) + "): " + rootMessage(e), e);
+            FloeException refused = refused(conf, e);
+            throw refused != null ? refused : new FloeException("cannot reach Kubernetes (" + where(conf) + "): " + rootMessage(e), e);
         }
     }
 
@@ -215,7 +218,8 @@ public final class KubernetesSubmit {
         } catch (FloeException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new FloeException("cannot reach Kubernetes (" + where(conf) + "): " + rootMessage(e), e);
+            FloeException refused = refused(conf, e);
+            throw refused != null ? refused : new FloeException("cannot reach Kubernetes (" + where(conf) + "): " + rootMessage(e), e);
         }
     }
 
@@ -242,7 +246,30 @@ public final class KubernetesSubmit {
     }
 
     private static FloeException deployFailed(String clusterId, Configuration conf, Exception e) {
+        FloeException refused = refused(conf, e);
+        if (refused != null) {
+            return refused;
+        }
         return new FloeException("could not create Kubernetes cluster '" + clusterId + "' (" + where(conf) + "): " + rootMessage(e), e);
+    }
+
+    /**
+     * The API server's refusal (401, 403) in one line: whose rights are missing where, and the
+     * server's own reason; null when {@code e} is not one.
+     */
+    private static FloeException refused(Configuration conf, Throwable e) {
+        KubernetesClientException k = ExceptionUtils.findThrowable(e, KubernetesClientException.class).orElse(null);
+        if (k == null || (k.getCode() != 401 && k.getCode() != 403)) {
+            return null;
+        }
+        String reason = k.getStatus() != null && k.getStatus().getMessage() != null ? k.getStatus().getMessage() : "no reason given";
+        String namespace = conf.get(KubernetesConfigOptions.NAMESPACE);
+        String kubeconfig = conf.getOptional(KubernetesConfigOptions.KUBE_CONFIG_FILE).orElse("~/.kube/config or the pod's service account");
+        return k.getCode() == 401
+                ? new FloeException("Kubernetes refused (401 Unauthorized): the credentials of " + kubeconfig + " are not accepted: " + reason, e)
+                : new FloeException("Kubernetes refused (403 Forbidden) in namespace '" + namespace + "': " + reason
+                        + ": the user of " + kubeconfig + " needs the rights conf/kubernetes/rbac.yaml grants, in that namespace"
+                        + " (or set kubernetes.namespace to one it may use)", e);
     }
 
     private static String where(Configuration conf) {

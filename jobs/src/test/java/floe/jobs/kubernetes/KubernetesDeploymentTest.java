@@ -219,6 +219,123 @@ class KubernetesDeploymentTest {
         assertThat(kube.objects()).isEmpty();
     }
 
+    @Test
+    void noImageIsRefusedBeforeAnythingIsCreated() throws Exception {
+        Path dir = confWithout("kubernetes.container.image.ref");
+        Configuration conf = KubernetesConf.load(dir, Map.of(
+                "kubernetes.config.file", kube.kubeconfig().toString(), "kubernetes.namespace", kube.namespace()));
+
+        floe.SpecException e = org.junit.jupiter.api.Assertions.assertThrows(floe.SpecException.class,
+                () -> submit(KubernetesTarget.APPLICATION, sizedWorkflow(), conf));
+        assertThat(e.getMessage()).startsWith("kubernetes.container.image.ref: not set: the pods run an image with Floe in it");
+        assertThat(kube.objects()).isEmpty();
+    }
+
+    @Test
+    void anImageThatIsNoReferenceIsRefusedWithItsValue() {
+        Configuration conf = conf("badimage");
+        conf.setString("kubernetes.container.image.ref", "Registry.example.com/Floe Image:latest");
+
+        floe.SpecException e = org.junit.jupiter.api.Assertions.assertThrows(floe.SpecException.class,
+                () -> submit(KubernetesTarget.SESSION, sizedWorkflow(), conf));
+        assertThat(e.getMessage()).isEqualTo("kubernetes.container.image.ref: 'Registry.example.com/Floe Image:latest' is not an"
+                + " image reference ([HOST[:PORT]/]NAME[:TAG][@DIGEST], the name in lower case, e.g. registry.example.com/floe:0.1.0)");
+        assertThat(kube.objects()).isEmpty();
+    }
+
+    @Test
+    void imageReferencesUsersWriteAreAccepted() {
+        for (String image : List.of("floe:0.1.0", "registry.example.com:5000/team/floe:2026.12-rc1",
+                "localhost/floe", "floe@sha256:" + "ab".repeat(32), "ghcr.io/a_b/c--d/floe:v1@sha256:" + "0f".repeat(32))) {
+            Configuration conf = conf("ok");
+            conf.setString("kubernetes.container.image.ref", image);
+            ImageReference.check(conf);
+        }
+    }
+
+    @Test
+    void aPodTemplateThatDoesNotParseIsRefusedWithItsLine() throws Exception {
+        Path dir = confWithout(null);
+        java.nio.file.Files.writeString(dir.resolve("taskmanager-pod-template.yaml"), """
+                apiVersion: v1
+                kind: Pod
+                spec:
+                  containers:
+                    - name: flink-main-container
+                      volumeMounts: [{name: workdir, mountPath: /mnt/vol}
+                  volumes:
+                    - name: workdir
+                """);
+
+        floe.SpecException e = org.junit.jupiter.api.Assertions.assertThrows(floe.SpecException.class,
+                () -> KubernetesConf.load(dir, Map.of("kubernetes.config.file", kube.kubeconfig().toString())));
+        assertThat(e.getMessage()).startsWith(dir.resolve("taskmanager-pod-template.yaml").toAbsolutePath().normalize() + ":7:")
+                .contains("kubernetes.pod-template-file.taskmanager: the pod template is not YAML");
+        assertThat(kube.objects()).isEmpty();
+    }
+
+    @Test
+    void aPodTemplateThatIsNoPodIsRefused() throws Exception {
+        Path dir = confWithout(null);
+        Path template = dir.resolve("jobmanager-pod-template.yaml");
+        java.nio.file.Files.writeString(template, """
+                apiVersion: v1
+                kind: Pod
+                spec:
+                  containers: flink-main-container
+                """);
+
+        floe.SpecException e = org.junit.jupiter.api.Assertions.assertThrows(floe.SpecException.class,
+                () -> KubernetesConf.load(dir, Map.of()));
+        assertThat(e.getMessage()).startsWith(template.toAbsolutePath().normalize() + ":4:")
+                .contains("kubernetes.pod-template-file.jobmanager: not a Pod:");
+
+        java.nio.file.Files.writeString(template, "apiVersion: apps/v1\nkind: Deployment\nspec: {}\n");
+        e = org.junit.jupiter.api.Assertions.assertThrows(floe.SpecException.class, () -> KubernetesConf.load(dir, Map.of()));
+        assertThat(e.getMessage()).isEqualTo(template.toAbsolutePath().normalize()
+                + ": kubernetes.pod-template-file.jobmanager: kind is 'Deployment': a pod template is a Pod");
+    }
+
+    @Test
+    void aNamespaceTheAccountMayNotUseIsOneMessageAndLeavesNothing() {
+        kube.forbid("locked");
+        Configuration conf = conf("locked");
+        conf.setString("kubernetes.namespace", "locked");
+
+        floe.FloeException e = org.junit.jupiter.api.Assertions.assertThrows(floe.FloeException.class,
+                () -> submit(KubernetesTarget.APPLICATION, sizedWorkflow(), conf));
+        assertThat(e.getMessage()).startsWith("Kubernetes refused (403 Forbidden) in namespace 'locked'")
+                .contains("is forbidden: User \"system:serviceaccount:default:floe-flink\" cannot get resource \"services\"")
+                .contains("rbac.yaml")
+                .doesNotContain("\n");
+        kube.allow("locked");
+        assertThat(kube.client().inNamespace("locked").apps().deployments().list().getItems()).isEmpty();
+        assertThat(kube.client().inNamespace("locked").configMaps().list().getItems()).isEmpty();
+        assertThat(kube.client().inNamespace("locked").services().list().getItems()).isEmpty();
+
+        kube.forbid("locked");
+        e = org.junit.jupiter.api.Assertions.assertThrows(floe.FloeException.class,
+                () -> submit(KubernetesTarget.SESSION, sizedWorkflow(), conf));
+        assertThat(e.getMessage()).startsWith("Kubernetes refused (403 Forbidden) in namespace 'locked'");
+    }
+
+    /** A copy of the project's conf/kubernetes, without {@code key} in its config.yaml (null: unchanged). */
+    Path confWithout(String key) throws Exception {
+        Path dir = tmp.resolve("conf-" + System.nanoTime());
+        java.nio.file.Files.createDirectories(dir);
+        try (var files = java.nio.file.Files.list(CONF)) {
+            for (Path f : files.toList()) {
+                java.nio.file.Files.copy(f, dir.resolve(f.getFileName()));
+            }
+        }
+        if (key != null) {
+            Path config = dir.resolve("config.yaml");
+            java.nio.file.Files.write(config, java.nio.file.Files.readAllLines(config).stream()
+                    .filter(l -> !l.startsWith(key + ":")).toList());
+        }
+        return dir;
+    }
+
     static void assertThatSubmitFails(org.junit.jupiter.api.function.Executable submit, String message) {
         floe.FloeException e = org.junit.jupiter.api.Assertions.assertThrows(floe.FloeException.class, submit);
         assertThat(e).isNotInstanceOf(floe.SpecException.class);
