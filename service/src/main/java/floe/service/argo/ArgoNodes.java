@@ -256,6 +256,10 @@ final class ArgoNodes {
         String prefix = s.name() + "/";
         recorded.keySet().stream().filter(k -> k.startsWith(prefix) && k.indexOf('/', prefix.length()) < 0)
                 .forEach(k -> found.add(Integer.parseInt(k.substring(prefix.length()))));
+        if (found.isEmpty() && tasks == 1 && p != null && p.running() > 0) {
+            // A stage of one task that runs: that task has started (a suspend node, which writes no log while it waits).
+            found.add(0);
+        }
         out.addAll(found);
         return out;
     }

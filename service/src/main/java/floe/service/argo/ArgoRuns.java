@@ -47,6 +47,8 @@ final class ArgoRuns implements AutoCloseable {
     private final ExecutorService runs;
     private final Map<String, Thread> threads = new ConcurrentHashMap<>();
     private final Map<String, String> stops = new ConcurrentHashMap<>();
+    /** The stored body of each workflow running now, which its run rewrites as it goes: changes to it go through {@link #edit}. */
+    private final Map<String, ObjectNode> live = new ConcurrentHashMap<>();
     private volatile boolean closing;
 
     ArgoRuns(ArgoStore store, ArgoLoader loader, FlinkEngine engine, Path workDir, Path logRoot, int maxRunning, LongSupplier clock,
@@ -134,6 +136,7 @@ final class ArgoRuns implements AutoCloseable {
             LOG.error("workflow {}: could not record how its run ended", k, e);
         } finally {
             threads.remove(k);
+            live.remove(k);
             stops.remove(k);
             Thread.interrupted();
         }
@@ -162,9 +165,16 @@ final class ArgoRuns implements AutoCloseable {
         status.set("nodes", nodes.nodes(progress, "Running", start, 0, null, start));
         ObjectNode own = body.putObject(ArgoApi.PRIVATE);
         own.put("logs", logs.toString());
+        if (loaded.workflow().hold() != null) {
+            // Where argo suspend leaves the run's hold file, beside its suspended tasks' files.
+            own.put("hold", loaded.workflow().hold());
+        }
         own.set("pods", nodes.pods());
         own.set("stages", stages(nodes));
-        store.update(row.namespace(), row.name(), "Running", body, true);
+        synchronized (body) {
+            store.update(row.namespace(), row.name(), "Running", body, true);
+            live.put(k, body);
+        }
         events.publish("MODIFIED", body);
         long[] lastWrite = {0};
         String[] lastProgress = {""};
@@ -254,6 +264,17 @@ final class ArgoRuns implements AutoCloseable {
         store.update(row.namespace(), row.name(), phase, body, false);
         events.publish("MODIFIED", body);
         LOG.info("workflow {}/{}: {}", row.namespace(), row.name(), phase);
+        String hold = body.path(ArgoApi.PRIVATE).path("hold").asText("");
+        if (!hold.isEmpty()) {
+            // Suspended when it ended (stopped, or its last tasks ran on): its hold file goes with the run.
+            try {
+                floe.exec.Suspensions.release(Path.of(hold));
+                Files.deleteIfExists(Path.of(hold).resolveSibling("workflow.resume"));
+                Files.deleteIfExists(Path.of(hold).getParent());
+            } catch (IOException e) {
+                // a suspended task of it still there, or already gone
+            }
+        }
     }
 
     /** Subtasks running in each stage now (a running task writes its log file only when it ends: the run page shows these). */
@@ -279,6 +300,44 @@ final class ArgoRuns implements AutoCloseable {
             s.dependencies().stream().map(floe.model.Dependency::upstream).distinct().filter(u -> !u.startsWith("floe.")).forEach(after::add);
         }
         return out;
+    }
+
+    /**
+     * Changes a stored workflow with {@code change}: the body its run is rewriting when it runs
+     * (so the run's next write keeps the change), else the stored one; then publishes it. Returns
+     * the body as changed, or null when there is no such workflow.
+     */
+    ObjectNode edit(String namespace, String name, java.util.function.Consumer<ObjectNode> change) {
+        ObjectNode body = live.get(key(namespace, name));
+        if (body != null) {
+            synchronized (body) {
+                change.accept(body);
+                store.update(namespace, name, body.path("status").path("phase").asText("Running"), body, false);
+                events.publish("MODIFIED", body);
+                return body.deepCopy();
+            }
+        }
+        ArgoStore.Row row = store.get(namespace, name);
+        if (row == null) {
+            return null;
+        }
+        ObjectNode stored = row.body();
+        change.accept(stored);
+        store.update(namespace, name, row.phase(), stored, false);
+        events.publish("MODIFIED", stored);
+        return stored;
+    }
+
+    /** The stored workflow as its run has it now (a copy), or null when there is none. */
+    ObjectNode current(String namespace, String name) {
+        ObjectNode body = live.get(key(namespace, name));
+        if (body != null) {
+            synchronized (body) {
+                return body.deepCopy();
+            }
+        }
+        ArgoStore.Row row = store.get(namespace, name);
+        return row == null ? null : row.body();
     }
 
     /** Where a workflow's task logs are: DIR/WORKFLOW/STAGE/task-N.attempt-M.{out,err}. */
