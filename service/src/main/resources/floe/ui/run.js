@@ -1,5 +1,5 @@
 // A run's live page: the report's page (FloeRunPage) drawn from the server's run-state of the
-// workflow, polled every second until it has ended; stop, retry and resubmit through the API; a
+// workflow, polled every second until it has ended; suspend, resume, stop, retry and resubmit through the API; a
 // task's node (inputs, outputs, message) and its log from the API.
 (function () {
   'use strict';
@@ -13,6 +13,9 @@
   var actions = el('div', { id: 'actions' }, [
     el('a', { href: '/', 'class': 'back' }, ['\u2190 Workflows']),
     el('span', { 'class': 'muted' }, [ns + ' / ' + name]),
+    el('span', { id: 'suspended-note', 'class': 'badge bg-Pending', hidden: 'hidden' }, ['Suspended']),
+    button('suspend', 'Suspend', 'PUT', '/suspend'),
+    button('resume', 'Resume', 'PUT', '/resume'),
     button('stop', 'Stop', 'PUT', '/stop'),
     button('retry', 'Retry', 'PUT', '/retry'),
     button('resubmit', 'Resubmit', 'PUT', '/resubmit')]);
@@ -20,7 +23,7 @@
 
   function button(id, text, method, suffix) {
     return el('button', { id: id, type: 'button', onclick: function () {
-      if (id !== 'resubmit' && !confirm(text + ' ' + name + '?')) { return; }
+      if (id !== 'resubmit' && id !== 'resume' && !confirm(text + ' ' + name + '?')) { return; }
       ui.api(method, base + suffix, { namespace: ns, name: name }).then(function (wf) {
         if (id === 'resubmit' && wf && wf.metadata && wf.metadata.name !== name) {
           location.href = '/workflows/' + encodeURIComponent(wf.metadata.namespace) + '/' + encodeURIComponent(wf.metadata.name);
@@ -41,6 +44,11 @@
       document.body.setAttribute('data-phase', state.phase);
       var running = !state.finishedAt;
       document.getElementById('stop').disabled = !running;
+      // Suspend holds the run's next tasks (those running go on); Resume lets them start and ends its suspend nodes' wait.
+      document.getElementById('suspend').disabled = !running || state.suspended;
+      document.getElementById('resume').disabled = !running;
+      document.getElementById('suspended-note').hidden = !(running && state.suspended);
+      document.body.setAttribute('data-suspended', running && state.suspended ? 'true' : 'false');
       document.getElementById('retry').disabled = !(state.phase === 'Failed' || state.phase === 'Error');
       timer = setTimeout(poll, running ? 1000 : 5000);
     }, function (e) {

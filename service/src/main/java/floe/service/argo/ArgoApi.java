@@ -61,11 +61,12 @@ final class ArgoApi implements HttpHandler {
     private final AtomicLong resourceVersion;
     private final ArgoObjects objects;
     private final ArgoSuspend suspensions;
+    private final BatchPagesApi batch;
     /** Set when the server stops: open streams end. */
     private volatile boolean closing;
 
     ArgoApi(ArgoStore store, ArgoRuns runs, ArgoEvents events, ArgoLoader loader, ArgoTokens tokens, Path workDir, int maxBody,
-            LongSupplier clock, ArgoObjects objects, ArgoSuspend suspensions) {
+            LongSupplier clock, ArgoObjects objects, ArgoSuspend suspensions, BatchPagesApi batch) {
         this.store = store;
         this.runs = runs;
         this.events = events;
@@ -77,6 +78,7 @@ final class ArgoApi implements HttpHandler {
         this.resourceVersion = new AtomicLong(clock.getAsLong());
         this.objects = objects;
         this.suspensions = suspensions;
+        this.batch = batch;
     }
 
     /** Ends the open watch and log streams (within a second). */
@@ -133,6 +135,11 @@ final class ArgoApi implements HttpHandler {
             ObjectNode info = ArgoStore.JSON.createObjectNode();
             info.put("subject", "floe-token");
             send(exchange, info);
+            return;
+        }
+        if (resource.equals("batch") && batch != null) {
+            // Floe's own: what the web UI's Batch pages show.
+            batch.handle(this, exchange, method, p, query(exchange), allowed);
             return;
         }
         String ns = p.size() > 3 ? p.get(3) : "";

@@ -47,6 +47,8 @@ final class ArgoRunState {
             if (status.has("progress")) {
                 out.put("progress", status.get("progress").asText());
             }
+            // spec.suspend (argo suspend): the page offers Resume.
+            out.put("suspended", wf.path("spec").path("suspend").asBoolean(false));
             // Each stage's task node ids by index: where the page asks for a node's details and log.
             Map<String, ObjectNode> ids = new HashMap<>();
             JsonNode running = wf.path(ArgoApi.PRIVATE).path("running");

@@ -35,6 +35,8 @@ import java.util.stream.Stream;
 final class ArgoRuns implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ArgoRuns.class);
     static final String RESTARTS = "workflows.floe.io/restarts";
+    /** Floe's bookkeeping of a suspended run: the subtasks each stage ran when it was suspended. */
+    static final String HELD_RUNNING = "runningWhenSuspended";
 
     private final ArgoStore store;
     private final ArgoLoader loader;
@@ -200,11 +202,12 @@ final class ArgoRuns implements AutoCloseable {
                     lastWrite[0] = now;
                     lastProgress[0] = pr;
                     synchronized (body) {
+                        Map<String, StageProgress> shown = held(progress, own.path(HELD_RUNNING));
                         status.put("progress", nodes.progress(progress));
-                        status.set("nodes", nodes.nodes(progress, "Running", start, 0, null, now));
+                        status.set("nodes", nodes.nodes(shown, "Running", start, 0, null, now));
                         own.set("pods", nodes.pods());
                         own.set("times", nodes.times());
-                        own.set("running", running(progress));
+                        own.set("running", running(shown));
                         store.update(row.namespace(), row.name(), "Running", body, false);
                         events.publish("MODIFIED", body);
                     }
@@ -275,6 +278,21 @@ final class ArgoRuns implements AutoCloseable {
                 // a suspended task of it still there, or already gone
             }
         }
+    }
+
+    /**
+     * What a suspended run shows running: no more in each stage than ran when it was suspended
+     * ({@code heldRunning}, stage to count; missing: not suspended). Its other subtasks wait for
+     * the resume before their task starts, which Flink's counts of running subtasks do not tell.
+     */
+    private static Map<String, StageProgress> held(Map<String, StageProgress> progress, com.fasterxml.jackson.databind.JsonNode heldRunning) {
+        if (!heldRunning.isObject()) {
+            return progress;
+        }
+        Map<String, StageProgress> out = new java.util.HashMap<>();
+        progress.forEach((stage, p) -> out.put(stage, new StageProgress(p.stage(), p.tasksDone(), p.tasks(),
+                Math.min(p.running(), heldRunning.path(stage).asInt(0)), p.failed())));
+        return out;
     }
 
     /** Subtasks running in each stage now (a running task writes its log file only when it ends: the run page shows these). */

@@ -70,7 +70,7 @@ public final class ArgoServer implements BatchService.Mount {
         ArgoRuns runs = new ArgoRuns(store, loader, shared.engine(), root.resolve("workflows"), logRoot, conf.get(MAX_RUNNING),
                 shared.clock(), events, objects::templateFiles);
         ArgoApi api = new ArgoApi(store, runs, events, loader, parsed, root.resolve("workflows"), conf.get(MAX_BODY), shared.clock(), objects,
-                new ArgoSuspend(runs));
+                new ArgoSuspend(runs), new BatchPagesApi(shared.batch()));
         ArgoCron cron = new ArgoCron(objects, api, store, runs, shared.clock(), conf.get(CRON_TICK));
         runs.recover();
         cron.start();

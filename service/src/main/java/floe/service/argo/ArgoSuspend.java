@@ -44,6 +44,10 @@ final class ArgoSuspend {
         }
         return ArgoApi.answer(runs.edit(ns, name, body -> {
             ((ObjectNode) body.with("spec")).put("suspend", true);
+            ObjectNode own = body.with(ArgoApi.PRIVATE);
+            if (!own.has(ArgoRuns.HELD_RUNNING)) {
+                own.set(ArgoRuns.HELD_RUNNING, own.path("running").isObject() ? own.get("running").deepCopy() : ArgoStore.JSON.createObjectNode());
+            }
             Path hold = hold(body);
             if (hold != null) {
                 try {
@@ -69,6 +73,9 @@ final class ArgoSuspend {
         ObjectNode changed = runs.edit(ns, name, body -> {
             if (body.path("spec").isObject()) {
                 ((ObjectNode) body.get("spec")).remove("suspend");
+            }
+            if (body.path(ArgoApi.PRIVATE).isObject()) {
+                ((ObjectNode) body.get(ArgoApi.PRIVATE)).remove(ArgoRuns.HELD_RUNNING);
             }
             Path hold = hold(body);
             try {
