@@ -102,10 +102,12 @@
       if (c.command) { fact('Command', el('code', {}, [c.command.join(' ')])); }
       if (c.exitCode != null) { fact('Exit code', String(c.exitCode)); }
       var parent = j.jobId.indexOf(':') > 0 ? j.jobId.substring(0, j.jobId.indexOf(':')) : null;
+      var index = j.arrayProperties && j.arrayProperties.index != null ? j.arrayProperties.index : null;
+      var title = j.jobName + (index != null ? ' [' + index + ']' : '');
       var out = [el('p', { 'class': 'crumbs' }, [el('a', { href: '/batch' }, ['Job queues']), ' / ',
         el('a', { href: queueHref(queue, j.status) }, [queue]), ' / ',
-        parent ? el('a', { href: jobHref(parent) }, [parent]) : null, parent ? ' / ' : null, j.jobName]),
-        el('section', { id: 'job-header' }, [el('h2', {}, ['Job']), el('h3', { id: 'job-title' }, [j.jobName + ' ', badge(j.status)]),
+        parent ? el('a', { href: jobHref(parent) }, [j.jobName]) : null, parent ? ' / ' : null, parent ? 'child ' + index : j.jobName]),
+        el('section', { id: 'job-header' }, [el('h2', {}, [parent ? 'Array child' : 'Job']), el('h3', { id: 'job-title' }, [title + ' ', badge(j.status)]),
           j.statusReason ? el('p', { 'class': 'message', id: 'job-reason' }, [j.statusReason]) : null, facts])];
 
       var attempts = (j.attempts || []).map(function (a, i) {
@@ -154,13 +156,15 @@
         return { jobId: d.jobId, jobName: known.jobName, status: known.status, type: d.type };
       });
       out.push(section('Dependencies', 'dependencies', [el('h4', {}, ['Depends on']), links(upstream, 'depends-on'),
-        el('h4', {}, ['Jobs that depend on it']), links(j.dependents || [], 'dependents')]));
+        el('h4', {}, [parent ? 'Jobs that depend on its array job' : 'Jobs that depend on it']), links(j.dependents || [], 'dependents')]));
 
       var logBox = el('section', { id: 'log' }, [el('h2', {}, ['Log']), el('p', { 'class': 'muted', id: 'log-which' }, ['']),
         el('pre', { 'class': 'log', id: 'job-log' }, ['(no attempt to show)'])]);
-      out.push(logBox);
+      // An array job's log is its children's: each child's page shows its own.
+      if (!j.arrayProperties || index != null) { out.push(logBox); }
       show(out);
       var last = (j.attempts || []).length - 1;
+      if (!document.getElementById('job-log')) { return; }
       if (shownLog && shownLog.id === j.jobId) { log(j.jobId, shownLog.attempt, shownLog); } else if (last >= 0) { log(j.jobId, last); }
     });
   }

@@ -283,6 +283,7 @@ class ArgoUiITCase {
             assertThat(failed.findElement(By.cssSelector("td.exit")).getText()).isEqualTo("5");
             assertThat(failed.findElement(By.cssSelector("td.reason")).getText()).isEqualTo("exited with code 5");
             assertThat(chrome.findElement(By.cssSelector("#dependents li[data-id='" + after + "']")).getText()).isEqualTo("merge FAILED");
+            assertThat(chrome.findElements(By.id("job-log"))).as("an array job's log is its children's").isEmpty();
             browser.screenshot("batch-array-job.png");
             chrome.findElement(By.cssSelector("#status-summary a[data-status='FAILED']")).click();
             browser.waitFor(() -> chrome.findElements(By.cssSelector("#children-table tr.child")).size() == 1);
@@ -290,7 +291,7 @@ class ArgoUiITCase {
             // The failing child: its attempt and its log.
             chrome.findElement(By.cssSelector("#children-table tr.child[data-index='2'] a")).click();
             browser.waitFor(() -> "true".equals(chrome.findElement(By.id("job-log")).getAttribute("data-loaded")));
-            assertThat(chrome.findElement(By.id("job-title")).getText()).isEqualTo("parts FAILED");
+            assertThat(chrome.findElement(By.id("job-title")).getText()).isEqualTo("parts [2] FAILED");
             assertThat(chrome.findElements(By.cssSelector("#attempts-table tr.attempt"))).hasSize(1);
             assertThat(chrome.findElement(By.cssSelector("#attempts-table tr.attempt td.exit")).getText()).isEqualTo("5");
             assertThat(chrome.findElement(By.id("job-log")).getText()).isEqualTo("child 2 at work\nno space left on child 2");
