@@ -173,9 +173,12 @@ class ArgoSuspendITCase {
         assertThat(badPhase.status()).isEqualTo(400);
         assertThat(badPhase.json().path("message").asText()).isEqualTo("Running is an invalid phase to set to");
 
-        // A set with no phase does not resume the node.
+        // A set with no phase does not resume the node; it waits as Argo's suspend nodes do (argo get shows it).
         Thread.sleep(1000);
         assertThat(phase(name)).isEqualTo("Running");
+        JsonNode approve = ArgoServerITCase.node(get(name), name + "[0].approve");
+        assertThat(approve.path("type").asText()).isEqualTo("Suspend");
+        assertThat(approve.path("phase").asText()).isEqualTo("Running");
         assertThat(nodePhase(name, name + "[1].print")).isIn("", "Pending");
 
         argo.ok("PUT", "/api/v1/workflows/argo/" + name + "/resume", Map.of("nodeFieldSelector", "displayName=approve"));
@@ -183,6 +186,30 @@ class ArgoSuspendITCase {
         JsonNode done = get(name);
         assertThat(done.path("status").path("phase").asText()).isEqualTo("Succeeded");
         assertThat(ArgoServerITCase.node(done, name + "[1].print").path("outputs").path("result").asText()).isEqualTo("answer is yes");
+    }
+
+    @Test
+    void aSuspendNodeSetToFailedFailsTheWorkflowWithItsMessage() throws Exception {
+        String name = submit("""
+                {'metadata': {'generateName': 'rejected-'},
+                 'spec': {'entrypoint': 'main', 'templates': [
+                   {'name': 'main', 'steps': [[{'name': 'approve', 'template': 'approve'}], [{'name': 'deploy', 'template': 'deploy'}]]},
+                   {'name': 'approve', 'suspend': {}},
+                   {'name': 'deploy', 'container': {'image': 'busybox', 'command': ['echo', 'deployed']}}]}}
+                """);
+        Map<String, String> set = Map.of("nodeFieldSelector", "templateName=approve", "phase", "Failed", "message", "rejected by ana");
+        waitFor("the approve node to wait", () -> {
+            try {
+                return argo.call("PUT", "/api/v1/workflows/argo/" + name + "/set", set).status() == 200;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        waitFor("the run to end", () -> !phase(name).equals("Running"));
+        JsonNode done = get(name);
+        assertThat(done.path("status").path("phase").asText()).isEqualTo("Failed");
+        assertThat(done.path("status").path("message").asText()).contains("rejected by ana");
+        assertThat(nodePhase(name, name + "[1].deploy")).isIn("", "Pending", "Omitted");
     }
 
     @Test
