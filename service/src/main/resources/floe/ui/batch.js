@@ -60,7 +60,8 @@
   function queueJobs(queue) {
     var status = STATUSES.indexOf(params.get('status')) >= 0 ? params.get('status') : 'RUNNING';
     return Promise.all([ui.api('GET', '/api/v1/batch/job-queues'),
-      ui.api('GET', '/api/v1/batch/job-queues/' + enc(queue) + '/jobs?status=' + status)]).then(function (r) {
+      ui.api('GET', '/api/v1/batch/job-queues/' + enc(queue) + '/jobs?status=' + status
+        + (params.get('next') ? '&nextToken=' + enc(params.get('next')) : ''))]).then(function (r) {
       var q = (r[0].jobQueues || []).filter(function (x) { return x.jobQueueName === queue; })[0] || { jobCounts: {} };
       var tabs = el('div', { 'class': 'toolbar tabs', id: 'status-tabs' }, STATUSES.map(function (s) {
         return el('a', { href: queueHref(queue, s), 'class': 'tab' + (s === status ? ' on' : ''), 'data-status': s },
@@ -77,7 +78,10 @@
           el('td', { 'class': 'num' }, [c.exitCode != null ? String(c.exitCode) : '-']),
           el('td', { 'class': 'msg' }, [j.statusReason || ''])]);
       });
-      var more = r[1].nextToken ? el('p', { 'class': 'muted' }, ['The first 100 shown.']) : null;
+      // 100 a page, as ListJobs answers them.
+      var more = el('p', { 'class': 'muted', id: 'pages' }, [params.get('next') ? el('a', { href: queueHref(queue, status) }, ['\u2190 first 100']) : null,
+        params.get('next') && r[1].nextToken ? ' \u00b7 ' : null,
+        r[1].nextToken ? el('a', { href: queueHref(queue, status) + '&next=' + enc(r[1].nextToken), id: 'next-page' }, ['next 100 \u2192']) : null]);
       show([el('p', { 'class': 'crumbs' }, [el('a', { href: '/batch' }, ['Job queues']), ' / ', queue]),
         section('Jobs of ' + queue, 'jobs', [tabs, table('queue-jobs', ['Name', 'Job id', 'Status', 'Array size', 'Created', 'Started',
           'Stopped', 'Exit code', 'Status reason'], rows, 'No ' + status + ' job.'), more])]);
