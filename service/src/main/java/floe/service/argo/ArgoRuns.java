@@ -148,34 +148,50 @@ final class ArgoRuns implements AutoCloseable {
         ObjectNode body = row.body();
         ObjectNode status = body.with("status");
         long start = clock.getAsLong();
-        status.put("phase", "Running");
-        status.put("startedAt", ArgoNodes.time(start));
-        status.remove("finishedAt");
-        ArgoApi.phaseLabels(body, "Running");
+        ObjectNode spec;
+        synchronized (body) {
+            status.put("phase", "Running");
+            status.put("startedAt", ArgoNodes.time(start));
+            status.remove("finishedAt");
+            ArgoApi.phaseLabels(body, "Running");
+            spec = ArgoApi.forLoading(body);
+            live.put(k, body); // from here on, a change (argo suspend) is made to this body
+        }
         ArgoWorkflows.Loaded loaded;
         try {
-            loaded = loader.load(ArgoApi.forLoading(body), workDir.resolve(row.namespace()).resolve(row.name()), templates.apply(row.namespace()), false);
+            loaded = loader.load(spec, workDir.resolve(row.namespace()).resolve(row.name()), templates.apply(row.namespace()), false);
         } catch (RuntimeException e) {
-            finish(row, body, "Error", start, e.getMessage());
+            synchronized (body) {
+                finish(row, body, "Error", start, e.getMessage());
+            }
             return;
         }
         Path logs = logRoot.resolve(loaded.workflow().name());
         deleteTree(logs);
         ArgoNodes nodes = new ArgoNodes(row.name(), (ObjectNode) body.get("spec"), loaded.workflow(), logs);
         Map<String, StageProgress> progress = new ConcurrentHashMap<>();
-        status.put("progress", nodes.progress(progress));
-        status.set("nodes", nodes.nodes(progress, "Running", start, 0, null, start));
-        ObjectNode own = body.putObject(ArgoApi.PRIVATE);
-        own.put("logs", logs.toString());
-        if (loaded.workflow().hold() != null) {
-            // Where argo suspend leaves the run's hold file, beside its suspended tasks' files.
-            own.put("hold", loaded.workflow().hold());
-        }
-        own.set("pods", nodes.pods());
-        own.set("stages", stages(nodes));
+        ObjectNode own;
         synchronized (body) {
+            status.put("progress", nodes.progress(progress));
+            status.set("nodes", nodes.nodes(progress, "Running", start, 0, null, start));
+            own = body.putObject(ArgoApi.PRIVATE);
+            own.put("logs", logs.toString());
+            if (loaded.workflow().hold() != null) {
+                // Where argo suspend leaves the run's hold file, beside its suspended tasks' files.
+                own.put("hold", loaded.workflow().hold());
+                if (body.path("spec").path("suspend").asBoolean(false) && !spec.path("spec").path("suspend").asBoolean(false)) {
+                    // Suspended while it was being loaded: held from its first task.
+                    try {
+                        floe.exec.Suspensions.hold(Path.of(loaded.workflow().hold()));
+                    } catch (IOException e) {
+                        LOG.warn("workflow {}: cannot write its hold file {}: {}", k, loaded.workflow().hold(), e.toString());
+                    }
+                    own.putObject(HELD_RUNNING);
+                }
+            }
+            own.set("pods", nodes.pods());
+            own.set("stages", stages(nodes));
             store.update(row.namespace(), row.name(), "Running", body, true);
-            live.put(k, body);
         }
         events.publish("MODIFIED", body);
         long[] lastWrite = {0};
