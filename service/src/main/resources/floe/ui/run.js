@@ -49,6 +49,7 @@
       document.getElementById('resume').disabled = !running;
       document.getElementById('suspended-note').hidden = !(running && state.suspended);
       document.body.setAttribute('data-suspended', running && state.suspended ? 'true' : 'false');
+      showWaiting(running ? state.waiting || [] : []);
       document.getElementById('retry').disabled = !(state.phase === 'Failed' || state.phase === 'Error');
       timer = setTimeout(poll, running ? 1000 : 5000);
     }, function (e) {
@@ -66,6 +67,41 @@
     if (workflow) { return workflow; }
     workflow = ui.api('GET', base);
     return workflow;
+  }
+
+  /**
+   * The suspend nodes that wait, each with the output parameters it takes (valueFrom.supplied,
+   * defaults filled in) and Resume (argo node set with them and phase Succeeded) or Fail, as
+   * Argo's UI offers them. Built again only when which nodes wait changes: typed values stay.
+   */
+  var waitingBox = el('div', { id: 'waiting-nodes' });
+  document.body.insertBefore(waitingBox, document.getElementById('run-header'));
+  var waitingIds = '';
+  function showWaiting(waiting) {
+    var ids = waiting.map(function (w) { return w.id; }).join(',');
+    if (ids === waitingIds) { return; }
+    waitingIds = ids;
+    waitingBox.textContent = '';
+    waiting.forEach(function (w) {
+      var inputs = (w.parameters || []).map(function (p) {
+        var i = el('input', { type: 'text', size: 16, 'data-param': p.name });
+        i.value = p['default'] != null ? p['default'] : '';
+        return el('label', { 'class': 'param' }, [p.name + ' ', i]);
+      });
+      function send(phase) {
+        var values = {};
+        inputs.forEach(function (l) { var i = l.querySelector('input'); values[i.getAttribute('data-param')] = i.value; });
+        var body = { namespace: ns, name: name, nodeFieldSelector: 'id=' + w.id, phase: phase };
+        if (inputs.length) { body.outputParameters = JSON.stringify(values); }
+        if (phase === 'Failed') { body.message = 'failed from the web UI'; }
+        ui.api('PUT', base + '/set', body).then(function () { ui.status(w.displayName + ': ' + (phase === 'Failed' ? 'failed' : 'resumed')); poll(); },
+          function (e) { ui.status(e.message, true); });
+      }
+      waitingBox.appendChild(el('form', { 'class': 'submit waiting', 'data-node': w.displayName }, [
+        el('span', { 'class': 'badge bg-Pending' }, ['Suspended']), el('strong', {}, [w.displayName])].concat(inputs).concat([
+        el('button', { type: 'button', 'class': 'resume-node', onclick: function () { send('Succeeded'); } }, ['Resume']),
+        el('button', { type: 'button', 'class': 'fail-node', onclick: function () { if (confirm('Fail ' + w.displayName + '?')) { send('Failed'); } } }, ['Fail'])])));
+    });
   }
 
   page.hooks.task = function (stage, t, details) {

@@ -339,6 +339,41 @@ class ArgoUiITCase {
         }
     }
 
+    @Test
+    void aSuspendNodeIsResumedFromTheRunPageWithTheValueTyped() throws Exception {
+        ObjectNode wf = (ObjectNode) ArgoClient.JSON.readTree("""
+                {"metadata": {"generateName": "approval-"},
+                 "spec": {"entrypoint": "main", "templates": [
+                   {"name": "main", "steps": [[{"name": "approve", "template": "approve"}],
+                     [{"name": "print", "template": "print", "arguments": {"parameters": [
+                        {"name": "answer", "value": "{{steps.approve.outputs.parameters.answer}}"}]}}]]},
+                   {"name": "approve", "suspend": {},
+                    "outputs": {"parameters": [{"name": "answer", "valueFrom": {"supplied": {}, "default": "NO"}}]}},
+                   {"name": "print", "inputs": {"parameters": [{"name": "answer"}]},
+                    "container": {"image": "busybox", "command": ["echo", "answer is {{inputs.parameters.answer}}"]}}]}}
+                """);
+        String name = submit(wf);
+        try (Browser browser = new Browser()) {
+            ChromeDriver chrome = browser.chrome;
+            chrome.get(server.endpoint() + "/");
+            browser.useToken(TOKEN);
+            chrome.get(server.endpoint() + "/workflows/argo/" + name);
+            browser.waitFor(() -> !chrome.findElements(By.cssSelector("form.waiting[data-node='approve']")).isEmpty());
+            WebElement answer = chrome.findElement(By.cssSelector("form.waiting[data-node='approve'] input[data-param='answer']"));
+            assertThat(answer.getAttribute("value")).isEqualTo("NO");
+            Thread.sleep(1500); // the page polls meanwhile: the form stays as it is
+            answer.clear();
+            answer.sendKeys("YES, ship it");
+            browser.screenshot("run-waiting-node.png");
+            chrome.findElement(By.cssSelector("form.waiting[data-node='approve'] button.resume-node")).click();
+            browser.waitFor(() -> "Succeeded".equals(chrome.findElement(By.tagName("body")).getAttribute("data-phase")));
+            assertThat(chrome.findElements(By.cssSelector("form.waiting"))).isEmpty();
+            chrome.findElement(By.cssSelector("#graph .node[data-stage='print']")).click();
+            browser.waitFor(() -> "true".equals(chrome.findElement(By.id("task-log")).getAttribute("data-loaded")));
+            assertThat(chrome.findElement(By.id("task-log")).getText()).isEqualTo("answer is YES, ship it");
+        }
+    }
+
     private static JsonNode json(String text) throws Exception {
         return ArgoClient.JSON.readTree(text.replace('\'', '"'));
     }
