@@ -101,6 +101,9 @@ final class ArgoConverter {
                 .withArtifacts(argumentArtifacts(spec, base, specPath + ".arguments.artifacts", globals))
                 .suspendedAtStart(Boolean.TRUE.equals(suspend));
         Workflow.Builder out = main.run(entry, entryPath, arguments, specPath + ".arguments.parameters");
+        // Argo's spec.suspend set while it runs (argo suspend): this file, in the run's directory of suspended tasks, holds it.
+        String hold = floe.exec.Suspensions.holdFile(options.suspendDir() + "/" + local.run()).toString();
+        out.hold(hold);
         ArgoSpec.Synchronization sync = spec.synchronization() != null ? spec.synchronization() : base == null ? null : base.synchronization();
         if (sync != null) {
             out.locks(ArgoLocks.of(sync, specPath + ".synchronization", globals.get("workflow.namespace"), options, library::notice)
@@ -132,7 +135,7 @@ final class ArgoConverter {
                     : handler.runHooks(hooks, onExit, specPath + ".hooks", specPath + ".onExit");
             main.finish(null);
             handler.finish(local.runRoot());
-            out.onExit(exit.build());
+            out.onExit(exit.hold(hold).build());
         } else {
             main.finish(local.runRoot());
         }

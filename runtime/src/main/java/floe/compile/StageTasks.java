@@ -95,6 +95,8 @@ final class StageTasks implements Serializable {
      */
     void start(int index, int tasks, List<TaskCompletion> inputs) throws Exception {
         running.start(() -> {
+            // A suspended run (its hold file there): the task starts once the run is resumed.
+            floe.exec.Suspensions.awaitRelease(workflow.hold());
             long started = System.currentTimeMillis();
             try {
                 return executor.run(index, tasks, inputs);

@@ -26,11 +26,16 @@ import java.util.stream.Stream;
  * parameters it expects and their defaults) and polls for {@code DIR/RUN/NODE.resume}, which
  * {@code floe resume} writes (the supplied values); both go once the task goes on. So a run is
  * resumed the same way whether it runs on the embedded Flink or on a session cluster of this machine.
+ *
+ * <p>A whole run is held the same way: while its hold file ({@code DIR/RUN/workflow.hold}, Argo's
+ * {@code spec.suspend} set on a running workflow) exists, none of its tasks starts; those running
+ * go on to their end.
  */
 public final class Suspensions {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Suspensions.class);
     static final String SUSPENDED = ".suspended";
     static final String RESUME = ".resume";
+    static final String HOLD = ".hold";
     private static final long POLL_MILLIS = 200;
 
     private Suspensions() {}
@@ -86,6 +91,63 @@ public final class Suspensions {
         String until = p.getProperty("until", "");
         return new Waiting(p.getProperty("run"), p.getProperty("node"), Instant.parse(p.getProperty("since")),
                 until.isEmpty() ? null : Instant.parse(until), defaults, file);
+    }
+
+    /** The hold file of the run whose suspended tasks wait in {@code runDir}. */
+    public static Path holdFile(String runDir) {
+        return Path.of(runDir).resolve("workflow" + HOLD);
+    }
+
+    /** Holds the run of {@code holdFile}: no task of it starts until {@link #release}. */
+    public static void hold(Path holdFile) throws IOException {
+        Files.createDirectories(holdFile.getParent());
+        Properties p = new Properties();
+        p.setProperty("since", Instant.now().toString());
+        write(holdFile, p);
+    }
+
+    /** Lets the tasks of a held run start again; false when it was not held. */
+    public static boolean release(Path holdFile) throws IOException {
+        return Files.deleteIfExists(holdFile);
+    }
+
+    /** Waits while {@code holdFile} exists (null: never); an interrupt (a cancelled run) ends the wait. */
+    public static void awaitRelease(String holdFile) throws InterruptedException {
+        if (holdFile == null) {
+            return;
+        }
+        Path file = Path.of(holdFile);
+        boolean told = false;
+        while (Files.exists(file)) {
+            if (!told) {
+                LOG.info("{}: the run is suspended: its next task starts once it is resumed", file.getParent());
+                told = true;
+            }
+            Thread.sleep(POLL_MILLIS);
+        }
+    }
+
+    /**
+     * Resumes node {@code node} of the run whose tasks wait in {@code runDir}, with no supplied
+     * values, whether it waits already or gets there later (a run submitted suspended, resumed
+     * before its wait began).
+     */
+    public static void resumeAhead(Path runDir, String node) throws IOException {
+        Files.createDirectories(runDir);
+        write(runDir.resolve(node + RESUME), new Properties());
+    }
+
+    /**
+     * Ends {@code w}'s wait with a failure: the task fails with {@code message} (Argo's {@code argo
+     * node set --phase Failed}).
+     */
+    public static void fail(Waiting w, String message) throws IOException {
+        if (!Files.exists(w.file())) {
+            throw new SpecException("node '" + w.node() + "' of run " + w.run() + " is no longer suspended");
+        }
+        Properties p = new Properties();
+        p.setProperty("failed", message == null || message.isEmpty() ? "set to Failed" : message);
+        write(w.resumeFile(), p);
     }
 
     /**
@@ -155,6 +217,9 @@ public final class Suspensions {
                     Properties values = new Properties();
                     try (Reader in = Files.newBufferedReader(resume, StandardCharsets.UTF_8)) {
                         values.load(in);
+                    }
+                    if (values.getProperty("failed") != null) {
+                        throw new floe.FloeException("run " + s.run() + ": node " + s.node() + ": " + values.getProperty("failed"));
                     }
                     for (Suspension.Supplied x : s.parameters()) {
                         String v = values.getProperty("parameter." + x.name(), x.defaultValue());

@@ -30,7 +30,7 @@ import java.util.stream.Collectors;
  * }</pre>
  */
 public record Workflow(String name, List<Stage> stages, SortedMap<String, String> parameters, Workflow onExit,
-        java.time.Duration deadline, int parallelism, List<Lock> locks)
+        java.time.Duration deadline, int parallelism, List<Lock> locks, String hold)
         implements Serializable {
 
     /**
@@ -65,20 +65,26 @@ public record Workflow(String name, List<Stage> stages, SortedMap<String, String
         }
     }
 
+    /** As above, with no hold file. */
+    public Workflow(String name, List<Stage> stages, SortedMap<String, String> parameters, Workflow onExit,
+            java.time.Duration deadline, int parallelism, List<Lock> locks) {
+        this(name, stages, parameters, onExit, deadline, parallelism, locks, null);
+    }
+
     public boolean hasDeadline() {
         return !deadline.isZero();
     }
 
     /** This workflow without its exit handler: what runs first. */
     public Workflow withoutOnExit() {
-        return new Workflow(name, stages, parameters, null, deadline, parallelism, locks);
+        return new Workflow(name, stages, parameters, null, deadline, parallelism, locks, hold);
     }
 
     /** A copy with one more parameter (the runner gives an exit handler the outcome this way). */
     public Workflow withParameter(String key, String value) {
         TreeMap<String, String> more = new TreeMap<>(parameters);
         more.put(key, value);
-        return new Workflow(name, stages, more, onExit, deadline, parallelism, locks);
+        return new Workflow(name, stages, more, onExit, deadline, parallelism, locks, hold);
     }
 
     public static Builder named(String name) {
@@ -163,6 +169,7 @@ public record Workflow(String name, List<Stage> stages, SortedMap<String, String
         private java.time.Duration deadline = java.time.Duration.ZERO;
         private int parallelism;
         private List<Lock> locks = List.of();
+        private String hold;
 
         private Builder(String name) {
             this.name = name;
@@ -220,8 +227,18 @@ public record Workflow(String name, List<Stage> stages, SortedMap<String, String
             return this;
         }
 
+        /**
+         * While the file {@code hold} exists, no task of the workflow starts (those running go on
+         * to their end): Argo's {@code spec.suspend} set on a running workflow, the file written
+         * and removed by whoever suspends and resumes it (a process of the same machine).
+         */
+        public Builder hold(String hold) {
+            this.hold = hold;
+            return this;
+        }
+
         public Workflow build() {
-            return new Workflow(name, stages, parameters, onExit, deadline, parallelism, locks);
+            return new Workflow(name, stages, parameters, onExit, deadline, parallelism, locks, hold);
         }
     }
 }

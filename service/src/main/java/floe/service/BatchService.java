@@ -47,8 +47,11 @@ public final class BatchService implements AutoCloseable {
         return start(conf, volumes, accessKeyId, secretKey, null);
     }
 
-    /** What another API served beside the Batch API shares with it: the settings, database, Flink and data directory. */
-    public record Shared(Configuration conf, Database db, FlinkEngine engine, File dataDir, LongSupplier clock) {}
+    /**
+     * What another API served beside the Batch API shares with it: the settings, database, Flink
+     * and data directory, and the Batch jobs as its web UI shows them.
+     */
+    public record Shared(Configuration conf, Database db, FlinkEngine engine, File dataDir, LongSupplier clock, BatchConsole batch) {}
 
     /**
      * Another API served by the same process and port: its handlers by path prefix ({@code "/"}
@@ -137,7 +140,8 @@ public final class BatchService implements AutoCloseable {
             dispatcher = new Dispatcher(store, catalog, engine, workflows, conf.get(BatchServiceOptions.MAX_RUNNING_JOBS), clock);
             dispatcher.recover().join();
             BatchApi api = new BatchApi(catalog, new JobsApi(store, catalog, dispatcher, workflows, clock), workflows, clock);
-            mounted = mount == null ? null : mount.apply(new Shared(flinkConf, db, engine, data, clock));
+            BatchConsole console = new BatchConsole(api, store, java.nio.file.Path.of(flinkConf.get(FloeOptions.TASK_LOG_DIR)), engine.describe());
+            mounted = mount == null ? null : mount.apply(new Shared(flinkConf, db, engine, data, clock, console));
             HttpListener.Settings listener = HttpListener.settings(conf, System.getenv());
             HttpFront front = HttpFront.of(api, accessKeyId, secretKey, listener);
             io.undertow.server.HttpHandler root = front;

@@ -167,6 +167,22 @@ final class JobStore {
         });
     }
 
+    /** How many jobs of {@code queue} are in each status (the statuses with none left out). */
+    java.util.Map<JobStatus, Integer> counts(String queue) {
+        return db.inTransaction(c -> {
+            java.util.Map<JobStatus, Integer> out = new java.util.EnumMap<>(JobStatus.class);
+            try (PreparedStatement p = c.prepareStatement("SELECT status, COUNT(*) FROM jobs WHERE queue = ? GROUP BY status")) {
+                p.setString(1, queue);
+                try (ResultSet r = p.executeQuery()) {
+                    while (r.next()) {
+                        out.put(JobStatus.valueOf(r.getString(1)), r.getInt(2));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
     /** The jobs that wait for this one. */
     List<String> dependents(String id) {
         return db.inTransaction(c -> {

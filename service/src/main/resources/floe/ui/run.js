@@ -1,5 +1,5 @@
 // A run's live page: the report's page (FloeRunPage) drawn from the server's run-state of the
-// workflow, polled every second until it has ended; stop, retry and resubmit through the API; a
+// workflow, polled every second until it has ended; suspend, resume, stop, retry and resubmit through the API; a
 // task's node (inputs, outputs, message) and its log from the API.
 (function () {
   'use strict';
@@ -13,6 +13,9 @@
   var actions = el('div', { id: 'actions' }, [
     el('a', { href: '/', 'class': 'back' }, ['\u2190 Workflows']),
     el('span', { 'class': 'muted' }, [ns + ' / ' + name]),
+    el('span', { id: 'suspended-note', 'class': 'badge bg-Pending', hidden: 'hidden' }, ['Suspended']),
+    button('suspend', 'Suspend', 'PUT', '/suspend'),
+    button('resume', 'Resume', 'PUT', '/resume'),
     button('stop', 'Stop', 'PUT', '/stop'),
     button('retry', 'Retry', 'PUT', '/retry'),
     button('resubmit', 'Resubmit', 'PUT', '/resubmit')]);
@@ -20,7 +23,7 @@
 
   function button(id, text, method, suffix) {
     return el('button', { id: id, type: 'button', onclick: function () {
-      if (id !== 'resubmit' && !confirm(text + ' ' + name + '?')) { return; }
+      if (id !== 'resubmit' && id !== 'resume' && !confirm(text + ' ' + name + '?')) { return; }
       ui.api(method, base + suffix, { namespace: ns, name: name }).then(function (wf) {
         if (id === 'resubmit' && wf && wf.metadata && wf.metadata.name !== name) {
           location.href = '/workflows/' + encodeURIComponent(wf.metadata.namespace) + '/' + encodeURIComponent(wf.metadata.name);
@@ -41,6 +44,12 @@
       document.body.setAttribute('data-phase', state.phase);
       var running = !state.finishedAt;
       document.getElementById('stop').disabled = !running;
+      // Suspend holds the run's next tasks (those running go on); Resume lets them start and ends its suspend nodes' wait.
+      document.getElementById('suspend').disabled = !running || state.suspended;
+      document.getElementById('resume').disabled = !running;
+      document.getElementById('suspended-note').hidden = !(running && state.suspended);
+      document.body.setAttribute('data-suspended', running && state.suspended ? 'true' : 'false');
+      showWaiting(running ? state.waiting || [] : []);
       document.getElementById('retry').disabled = !(state.phase === 'Failed' || state.phase === 'Error');
       timer = setTimeout(poll, running ? 1000 : 5000);
     }, function (e) {
@@ -58,6 +67,41 @@
     if (workflow) { return workflow; }
     workflow = ui.api('GET', base);
     return workflow;
+  }
+
+  /**
+   * The suspend nodes that wait, each with the output parameters it takes (valueFrom.supplied,
+   * defaults filled in) and Resume (argo node set with them and phase Succeeded) or Fail, as
+   * Argo's UI offers them. Built again only when which nodes wait changes: typed values stay.
+   */
+  var waitingBox = el('div', { id: 'waiting-nodes' });
+  document.body.insertBefore(waitingBox, document.getElementById('run-header'));
+  var waitingIds = '';
+  function showWaiting(waiting) {
+    var ids = waiting.map(function (w) { return w.id; }).join(',');
+    if (ids === waitingIds) { return; }
+    waitingIds = ids;
+    waitingBox.textContent = '';
+    waiting.forEach(function (w) {
+      var inputs = (w.parameters || []).map(function (p) {
+        var i = el('input', { type: 'text', size: 16, 'data-param': p.name });
+        i.value = p['default'] != null ? p['default'] : '';
+        return el('label', { 'class': 'param' }, [p.name + ' ', i]);
+      });
+      function send(phase) {
+        var values = {};
+        inputs.forEach(function (l) { var i = l.querySelector('input'); values[i.getAttribute('data-param')] = i.value; });
+        var body = { namespace: ns, name: name, nodeFieldSelector: 'id=' + w.id, phase: phase };
+        if (inputs.length) { body.outputParameters = JSON.stringify(values); }
+        if (phase === 'Failed') { body.message = 'failed from the web UI'; }
+        ui.api('PUT', base + '/set', body).then(function () { ui.status(w.displayName + ': ' + (phase === 'Failed' ? 'failed' : 'resumed')); poll(); },
+          function (e) { ui.status(e.message, true); });
+      }
+      waitingBox.appendChild(el('form', { 'class': 'submit waiting', 'data-node': w.displayName }, [
+        el('span', { 'class': 'badge bg-Pending' }, ['Suspended']), el('strong', {}, [w.displayName])].concat(inputs).concat([
+        el('button', { type: 'button', 'class': 'resume-node', onclick: function () { send('Succeeded'); } }, ['Resume']),
+        el('button', { type: 'button', 'class': 'fail-node', onclick: function () { if (confirm('Fail ' + w.displayName + '?')) { send('Failed'); } } }, ['Fail'])])));
+    });
   }
 
   page.hooks.task = function (stage, t, details) {

@@ -55,6 +55,7 @@
     nav.appendChild(el('a', { href: '/', 'class': 'brand' }, ['Floe']));
     nav.appendChild(el('a', { href: '/', 'class': here === '/' || here.indexOf('/workflows/') === 0 ? 'on' : '' }, ['Workflows']));
     nav.appendChild(el('a', { href: '/templates', id: 'nav-templates', 'class': here === '/templates' ? 'on' : '' }, ['Templates & cron']));
+    nav.appendChild(el('a', { href: '/batch', id: 'nav-batch', 'class': here.indexOf('/batch') === 0 ? 'on' : '' }, ['Batch']));
     var input = el('input', { type: 'password', id: 'token', placeholder: 'bearer token', autocomplete: 'off', size: 24 });
     input.value = token();
     var form = el('form', { id: 'token-form' }, [el('label', { 'for': 'token' }, ['Token ']), input,

@@ -34,7 +34,7 @@ final class Faults {
                     s.timeout(), s.resources(), s.parameters(), s.parallelism(), s.continueOnFailure(), s.dynamicTasks()));
         }
         return new Workflow(workflow.name(), stages, workflow.parameters(), workflow.onExit(), workflow.deadline(),
-                workflow.parallelism(), workflow.locks());
+                workflow.parallelism(), workflow.locks(), workflow.hold());
     }
 
     private static TaskBody failing(TaskBody body, List<TaskFault> faults) {

@@ -41,7 +41,7 @@ final class OutcomeCollector implements TaskFunction {
         List<Stage> stages = new ArrayList<>(workflow.stages());
         stages.add(collector.build());
         return new Workflow(workflow.name(), stages, workflow.parameters(), workflow.onExit(), workflow.deadline(),
-                workflow.parallelism(), workflow.locks());
+                workflow.parallelism(), workflow.locks(), workflow.hold());
     }
 
     @Override

@@ -36,7 +36,8 @@ import java.util.function.LongSupplier;
 
 /**
  * Argo Server's REST API ({@code /api/v1/...}) with its JSON shapes, as grpc-gateway serves it:
- * workflows (create, lint, list, get, delete, stop, terminate, retry, resubmit), their logs and
+ * workflows (create, lint, list, get, delete, stop, terminate, retry, resubmit, suspend, resume,
+ * set), their logs and
  * the watch stream ({@code text/event-stream} when asked for, else newline-delimited JSON), the
  * version; errors as {@code {"code", "message", "error", "details"}} with gRPC's code.
  */
@@ -59,11 +60,13 @@ final class ArgoApi implements HttpHandler {
     private final LongSupplier clock;
     private final AtomicLong resourceVersion;
     private final ArgoObjects objects;
+    private final ArgoSuspend suspensions;
+    private final BatchPagesApi batch;
     /** Set when the server stops: open streams end. */
     private volatile boolean closing;
 
     ArgoApi(ArgoStore store, ArgoRuns runs, ArgoEvents events, ArgoLoader loader, ArgoTokens tokens, Path workDir, int maxBody,
-            LongSupplier clock, ArgoObjects objects) {
+            LongSupplier clock, ArgoObjects objects, ArgoSuspend suspensions, BatchPagesApi batch) {
         this.store = store;
         this.runs = runs;
         this.events = events;
@@ -74,6 +77,8 @@ final class ArgoApi implements HttpHandler {
         this.clock = clock;
         this.resourceVersion = new AtomicLong(clock.getAsLong());
         this.objects = objects;
+        this.suspensions = suspensions;
+        this.batch = batch;
     }
 
     /** Ends the open watch and log streams (within a second). */
@@ -130,6 +135,11 @@ final class ArgoApi implements HttpHandler {
             ObjectNode info = ArgoStore.JSON.createObjectNode();
             info.put("subject", "floe-token");
             send(exchange, info);
+            return;
+        }
+        if (resource.equals("batch") && batch != null) {
+            // Floe's own: what the web UI's Batch pages show.
+            batch.handle(this, exchange, method, p, query(exchange), allowed);
             return;
         }
         String ns = p.size() > 3 ? p.get(3) : "";
@@ -189,8 +199,7 @@ final class ArgoApi implements HttpHandler {
             delete(ns, p.get(4));
             send(exchange, ArgoStore.JSON.createObjectNode());
         } else if (p.size() == 6 && method.equals("PUT")) {
-            body(exchange);
-            send(exchange, action(ns, p.get(4), p.get(5)));
+            send(exchange, action(ns, p.get(4), p.get(5), body(exchange)));
         } else if (p.size() == 6 && p.get(5).equals("run-state") && method.equals("GET")) {
             // Floe's own: the run page's state (RunStateJson) of a stored workflow, which the web UI polls.
             byte[] json = ArgoRunState.json(row(ns, p.get(4)).body(), clock.getAsLong()).getBytes(StandardCharsets.UTF_8);
@@ -476,7 +485,7 @@ final class ArgoApi implements HttpHandler {
         return row;
     }
 
-    private ObjectNode action(String ns, String name, String action) {
+    private ObjectNode action(String ns, String name, String action, JsonNode request) {
         ArgoStore.Row row = row(ns, name);
         boolean running = row.phase().equals("Pending") || row.phase().equals("Running");
         switch (action) {
@@ -520,8 +529,15 @@ final class ArgoApi implements HttpHandler {
                 }
                 return create(ns, wf, false, null);
             }
-            case "suspend", "resume", "set" -> throw new ArgoException(ArgoException.Code.UNIMPLEMENTED,
-                    action + " is not served by Floe's server: a workflow runs as one Flink job from start to end");
+            case "suspend" -> {
+                return suspensions.suspend(ns, name);
+            }
+            case "resume" -> {
+                return suspensions.resume(ns, name, request);
+            }
+            case "set" -> {
+                return suspensions.set(ns, name, request);
+            }
             default -> throw new ArgoException(ArgoException.Code.NOT_FOUND, "Not Found");
         }
     }

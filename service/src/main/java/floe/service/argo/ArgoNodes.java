@@ -131,7 +131,7 @@ final class ArgoNodes {
         List<Stage> stages = stages();
         boolean single = stages.size() == 1 && !entryTemplate.has("steps") && !entryTemplate.has("dag") && stages.get(0).tasks() == 1
                 && !stages.get(0).isDynamic();
-        ObjectNode root = node(nodes, wfName, wfName, single ? "Pod" : entryTemplate.has("dag") ? "DAG" : "Steps", entry, null);
+        ObjectNode root = node(nodes, wfName, wfName, single ? taskType(entry) : entryTemplate.has("dag") ? "DAG" : "Steps", entry, null);
         root.put("phase", phase);
         root.put("startedAt", time(start));
         if (end > 0) {
@@ -153,7 +153,7 @@ final class ArgoNodes {
             }
             Placed placed = place(nodes, entry, wfName, s.name().split("\\."), 0);
             boolean loop = s.tasks() > 1 || s.isDynamic() || placed.items != null;
-            ObjectNode stepNode = node(nodes, placed.name, placed.display, loop ? "TaskGroup" : "Pod", placed.template, placed.parent);
+            ObjectNode stepNode = node(nodes, placed.name, placed.display, loop ? "TaskGroup" : taskType(placed.template), placed.template, placed.parent);
             String stagePhase = stagePhase(s, p, phase, failure);
             if (!loop) {
                 task(stepNode, s, 0, p, phase, failure, now, end);
@@ -166,7 +166,7 @@ final class ArgoNodes {
             for (int i : seen) {
                 String item = placed.items != null && i < placed.items.size() ? itemText(placed.items.get(i)) : Integer.toString(i);
                 String name = placed.name + "(" + i + ":" + item + ")";
-                ObjectNode t = node(nodes, name, placed.display + "(" + i + ":" + item + ")", "Pod", placed.template, placed.name);
+                ObjectNode t = node(nodes, name, placed.display + "(" + i + ":" + item + ")", taskType(placed.template), placed.template, placed.name);
                 task(t, s, i, p, phase, failure, now, end);
                 inputs(t, placed.arguments, placed.items != null && i < placed.items.size() ? placed.items.get(i) : null);
                 first = Math.min(first, started.getOrDefault(key(s, i), now));
@@ -256,8 +256,17 @@ final class ArgoNodes {
         String prefix = s.name() + "/";
         recorded.keySet().stream().filter(k -> k.startsWith(prefix) && k.indexOf('/', prefix.length()) < 0)
                 .forEach(k -> found.add(Integer.parseInt(k.substring(prefix.length()))));
+        if (found.isEmpty() && tasks == 1 && p != null && p.running() > 0) {
+            // A stage of one task that runs: that task has started (a suspend node, which writes no log while it waits).
+            found.add(0);
+        }
         out.addAll(found);
         return out;
+    }
+
+    /** A task node's type: {@code Suspend} for a suspend template (argo get shows such a node waiting as the workflow suspended), else {@code Pod}. */
+    private String taskType(String template) {
+        return template(template).has("suspend") ? "Suspend" : "Pod";
     }
 
     private static String key(Stage s, int i) {

@@ -37,6 +37,37 @@ final class ArgoRunState {
     private ArgoRunState() {}
 
     /** The page's JSON for the stored workflow {@code wf} at {@code now} (ms). */
+    /**
+     * The suspend nodes that wait now, for the page's Resume form: id, displayName, and the output
+     * parameters each takes ({@code valueFrom.supplied}) with their defaults.
+     */
+    private static com.fasterxml.jackson.databind.node.ArrayNode waiting(ObjectNode wf) {
+        com.fasterxml.jackson.databind.node.ArrayNode out = ArgoStore.JSON.createArrayNode();
+        for (JsonNode n : wf.path("status").path("nodes")) {
+            if (!n.path("type").asText().equals("Suspend") || !n.path("phase").asText().equals("Running")) {
+                continue;
+            }
+            ObjectNode w = out.addObject();
+            w.put("id", n.path("id").asText());
+            w.put("displayName", n.path("displayName").asText());
+            com.fasterxml.jackson.databind.node.ArrayNode supplied = w.putArray("parameters");
+            for (JsonNode t : wf.path("spec").path("templates")) {
+                if (!t.path("name").asText().equals(n.path("templateName").asText())) {
+                    continue;
+                }
+                for (JsonNode p : t.path("outputs").path("parameters")) {
+                    if (p.path("valueFrom").has("supplied")) {
+                        ObjectNode param = supplied.addObject().put("name", p.path("name").asText());
+                        if (p.path("valueFrom").hasNonNull("default")) {
+                            param.put("default", p.path("valueFrom").get("default").asText());
+                        }
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
     static String json(ObjectNode wf, long now) {
         RunState run = of(wf, now);
         try {
@@ -47,6 +78,9 @@ final class ArgoRunState {
             if (status.has("progress")) {
                 out.put("progress", status.get("progress").asText());
             }
+            // spec.suspend (argo suspend): the page offers Resume.
+            out.put("suspended", wf.path("spec").path("suspend").asBoolean(false));
+            out.set("waiting", waiting(wf));
             // Each stage's task node ids by index: where the page asks for a node's details and log.
             Map<String, ObjectNode> ids = new HashMap<>();
             JsonNode running = wf.path(ArgoApi.PRIVATE).path("running");

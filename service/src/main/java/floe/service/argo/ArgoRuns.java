@@ -35,6 +35,8 @@ import java.util.stream.Stream;
 final class ArgoRuns implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ArgoRuns.class);
     static final String RESTARTS = "workflows.floe.io/restarts";
+    /** Floe's bookkeeping of a suspended run: the subtasks each stage ran when it was suspended. */
+    static final String HELD_RUNNING = "runningWhenSuspended";
 
     private final ArgoStore store;
     private final ArgoLoader loader;
@@ -47,6 +49,8 @@ final class ArgoRuns implements AutoCloseable {
     private final ExecutorService runs;
     private final Map<String, Thread> threads = new ConcurrentHashMap<>();
     private final Map<String, String> stops = new ConcurrentHashMap<>();
+    /** The stored body of each workflow running now, which its run rewrites as it goes: changes to it go through {@link #edit}. */
+    private final Map<String, ObjectNode> live = new ConcurrentHashMap<>();
     private volatile boolean closing;
 
     ArgoRuns(ArgoStore store, ArgoLoader loader, FlinkEngine engine, Path workDir, Path logRoot, int maxRunning, LongSupplier clock,
@@ -134,6 +138,7 @@ final class ArgoRuns implements AutoCloseable {
             LOG.error("workflow {}: could not record how its run ended", k, e);
         } finally {
             threads.remove(k);
+            live.remove(k);
             stops.remove(k);
             Thread.interrupted();
         }
@@ -143,28 +148,51 @@ final class ArgoRuns implements AutoCloseable {
         ObjectNode body = row.body();
         ObjectNode status = body.with("status");
         long start = clock.getAsLong();
-        status.put("phase", "Running");
-        status.put("startedAt", ArgoNodes.time(start));
-        status.remove("finishedAt");
-        ArgoApi.phaseLabels(body, "Running");
+        ObjectNode spec;
+        synchronized (body) {
+            status.put("phase", "Running");
+            status.put("startedAt", ArgoNodes.time(start));
+            status.remove("finishedAt");
+            ArgoApi.phaseLabels(body, "Running");
+            spec = ArgoApi.forLoading(body);
+            live.put(k, body); // from here on, a change (argo suspend) is made to this body
+        }
         ArgoWorkflows.Loaded loaded;
         try {
-            loaded = loader.load(ArgoApi.forLoading(body), workDir.resolve(row.namespace()).resolve(row.name()), templates.apply(row.namespace()), false);
+            loaded = loader.load(spec, workDir.resolve(row.namespace()).resolve(row.name()), templates.apply(row.namespace()), false);
         } catch (RuntimeException e) {
-            finish(row, body, "Error", start, e.getMessage());
+            synchronized (body) {
+                finish(row, body, "Error", start, e.getMessage());
+            }
             return;
         }
         Path logs = logRoot.resolve(loaded.workflow().name());
         deleteTree(logs);
         ArgoNodes nodes = new ArgoNodes(row.name(), (ObjectNode) body.get("spec"), loaded.workflow(), logs);
         Map<String, StageProgress> progress = new ConcurrentHashMap<>();
-        status.put("progress", nodes.progress(progress));
-        status.set("nodes", nodes.nodes(progress, "Running", start, 0, null, start));
-        ObjectNode own = body.putObject(ArgoApi.PRIVATE);
-        own.put("logs", logs.toString());
-        own.set("pods", nodes.pods());
-        own.set("stages", stages(nodes));
-        store.update(row.namespace(), row.name(), "Running", body, true);
+        ObjectNode own;
+        synchronized (body) {
+            status.put("progress", nodes.progress(progress));
+            status.set("nodes", nodes.nodes(progress, "Running", start, 0, null, start));
+            own = body.putObject(ArgoApi.PRIVATE);
+            own.put("logs", logs.toString());
+            if (loaded.workflow().hold() != null) {
+                // Where argo suspend leaves the run's hold file, beside its suspended tasks' files.
+                own.put("hold", loaded.workflow().hold());
+                if (body.path("spec").path("suspend").asBoolean(false) && !spec.path("spec").path("suspend").asBoolean(false)) {
+                    // Suspended while it was being loaded: held from its first task.
+                    try {
+                        floe.exec.Suspensions.hold(Path.of(loaded.workflow().hold()));
+                    } catch (IOException e) {
+                        LOG.warn("workflow {}: cannot write its hold file {}: {}", k, loaded.workflow().hold(), e.toString());
+                    }
+                    own.putObject(HELD_RUNNING);
+                }
+            }
+            own.set("pods", nodes.pods());
+            own.set("stages", stages(nodes));
+            store.update(row.namespace(), row.name(), "Running", body, true);
+        }
         events.publish("MODIFIED", body);
         long[] lastWrite = {0};
         String[] lastProgress = {""};
@@ -190,11 +218,12 @@ final class ArgoRuns implements AutoCloseable {
                     lastWrite[0] = now;
                     lastProgress[0] = pr;
                     synchronized (body) {
+                        Map<String, StageProgress> shown = held(progress, own.path(HELD_RUNNING));
                         status.put("progress", nodes.progress(progress));
-                        status.set("nodes", nodes.nodes(progress, "Running", start, 0, null, now));
+                        status.set("nodes", nodes.nodes(shown, "Running", start, 0, null, now));
                         own.set("pods", nodes.pods());
                         own.set("times", nodes.times());
-                        own.set("running", running(progress));
+                        own.set("running", running(shown));
                         store.update(row.namespace(), row.name(), "Running", body, false);
                         events.publish("MODIFIED", body);
                     }
@@ -254,6 +283,32 @@ final class ArgoRuns implements AutoCloseable {
         store.update(row.namespace(), row.name(), phase, body, false);
         events.publish("MODIFIED", body);
         LOG.info("workflow {}/{}: {}", row.namespace(), row.name(), phase);
+        String hold = body.path(ArgoApi.PRIVATE).path("hold").asText("");
+        if (!hold.isEmpty()) {
+            // Suspended when it ended (stopped, or its last tasks ran on): its hold file goes with the run.
+            try {
+                floe.exec.Suspensions.release(Path.of(hold));
+                Files.deleteIfExists(Path.of(hold).resolveSibling("workflow.resume"));
+                Files.deleteIfExists(Path.of(hold).getParent());
+            } catch (IOException e) {
+                // a suspended task of it still there, or already gone
+            }
+        }
+    }
+
+    /**
+     * What a suspended run shows running: no more in each stage than ran when it was suspended
+     * ({@code heldRunning}, stage to count; missing: not suspended). Its other subtasks wait for
+     * the resume before their task starts, which Flink's counts of running subtasks do not tell.
+     */
+    private static Map<String, StageProgress> held(Map<String, StageProgress> progress, com.fasterxml.jackson.databind.JsonNode heldRunning) {
+        if (!heldRunning.isObject()) {
+            return progress;
+        }
+        Map<String, StageProgress> out = new java.util.HashMap<>();
+        progress.forEach((stage, p) -> out.put(stage, new StageProgress(p.stage(), p.tasksDone(), p.tasks(),
+                Math.min(p.running(), heldRunning.path(stage).asInt(0)), p.failed())));
+        return out;
     }
 
     /** Subtasks running in each stage now (a running task writes its log file only when it ends: the run page shows these). */
@@ -279,6 +334,44 @@ final class ArgoRuns implements AutoCloseable {
             s.dependencies().stream().map(floe.model.Dependency::upstream).distinct().filter(u -> !u.startsWith("floe.")).forEach(after::add);
         }
         return out;
+    }
+
+    /**
+     * Changes a stored workflow with {@code change}: the body its run is rewriting when it runs
+     * (so the run's next write keeps the change), else the stored one; then publishes it. Returns
+     * the body as changed, or null when there is no such workflow.
+     */
+    ObjectNode edit(String namespace, String name, java.util.function.Consumer<ObjectNode> change) {
+        ObjectNode body = live.get(key(namespace, name));
+        if (body != null) {
+            synchronized (body) {
+                change.accept(body);
+                store.update(namespace, name, body.path("status").path("phase").asText("Running"), body, false);
+                events.publish("MODIFIED", body);
+                return body.deepCopy();
+            }
+        }
+        ArgoStore.Row row = store.get(namespace, name);
+        if (row == null) {
+            return null;
+        }
+        ObjectNode stored = row.body();
+        change.accept(stored);
+        store.update(namespace, name, row.phase(), stored, false);
+        events.publish("MODIFIED", stored);
+        return stored;
+    }
+
+    /** The stored workflow as its run has it now (a copy), or null when there is none. */
+    ObjectNode current(String namespace, String name) {
+        ObjectNode body = live.get(key(namespace, name));
+        if (body != null) {
+            synchronized (body) {
+                return body.deepCopy();
+            }
+        }
+        ArgoStore.Row row = store.get(namespace, name);
+        return row == null ? null : row.body();
     }
 
     /** Where a workflow's task logs are: DIR/WORKFLOW/STAGE/task-N.attempt-M.{out,err}. */

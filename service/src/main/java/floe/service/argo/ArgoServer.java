@@ -69,7 +69,8 @@ public final class ArgoServer implements BatchService.Mount {
         Path logRoot = Path.of(conf.get(FloeOptions.TASK_LOG_DIR)).toAbsolutePath();
         ArgoRuns runs = new ArgoRuns(store, loader, shared.engine(), root.resolve("workflows"), logRoot, conf.get(MAX_RUNNING),
                 shared.clock(), events, objects::templateFiles);
-        ArgoApi api = new ArgoApi(store, runs, events, loader, parsed, root.resolve("workflows"), conf.get(MAX_BODY), shared.clock(), objects);
+        ArgoApi api = new ArgoApi(store, runs, events, loader, parsed, root.resolve("workflows"), conf.get(MAX_BODY), shared.clock(), objects,
+                new ArgoSuspend(runs), new BatchPagesApi(shared.batch()));
         ArgoCron cron = new ArgoCron(objects, api, store, runs, shared.clock(), conf.get(CRON_TICK));
         runs.recover();
         cron.start();

@@ -18,7 +18,9 @@ import java.util.Map;
  * in the browser's sessionStorage, sent as a header, never in a URL). Pages carry no data, so
  * they are served to anyone: {@code /} the workflows, {@code /workflows/NS/NAME} a run's page
  * (the report's page, fed from {@code /api/v1/workflows/NS/NAME/run-state}), {@code /templates}
- * the WorkflowTemplates and CronWorkflows (submit, next times), {@code /ui/*} the scripts and styles.
+ * the WorkflowTemplates and CronWorkflows (submit, next times), {@code /batch} the Batch job queues,
+ * {@code /batch/queues/QUEUE} a queue's jobs by status, {@code /batch/jobs/ID} a job (fed from
+ * {@code /api/v1/batch/...}), {@code /ui/*} the scripts and styles.
  */
 final class ArgoUi implements HttpHandler {
     private static final String BASE = "/floe/ui/";
@@ -28,7 +30,7 @@ final class ArgoUi implements HttpHandler {
     /** The handlers by path: the root page alone, a run's pages and the assets. */
     static Map<String, HttpHandler> handlers() {
         ArgoUi ui = new ArgoUi();
-        return Map.of("/", ui, "/workflows", ui, "/templates", ui, "/ui", ui);
+        return Map.of("/", ui, "/workflows", ui, "/templates", ui, "/batch", ui, "/ui", ui);
     }
 
     @Override
@@ -44,6 +46,8 @@ final class ArgoUi implements HttpHandler {
             send(exchange, 200, "text/html", resource("workflows.html"));
         } else if (path.equals("/templates")) {
             send(exchange, 200, "text/html", resource("templates.html"));
+        } else if (p[0].equals("batch") && (p.length == 1 || (p.length == 3 && (p[1].equals("queues") || p[1].equals("jobs"))))) {
+            send(exchange, 200, "text/html", resource("batch.html"));
         } else if (p.length == 3 && p[0].equals("workflows")) {
             send(exchange, 200, "text/html", runPage());
         } else if (p.length == 2 && p[0].equals("ui") && p[1].matches("[a-z][a-z0-9-]*\\.(js|css|html|svg)")) {

@@ -1,5 +1,6 @@
 package floe.service.argo;
 
+import floe.service.BatchClient;
 import floe.service.BatchService;
 import floe.service.BatchServiceOptions;
 import floe.testing.Chromium;
@@ -41,6 +42,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ArgoUiITCase {
     private static final Path SHOTS = Path.of("target", "ui-screenshots");
     private static final String TOKEN = "t0ken-for-the-ui";
+    /** A token allowed every namespace: the Batch pages need one. */
+    private static final String ADMIN = "t0ken-for-everything";
 
     @TempDir
     static Path dir;
@@ -54,7 +57,7 @@ class ArgoUiITCase {
         conf.set(BatchServiceOptions.PORT, 0);
         conf.set(BatchServiceOptions.DATA_DIR, dir.resolve("data").toString());
         server = BatchService.start(conf, Map.of(), "AKID", "secret",
-                shared -> ArgoServer.start(shared, Map.of(), dir.toString(), "argo:" + TOKEN));
+                shared -> ArgoServer.start(shared, Map.of(), dir.toString(), "argo:" + TOKEN + " *:" + ADMIN));
         argo = new ArgoClient(server.endpoint(), "Bearer " + TOKEN);
     }
 
@@ -231,9 +234,154 @@ class ArgoUiITCase {
     }
 
     @Test
+    void batchPagesShowAnArrayJobsCountsItsFailingChildsReasonAndLogAndItsDependent() throws Exception {
+        BatchClient batch = BatchClient.of(server.endpoint(), "AKID", "secret");
+        batch.call("createjobqueue", json("{'jobQueueName': 'ui-queue', 'priority': 7}"));
+        batch.call("registerjobdefinition", json("{'jobDefinitionName': 'child-2-fails', 'type': 'container', 'containerProperties':"
+                + " {'image': 'busybox', 'command': ['sh', '-c', 'echo child $AWS_BATCH_JOB_ARRAY_INDEX at work;"
+                + " if [ $AWS_BATCH_JOB_ARRAY_INDEX = 2 ]; then echo no space left on child 2 >&2; exit 5; fi']}}"));
+        batch.call("registerjobdefinition", json("{'jobDefinitionName': 'after', 'type': 'container',"
+                + " 'containerProperties': {'image': 'busybox', 'command': ['echo', 'after']}}"));
+        String array = batch.call("submitjob", json("{'jobName': 'parts', 'jobQueue': 'ui-queue', 'jobDefinition': 'child-2-fails',"
+                + " 'arrayProperties': {'size': 4}}")).get("jobId").asText();
+        String after = batch.call("submitjob", json("{'jobName': 'merge', 'jobQueue': 'ui-queue', 'jobDefinition': 'after',"
+                + " 'dependsOn': [{'jobId': '" + array + "'}]}")).get("jobId").asText();
+        long until = System.currentTimeMillis() + 120_000;
+        while (!batch.call("describejobs", json("{'jobs': ['" + after + "']}")).path("jobs").path(0).path("status").asText().equals("FAILED")) {
+            assertThat(System.currentTimeMillis()).as("the dependent job to fail").isLessThan(until);
+            Thread.sleep(200);
+        }
+
+        try (Browser browser = new Browser()) {
+            ChromeDriver chrome = browser.chrome;
+            chrome.get(server.endpoint() + "/batch");
+            browser.useToken(ADMIN);
+            browser.waitFor(() -> !chrome.findElements(By.cssSelector("tr.queue[data-name='ui-queue']")).isEmpty());
+            WebElement queue = chrome.findElement(By.cssSelector("tr.queue[data-name='ui-queue']"));
+            assertThat(queue.getText()).contains("ENABLED").contains("VALID").contains("7").contains("embedded Flink");
+            assertThat(queue.findElement(By.cssSelector("td.count[data-status='FAILED']")).getText()).isEqualTo("2");
+            assertThat(queue.findElement(By.cssSelector("td.count[data-status='RUNNING']")).getText()).isEqualTo("0");
+            browser.screenshot("batch-queues.png");
+
+            // The queue's FAILED jobs: the array job and the job that depended on it.
+            queue.findElement(By.cssSelector("td.count[data-status='FAILED'] a")).click();
+            browser.waitFor(() -> chrome.findElements(By.cssSelector("#queue-jobs tr.job")).size() == 2);
+            assertThat(chrome.findElement(By.cssSelector("#status-tabs a.on")).getText()).isEqualTo("FAILED 2");
+            assertThat(chrome.findElement(By.cssSelector("#status-tabs a[data-status='SUCCEEDED']")).getText()).isEqualTo("SUCCEEDED 0");
+            assertThat(chrome.findElement(By.cssSelector("tr.job[data-name='merge']")).getText()).contains("FAILED");
+            browser.screenshot("batch-queue-failed.png");
+
+            // The array job: its counts, the failing child's exit code and reason, the job that waited for it.
+            chrome.findElement(By.cssSelector("tr.job[data-name='parts'] a")).click();
+            browser.waitFor(() -> chrome.findElements(By.cssSelector("#children-table tr.child")).size() == 4);
+            assertThat(chrome.findElement(By.id("job-title")).getText()).isEqualTo("parts FAILED");
+            assertThat(chrome.findElement(By.id("job-reason")).getText()).isEqualTo("1 of 4 child jobs failed (the first: child 2)");
+            assertThat(chrome.findElement(By.cssSelector("#status-summary a[data-status='SUCCEEDED']")).getText()).isEqualTo("SUCCEEDED 3");
+            assertThat(chrome.findElement(By.cssSelector("#status-summary a[data-status='FAILED']")).getText()).isEqualTo("FAILED 1");
+            WebElement failed = chrome.findElement(By.cssSelector("#children-table tr.child[data-index='2']"));
+            assertThat(failed.getAttribute("data-status")).isEqualTo("FAILED");
+            assertThat(failed.findElement(By.cssSelector("td.exit")).getText()).isEqualTo("5");
+            assertThat(failed.findElement(By.cssSelector("td.reason")).getText()).isEqualTo("exited with code 5");
+            assertThat(chrome.findElement(By.cssSelector("#dependents li[data-id='" + after + "']")).getText()).isEqualTo("merge FAILED");
+            assertThat(chrome.findElements(By.id("job-log"))).as("an array job's log is its children's").isEmpty();
+            browser.screenshot("batch-array-job.png");
+            chrome.findElement(By.cssSelector("#status-summary a[data-status='FAILED']")).click();
+            browser.waitFor(() -> chrome.findElements(By.cssSelector("#children-table tr.child")).size() == 1);
+
+            // The failing child: its attempt and its log.
+            chrome.findElement(By.cssSelector("#children-table tr.child[data-index='2'] a")).click();
+            browser.waitFor(() -> "true".equals(chrome.findElement(By.id("job-log")).getAttribute("data-loaded")));
+            assertThat(chrome.findElement(By.id("job-title")).getText()).isEqualTo("parts [2] FAILED");
+            assertThat(chrome.findElements(By.cssSelector("#attempts-table tr.attempt"))).hasSize(1);
+            assertThat(chrome.findElement(By.cssSelector("#attempts-table tr.attempt td.exit")).getText()).isEqualTo("5");
+            assertThat(chrome.findElement(By.id("job-log")).getText()).isEqualTo("child 2 at work\nno space left on child 2");
+            browser.screenshot("batch-failed-child.png");
+
+            // The dependent job links back to the array job.
+            chrome.get(server.endpoint() + "/batch/jobs/" + after);
+            browser.waitFor(() -> !chrome.findElements(By.cssSelector("#depends-on li[data-id='" + array + "']")).isEmpty());
+            assertThat(chrome.findElement(By.cssSelector("#depends-on li[data-id='" + array + "']")).getText()).isEqualTo("parts FAILED");
+            assertThat(chrome.findElement(By.id("job-reason")).getText()).isNotEmpty();
+            chrome.findElement(By.cssSelector("#depends-on li a")).click();
+            browser.waitFor(() -> chrome.getCurrentUrl().endsWith("/batch/jobs/" + array));
+        }
+        // A token of one namespace may not read Batch jobs, which have none.
+        ArgoClient.Response refused = argo.call("GET", "/api/v1/batch/job-queues", null);
+        assertThat(refused.status()).isEqualTo(403);
+    }
+
+    @Test
+    void suspendAndResumeButtonsHoldARunsNextStepAndLetItGoOn() throws Exception {
+        Path gate = dir.resolve("suspend-gate");
+        String name = submit(fanOutFanIn("held-", 2, "none", gate));
+        try (Browser browser = new Browser()) {
+            ChromeDriver chrome = browser.chrome;
+            chrome.get(server.endpoint() + "/");
+            browser.useToken(TOKEN);
+            chrome.get(server.endpoint() + "/workflows/argo/" + name);
+            browser.waitFor(() -> "Running".equals(chrome.findElement(By.cssSelector("#graph .node[data-stage='prepare']")).getAttribute("data-phase")));
+            chrome.findElement(By.id("suspend")).click();
+            chrome.switchTo().alert().accept();
+            browser.waitFor(() -> "true".equals(chrome.findElement(By.tagName("body")).getAttribute("data-suspended")));
+            assertThat(chrome.findElement(By.id("suspended-note")).isDisplayed()).isTrue();
+            assertThat(chrome.findElement(By.id("suspend")).isEnabled()).isFalse();
+            Files.createFile(gate);
+            browser.waitFor(() -> "Succeeded".equals(chrome.findElement(By.cssSelector("#graph .node[data-stage='prepare']")).getAttribute("data-phase")));
+            Thread.sleep(2000);
+            // Read between two of the page's redraws.
+            String[] partA = new String[1];
+            browser.waitFor(() -> (partA[0] = chrome.findElement(By.cssSelector("#graph .node[data-stage='part-a']")).getAttribute("data-phase")) != null);
+            assertThat(partA[0]).as("the loop after the suspended step").isEqualTo("Pending");
+            browser.screenshot("run-suspended.png");
+            chrome.findElement(By.id("resume")).click();
+            browser.waitFor(() -> "Succeeded".equals(chrome.findElement(By.tagName("body")).getAttribute("data-phase")));
+            assertThat(chrome.findElement(By.id("suspended-note")).isDisplayed()).isFalse();
+        }
+    }
+
+    @Test
+    void aSuspendNodeIsResumedFromTheRunPageWithTheValueTyped() throws Exception {
+        ObjectNode wf = (ObjectNode) ArgoClient.JSON.readTree("""
+                {"metadata": {"generateName": "approval-"},
+                 "spec": {"entrypoint": "main", "templates": [
+                   {"name": "main", "steps": [[{"name": "approve", "template": "approve"}],
+                     [{"name": "print", "template": "print", "arguments": {"parameters": [
+                        {"name": "answer", "value": "{{steps.approve.outputs.parameters.answer}}"}]}}]]},
+                   {"name": "approve", "suspend": {},
+                    "outputs": {"parameters": [{"name": "answer", "valueFrom": {"supplied": {}, "default": "NO"}}]}},
+                   {"name": "print", "inputs": {"parameters": [{"name": "answer"}]},
+                    "container": {"image": "busybox", "command": ["echo", "answer is {{inputs.parameters.answer}}"]}}]}}
+                """);
+        String name = submit(wf);
+        try (Browser browser = new Browser()) {
+            ChromeDriver chrome = browser.chrome;
+            chrome.get(server.endpoint() + "/");
+            browser.useToken(TOKEN);
+            chrome.get(server.endpoint() + "/workflows/argo/" + name);
+            browser.waitFor(() -> !chrome.findElements(By.cssSelector("form.waiting[data-node='approve']")).isEmpty());
+            WebElement answer = chrome.findElement(By.cssSelector("form.waiting[data-node='approve'] input[data-param='answer']"));
+            assertThat(answer.getAttribute("value")).isEqualTo("NO");
+            Thread.sleep(1500); // the page polls meanwhile: the form stays as it is
+            answer.clear();
+            answer.sendKeys("YES, ship it");
+            browser.screenshot("run-waiting-node.png");
+            chrome.findElement(By.cssSelector("form.waiting[data-node='approve'] button.resume-node")).click();
+            browser.waitFor(() -> "Succeeded".equals(chrome.findElement(By.tagName("body")).getAttribute("data-phase")));
+            assertThat(chrome.findElements(By.cssSelector("form.waiting"))).isEmpty();
+            chrome.findElement(By.cssSelector("#graph .node[data-stage='print']")).click();
+            browser.waitFor(() -> "true".equals(chrome.findElement(By.id("task-log")).getAttribute("data-loaded")));
+            assertThat(chrome.findElement(By.id("task-log")).getText()).isEqualTo("answer is YES, ship it");
+        }
+    }
+
+    private static JsonNode json(String text) throws Exception {
+        return ArgoClient.JSON.readTree(text.replace('\'', '"'));
+    }
+
+    @Test
     void pagesAreServedWithoutATokenButTheirDataIsNot() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
-        for (String path : new String[] {"/", "/templates", "/ui/ui.js", "/ui/run.js", "/ui/workflows.js", "/ui/templates.js", "/ui/ui.css",
+        for (String path : new String[] {"/", "/templates", "/batch", "/batch/queues/q", "/batch/jobs/j", "/ui/batch.js", "/ui/ui.js", "/ui/run.js", "/ui/workflows.js", "/ui/templates.js", "/ui/ui.css",
                 "/workflows/argo/anything"}) {
             HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(server.endpoint() + path)).build(),
                     HttpResponse.BodyHandlers.ofString());
