@@ -108,6 +108,31 @@ public final class TaskJournal implements Serializable {
         return "task-" + index + ".json";
     }
 
+    /**
+     * Every task of {@code stage} of {@code workflow} the journal at {@code dir} records, by index
+     * (what a run resumed from it would not run again, their outputs permitting).
+     */
+    public static List<TaskCompletion> recorded(String dir, String workflow, String stage) throws IOException {
+        Path p = stageDir(dir, workflow, stage);
+        FileSystem fs = p.getFileSystem();
+        FileStatus[] all = fs.exists(p) ? fs.listStatus(p) : null;
+        TreeMap<Integer, TaskCompletion> out = new TreeMap<>();
+        for (FileStatus f : all == null ? new FileStatus[0] : all) {
+            String name = f.getPath().getName();
+            if (name.matches("task-\\d+\\.json")) {
+                try {
+                    TaskCompletion c = read(f.getPath());
+                    if (c != null && c.stage().equals(stage)) {
+                        out.put(c.index(), c);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    LOG.warn("{}: cannot be read ({}): left out", f.getPath(), e.toString());
+                }
+            }
+        }
+        return List.copyOf(out.values());
+    }
+
     /** Removes what the journal at {@code dir} records of {@code stage} of {@code workflow} (its tasks then run again). */
     public static void forget(String dir, String workflow, String stage) throws IOException {
         Path p = stageDir(dir, workflow, stage);

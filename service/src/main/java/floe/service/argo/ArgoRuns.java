@@ -35,6 +35,8 @@ import java.util.stream.Stream;
 final class ArgoRuns implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ArgoRuns.class);
     static final String RESTARTS = "workflows.floe.io/restarts";
+    /** In a stored workflow's own part: its next run resumes from its journal (a retry, a restart) instead of starting afresh. */
+    static final String RESUME = "resume";
 
     private final ArgoStore store;
     private final ArgoLoader loader;
@@ -48,6 +50,8 @@ final class ArgoRuns implements AutoCloseable {
     private final Map<String, Thread> threads = new ConcurrentHashMap<>();
     private final Map<String, String> stops = new ConcurrentHashMap<>();
     private volatile boolean closing;
+    /** The journal runs record their tasks in and resume from ({@code floe.run.resume-from}), or null. */
+    private String journal;
 
     ArgoRuns(ArgoStore store, ArgoLoader loader, FlinkEngine engine, Path workDir, Path logRoot, int maxRunning, LongSupplier clock,
             ArgoEvents events, java.util.function.Function<String, List<Path>> templates) {
@@ -66,11 +70,37 @@ final class ArgoRuns implements AutoCloseable {
         });
     }
 
+    /** This, with the journal (a URI) runs record the tasks that succeeded in and resume from; null: none. */
+    ArgoRuns withJournal(String journal) {
+        this.journal = journal;
+        return this;
+    }
+
+    String journal() {
+        return journal;
+    }
+
+    /** Removes the journal of workflow {@code name} and of its exit handler: its next run runs every task. */
+    void forgetJournal(String name) {
+        if (journal == null) {
+            return;
+        }
+        try {
+            floe.exec.TaskJournal.forget(journal, name);
+            floe.exec.TaskJournal.forget(journal, ArgoRetry.exitHandler(name));
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("workflow {}: its journal cannot be removed: {}", name, e.toString());
+        }
+    }
+
     private static String key(String namespace, String name) {
         return namespace + "/" + name;
     }
 
-    /** Workflows that had not ended when the server stopped run again from the start, marked with how often. */
+    /**
+     * Workflows that had not ended when the server stopped run again, marked with how often: from
+     * their journal, so the tasks that had succeeded are not run again.
+     */
     void recover() {
         for (ArgoStore.Row row : store.unfinished()) {
             ObjectNode body = row.body();
@@ -79,7 +109,9 @@ final class ArgoRuns implements AutoCloseable {
             annotations.put(RESTARTS, Integer.toString(restarts));
             ObjectNode status = body.with("status");
             status.put("phase", "Pending");
-            status.put("message", "run again from the start: the server restarted while it " + (row.phase().equals("Running") ? "ran" : "waited"));
+            status.put("message", "run again: the server restarted while it " + (row.phase().equals("Running")
+                    ? "ran; tasks that had succeeded are not run again" : "waited"));
+            body.with(ArgoApi.PRIVATE).put(RESUME, true);
             store.update(row.namespace(), row.name(), "Pending", body, false);
             LOG.info("workflow {}/{} runs again: the server restarted while it was {}", row.namespace(), row.name(), row.phase());
             enqueue(row.namespace(), row.name());
@@ -141,6 +173,7 @@ final class ArgoRuns implements AutoCloseable {
 
     private void runNow(ArgoStore.Row row, String k) {
         ObjectNode body = row.body();
+        boolean resume = journal != null && body.path(ArgoApi.PRIVATE).path(RESUME).asBoolean(false);
         ObjectNode status = body.with("status");
         long start = clock.getAsLong();
         status.put("phase", "Running");
@@ -155,8 +188,14 @@ final class ArgoRuns implements AutoCloseable {
             return;
         }
         Path logs = logRoot.resolve(loaded.workflow().name());
-        deleteTree(logs);
         ArgoNodes nodes = new ArgoNodes(row.name(), (ObjectNode) body.get("spec"), loaded.workflow(), logs);
+        if (resume) {
+            // The tasks its journal holds keep their nodes, times and logs; they are not run again.
+            nodes.recorded(ArgoRetry.journaled(journal, loaded.workflow()));
+        } else {
+            deleteTree(logs);
+            forgetJournal(loaded.workflow().name());
+        }
         Map<String, StageProgress> progress = new ConcurrentHashMap<>();
         status.put("progress", nodes.progress(progress));
         status.set("nodes", nodes.nodes(progress, "Running", start, 0, null, start));
