@@ -125,6 +125,45 @@ class TreeMergeJournalITCase {
         assertThat(Files.readAllBytes(new File(dir, "out/result.avro").toPath())).isEqualTo(referenceResult);
     }
 
+    @Test
+    void anArgoRunResumedFromItsJournalRunsOnlyWhatFailedAndItsExitHandlerAgain() throws Exception {
+        Path runs = new File(dir, "runs").toPath();
+        Path marker = new File(dir, "marker").toPath();
+        Path spec = new File(dir, "wf.yaml").toPath();
+        Files.writeString(spec, """
+                apiVersion: argoproj.io/v1alpha1
+                kind: Workflow
+                metadata: {name: resumed}
+                spec:
+                  entrypoint: main
+                  onExit: bye
+                  templates:
+                  - name: main
+                    steps:
+                    - - {name: one, template: one}
+                    - - {name: two, template: two, arguments: {parameters: [{name: m, value: "{{steps.one.outputs.result}}"}]}}
+                  - name: one
+                    container: {image: busybox, command: [sh, -c, "echo one >> RUNS; echo from-one"]}
+                  - name: two
+                    inputs: {parameters: [{name: m}]}
+                    container: {image: busybox, command: [sh, -c, "echo two-{{inputs.parameters.m}} >> RUNS; test -f MARKER || { touch MARKER; exit 3; }"]}
+                  - name: bye
+                    container: {image: busybox, command: [sh, -c, "echo exit-{{workflow.status}} >> RUNS"]}
+                """.replace("RUNS", runs.toString()).replace("MARKER", marker.toString()));
+        List<String> settings = List.of("-D", "floe.task.log-dir=" + new File(dir, "logs"), "-D", "floe.run.journal=" + journal(),
+                "-D", "floe.run.resume-from=" + journal());
+        List<String> first = new ArrayList<>(List.of("run", spec.toString()));
+        first.addAll(settings);
+
+        FloeRun failed = FloeRun.of(first.toArray(new String[0]));
+        FloeRun resumed = FloeRun.of(first.toArray(new String[0]));
+
+        assertThat(failed.exitCode()).as(failed.err()).isNotZero();
+        assertThat(resumed.exitCode()).as(resumed.err()).isZero();
+        assertThat(Files.readAllLines(runs)).as("step one not run again; step two sees its recorded result; the exit handler runs after each run")
+                .containsExactly("one", "two-from-one", "exit-Failed", "two-from-one", "exit-Succeeded");
+    }
+
     /** The journal's files by stage, sorted. */
     private Map<String, List<String>> journalEntries() throws IOException {
         Map<String, List<String>> out = new TreeMap<>();

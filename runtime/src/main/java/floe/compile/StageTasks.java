@@ -69,7 +69,9 @@ final class StageTasks implements Serializable {
             records = new TaskRecordAccumulator();
             context.addAccumulator(TaskRecordAccumulator.PREFIX + stageName, records);
         }
-        journaled = journal.stage(workflow.name(), stageName);
+        // An exit handler runs after every run, with that run's outcome: never taken from a journal.
+        boolean exitHandler = workflow.parameters().containsKey(Workflow.STATUS_PARAMETER);
+        journaled = (exitHandler ? floe.exec.TaskJournal.none() : journal).stage(workflow.name(), stageName);
         resumed = java.util.concurrent.ConcurrentHashMap.newKeySet();
         running = new ConcurrentTasks(stageName, tasksPerSubtask, permits, c -> {
             boolean earlier = resumed.remove(c.index());

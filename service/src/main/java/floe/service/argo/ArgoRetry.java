@@ -26,17 +26,12 @@ import java.util.TreeSet;
  * under them), run again, and so does everything after them; every other succeeded node is kept,
  * with its phase, times, outputs and logs, and its task is not run again. Floe keeps a node by
  * keeping its task's record in the run's journal ({@link TaskJournal}) and resumes the run from it;
- * what runs again is removed from the journal, and so is the exit handler's (Argo runs it again).
+ * what runs again is removed from the journal (an exit handler keeps none: it runs again, as Argo's).
  * Everything after a node that runs again is counted by stage: every task of a later stage runs
  * again, as Argo's steps do.
  */
 final class ArgoRetry {
     private ArgoRetry() {}
-
-    /** The name of the exit handler's Floe workflow for workflow {@code name} (as the converter names it). */
-    static String exitHandler(String name) {
-        return name + "-onexit";
-    }
 
     /** The records of the tasks {@code workflow}'s journal holds, as a resumed run reports them: their first run's times. */
     static List<TaskRecord> journaled(String journal, Workflow workflow) {
@@ -115,7 +110,6 @@ final class ArgoRetry {
                 for (String stage : later) {
                     TaskJournal.forget(journal, name, stage);
                 }
-                TaskJournal.forget(journal, exitHandler(name));
             } catch (IOException e) {
                 throw new floe.FloeException("workflow " + name + ": cannot prepare its retry: " + e.getMessage(), e);
             }

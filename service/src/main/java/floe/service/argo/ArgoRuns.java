@@ -80,14 +80,13 @@ final class ArgoRuns implements AutoCloseable {
         return journal;
     }
 
-    /** Removes the journal of workflow {@code name} and of its exit handler: its next run runs every task. */
+    /** Removes the journal of workflow {@code name}: its next run runs every task. */
     void forgetJournal(String name) {
         if (journal == null) {
             return;
         }
         try {
             floe.exec.TaskJournal.forget(journal, name);
-            floe.exec.TaskJournal.forget(journal, ArgoRetry.exitHandler(name));
         } catch (IOException | RuntimeException e) {
             LOG.warn("workflow {}: its journal cannot be removed: {}", name, e.toString());
         }
