@@ -19,6 +19,7 @@ final class StageMetrics {
     static final String MAX_MILLIS = "floe.task-max-millis.";
     static final String SKIPPED = "floe.tasks-skipped.";
     static final String FAILED = "floe.tasks-failed.";
+    static final String RESUMED = "floe.tasks-resumed.";
 
     private final IntCounter tasks = new IntCounter();
     private final IntCounter attempts = new IntCounter();
@@ -26,6 +27,7 @@ final class StageMetrics {
     private final LongMaximum maxMillis = new LongMaximum();
     private final IntCounter skipped = new IntCounter();
     private final IntCounter failed = new IntCounter();
+    private final IntCounter resumed = new IntCounter();
 
     StageMetrics(RuntimeContext context, String stage) {
         context.addAccumulator(TASKS + stage, tasks);
@@ -34,10 +36,17 @@ final class StageMetrics {
         context.addAccumulator(MAX_MILLIS + stage, maxMillis);
         context.addAccumulator(SKIPPED + stage, skipped);
         context.addAccumulator(FAILED + stage, failed);
+        context.addAccumulator(RESUMED + stage, resumed);
     }
 
-    void record(TaskCompletion completion) {
+    /** {@code earlier}: the task succeeded in an earlier run (its journal): no attempt and no task time in this one. */
+    void record(TaskCompletion completion, boolean earlier) {
         tasks.add(1);
+        if (earlier) {
+            resumed.add(1);
+            maxMillis.add(0L);
+            return;
+        }
         attempts.add(completion.attempts());
         millis.add(completion.durationMillis());
         maxMillis.add(completion.durationMillis());

@@ -31,14 +31,19 @@ final class StageTasks implements Serializable {
     private final int tasksPerSubtask;
     private final String logDir;
     private final boolean keepRecords;
+    private final floe.exec.TaskJournal journal;
     private transient Stage stage;
     private transient TaskExecutor executor;
     private transient StageMetrics metrics;
     private transient WorkflowPermits permits;
     private transient ConcurrentTasks running;
     private transient TaskRecordAccumulator records;
+    private transient floe.exec.TaskJournal.Stage journaled;
+    /** Tasks emitted from the journal of an earlier run, until their completion is handed on. */
+    private transient java.util.Set<Integer> resumed;
 
-    StageTasks(Workflow workflow, StagePlan plan, String logDir, boolean keepRecords) {
+    StageTasks(Workflow workflow, StagePlan plan, String logDir, boolean keepRecords, floe.exec.TaskJournal journal) {
+        this.journal = journal;
         this.workflow = workflow;
         this.stageName = plan.stage().name();
         this.tasksPerSubtask = plan.tasksPerSubtask();
@@ -64,10 +69,15 @@ final class StageTasks implements Serializable {
             records = new TaskRecordAccumulator();
             context.addAccumulator(TaskRecordAccumulator.PREFIX + stageName, records);
         }
+        // An exit handler runs after every run, with that run's outcome: never taken from a journal.
+        boolean exitHandler = workflow.parameters().containsKey(Workflow.STATUS_PARAMETER);
+        journaled = (exitHandler ? floe.exec.TaskJournal.none() : journal).stage(workflow.name(), stageName);
+        resumed = java.util.concurrent.ConcurrentHashMap.newKeySet();
         running = new ConcurrentTasks(stageName, tasksPerSubtask, permits, c -> {
-            metrics.record(c);
+            boolean earlier = resumed.remove(c.index());
+            metrics.record(c, earlier);
             if (records != null) {
-                records.add(TaskRecord.of(c));
+                records.add(earlier ? TaskRecord.alreadySucceeded(c) : TaskRecord.of(c));
             }
             out.accept(c);
         });
@@ -98,8 +108,17 @@ final class StageTasks implements Serializable {
             // A suspended run (its hold file there): the task starts once the run is resumed.
             floe.exec.Suspensions.awaitRelease(workflow.hold());
             long started = System.currentTimeMillis();
+            java.util.Optional<TaskCompletion> earlier = journaled.recorded(index);
+            if (earlier.isPresent()) {
+                // Succeeded in an earlier run, its outputs still there: downstream gets the same completion.
+                resumed.add(index);
+                journal(earlier.get(), true);
+                return earlier.get();
+            }
             try {
-                return executor.run(index, tasks, inputs);
+                TaskCompletion done = executor.run(index, tasks, inputs);
+                journal(done, false);
+                return done;
             } catch (TaskFailedException e) {
                 if (records != null) {
                     // The job fails with it: its record goes out with the subtask's final accumulators.
@@ -109,6 +128,16 @@ final class StageTasks implements Serializable {
                 throw new SuppressRestartsException(e);
             }
         });
+    }
+
+    /** A record that cannot be written costs only a task run again by a later run: the run goes on. */
+    private void journal(TaskCompletion c, boolean earlier) {
+        try {
+            journaled.record(c, earlier);
+        } catch (java.io.IOException | RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(StageTasks.class).warn("stage '{}' task {}: cannot record its success in the journal {}: {}",
+                    stageName, c.index(), journal.dir(), e.toString());
+        }
     }
 
     private static Integer exitCode(TaskFailedException e) {

@@ -48,9 +48,10 @@ public final class WorkflowCompiler {
     private final boolean stageResources;
     private final int maxConcurrentCommands;
     private final boolean taskRecords;
+    private final floe.exec.TaskJournal journal;
 
     private WorkflowCompiler(int maxParallelism, int slots, String taskLogDir, boolean stageResources, int maxConcurrentCommands,
-            boolean taskRecords) {
+            boolean taskRecords, floe.exec.TaskJournal journal) {
         if (maxParallelism < 1) {
             throw new IllegalArgumentException("max parallelism must be at least 1, got " + maxParallelism);
         }
@@ -63,17 +64,18 @@ public final class WorkflowCompiler {
         this.stageResources = stageResources;
         this.maxConcurrentCommands = maxConcurrentCommands;
         this.taskRecords = taskRecords;
+        this.journal = java.util.Objects.requireNonNull(journal, "journal");
     }
 
     /** A compiler whose stages run on at most {@code maxParallelism} subtasks each. */
     public static WorkflowCompiler withMaxParallelism(int maxParallelism) {
         return new WorkflowCompiler(maxParallelism, 0, DEFAULT_TASK_LOG_DIR, false,
-                DEFAULT_MAX_CONCURRENT_COMMANDS, false);
+                DEFAULT_MAX_CONCURRENT_COMMANDS, false, floe.exec.TaskJournal.none());
     }
 
     /** A copy whose command tasks log under {@code dir} (on the TaskManager's disk). */
     public WorkflowCompiler withTaskLogs(String dir) {
-        return new WorkflowCompiler(maxParallelism, slots, dir, stageResources, maxConcurrentCommands, taskRecords);
+        return new WorkflowCompiler(maxParallelism, slots, dir, stageResources, maxConcurrentCommands, taskRecords, journal);
     }
 
     /**
@@ -89,7 +91,7 @@ public final class WorkflowCompiler {
         if (slots < 1) {
             throw new IllegalArgumentException("slots must be at least 1, got " + slots);
         }
-        return new WorkflowCompiler(maxParallelism, slots, taskLogDir, stageResources, maxConcurrentCommands, taskRecords);
+        return new WorkflowCompiler(maxParallelism, slots, taskLogDir, stageResources, maxConcurrentCommands, taskRecords, journal);
     }
 
     /**
@@ -97,7 +99,7 @@ public final class WorkflowCompiler {
      * ({@link StageSlots}; Flink fine-grained resource management).
      */
     public WorkflowCompiler withStageResources(boolean on) {
-        return new WorkflowCompiler(maxParallelism, slots, taskLogDir, on, maxConcurrentCommands, taskRecords);
+        return new WorkflowCompiler(maxParallelism, slots, taskLogDir, on, maxConcurrentCommands, taskRecords, journal);
     }
 
     /**
@@ -106,7 +108,7 @@ public final class WorkflowCompiler {
      * that declares resources, run one at a time a subtask.
      */
     public WorkflowCompiler withMaxConcurrentCommands(int max) {
-        return new WorkflowCompiler(maxParallelism, slots, taskLogDir, stageResources, max, taskRecords);
+        return new WorkflowCompiler(maxParallelism, slots, taskLogDir, stageResources, max, taskRecords, journal);
     }
 
     /**
@@ -115,10 +117,19 @@ public final class WorkflowCompiler {
      * listener when the job ends ({@code floe run --report}).
      */
     public WorkflowCompiler withTaskRecords(boolean on) {
-        return new WorkflowCompiler(maxParallelism, slots, taskLogDir, stageResources, maxConcurrentCommands, on);
+        return new WorkflowCompiler(maxParallelism, slots, taskLogDir, stageResources, maxConcurrentCommands, on, journal);
     }
 
     /** Whether the stages keep a record of each task ({@link #withTaskRecords}). */
+    /**
+     * A copy whose tasks record their success in {@code journal} and, when it names the journal
+     * of an earlier run, are not run again where that run recorded them ({@link
+     * floe.exec.TaskJournal}).
+     */
+    public WorkflowCompiler withJournal(floe.exec.TaskJournal journal) {
+        return new WorkflowCompiler(maxParallelism, slots, taskLogDir, stageResources, maxConcurrentCommands, taskRecords, journal);
+    }
+
     public boolean keepsTaskRecords() {
         return taskRecords;
     }
@@ -226,7 +237,7 @@ public final class WorkflowCompiler {
                         name + "/tasks", Types.INT)
                 .uid(stage.uid() + "/tasks")
                 .setParallelism(stage.parallelism())
-                .transform(name, CompletionTypeInfo.INSTANCE, new RootStageOperator(new StageTasks(workflow, stage, taskLogDir, taskRecords)))
+                .transform(name, CompletionTypeInfo.INSTANCE, new RootStageOperator(new StageTasks(workflow, stage, taskLogDir, taskRecords, journal)))
                 .uid(stage.uid())
                 .setParallelism(stage.parallelism());
     }
@@ -246,7 +257,7 @@ public final class WorkflowCompiler {
         }
         String name = stage.stage().name();
         return input.transform(name, CompletionTypeInfo.INSTANCE,
-                        new DependentStageOperator(workflow, new StageTasks(workflow, stage, taskLogDir, taskRecords), stage.blocks()))
+                        new DependentStageOperator(workflow, new StageTasks(workflow, stage, taskLogDir, taskRecords, journal), stage.blocks()))
                 .uid(stage.uid())
                 .setParallelism(stage.parallelism());
     }

@@ -32,6 +32,15 @@ public record TaskRecord(String stage, int index, NodePhase phase, int attempts,
                 outcome.exitCode().isPresent() ? outcome.exitCode().getAsInt() : null, outcome.message().orElse(null));
     }
 
+    /** What the record of a task that succeeded in an earlier run says (its journal) when this run did not run it. */
+    public static final String ALREADY_SUCCEEDED = "already succeeded in an earlier run";
+
+    /** The record of a task this run took from the journal of an earlier run: its times and attempts there. */
+    public static TaskRecord alreadySucceeded(TaskCompletion completion) {
+        TaskRecord r = of(completion);
+        return new TaskRecord(r.stage, r.index, r.phase, r.attempts, r.startMillis, r.endMillis, r.exitCode, ALREADY_SUCCEEDED);
+    }
+
     public long durationMillis() {
         return Math.max(0, endMillis - startMillis);
     }

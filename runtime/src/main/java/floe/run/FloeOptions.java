@@ -11,7 +11,8 @@ public final class FloeOptions {
     public static floe.compile.WorkflowCompiler compiler(org.apache.flink.configuration.Configuration conf) {
         return floe.compile.WorkflowCompiler.withMaxParallelism(conf.get(MAX_PARALLELISM)).withTaskLogs(conf.get(TASK_LOG_DIR))
                 .withStageResources(conf.get(STAGE_RESOURCES)).withMaxConcurrentCommands(conf.get(MAX_CONCURRENT_COMMANDS))
-                .withTaskRecords(conf.get(TASK_RECORDS));
+                .withTaskRecords(conf.get(TASK_RECORDS))
+                .withJournal(floe.exec.TaskJournal.of(conf.get(JOURNAL), conf.get(RESUME_FROM)));
     }
 
     /** The compiler for the embedded Flink, whose slots are known. */
@@ -47,6 +48,23 @@ public final class FloeOptions {
             .withDescription("Keep a record of each task (phase, attempts, start, end, exit code, message) for the run's"
                     + " report; floe run --report sets it. The records travel as one accumulator per stage, about 50 bytes"
                     + " a task.");
+
+    public static final ConfigOption<String> JOURNAL = ConfigOptions.key("floe.run.journal")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("A directory (a URI of any Flink file system: file:///..., oss://...) every TaskManager of the"
+                    + " run can reach, where each task that succeeds records its outcome (DIR/WORKFLOW/STAGE/task-N.json,"
+                    + " written whole or not at all), so that a later run given it as floe.run.resume-from does not run"
+                    + " it again. Default: none.");
+
+    public static final ConfigOption<String> RESUME_FROM = ConfigOptions.key("floe.run.resume-from")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("The journal (floe.run.journal) of an earlier run of the same workflow: tasks it records as"
+                    + " succeeded are not run again; each emits its recorded outcome (exit code, result, output parameters,"
+                    + " artifacts, files), so downstream tasks see what they saw then, and is reported as already succeeded."
+                    + " A task whose reported files or output artifacts are gone runs again. May be the same directory as"
+                    + " floe.run.journal.");
 
     public static final ConfigOption<String> TASK_LOG_DIR = ConfigOptions.key("floe.task.log-dir")
             .stringType()

@@ -28,7 +28,8 @@ final class Results {
                     number(accumulators.get("floe.task-millis." + name)).longValue(),
                     number(accumulators.get("floe.task-max-millis." + name)).longValue(),
                     number(accumulators.get("floe.tasks-skipped." + name)).intValue(),
-                    number(accumulators.get("floe.tasks-failed." + name)).intValue()));
+                    number(accumulators.get("floe.tasks-failed." + name)).intValue(),
+                    number(accumulators.get("floe.tasks-resumed." + name)).intValue()));
         }
         return new RunResult(plan.workflow().name(), jobId, wallTime, stages);
     }

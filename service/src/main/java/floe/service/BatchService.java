@@ -90,6 +90,13 @@ public final class BatchService implements AutoCloseable {
         if (!conf.contains(FloeOptions.TASK_LOG_DIR)) {
             flinkConf.set(FloeOptions.TASK_LOG_DIR, new File(data, "task-logs").getAbsolutePath());
         }
+        if (!conf.contains(FloeOptions.JOURNAL)) {
+            // Each task that succeeded is recorded, so a job run again after a crash runs only what had not.
+            flinkConf.set(FloeOptions.JOURNAL, new File(data, "journal").getAbsoluteFile().toURI().toString());
+        }
+        if (!conf.contains(FloeOptions.RESUME_FROM)) {
+            flinkConf.set(FloeOptions.RESUME_FROM, flinkConf.get(FloeOptions.JOURNAL));
+        }
         if (mount != null && !conf.contains(FloeOptions.TASK_RECORDS)) {
             // floe server: each task's record (phase, times, attempts, exit code) for the run pages of its web UI.
             flinkConf.set(FloeOptions.TASK_RECORDS, true);
@@ -136,7 +143,7 @@ public final class BatchService implements AutoCloseable {
             }
             JobWorkflows workflows = new JobWorkflows(volumes, images, new java.util.LinkedHashSet<>(conf.get(BatchServiceOptions.COMMAND_ENV)),
                     secrets == null ? null : new File(secrets).getAbsolutePath(), new File(data, "outcomes").toPath().toAbsolutePath(),
-                    conf.getOptional(BatchServiceOptions.RUN_AS).orElse(null));
+                    conf.getOptional(BatchServiceOptions.RUN_AS).orElse(null)).withJournal(flinkConf.get(FloeOptions.JOURNAL));
             dispatcher = new Dispatcher(store, catalog, engine, workflows, conf.get(BatchServiceOptions.MAX_RUNNING_JOBS), clock);
             dispatcher.recover().join();
             BatchApi api = new BatchApi(catalog, new JobsApi(store, catalog, dispatcher, workflows, clock), workflows, clock);

@@ -109,6 +109,7 @@ final class JobRun implements Runnable {
             store.move(id, java.util.Set.of(JobStatus.RUNNING), failed == 0 ? JobStatus.SUCCEEDED : JobStatus.FAILED, reason, now);
             store.runEnded(id, run, failed == 0 ? "SUCCEEDED" : "FAILED", now);
             forget(outcomes);
+            workflows.forgetJournal(id);
             org.slf4j.LoggerFactory.getLogger(JobRun.class).info("job {} ({}) {}: Flink job {}", id, job.name(),
                     failed == 0 ? "succeeded" : "failed", result.jobId());
         } catch (RuntimeException e) {
@@ -138,6 +139,7 @@ final class JobRun implements Runnable {
             store.move(id, java.util.Set.of(JobStatus.STARTING, JobStatus.RUNNING), JobStatus.FAILED, reason, now);
             store.runEnded(id, run, "FAILED", now);
             forget(outcomes);
+            workflows.forgetJournal(id);
         }
     }
 
@@ -151,6 +153,7 @@ final class JobRun implements Runnable {
         markRunning(now);
         store.move(job.id(), java.util.Set.of(JobStatus.RUNNING), failed == 0 ? JobStatus.SUCCEEDED : JobStatus.FAILED, reason, now);
         store.runEnded(job.id(), run, failed == 0 ? "SUCCEEDED" : "FAILED", now);
+        workflows.forgetJournal(job.id());
     }
 
     /** The children whose N_TO_N dependency's child of the same index did not succeed: they fail without running. */
@@ -188,6 +191,9 @@ final class JobRun implements Runnable {
             String status = null;
             String statusReason = null;
             java.nio.file.Path file = outcomes.resolve("child-" + i + ".jsonl");
+            if (!java.nio.file.Files.isRegularFile(file)) {
+                file = earlierSuccess(outcomes, "child-" + i + ".jsonl");
+            }
             if (java.nio.file.Files.isRegularFile(file)) {
                 try {
                     for (String line : java.nio.file.Files.readAllLines(file)) {
@@ -236,16 +242,41 @@ final class JobRun implements Runnable {
         return out;
     }
 
-    /** Removes a run's outcome files once the database holds them. */
+    /**
+     * The attempts of a child this run did not run because an earlier run of the job (lost in a
+     * crash) had run it to success and recorded it in the journal: that run's file, the latest
+     * whose last attempt SUCCEEDED; {@code outcomes/..} holds every run's directory ({@code run-N}).
+     */
+    private static java.nio.file.Path earlierSuccess(java.nio.file.Path outcomes, String child) {
+        String name = outcomes.getFileName().toString();
+        int run = name.startsWith("run-") ? Integer.parseInt(name.substring(4)) : 0;
+        for (int earlier = run - 1; earlier >= 0; earlier--) {
+            java.nio.file.Path file = outcomes.resolveSibling("run-" + earlier).resolve(child);
+            try {
+                List<String> lines = java.nio.file.Files.isRegularFile(file) ? java.nio.file.Files.readAllLines(file) : List.of();
+                for (int l = lines.size() - 1; l >= 0; l--) {
+                    if (!lines.get(l).isBlank()) {
+                        if (JSON.readTree(lines.get(l)).path("status").asText().equals("SUCCEEDED")) {
+                            return file;
+                        }
+                        break;
+                    }
+                }
+            } catch (java.io.IOException | RuntimeException e) {
+                // unreadable: not this one
+            }
+        }
+        return outcomes.resolve(child);
+    }
+
+    /** Removes the outcome files of every run of the job once the database holds how it ended. */
     private static void forget(java.nio.file.Path outcomes) {
-        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(outcomes)) {
-            for (java.nio.file.Path f : files.toList()) {
+        try (java.util.stream.Stream<java.nio.file.Path> all = java.nio.file.Files.walk(outcomes.getParent())) {
+            for (java.nio.file.Path f : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 java.nio.file.Files.deleteIfExists(f);
             }
-            java.nio.file.Files.deleteIfExists(outcomes);
-            java.nio.file.Files.deleteIfExists(outcomes.getParent());
-        } catch (java.io.IOException e) {
-            // not there, or a later run's files beside it: left for the next time
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            // not there, or being written: left for the next time
         }
     }
 

@@ -27,6 +27,8 @@ final class JobWorkflows {
     private final String secretsDir;
     private final Path outcomes;
     private final String runAs;
+    /** Where each run records the tasks that succeeded ({@code floe.run.journal}), or null. */
+    private String journal;
 
     /**
      * {@code commandEnv}: the variables of the TaskManager's environment commands see;
@@ -49,6 +51,27 @@ final class JobWorkflows {
         this.commandEnv = Set.copyOf(commandEnv);
         this.secretsDir = secretsDir;
         this.outcomes = outcomes;
+    }
+
+    /** This, with the runs' journal at {@code journal} (a URI; null: none). */
+    JobWorkflows withJournal(String journal) {
+        this.journal = journal;
+        return this;
+    }
+
+    /**
+     * Removes what the journal holds of job {@code jobId}, once its end is committed: it never runs
+     * again. A journal left behind by a crash between the two costs only disk.
+     */
+    void forgetJournal(String jobId) {
+        if (journal == null) {
+            return;
+        }
+        try {
+            floe.exec.TaskJournal.forget(journal, jobId);
+        } catch (java.io.IOException | RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(JobWorkflows.class).warn("job {}: its journal cannot be removed: {}", jobId, e.toString());
+        }
     }
 
     /** Run {@code run} of {@code job}; the children in {@code dependencyFailed} fail without running. */

@@ -163,7 +163,8 @@ final class WorkflowLauncher implements AutoCloseable {
         for (StageResult s : result.stages()) {
             out.printf("  %-24s %7d tasks  %3d retries  task time avg %6.0f ms, max %6d ms%s%n", s.stage(), s.tasks(),
                     s.retries(), s.tasks() == 0 ? 0.0 : (double) s.taskMillis() / s.tasks(), s.maxTaskMillis(),
-                    (s.skipped() > 0 ? "  " + s.skipped() + " skipped" : "") + (s.failed() > 0 ? "  " + s.failed() + " FAILED (continued)" : ""));
+                    (s.skipped() > 0 ? "  " + s.skipped() + " skipped" : "") + (s.failed() > 0 ? "  " + s.failed() + " FAILED (continued)" : "")
+                    + (s.resumed() > 0 ? "  " + s.resumed() + " already succeeded (journal)" : ""));
         }
         out.flush();
     }

@@ -198,6 +198,8 @@ final class ArgoApi implements HttpHandler {
         } else if (p.size() == 5 && method.equals("DELETE")) {
             delete(ns, p.get(4));
             send(exchange, ArgoStore.JSON.createObjectNode());
+        } else if (p.size() == 6 && method.equals("PUT") && p.get(5).equals("retry")) {
+            send(exchange, retry(ns, p.get(4), body(exchange)));
         } else if (p.size() == 6 && method.equals("PUT")) {
             send(exchange, action(ns, p.get(4), p.get(5), body(exchange)));
         } else if (p.size() == 6 && p.get(5).equals("run-state") && method.equals("GET")) {
@@ -468,6 +470,7 @@ final class ArgoApi implements HttpHandler {
         }
         ArgoRuns.deleteTree(workDir.resolve(ns).resolve(name));
         ArgoRuns.deleteTree(runs.logs(name));
+        runs.forgetJournal(name);
     }
 
     private ArgoStore.Row waitForEnd(String ns, String name, long millis) {
@@ -485,6 +488,24 @@ final class ArgoApi implements HttpHandler {
         return row;
     }
 
+    /**
+     * Argo's retry: the failed nodes (and, with {@code restartSuccessful}, those {@code
+     * nodeFieldSelector} matches) and what follows them run again; the other succeeded nodes are
+     * kept and their tasks not run again ({@link ArgoRetry}).
+     */
+    private ObjectNode retry(String ns, String name, JsonNode request) {
+        ArgoStore.Row row = row(ns, name);
+        ObjectNode wf = ArgoRetry.prepare(row.body(), request, runs.journal());
+        ObjectNode meta = (ObjectNode) wf.get("metadata");
+        meta.put("resourceVersion", Long.toString(resourceVersion.incrementAndGet()));
+        ((ObjectNode) meta.with("labels")).remove(PHASE_LABEL);
+        phaseLabels(wf, "Pending");
+        store.update(ns, name, "Pending", wf, false);
+        events.publish("MODIFIED", answer(wf));
+        runs.enqueue(ns, name);
+        return answer(wf);
+    }
+
     private ObjectNode action(String ns, String name, String action, JsonNode request) {
         ArgoStore.Row row = row(ns, name);
         boolean running = row.phase().equals("Pending") || row.phase().equals("Running");
@@ -496,22 +517,6 @@ final class ArgoApi implements HttpHandler {
                             + name + "\", namespace: \"" + ns + "\"");
                 }
                 return answer(waitForEnd(ns, name, 30_000).body());
-            }
-            case "retry" -> {
-                if (!(row.phase().equals("Failed") || row.phase().equals("Error"))) {
-                    throw new ArgoException(ArgoException.Code.FAILED_PRECONDITION, "Workflow must be Failed/Error to retry");
-                }
-                ObjectNode wf = row.body();
-                ObjectNode status = wf.putObject("status");
-                status.put("phase", "Pending");
-                ObjectNode meta = (ObjectNode) wf.get("metadata");
-                meta.put("resourceVersion", Long.toString(resourceVersion.incrementAndGet()));
-                ((ObjectNode) meta.with("labels")).remove(PHASE_LABEL);
-                phaseLabels(wf, "Pending");
-                store.update(ns, name, "Pending", wf, false);
-                events.publish("MODIFIED", answer(wf));
-                runs.enqueue(ns, name);
-                return answer(wf);
             }
             case "resubmit" -> {
                 ObjectNode wf = forLoading(row.body());

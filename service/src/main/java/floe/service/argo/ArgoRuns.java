@@ -37,6 +37,8 @@ final class ArgoRuns implements AutoCloseable {
     static final String RESTARTS = "workflows.floe.io/restarts";
     /** Floe's bookkeeping of a suspended run: the subtasks each stage ran when it was suspended. */
     static final String HELD_RUNNING = "runningWhenSuspended";
+    /** In a stored workflow's own part: its next run resumes from its journal (a retry, a restart) instead of starting afresh. */
+    static final String RESUME = "resume";
 
     private final ArgoStore store;
     private final ArgoLoader loader;
@@ -52,6 +54,8 @@ final class ArgoRuns implements AutoCloseable {
     /** The stored body of each workflow running now, which its run rewrites as it goes: changes to it go through {@link #edit}. */
     private final Map<String, ObjectNode> live = new ConcurrentHashMap<>();
     private volatile boolean closing;
+    /** The journal runs record their tasks in and resume from ({@code floe.run.resume-from}), or null. */
+    private String journal;
 
     ArgoRuns(ArgoStore store, ArgoLoader loader, FlinkEngine engine, Path workDir, Path logRoot, int maxRunning, LongSupplier clock,
             ArgoEvents events, java.util.function.Function<String, List<Path>> templates) {
@@ -70,11 +74,36 @@ final class ArgoRuns implements AutoCloseable {
         });
     }
 
+    /** This, with the journal (a URI) runs record the tasks that succeeded in and resume from; null: none. */
+    ArgoRuns withJournal(String journal) {
+        this.journal = journal;
+        return this;
+    }
+
+    String journal() {
+        return journal;
+    }
+
+    /** Removes the journal of workflow {@code name}: its next run runs every task. */
+    void forgetJournal(String name) {
+        if (journal == null) {
+            return;
+        }
+        try {
+            floe.exec.TaskJournal.forget(journal, name);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("workflow {}: its journal cannot be removed: {}", name, e.toString());
+        }
+    }
+
     private static String key(String namespace, String name) {
         return namespace + "/" + name;
     }
 
-    /** Workflows that had not ended when the server stopped run again from the start, marked with how often. */
+    /**
+     * Workflows that had not ended when the server stopped run again, marked with how often: from
+     * their journal, so the tasks that had succeeded are not run again.
+     */
     void recover() {
         for (ArgoStore.Row row : store.unfinished()) {
             ObjectNode body = row.body();
@@ -83,7 +112,9 @@ final class ArgoRuns implements AutoCloseable {
             annotations.put(RESTARTS, Integer.toString(restarts));
             ObjectNode status = body.with("status");
             status.put("phase", "Pending");
-            status.put("message", "run again from the start: the server restarted while it " + (row.phase().equals("Running") ? "ran" : "waited"));
+            status.put("message", "run again: the server restarted while it " + (row.phase().equals("Running")
+                    ? "ran; tasks that had succeeded are not run again" : "waited"));
+            body.with(ArgoApi.PRIVATE).put(RESUME, true);
             store.update(row.namespace(), row.name(), "Pending", body, false);
             LOG.info("workflow {}/{} runs again: the server restarted while it was {}", row.namespace(), row.name(), row.phase());
             enqueue(row.namespace(), row.name());
@@ -146,6 +177,7 @@ final class ArgoRuns implements AutoCloseable {
 
     private void runNow(ArgoStore.Row row, String k) {
         ObjectNode body = row.body();
+        boolean resume = journal != null && body.path(ArgoApi.PRIVATE).path(RESUME).asBoolean(false);
         ObjectNode status = body.with("status");
         long start = clock.getAsLong();
         ObjectNode spec;
@@ -167,8 +199,14 @@ final class ArgoRuns implements AutoCloseable {
             return;
         }
         Path logs = logRoot.resolve(loaded.workflow().name());
-        deleteTree(logs);
         ArgoNodes nodes = new ArgoNodes(row.name(), (ObjectNode) body.get("spec"), loaded.workflow(), logs);
+        if (resume) {
+            // The tasks its journal holds keep their nodes, times and logs; they are not run again.
+            nodes.recorded(ArgoRetry.journaled(journal, loaded.workflow()));
+        } else {
+            deleteTree(logs);
+            forgetJournal(loaded.workflow().name());
+        }
         Map<String, StageProgress> progress = new ConcurrentHashMap<>();
         ObjectNode own;
         synchronized (body) {

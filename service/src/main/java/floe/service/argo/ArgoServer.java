@@ -68,7 +68,7 @@ public final class ArgoServer implements BatchService.Mount {
         ArgoObjects objects = new ArgoObjects(store, root.resolve("templates"), shared.clock());
         Path logRoot = Path.of(conf.get(FloeOptions.TASK_LOG_DIR)).toAbsolutePath();
         ArgoRuns runs = new ArgoRuns(store, loader, shared.engine(), root.resolve("workflows"), logRoot, conf.get(MAX_RUNNING),
-                shared.clock(), events, objects::templateFiles);
+                shared.clock(), events, objects::templateFiles).withJournal(conf.getOptional(FloeOptions.RESUME_FROM).orElse(null));
         ArgoApi api = new ArgoApi(store, runs, events, loader, parsed, root.resolve("workflows"), conf.get(MAX_BODY), shared.clock(), objects,
                 new ArgoSuspend(runs), new BatchPagesApi(shared.batch()));
         ArgoCron cron = new ArgoCron(objects, api, store, runs, shared.clock(), conf.get(CRON_TICK));

@@ -45,10 +45,22 @@ public final class ServiceProcess implements AutoCloseable {
     /** Starts the service with these JVM options and environment variables besides the credentials, and waits until it serves. */
     public static ServiceProcess start(File log, List<String> jvmOptions, java.util.Map<String, String> env, List<String> serveArgs)
             throws IOException {
+        return start(log, jvmOptions, env, List.of("floe.service.cli.BatchCli", "serve"), serveArgs);
+    }
+
+    /** Starts {@code floe server} (the Argo API beside the Batch API) with these arguments and environment (its tokens), and waits until it serves. */
+    public static ServiceProcess startServer(File log, java.util.Map<String, String> env, List<String> args) throws IOException {
+        return start(log, List.of(), env, List.of("floe.service.cli.ServerCli"), args);
+    }
+
+    private static ServiceProcess start(File log, List<String> jvmOptions, java.util.Map<String, String> env, List<String> main,
+            List<String> serveArgs) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 new File(System.getProperty("java.home"), "bin/java").getPath(), "-Xmx1g", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
         command.addAll(jvmOptions);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "floe.service.cli.BatchCli", "serve", "--port", "0"));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path")));
+        command.addAll(main);
+        command.addAll(List.of("--port", "0"));
         command.addAll(serveArgs);
         ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log));
         pb.environment().put("FLOE_BATCH_ACCESS_KEY_ID", TestingBatch.ACCESS_KEY);
