@@ -40,13 +40,16 @@ import java.util.concurrent.Future;
 /**
  * The figures of {@code floe server}, each beside a yardstick measured in the same run (and Argo's
  * published figures, printed as such). Run by {@code bin/floe-bench-server [--workflows 1000]
- * [--clients 4] [--page-tasks 10000] [--parts throughput,steps,page] [-D KEY=VALUE ...]}:
+ * [--clients 4] [--page-tasks 10000] [--parts throughput,steps,page] [-D KEY=VALUE ...]} (--parts burst: only
+ * the 1,000 at once, no yardsticks, for a before/after of a setting):
  * <ol>
  *   <li>throughput: one-step workflows ({@code true}) submitted through Argo's API over HTTP with a
  *       bearer token, as the argo CLI does, by a few clients at once, to a server on the embedded
  *       Flink in this JVM; submitted-to-Running and submitted-to-Succeeded as a client watching
- *       {@code workflow-events} sees them, and workflows a minute end to end. Beside it: the same
- *       commands run by {@code xargs -P cores}, and as one {@code floe run} of a loop of as many tasks;</li>
+ *       {@code workflow-events} sees them, and workflows a minute end to end; then 300 more at
+ *       Argo's published maximum rate (270 a minute), whose latencies are the server's, not a
+ *       queue's. Beside it: the same commands run by {@code xargs -P cores}, and as one
+ *       {@code floe run} of a loop of as many tasks;</li>
  *   <li>steps: a 10-step steps workflow of {@code true}, the time from a step's end to the next
  *       step's start, from the task records the run page reads;</li>
  *   <li>page: the run page of a run of {@code --page-tasks} tasks and of a 10-task run, opened
@@ -94,7 +97,7 @@ public final class ServerBench {
                     i++;
                 }
                 default -> throw new IllegalArgumentException("unknown argument " + a
-                        + " (--workflows N, --clients N, --page-tasks N, --parts throughput,steps,page, -D KEY=VALUE)");
+                        + " (--workflows N, --clients N, --page-tasks N, --parts throughput|burst,steps,page, -D KEY=VALUE)");
             }
         }
         Path dir = Files.createTempDirectory("floe-server-bench");
@@ -122,8 +125,8 @@ public final class ServerBench {
             out.printf("server: %s, started in %.1f s; settings %s%n", server.describe().replace('\n', ';'),
                     (System.nanoTime() - serverStart) / 1e9, settings);
             out.flush();
-            if (parts.contains("throughput")) {
-                throughput(workflows, clients);
+            if (parts.contains("throughput") || parts.contains("burst")) {
+                throughput(workflows, clients, parts.contains("throughput"));
             }
             if (parts.contains("steps")) {
                 steps();
@@ -133,11 +136,16 @@ public final class ServerBench {
             }
         }
         out.printf("load at the end: %s%n", load());
+        try (java.util.stream.Stream<Path> all = Files.walk(dir)) {
+            all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
     }
 
     // ---------------------------------------------------------------- 1. throughput
 
-    private void throughput(int count, int clients) throws Exception {
+    /** {@code all}: also the paced part and the yardsticks (else only the burst, for a before/after of a setting). */
+    private void throughput(int count, int clients, boolean all) throws Exception {
+        double xargsBefore = !all ? 0 : time(List.of("sh", "-c", "seq " + count + " | xargs -P " + Runtime.getRuntime().availableProcessors() + " -n 1 true"));
         Watch watch = new Watch();
         watch.start();
         // Warm-up: the first jobs on a fresh JVM compile the paths the others take; not counted.
@@ -174,22 +182,53 @@ public final class ServerBench {
         pool.shutdown();
         watch.await(names, Duration.ofHours(2));
         long end = names.stream().mapToLong(n -> watch.ended.get(n)).max().orElseThrow();
-        List<Long> toRunning = new ArrayList<>();
-        List<Long> toDone = new ArrayList<>();
-        int failed = 0;
-        for (String n : names) {
-            toRunning.add(watch.running.getOrDefault(n, watch.ended.get(n)) - submitted.get(n));
-            toDone.add(watch.ended.get(n) - submitted.get(n));
-            failed += watch.phases.get(n).equals("Succeeded") ? 0 : 1;
-        }
-        watch.close();
         double seconds = (end - start) / 1e3;
         double perMinute = count / seconds * 60;
         out.printf("  POST (submit) answered: %s; all %,d submitted after %.1f s%n", stats(postMillis), count, (allSubmitted - start) / 1e3);
-        out.printf("  submitted -> Running:   %s%n", stats(toRunning));
-        out.printf("  submitted -> Succeeded: %s%n", stats(toDone));
-        out.printf("  end to end: %,d workflows in %.1f s = %.0f workflows a minute (%d not Succeeded)%n", count, seconds, perMinute, failed);
+        latencies(names, submitted, watch);
+        out.printf("  end to end: %,d workflows in %.1f s = %.0f workflows a minute%n", count, seconds, perMinute);
         out.printf("  load after: %s%n", load());
+        out.flush();
+        if (!all) {
+            watch.close();
+            return;
+        }
+
+        // Paced: as Argo's increasing-rate test, workflows come at a steady rate; at a rate the
+        // server keeps up with, submitted -> Running is the server's own latency, not a queue's.
+        int paced = Math.min(count, 300);
+        out.printf("%n  paced: %d more, one every %.0f ms (%.0f a minute, Argo's published maximum with its defaults)%n", paced,
+                60_000 / ARGO_WORKFLOWS_PER_MINUTE, ARGO_WORKFLOWS_PER_MINUTE);
+        out.flush();
+        Map<String, Long> pacedAt = new ConcurrentHashMap<>();
+        List<String> pacedNames = new ArrayList<>();
+        ExecutorService pacer = Executors.newFixedThreadPool(clients);
+        List<Future<?>> pacedPosts = new ArrayList<>();
+        long pacedStart = System.currentTimeMillis();
+        for (int i = 0; i < paced; i++) {
+            String name = String.format("paced-%05d", i);
+            pacedNames.add(name);
+            long due = pacedStart + Math.round(i * 60_000 / ARGO_WORKFLOWS_PER_MINUTE);
+            long wait = due - System.currentTimeMillis();
+            if (wait > 0) {
+                Thread.sleep(wait);
+            }
+            pacedPosts.add(pacer.submit(() -> {
+                pacedAt.put(name, System.currentTimeMillis());
+                submit(oneStep(name));
+                return null;
+            }));
+        }
+        for (Future<?> f : pacedPosts) {
+            f.get();
+        }
+        pacer.shutdown();
+        watch.await(pacedNames, Duration.ofHours(1));
+        latencies(pacedNames, pacedAt, watch);
+        long pacedEnd = pacedNames.stream().mapToLong(n -> watch.ended.get(n)).max().orElseThrow();
+        out.printf("  paced end to end: %d workflows in %.1f s (the last ended %.1f s after it was submitted)%n", paced,
+                (pacedEnd - pacedStart) / 1e3, (pacedEnd - pacedAt.get(pacedNames.get(paced - 1))) / 1e3);
+        watch.close();
         out.flush();
 
         double xargs = time(List.of("sh", "-c", "seq " + count + " | xargs -P " + Runtime.getRuntime().availableProcessors() + " -n 1 true"));
@@ -203,11 +242,29 @@ public final class ServerBench {
         out.printf("  beside it, in the same run:%n");
         out.printf("    Argo's published default: about %.0f workflows a minute per controller (docs/benchmarks.md for the source)%n",
                 ARGO_WORKFLOWS_PER_MINUTE);
-        out.printf("    the %,d commands by xargs -P %d:                %7.2f s%n", count, Runtime.getRuntime().availableProcessors(), xargs);
+        out.printf("    the %,d commands by xargs -P %d:                %7.2f s before the workflows, %.2f s after%n", count,
+                Runtime.getRuntime().availableProcessors(), xargsBefore, xargs);
         out.printf("    one floe run of a loop of %,d tasks (fresh JVM): %7.2f s (of two runs; the first %.2f s)%n", count, floeRun, floeRun1);
         out.printf("    the server's cost a workflow beyond the loop's a task: %.0f ms (%.1f s / %,d - %.2f s / %,d)%n",
                 (seconds - floeRun) * 1000 / count, seconds, count, floeRun, count);
         out.flush();
+    }
+
+    private void latencies(List<String> names, Map<String, Long> submitted, Watch watch) {
+        List<Long> toRunning = new ArrayList<>();
+        List<Long> toDone = new ArrayList<>();
+        List<Long> running = new ArrayList<>();
+        int failed = 0;
+        for (String n : names) {
+            long r = watch.running.getOrDefault(n, watch.ended.get(n));
+            toRunning.add(r - submitted.get(n));
+            toDone.add(watch.ended.get(n) - submitted.get(n));
+            running.add(watch.ended.get(n) - r);
+            failed += watch.phases.get(n).equals("Succeeded") ? 0 : 1;
+        }
+        out.printf("  submitted -> Running:   %s%n", stats(toRunning));
+        out.printf("  submitted -> Succeeded: %s%n", stats(toDone));
+        out.printf("  Running -> Succeeded:   %s%s%n", stats(running), failed == 0 ? "" : " (" + failed + " did not succeed)");
     }
 
     private static ObjectNode oneStep(String name) throws IOException {
