@@ -100,6 +100,8 @@ public final class ServerBench {
                         + " (--workflows N, --clients N, --page-tasks N, --parts throughput|burst,steps,page, -D KEY=VALUE)");
             }
         }
+        // As every Floe command line: a secret given with -D would show in ps.
+        floe.run.SecretSettings.refuseOnCommandLine(settings);
         Path dir = Files.createTempDirectory("floe-server-bench");
         Path home = Path.of(System.getProperty("floe.home", ".")).toAbsolutePath();
         new ServerBench(dir, home).run(workflows, clients, pageTasks, parts, settings);
