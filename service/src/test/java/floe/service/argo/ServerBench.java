@@ -92,6 +92,9 @@ public final class ServerBench {
                 case "--page-tasks" -> pageTasks = Integer.parseInt(args[++i]);
                 case "--parts" -> parts = List.of(args[++i].split(","));
                 case "-D" -> {
+                    if (v == null || !v.contains("=")) {
+                        throw new IllegalArgumentException("-D needs KEY=VALUE");
+                    }
                     String[] kv = v.split("=", 2);
                     settings.put(kv[0], kv[1]);
                     i++;
@@ -116,12 +119,11 @@ public final class ServerBench {
         conf.set(BatchServiceOptions.DATA_DIR, dir.resolve("data").toString());
         conf.setString("floe.task.log-dir", dir.resolve("task-logs").toString());
         settings.forEach(conf::setString);
-        byte[] random = new byte[16];
-        new SecureRandom().nextBytes(random);
-        token = HexFormat.of().formatHex(random);
+        // The server listens on a real port: its token and Batch secret are this run's own, never fixed (public) ones.
+        token = randomHex();
         String given = NS + ":" + token;
         long serverStart = System.nanoTime();
-        try (BatchService server = BatchService.start(conf, Map.of(), "bench-key", HexFormat.of().formatHex(random),
+        try (BatchService server = BatchService.start(conf, Map.of(), "bench-key", randomHex(),
                 shared -> ArgoServer.start(shared, Map.of(), dir.toString(), given))) {
             base = server.endpoint();
             out.printf("server: %s, started in %.1f s; settings %s%n", server.describe().replace('\n', ';'),
@@ -553,6 +555,12 @@ public final class ServerBench {
         Collections.sort(v);
         return String.format("median %,d ms, p95 %,d ms, max %,d ms", v.get(v.size() / 2), v.get((int) Math.ceil(v.size() * 0.95) - 1),
                 v.get(v.size() - 1));
+    }
+
+    private static String randomHex() {
+        byte[] random = new byte[16];
+        new SecureRandom().nextBytes(random);
+        return HexFormat.of().formatHex(random);
     }
 
     private static String load() {
