@@ -42,6 +42,7 @@
       workflow = null;
       page.render(state);
       document.body.setAttribute('data-phase', state.phase);
+      drawn();
       var running = !state.finishedAt;
       document.getElementById('stop').disabled = !running;
       // Suspend holds the run's next tasks (those running go on); Resume lets them start and ends its suspend nodes' wait.
@@ -59,6 +60,19 @@
         ui.status(e.message, true);
       }
       timer = setTimeout(poll, 5000);
+    });
+  }
+
+  /**
+   * Marks when this page first drew its run: data-drawn-ms when the graph, timeline and header are
+   * in the document, data-painted-ms after the next frame (ms since the navigation began).
+   */
+  function drawn() {
+    var body = document.body;
+    if (body.hasAttribute('data-drawn-ms')) { return; }
+    body.setAttribute('data-drawn-ms', String(Math.round(performance.now())));
+    requestAnimationFrame(function () {
+      setTimeout(function () { body.setAttribute('data-painted-ms', String(Math.round(performance.now()))); }, 0);
     });
   }
 
