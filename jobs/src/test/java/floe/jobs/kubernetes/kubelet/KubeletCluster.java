@@ -59,6 +59,8 @@ public final class KubeletCluster implements AutoCloseable {
         all.put("rest.port", Integer.toString(TestingFlinkCluster.freePort()));
         all.put("jobmanager.rpc.port", Integer.toString(TestingFlinkCluster.freePort()));
         all.put("blob.server.port", Integer.toString(TestingFlinkCluster.freePort()));
+        // What bin/floe runs from, and so ships to a session: the packaged jobs jar (this JVM runs from the module's classes).
+        all.put("floe.kubernetes.client-jar", HOME.resolve("jobs/target/floe-jobs.jar").toString());
         all.putAll(settings);
         List<String> args = new ArrayList<>(List.of("submit", "--target", target));
         all.forEach((k, v) -> args.addAll(List.of("-D", k + "=" + v)));
