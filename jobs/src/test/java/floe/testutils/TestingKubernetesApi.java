@@ -7,6 +7,10 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.ServiceStatusBuilder;
+import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
@@ -49,7 +53,7 @@ public final class TestingKubernetesApi implements AutoCloseable {
     public static TestingKubernetesApi start(Path dir, String namespace) {
         Set<String> forbidden = ConcurrentHashMap.newKeySet();
         KubernetesMockServer server = new KubernetesMockServer(new Context(Serialization.jsonMapper()), new MockWebServer(),
-                new HashMap<>(), new Forbidding(new KubernetesCrudDispatcher(), forbidden), false);
+                new HashMap<>(), new ApiServerRules(new KubernetesCrudDispatcher(), forbidden), false);
         try {
             server.init(InetAddress.getLoopbackAddress(), 0);
             Path kubeconfig = dir.resolve("kubeconfig");
@@ -104,13 +108,19 @@ public final class TestingKubernetesApi implements AutoCloseable {
         forbidden.remove(namespace);
     }
 
-    /** Answers requests in forbidden namespaces as RBAC does; the rest go to the CRUD store. */
-    private static final class Forbidding extends Dispatcher {
+    /**
+     * What the real API server does before it stores an object, which the CRUD store does not:
+     * answers requests in forbidden namespaces as RBAC does, and gives a NodePort or LoadBalancer
+     * Service its node ports and a status when it is created (Flink's client reads the REST
+     * endpoint right after creating it). The rest goes to the CRUD store.
+     */
+    private static final class ApiServerRules extends Dispatcher {
+        private static final Pattern SERVICES = Pattern.compile("/api/v1/namespaces/[^/]+/services/?(?:\\?.*)?");
         private static final Pattern NAMESPACED = Pattern.compile("/(?:api/v1|apis/([^/]+)/[^/]+)/namespaces/([^/]+)/([^/?]+).*");
         private final Dispatcher store;
         private final Set<String> forbidden;
 
-        Forbidding(Dispatcher store, Set<String> forbidden) {
+        ApiServerRules(Dispatcher store, Set<String> forbidden) {
             this.store = store;
             this.forbidden = forbidden;
         }
@@ -119,6 +129,9 @@ public final class TestingKubernetesApi implements AutoCloseable {
         public MockResponse dispatch(RecordedRequest request) {
             Matcher m = NAMESPACED.matcher(request.getPath());
             if (!m.matches() || !forbidden.contains(m.group(2))) {
+                if ("POST".equals(request.getMethod()) && SERVICES.matcher(request.getPath()).matches()) {
+                    return store.dispatch(withNodePorts(request));
+                }
                 return store.dispatch(request);
             }
             String group = m.group(1) == null ? "" : m.group(1);
@@ -136,6 +149,26 @@ public final class TestingKubernetesApi implements AutoCloseable {
                     + "\"status\":\"Failure\",\"message\":\"" + message + "\",\"reason\":\"Forbidden\","
                     + "\"details\":{\"kind\":\"" + m.group(3) + "\",\"group\":\"" + group + "\"},\"code\":403}");
         }
+    }
+
+    /** A Service create request whose NodePort or LoadBalancer ports got node ports, and the Service a status. */
+    private static RecordedRequest withNodePorts(RecordedRequest request) {
+        // getBytes, not getUtf8Body: reading the body empties it, and an unchanged request goes on as it came.
+        Service service = Serialization.unmarshal(new String(request.getBody().getBytes(), java.nio.charset.StandardCharsets.UTF_8), Service.class);
+        String type = service.getSpec() == null ? null : service.getSpec().getType();
+        if (!"NodePort".equals(type) && !"LoadBalancer".equals(type)) {
+            return request;
+        }
+        for (ServicePort p : service.getSpec().getPorts()) {
+            if (p.getNodePort() == null) {
+                // One node, where every pod is 127.0.0.1: the node port is the pod's port.
+                p.setNodePort(p.getTargetPort() != null && p.getTargetPort().getIntVal() != null ? p.getTargetPort().getIntVal() : p.getPort());
+            }
+        }
+        // No load balancer here: clients use the node's address and the node port.
+        service.setStatus(new ServiceStatusBuilder().withNewLoadBalancer().endLoadBalancer().build());
+        return new RecordedRequest(request.getHttpVersion(), request.method(), request.getPath(), request.getHeaders(),
+                new Buffer(Serialization.asJson(service).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 
     /** Every Deployment, ConfigMap, Service and Pod in the namespace. */

@@ -59,6 +59,8 @@ public final class KubeletCluster implements AutoCloseable {
         all.put("rest.port", Integer.toString(TestingFlinkCluster.freePort()));
         all.put("jobmanager.rpc.port", Integer.toString(TestingFlinkCluster.freePort()));
         all.put("blob.server.port", Integer.toString(TestingFlinkCluster.freePort()));
+        // What bin/floe runs from, and so ships to a session: the packaged jobs jar (this JVM runs from the module's classes).
+        all.put("floe.kubernetes.client-jar", HOME.resolve("jobs/target/floe-jobs.jar").toString());
         all.putAll(settings);
         List<String> args = new ArrayList<>(List.of("submit", "--target", target));
         all.forEach((k, v) -> args.addAll(List.of("-D", k + "=" + v)));
@@ -97,8 +99,15 @@ public final class KubeletCluster implements AutoCloseable {
         }
     }
 
-    /** Every process a pod ran, and their children, have ended. */
-    public void assertNoProcessLeft() {
+    /**
+     * Every process a pod ran, and their children, have ended: within 15 s, since a deleted pod's
+     * process gets SIGTERM and 5 s before SIGKILL, as a kubelet gives it.
+     */
+    public void assertNoProcessLeft() throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (kubelet.processes().stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
         for (ProcessHandle p : kubelet.processes()) {
             assertThat(p.isAlive()).as("pod process " + p.pid() + " " + p.info().commandLine().orElse("")).isFalse();
         }

@@ -56,7 +56,8 @@ import java.util.stream.Stream;
  *   <li>objects whose owner is gone are deleted (Kubernetes' garbage collector): when Flink's
  *       application cluster deletes its Deployment, its ConfigMaps, Services and TaskManager pods go
  *       with it;
- *   <li>NodePort Services get a node port, on a Node at 127.0.0.1;
+ *   <li>one Node, at 127.0.0.1, where NodePort Services are reached (the API fixture gives them
+ *       their node ports when they are created, as the API server does);
  *   <li>each pod's main container runs as a local process: Flink's image's start scripts
  *       ({@code kubernetes-jobmanager.sh}, {@code kubernetes-taskmanager.sh}) mapped to the
  *       entry point classes they start, with the pod's environment and arguments, in a mount
@@ -177,7 +178,6 @@ public final class TestingKubelet implements AutoCloseable {
         List<Pod> pods = client.pods().list().getItems();
         List<Service> services = client.services().list().getItems();
         collectGarbage(deployments, pods, services);
-        exposeNodePorts(services);
         runDeployments(deployments, pods);
         Set<String> present = new HashSet<>();
         for (Pod pod : client.pods().list().getItems()) {
@@ -227,25 +227,6 @@ public final class TestingKubelet implements AutoCloseable {
             List<OwnerReference> owners = o.getMetadata().getOwnerReferences();
             if (owners != null && !owners.isEmpty() && owners.stream().noneMatch(r -> uids.contains(r.getUid()))) {
                 client.resource(o).delete();
-            }
-        }
-    }
-
-    private void exposeNodePorts(List<Service> services) {
-        for (Service s : services) {
-            String type = s.getSpec().getType();
-            if (("NodePort".equals(type) || "LoadBalancer".equals(type))
-                    && (s.getStatus() == null || s.getSpec().getPorts().stream().anyMatch(p -> p.getNodePort() == null))) {
-                for (ServicePort p : s.getSpec().getPorts()) {
-                    if (p.getNodePort() == null) {
-                        // One node, one IP per pod folded into 127.0.0.1: the node port is the pod's port.
-                        p.setNodePort(p.getTargetPort() != null && p.getTargetPort().getIntVal() != null
-                                ? p.getTargetPort().getIntVal() : p.getPort());
-                    }
-                }
-                // No load balancer here: clients use the node's address and the node port.
-                s.setStatus(new io.fabric8.kubernetes.api.model.ServiceStatusBuilder().withNewLoadBalancer().endLoadBalancer().build());
-                client.services().resource(s).update();
             }
         }
     }
