@@ -65,6 +65,12 @@ public final class SessionCluster {
             // the standby takes over about this long after the kill (Flink's default is 60 s).
             "high-availability.zookeeper.client.session-timeout", "10 s",
             "execution.batch.job-recovery.enabled", "true",
+            // A task's end counts after a failover only when a snapshot of the coordinators and the
+            // shuffle master follows it in the event log (Flink drops the trailing events without
+            // one); by default a snapshot is taken at most every 3 min or when a stage ends, so the
+            // ends of a stage's first tasks were forgotten and the tasks ran again. Floe's
+            // coordinators hold nothing, and the snapshot costs next to nothing.
+            "execution.batch.job-recovery.snapshot.min-pause", "0 ms",
             "job-event.store.write-buffer.flush-interval", "100 ms");
 
     private final Path dir;
