@@ -138,9 +138,22 @@ final class FlinkJvm {
         return dir.resolve(name + ".pid");
     }
 
-    /** The last lines of a JVM's output and log, for a message about why it stopped. */
+    /**
+     * The last lines of a JVM's output and log, for a message about why it stopped; first the
+     * log's first ERROR lines, since a JVM that gives up may end its log with a thread dump.
+     */
     static String tail(Path dir, String name, int lines) {
         StringBuilder s = new StringBuilder();
+        try {
+            List<String> errors = Files.readAllLines(dir.resolve(name + ".log"), StandardCharsets.UTF_8).stream()
+                    .filter(l -> l.contains(" ERROR ")).limit(5).toList();
+            if (!errors.isEmpty()) {
+                s.append("--- errors in ").append(dir.resolve(name + ".log")).append('\n');
+                errors.forEach(l -> s.append(l).append('\n'));
+            }
+        } catch (IOException ignored) {
+            // no log yet
+        }
         for (String ext : List.of(".out", ".log")) {
             Path f = dir.resolve(name + ext);
             try {

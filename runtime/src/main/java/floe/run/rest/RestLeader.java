@@ -22,13 +22,13 @@ import java.util.concurrent.TimeUnit;
  * Optional<URI> leader = RestLeader.lookup(GlobalConfiguration.loadConfiguration("log/session/conf"), Duration.ofSeconds(10));
  * }</pre>
  */
-final class RestLeader {
+public final class RestLeader {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RestLeader.class);
 
     private RestLeader() {}
 
     /** The leader's REST address, or empty when none is known within {@code timeout} (an election under way, ZooKeeper away). */
-    static Optional<URI> lookup(Configuration conf, Duration timeout) {
+    public static Optional<URI> lookup(Configuration conf, Duration timeout) {
         CompletableFuture<String> leader = new CompletableFuture<>();
         try (ClientHighAvailabilityServices services = HighAvailabilityServicesUtils.createClientHAService(conf,
                 error -> leader.completeExceptionally(error))) {
