@@ -190,7 +190,7 @@ class JobManagerFailoverFaults {
         Files.createDirectories(dir);
         Path log = dir.resolve("submit.log");
         ProcessBuilder pb = new ProcessBuilder(ChildJvm.floe(List.of("submit", "--rest", flink.rest().toString(),
-                "-D", "floe.progress=false", "tree-merge", "--input", input, "--work", dir.resolve("work").toString(),
+                "--jar", SessionClusterE2E.jobsJar(), "-D", "floe.progress=false", "tree-merge", "--input", input, "--work", dir.resolve("work").toString(),
                 "--output", dir.resolve("out").toString())))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         pb.environment().put("FLINK_CONF_DIR", flink.confDir().toString());
@@ -216,14 +216,19 @@ class JobManagerFailoverFaults {
         URI leader = RestLeader.lookup(conf, Duration.ofSeconds(10)).orElseThrow();
         FlinkRest rest = FlinkRest.connect(leader, new Configuration(), Optional.empty());
         while (System.nanoTime() < giveUp && submission.process().isAlive()) {
-            for (JsonNode job : rest.get("/jobs/overview").path("jobs")) {
+            for (JsonNode job : jobs(rest)) {
                 if (!"RUNNING".equals(job.path("state").asText())) {
                     continue;
                 }
                 if (runningAt == 0) {
                     runningAt = System.nanoTime();
                 }
-                JsonNode vertices = rest.get("/jobs/" + job.path("jid").asText()).path("vertices");
+                JsonNode vertices;
+                try {
+                    vertices = rest.get("/jobs/" + job.path("jid").asText()).path("vertices");
+                } catch (floe.FloeException e) {
+                    continue; // a busy JobManager's REST API times out now and then (HTTP 500): ask again
+                }
                 JsonNode l1 = vertex(vertices, "merge-l1");
                 JsonNode l2 = vertex(vertices, "merge-l2");
                 if (l1 == null || l2 == null) {
@@ -251,7 +256,7 @@ class JobManagerFailoverFaults {
         FlinkRest rest = FlinkRest.connect(RestLeader.lookup(conf, Duration.ofSeconds(10)).orElseThrow(), new Configuration(), Optional.empty());
         long giveUp = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
         while (System.nanoTime() < giveUp && submission.process().isAlive()) {
-            for (JsonNode job : rest.get("/jobs/overview").path("jobs")) {
+            for (JsonNode job : jobs(rest)) {
                 if ("RUNNING".equals(job.path("state").asText())) {
                     return System.nanoTime();
                 }
@@ -259,6 +264,14 @@ class JobManagerFailoverFaults {
             Thread.sleep(20);
         }
         throw new AssertionError("the job was never seen running: " + Files.readString(submission.log()));
+    }
+
+    private static JsonNode jobs(FlinkRest rest) {
+        try {
+            return rest.get("/jobs/overview").path("jobs");
+        } catch (floe.FloeException e) {
+            return com.fasterxml.jackson.databind.node.MissingNode.getInstance(); // asked again in a moment
+        }
     }
 
     private static double seconds(long nanos) {

@@ -71,7 +71,12 @@ public final class SessionCluster {
             // ends of a stage's first tasks were forgotten and the tasks ran again. Floe's
             // coordinators hold nothing, and the snapshot costs next to nothing.
             "execution.batch.job-recovery.snapshot.min-pause", "0 ms",
-            "job-event.store.write-buffer.flush-interval", "100 ms");
+            "job-event.store.write-buffer.flush-interval", "100 ms",
+            // A TaskManager frees the slots of a job whose JobManager went away once this timeout
+            // passes (default 10 s), and with its last slot it let go of the job's finished
+            // results: a standby slower than that to take over (seen on a loaded machine) found
+            // them reported but gone, and the producers ran again. Long enough for a takeover.
+            "taskmanager.slot.timeout", "5 min");
 
     private final Path dir;
     private final ClusterHome home;
