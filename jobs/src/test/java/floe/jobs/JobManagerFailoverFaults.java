@@ -237,6 +237,9 @@ class JobManagerFailoverFaults {
                 int l1Finished = l1.path("tasks").path("FINISHED").asInt();
                 int l2Finished = l2.path("tasks").path("FINISHED").asInt();
                 if (l1Finished == 64 && l2Finished >= 1 && l2Finished < 32 && l2.path("tasks").path("RUNNING").asInt() > 0) {
+                    // Not the very moment a level-2 task was seen ending: some random time later in
+                    // the level, as a crash would come.
+                    Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(100, 600));
                     Map<String, String> levelOne = identities(levelOneDir);
                     ProcessHandle victim = flink.cluster().jobManagerAt(leader).orElseThrow();
                     victim.destroyForcibly(); // SIGKILL: no shutdown hooks, its ZooKeeper session simply expires

@@ -56,7 +56,7 @@ public final class SessionCluster {
      * tasks that had finished instead of from the start. Job recovery needs the AdaptiveBatch
      * scheduler (Floe's jobs choose it on such a cluster, {@code FlinkSettings}), keeps finished
      * tasks' results on the TaskManagers while the JobManager is away, and writes each task's end
-     * to the job event store under the storage directory: flushed every 100 ms (Flink's default is
+     * to the job event store under the storage directory: flushed every 10 ms (Flink's default is
      * 1 s), so that a task that ended just before the JobManager died is seldom run again.
      */
     private static final Map<String, String> HA_DEFAULTS = Map.of(
@@ -71,7 +71,10 @@ public final class SessionCluster {
             // ends of a stage's first tasks were forgotten and the tasks ran again. Floe's
             // coordinators hold nothing, and the snapshot costs next to nothing.
             "execution.batch.job-recovery.snapshot.min-pause", "0 ms",
-            "job-event.store.write-buffer.flush-interval", "100 ms",
+            // The JobManager releases a finished consumer's inputs at once, but writes its end to the
+            // event log only at the next flush: a JobManager killed in between forgets the end while
+            // the inputs are gone, and their producers run again. Flush often to keep that window small.
+            "job-event.store.write-buffer.flush-interval", "10 ms",
             // A TaskManager frees the slots of a job whose JobManager went away once this timeout
             // passes (default 10 s), and with its last slot it let go of the job's finished
             // results: a standby slower than that to take over (seen on a loaded machine) found

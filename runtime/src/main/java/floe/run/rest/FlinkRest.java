@@ -177,22 +177,35 @@ public final class FlinkRest {
      * delivered when a connection was refused: sending again cannot run anything twice.)
      */
     private JsonNode send(java.util.function.Supplier<HttpRequest> request) {
+        HttpRequest first = request.get();
         try {
-            return send(request.get());
+            return send(first);
         } catch (RestUnreachableException e) {
             if (highAvailability.isEmpty() || !(e.getCause() instanceof ConnectException
                     || e.getCause() instanceof HttpConnectTimeoutException)) {
                 throw e;
             }
-            URI was = base;
-            Optional<URI> leader = RestLeader.lookup(highAvailability.get(), LEADER_LOOKUP_TIMEOUT);
-            if (leader.isEmpty() || leader.get().equals(was)) {
+            return sendToLeader(request, e);
+        } catch (FloeException e) {
+            // A standby's REST API passes requests on to the leader; while the leader is dead they
+            // hang until they time out. A GET asks nothing to be done: ask the leader instead.
+            if (highAvailability.isEmpty() || !(e.getCause() instanceof HttpTimeoutException) || !"GET".equals(first.method())) {
                 throw e;
             }
-            LOG.info("{} does not answer; the leading JobManager's REST API is at {}", was, leader.get());
-            base = leader.get();
-            return send(request.get());
+            return sendToLeader(request, new RestUnreachableException(base, e.getCause()));
         }
+    }
+
+    /** Sends again to the leader ZooKeeper names, if that is another address; else fails with {@code unreachable}. */
+    private JsonNode sendToLeader(java.util.function.Supplier<HttpRequest> request, RestUnreachableException unreachable) {
+        URI was = base;
+        Optional<URI> leader = RestLeader.lookup(highAvailability.get(), LEADER_LOOKUP_TIMEOUT);
+        if (leader.isEmpty() || leader.get().equals(was)) {
+            throw unreachable;
+        }
+        LOG.info("{} does not answer; the leading JobManager's REST API is at {}", was, leader.get());
+        base = leader.get();
+        return send(request.get());
     }
 
     private JsonNode send(HttpRequest request) {
