@@ -42,7 +42,8 @@ class JobManagerFailoverOnPodsKube {
         settings.put("high-availability.storageDir", "file:///mnt/vol/flink-ha");
         settings.put("execution.batch.job-recovery.enabled", "true");
         settings.put("execution.batch.job-recovery.snapshot.min-pause", "0 ms");
-        settings.put("job-event.store.write-buffer.flush-interval", "100 ms");
+        settings.put("job-event.store.write-buffer.flush-interval", "10 ms");
+        settings.put("taskmanager.slot.timeout", "5 min");
         // Level 2 must not be over before the JobManager is deleted: one slot at a time.
         settings.put("slotmanager.number-of-slots.max", "2");
 
