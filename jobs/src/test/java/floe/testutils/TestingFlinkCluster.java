@@ -53,6 +53,19 @@ public final class TestingFlinkCluster implements AutoCloseable {
         return new TestingFlinkCluster(cluster);
     }
 
+    /**
+     * A highly available cluster ({@code floe cluster start --ha}): its own ZooKeeper server, a
+     * JobManager and a standby, {@code taskManagers} TaskManagers, on free ports.
+     */
+    public static TestingFlinkCluster startHighlyAvailable(Path dir, int taskManagers, int slots, Map<String, String> settings) {
+        Map<String, String> all = new LinkedHashMap<>(settings);
+        all.put("rest.port", Integer.toString(freePort()));
+        all.put("taskmanager.numberOfTaskSlots", Integer.toString(slots));
+        SessionCluster cluster = SessionCluster.in(dir, ClusterHome.of(floeHome()), all).highlyAvailable(freePort());
+        cluster.start(taskManagers, START_TIMEOUT);
+        return new TestingFlinkCluster(cluster);
+    }
+
     public URI rest() {
         return cluster.restAddress();
     }

@@ -8,6 +8,7 @@ import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.api.connector.source.SourceSplit;
 import org.apache.flink.api.connector.source.SplitEnumerator;
 import org.apache.flink.api.connector.source.SplitEnumeratorContext;
+import org.apache.flink.api.connector.source.SupportsBatchSnapshot;
 import org.apache.flink.core.io.InputStatus;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 
@@ -109,7 +110,11 @@ final class TaskRangeSource implements Source<Integer, TaskRangeSource.NoSplit, 
         public void close() {}
     }
 
-    private static final class Enumerator implements SplitEnumerator<NoSplit, Void> {
+    /**
+     * Holds nothing: with Flink's batch job recovery, a JobManager that takes over need not run
+     * the source's finished subtasks again ({@link SupportsBatchSnapshot}).
+     */
+    private static final class Enumerator implements SplitEnumerator<NoSplit, Void>, SupportsBatchSnapshot {
         private final SplitEnumeratorContext<NoSplit> context;
 
         Enumerator(SplitEnumeratorContext<NoSplit> context) {

@@ -1,6 +1,7 @@
 package floe.run;
 
 import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.configuration.BatchExecutionOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.JobManagerOptions;
@@ -21,6 +22,11 @@ import java.time.Duration;
  * planned. (Measured on Flink 2.3: with every parallelism fixed, AdaptiveBatch also starts
  * pointwise consumers early; consumers wait for the whole producer only where it decides
  * parallelism itself.)
+ *
+ * <p>Except on a cluster with Flink's batch job recovery ({@code execution.batch.job-recovery.enabled},
+ * {@code floe cluster start --ha}): only AdaptiveBatch recovers a batch job from the tasks that had
+ * finished when a JobManager takes over from one that died (the Default scheduler runs it again
+ * from the start). With every parallelism fixed by Floe, it runs the plan as planned.
  */
 public final class FlinkSettings {
     private FlinkSettings() {}
@@ -35,7 +41,8 @@ public final class FlinkSettings {
     public static Configuration job(Configuration base) {
         Configuration conf = new Configuration(base);
         conf.set(ExecutionOptions.RUNTIME_MODE, RuntimeExecutionMode.BATCH);
-        conf.set(JobManagerOptions.SCHEDULER, JobManagerOptions.SchedulerType.Default);
+        conf.set(JobManagerOptions.SCHEDULER, base.get(BatchExecutionOptions.JOB_RECOVERY_ENABLED)
+                ? JobManagerOptions.SchedulerType.AdaptiveBatch : JobManagerOptions.SchedulerType.Default);
         if (!base.contains(RestartStrategyOptions.RESTART_STRATEGY)) {
             conf.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
             conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF, Duration.ofSeconds(1));

@@ -50,6 +50,14 @@ final class ClusterCommand implements Runnable {
         @Option(names = "--rest-port", paramLabel = "PORT", description = "Port of the REST API and web UI (default: rest.port of the config, 8081).")
         Integer restPort;
 
+        @Option(names = "--ha", description = "High availability: a ZooKeeper server (Flink's own, unless -D high-availability.zookeeper.quorum=... names one), "
+                + "a standby JobManager, and Flink's batch job recovery: a JobManager that dies is replaced by the standby, which finishes the running jobs "
+                + "without running their finished tasks again.")
+        boolean ha;
+
+        @Option(names = "--standby-rest-port", paramLabel = "PORT", description = "With --ha: the standby JobManager's REST port (default: the REST port + 1).")
+        Integer standbyRestPort;
+
         @Option(names = "--timeout", defaultValue = "180", paramLabel = "SECONDS", description = "How long to wait for the cluster (default ${DEFAULT-VALUE}).")
         int timeoutSeconds;
 
@@ -73,10 +81,22 @@ final class ClusterCommand implements Runnable {
                 all.put("rest.port", Integer.toString(restPort));
             }
             SessionCluster cluster = SessionCluster.in(where.dir(), ClusterHome.fromSystem(), all);
+            if (standbyRestPort != null && !ha) {
+                throw new floe.SpecException("--standby-rest-port: only with --ha");
+            }
+            if (ha) {
+                cluster = cluster.highlyAvailable(standbyRestPort != null ? standbyRestPort : cluster.restAddress().getPort() + 1);
+            }
             cluster.start(taskManagers, Duration.ofSeconds(timeoutSeconds));
             PrintWriter out = spec.commandLine().getOut();
             out.print(cluster.status().describe());
-            out.println("submit with: floe submit --rest " + cluster.restAddress() + " FILE");
+            if (ha) {
+                // As Flink's clients do: with the cluster's configuration, the leader's REST address comes from ZooKeeper.
+                out.println("submit with: FLINK_CONF_DIR=" + cluster.dir().resolve("conf") + " floe submit --rest " + cluster.restAddress()
+                        + " FILE  (with FLINK_CONF_DIR the client follows the leading JobManager through ZooKeeper)");
+            } else {
+                out.println("submit with: floe submit --rest " + cluster.restAddress() + " FILE");
+            }
             out.println("        or: FLINK_CONF_DIR=" + cluster.dir().resolve("conf") + " bin/flink run jobs/target/floe-jobs.jar ...");
             // This cluster runs on the libraries Floe uses: the Batch service need ship only Floe's own classes.
             out.println("the Batch service on it: floe batch serve --flink " + cluster.restAddress() + " -D floe.batch.flink-jars="
@@ -86,7 +106,7 @@ final class ClusterCommand implements Runnable {
         }
     }
 
-    @Command(name = "stop", mixinStandardHelpOptions = true, description = "Stop the session cluster's JVMs (TaskManagers, then the JobManager).")
+    @Command(name = "stop", mixinStandardHelpOptions = true, description = "Stop the session cluster's JVMs (TaskManagers, then the JobManagers, then its ZooKeeper).")
     static final class Stop implements Callable<Integer> {
         @picocli.CommandLine.Mixin
         Where where;

@@ -26,12 +26,16 @@ import java.util.concurrent.TimeUnit;
  */
 final class FlinkJvm {
     private static final String RESULT_PREFIX = "BASH_JAVA_UTILS_EXEC_RESULT:";
+    /** The ZooKeeper server holds a few dozen small nodes: Flink's scripts give it no memory settings at all. */
+    private static final String ZOOKEEPER_HEAP = "-Xms64m -Xmx256m";
 
     enum Role {
         JOBMANAGER("org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint", "GET_JM_RESOURCE_PARAMS",
                 CoreOptions.FLINK_JM_JVM_OPTIONS),
         TASKMANAGER("org.apache.flink.runtime.taskexecutor.TaskManagerRunner", "GET_TM_RESOURCE_PARAMS",
-                CoreOptions.FLINK_TM_JVM_OPTIONS);
+                CoreOptions.FLINK_TM_JVM_OPTIONS),
+        /** Flink's own ZooKeeper server (as {@code bin/zookeeper.sh} runs it), for high availability. */
+        ZOOKEEPER("org.apache.flink.runtime.zookeeper.FlinkZooKeeperQuorumPeer", null, null);
 
         final String mainClass;
         final String resourceCommand;
@@ -48,7 +52,16 @@ final class FlinkJvm {
 
     /** Starts {@code name} ({@code jobmanager}, {@code taskmanager-2}) and writes its pid file. */
     static ProcessHandle start(ClusterHome home, Path dir, String name, Role role) {
-        List<String> resources = resourceParams(home, dir, role);
+        return start(home, dir, name, role, List.of());
+    }
+
+    /**
+     * As {@link #start(ClusterHome, Path, String, Role)}, with {@code args} after the entry
+     * point's own (for ZooKeeper: its configuration file and peer id).
+     */
+    static ProcessHandle start(ClusterHome home, Path dir, String name, Role role, List<String> args) {
+        boolean zookeeper = role == Role.ZOOKEEPER;
+        List<String> resources = zookeeper ? List.of(ZOOKEEPER_HEAP) : resourceParams(home, dir, role);
         Configuration conf = GlobalConfiguration.loadConfiguration(home.confDir().toString());
 
         List<String> cmd = new ArrayList<>();
@@ -56,17 +69,22 @@ final class FlinkJvm {
         cmd.add("@" + home.jvmArgs());
         cmd.addAll(words(resources.get(0)));
         cmd.addAll(words(conf.get(CoreOptions.FLINK_JVM_OPTIONS)));
-        cmd.addAll(words(conf.get(role.jvmOptions)));
+        if (role.jvmOptions != null) {
+            cmd.addAll(words(conf.get(role.jvmOptions)));
+        }
         cmd.add("-Dlog.file=" + dir.resolve(name + ".log"));
         cmd.add("-Dlog4j.configurationFile=" + home.confDir().resolve("log4j.properties").toUri());
         cmd.add("-cp");
         cmd.add(home.classpath());
         cmd.add(role.mainClass);
-        cmd.add("--configDir");
-        cmd.add(home.confDir().toString());
+        if (!zookeeper) {
+            cmd.add("--configDir");
+            cmd.add(home.confDir().toString());
+        }
         if (resources.size() > 1) {
             cmd.addAll(words(resources.get(1)));
         }
+        cmd.addAll(args);
         try {
             File out = dir.resolve(name + ".out").toFile();
             ProcessBuilder builder = new ProcessBuilder(cmd);
@@ -120,9 +138,22 @@ final class FlinkJvm {
         return dir.resolve(name + ".pid");
     }
 
-    /** The last lines of a JVM's output and log, for a message about why it stopped. */
+    /**
+     * The last lines of a JVM's output and log, for a message about why it stopped; first the
+     * log's first ERROR lines, since a JVM that gives up may end its log with a thread dump.
+     */
     static String tail(Path dir, String name, int lines) {
         StringBuilder s = new StringBuilder();
+        try {
+            List<String> errors = Files.readAllLines(dir.resolve(name + ".log"), StandardCharsets.UTF_8).stream()
+                    .filter(l -> l.contains(" ERROR ")).limit(5).toList();
+            if (!errors.isEmpty()) {
+                s.append("--- errors in ").append(dir.resolve(name + ".log")).append('\n');
+                errors.forEach(l -> s.append(l).append('\n'));
+            }
+        } catch (IOException ignored) {
+            // no log yet
+        }
         for (String ext : List.of(".out", ".log")) {
             Path f = dir.resolve(name + ext);
             try {

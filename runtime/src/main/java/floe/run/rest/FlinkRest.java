@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.runtime.jobmanager.HighAvailabilityMode;
 import org.apache.flink.configuration.SecurityOptions;
 
 import java.io.IOException;
@@ -36,18 +37,24 @@ import java.util.UUID;
  */
 public final class FlinkRest {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FlinkRest.class);
+    private static final Duration LEADER_LOOKUP_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration UPLOAD_TIMEOUT = Duration.ofMinutes(10);
 
-    private final URI base;
+    /** Where requests go: the address given, or the leader's that ZooKeeper named since. */
+    private volatile URI base;
     private final HttpClient http;
     private final Optional<String> authorization;
+    /** The cluster's high-availability settings when the client has them, to find the leading JobManager's REST API. */
+    private final Optional<Configuration> highAvailability;
 
-    private FlinkRest(URI base, HttpClient http, Optional<String> authorization) {
+    private FlinkRest(URI base, HttpClient http, Optional<String> authorization, Optional<Configuration> highAvailability) {
         this.base = base;
         this.http = http;
         this.authorization = authorization;
+        this.highAvailability = highAvailability;
     }
 
     /**
@@ -67,7 +74,9 @@ public final class FlinkRest {
         String path = base.getPath() == null || base.getPath().equals("/") ? "" : base.getPath().replaceAll("/$", "");
         URI root = URI.create(("https".equals(scheme) || SecurityOptions.isRestSSLEnabled(conf) ? "https" : "http")
                 + "://" + base.getHost() + ":" + (base.getPort() < 0 ? 8081 : base.getPort()) + path);
-        return new FlinkRest(root, builder.build(), authorization);
+        Optional<Configuration> ha = HighAvailabilityMode.isHighAvailabilityModeActivated(conf)
+                ? Optional.of(new Configuration(conf)) : Optional.empty();
+        return new FlinkRest(root, builder.build(), authorization, ha);
     }
 
     /** The cluster overview, or empty while nothing answers at {@code base} (for waiting on a start). */
@@ -94,16 +103,16 @@ public final class FlinkRest {
     }
 
     public JsonNode get(String path) {
-        return send(request(path).GET().timeout(CALL_TIMEOUT).build());
+        return send(() -> request(path).GET().timeout(CALL_TIMEOUT).build());
     }
 
     public JsonNode post(String path, JsonNode body) {
-        return send(request(path).header("Content-Type", "application/json").timeout(CALL_TIMEOUT)
+        return send(() -> request(path).header("Content-Type", "application/json").timeout(CALL_TIMEOUT)
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build());
     }
 
     public JsonNode patch(String path) {
-        return send(request(path).timeout(CALL_TIMEOUT).method("PATCH", HttpRequest.BodyPublishers.noBody()).build());
+        return send(() -> request(path).timeout(CALL_TIMEOUT).method("PATCH", HttpRequest.BodyPublishers.noBody()).build());
     }
 
     /** Uploads a jar under {@code name} ({@code POST /jars/upload}) and returns the cluster's answer. */
@@ -147,7 +156,7 @@ public final class FlinkRest {
             parts.add(text("\r\n"));
         }
         parts.add(text("--" + boundary + "--\r\n"));
-        return send(request(path).header("Content-Type", "multipart/form-data; boundary=" + boundary)
+        return send(() -> request(path).header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .timeout(UPLOAD_TIMEOUT).POST(HttpRequest.BodyPublishers.concat(parts.toArray(HttpRequest.BodyPublisher[]::new))).build());
     }
 
@@ -161,7 +170,46 @@ public final class FlinkRest {
         return b;
     }
 
+    /**
+     * Sends the request; when nothing answers at the address and the client has the cluster's
+     * high-availability settings, asks ZooKeeper for the leading JobManager's REST address, as
+     * Flink's own clients do, and sends it there once if that is another address. (Nothing was
+     * delivered when a connection was refused: sending again cannot run anything twice.)
+     */
+    private JsonNode send(java.util.function.Supplier<HttpRequest> request) {
+        HttpRequest first = request.get();
+        try {
+            return send(first);
+        } catch (RestUnreachableException e) {
+            if (highAvailability.isEmpty() || !(e.getCause() instanceof ConnectException
+                    || e.getCause() instanceof HttpConnectTimeoutException)) {
+                throw e;
+            }
+            return sendToLeader(request, e);
+        } catch (FloeException e) {
+            // A standby's REST API passes requests on to the leader; while the leader is dead they
+            // hang until they time out. A GET asks nothing to be done: ask the leader instead.
+            if (highAvailability.isEmpty() || !(e.getCause() instanceof HttpTimeoutException) || !"GET".equals(first.method())) {
+                throw e;
+            }
+            return sendToLeader(request, new RestUnreachableException(base, e.getCause()));
+        }
+    }
+
+    /** Sends again to the leader ZooKeeper names, if that is another address; else fails with {@code unreachable}. */
+    private JsonNode sendToLeader(java.util.function.Supplier<HttpRequest> request, RestUnreachableException unreachable) {
+        URI was = base;
+        Optional<URI> leader = RestLeader.lookup(highAvailability.get(), LEADER_LOOKUP_TIMEOUT);
+        if (leader.isEmpty() || leader.get().equals(was)) {
+            throw unreachable;
+        }
+        LOG.info("{} does not answer; the leading JobManager's REST API is at {}", was, leader.get());
+        base = leader.get();
+        return send(request.get());
+    }
+
     private JsonNode send(HttpRequest request) {
+        URI base = this.base;
         HttpResponse<String> response;
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofString());
