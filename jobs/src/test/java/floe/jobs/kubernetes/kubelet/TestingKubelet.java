@@ -231,10 +231,18 @@ public final class TestingKubelet implements AutoCloseable {
         }
     }
 
-    /** The Deployment controller (and its ReplicaSet's): one live pod per replica. */
+    /**
+     * The Deployment controller (and its ReplicaSet's): one live pod per replica, counting the
+     * pods its selector matches. Flink makes the JobManager's Deployment the owner of the
+     * TaskManager pods too (so they go with it), but they are not its replicas.
+     */
     private void runDeployments(List<Deployment> deployments, List<Pod> pods) {
         for (Deployment d : deployments) {
-            List<Pod> owned = pods.stream().filter(p -> ownedBy(p, d.getMetadata().getUid())).toList();
+            Map<String, String> selector = d.getSpec().getSelector() == null || d.getSpec().getSelector().getMatchLabels() == null
+                    ? d.getSpec().getTemplate().getMetadata().getLabels() : d.getSpec().getSelector().getMatchLabels();
+            List<Pod> owned = pods.stream().filter(p -> ownedBy(p, d.getMetadata().getUid()))
+                    .filter(p -> p.getMetadata().getLabels() != null && p.getMetadata().getLabels().entrySet().containsAll(selector.entrySet()))
+                    .toList();
             for (Pod p : owned) {
                 String phase = p.getStatus() == null ? null : p.getStatus().getPhase();
                 if ("Failed".equals(phase) || "Succeeded".equals(phase)) {
