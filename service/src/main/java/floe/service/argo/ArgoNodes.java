@@ -349,11 +349,7 @@ final class ArgoNodes {
                     }
                 }
             }
-            for (JsonNode wp : spec.path("arguments").path("parameters")) {
-                if (wp.has("value")) {
-                    v = v.replace("{{workflow.parameters." + wp.path("name").asText() + "}}", wp.get("value").asText());
-                }
-            }
+            v = withWorkflowParameters(v);
             if (!v.contains("{{")) {
                 params.addObject().put("name", a.path("name").asText()).put("value", v);
             }
@@ -427,15 +423,58 @@ final class ArgoNodes {
             items = new ArrayList<>();
             call.get("withItems").forEach(items::add);
         } else if (call.has("withSequence")) {
-            JsonNode seq = call.get("withSequence");
-            int from = seq.has("start") ? seq.get("start").asInt() : 0;
-            int to = seq.has("end") ? seq.get("end").asInt() : from + seq.path("count").asInt() - 1;
-            items = new ArrayList<>();
-            for (int v = from; v <= to && items.size() < 100_000; v++) {
-                items.add(ArgoStore.JSON.getNodeFactory().textNode(Integer.toString(v)));
-            }
+            items = sequence(call.get("withSequence"));
         }
         return new Placed(name, part, callee, parent, items, call.path("arguments").path("parameters"));
+    }
+
+    /**
+     * A {@code withSequence}'s items as Argo makes them: {@code start} (0) for {@code count}
+     * numbers, or {@code start} to {@code end} (down when end is below start), each through
+     * {@code format} when given; its fields may name workflow parameters. Null when a field names
+     * something only the run knows.
+     */
+    private List<JsonNode> sequence(JsonNode seq) {
+        Integer start = seq.has("start") ? number(seq.get("start")) : Integer.valueOf(0);
+        Integer count = seq.has("count") ? number(seq.get("count")) : null;
+        Integer end = seq.has("end") ? number(seq.get("end")) : null;
+        if (start == null || (count == null && end == null)) {
+            return null;
+        }
+        String format = seq.has("format") ? withWorkflowParameters(seq.get("format").asText()) : null;
+        List<JsonNode> items = new ArrayList<>();
+        int n = count != null ? count : Math.abs(end - start) + 1;
+        int step = count != null || end >= start ? 1 : -1;
+        for (int i = 0; i < n && i < 100_000; i++) {
+            int v = start + i * step;
+            String text = Integer.toString(v);
+            if (format != null) {
+                try {
+                    text = String.format(format, v);
+                } catch (java.util.IllegalFormatException e) {
+                    text = format; // a format Java cannot apply: the node shows it as Argo's would not; keep the run going
+                }
+            }
+            items.add(ArgoStore.JSON.getNodeFactory().textNode(text));
+        }
+        return items;
+    }
+
+    private Integer number(JsonNode field) {
+        try {
+            return Integer.valueOf(withWorkflowParameters(field.asText()).trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private String withWorkflowParameters(String v) {
+        for (JsonNode wp : spec.path("arguments").path("parameters")) {
+            if (wp.has("value")) {
+                v = v.replace("{{workflow.parameters." + wp.path("name").asText() + "}}", wp.get("value").asText());
+            }
+        }
+        return v;
     }
 
     private static String itemText(JsonNode item) {
