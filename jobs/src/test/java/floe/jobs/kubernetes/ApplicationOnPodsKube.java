@@ -66,11 +66,7 @@ class ApplicationOnPodsKube {
 
             assertThat(cluster.kubelet.problems()).isEmpty();
             assertThat(success).as(logs(cluster)).exists();
-            FloeRun local = FloeRun.of("run", WORKFLOW.toString(), "--volume", "workdir=" + embedded);
-            assertThat(local.exitCode()).as(local.err()).isZero();
-            assertThat(Files.readAllBytes(volume.resolve("result/result.csv")))
-                    .isEqualTo(Files.readAllBytes(embedded.resolve("result/result.csv")));
-            assertThat(data.scriptsManifest()).isEqualTo(data.nativeManifest());
+            assertResultIsTheEmbeddedRuns(data, embedded);
 
             List<PodEvent> events = cluster.kubelet.events();
             List<String> taskManagers = events.stream().filter(e -> e.component().equals("taskmanager") && e.what().equals("running"))
@@ -80,6 +76,31 @@ class ApplicationOnPodsKube {
             assertThat(events).filteredOn(e -> e.component().equals("jobmanager") && e.what().equals("running")).hasSize(1);
             System.out.println(timeline("application refcase", submitted, result, gone, events));
             cluster.assertNoProcessLeft();
+        }
+    }
+
+    /**
+     * The result on the pods' volume is byte for byte what {@code floe run} of the same workflow
+     * writes on the embedded Flink over {@code embedded} (a copy of the inputs), and the scripts'
+     * manifest is the native tree merge's.
+     */
+    static void assertResultIsTheEmbeddedRuns(ReferenceData data, Path embedded) throws IOException {
+        FloeRun local = FloeRun.of("run", WORKFLOW.toString(), "--volume", "workdir=" + embedded);
+        assertThat(local.exitCode()).as(local.err()).isZero();
+        assertThat(Files.readAllBytes(data.volume().toPath().resolve("result/result.csv")))
+                .isEqualTo(Files.readAllBytes(embedded.resolve("result/result.csv")));
+        assertThat(data.scriptsManifest()).isEqualTo(data.nativeManifest());
+    }
+
+    /** How many parts ({@code part-N.csv}) a level's directory holds so far. */
+    static int parts(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return (int) files.filter(f -> f.getFileName().toString().matches("part-\\d+\\.csv")).count();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

@@ -8,8 +8,6 @@ import floe.jobs.kubernetes.kubelet.TestingKubelet.PodEvent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,7 +15,6 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -54,9 +51,9 @@ class JobManagerFailoverOnPodsKube {
             assertThat(submit.exitCode()).as(() -> submit.err() + "\n" + cluster.kubelet.problems()).isZero();
 
             Path level2 = volume.resolve("level-2");
-            cluster.await("level 2 to be under way", Duration.ofMinutes(10), () -> parts(level2) >= 2
+            cluster.await("level 2 to be under way", Duration.ofMinutes(10), () -> ApplicationOnPodsKube.parts(level2) >= 2
                     || ApplicationOnPodsKube.jobManagerGone(cluster));
-            int before = parts(level2);
+            int before = ApplicationOnPodsKube.parts(level2);
             assertThat(before).as("level 2 still running when the JobManager is deleted").isLessThan(32);
             String jobManager = cluster.kubelet.runningPods().stream().filter(p -> p.startsWith("jmfail-") && !p.contains("taskmanager"))
                     .findFirst().orElseThrow();
@@ -69,11 +66,7 @@ class JobManagerFailoverOnPodsKube {
             cluster.await("the cluster to remove itself", Duration.ofMinutes(3), () -> cluster.kube.objects().isEmpty()
                     && cluster.kubelet.runningPods().isEmpty());
 
-            FloeRun local = FloeRun.of("run", ApplicationOnPodsKube.WORKFLOW.toString(), "--volume", "workdir=" + embedded);
-            assertThat(local.exitCode()).as(local.err()).isZero();
-            assertThat(Files.readAllBytes(volume.resolve("result/result.csv")))
-                    .isEqualTo(Files.readAllBytes(embedded.resolve("result/result.csv")));
-            assertThat(data.scriptsManifest()).isEqualTo(data.nativeManifest());
+            ApplicationOnPodsKube.assertResultIsTheEmbeddedRuns(data, embedded);
 
             List<PodEvent> events = cluster.kubelet.events();
             assertThat(events).as("a second JobManager pod ran: " + events).anyMatch(e -> e.component().equals("jobmanager")
@@ -83,17 +76,6 @@ class JobManagerFailoverOnPodsKube {
                     submitted, result, Instant.now(), events));
             assertThat(cluster.kubelet.problems()).isEmpty();
             cluster.assertNoProcessLeft();
-        }
-    }
-
-    private static int parts(Path dir) {
-        if (!Files.isDirectory(dir)) {
-            return 0;
-        }
-        try (Stream<Path> files = Files.list(dir)) {
-            return (int) files.filter(f -> f.getFileName().toString().matches("part-\\d+\\.csv")).count();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

@@ -49,11 +49,7 @@ class SessionOnPodsKube {
                     .contains("succeeded on session cluster 'refsession'");
             assertThat(volume.resolve("result/_SUCCESS")).exists();
 
-            FloeRun local = FloeRun.of("run", ApplicationOnPodsKube.WORKFLOW.toString(), "--volume", "workdir=" + embedded);
-            assertThat(local.exitCode()).as(local.err()).isZero();
-            assertThat(Files.readAllBytes(volume.resolve("result/result.csv")))
-                    .isEqualTo(Files.readAllBytes(embedded.resolve("result/result.csv")));
-            assertThat(data.scriptsManifest()).isEqualTo(data.nativeManifest());
+            ApplicationOnPodsKube.assertResultIsTheEmbeddedRuns(data, embedded);
 
             // Idle TaskManagers are released (resourcemanager.taskmanager-timeout); the JobManager stays.
             cluster.await("the idle TaskManager pods to go", Duration.ofMinutes(2), () -> cluster.kubelet.runningPods().stream()

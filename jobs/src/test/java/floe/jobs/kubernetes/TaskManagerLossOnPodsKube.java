@@ -8,14 +8,11 @@ import floe.jobs.kubernetes.kubelet.TestingKubelet.PodEvent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -43,9 +40,9 @@ class TaskManagerLossOnPodsKube {
 
             // Level 1 under way: some of its 64 parts written, not all.
             Path level1 = volume.resolve("level-1");
-            cluster.await("level 1 to be under way", Duration.ofMinutes(10), () -> parts(level1) >= 4
+            cluster.await("level 1 to be under way", Duration.ofMinutes(10), () -> ApplicationOnPodsKube.parts(level1) >= 4
                     || ApplicationOnPodsKube.jobManagerGone(cluster));
-            int before = parts(level1);
+            int before = ApplicationOnPodsKube.parts(level1);
             assertThat(before).as("level 1 still running when the pod is deleted").isLessThan(64);
             String victim = cluster.kubelet.runningPods().stream().filter(p -> p.startsWith("tmloss-taskmanager-"))
                     .sorted().findFirst().orElseThrow();
@@ -59,11 +56,7 @@ class TaskManagerLossOnPodsKube {
                     && cluster.kubelet.runningPods().isEmpty());
             assertThat(success).as(() -> ApplicationOnPodsKube.logs(cluster)).exists();
 
-            FloeRun local = FloeRun.of("run", ApplicationOnPodsKube.WORKFLOW.toString(), "--volume", "workdir=" + embedded);
-            assertThat(local.exitCode()).as(local.err()).isZero();
-            assertThat(Files.readAllBytes(volume.resolve("result/result.csv")))
-                    .isEqualTo(Files.readAllBytes(embedded.resolve("result/result.csv")));
-            assertThat(data.scriptsManifest()).isEqualTo(data.nativeManifest());
+            ApplicationOnPodsKube.assertResultIsTheEmbeddedRuns(data, embedded);
 
             List<PodEvent> events = cluster.kubelet.events();
             assertThat(events).as(events.toString()).anyMatch(e -> e.pod().equals(victim) && e.what().equals("deleted"));
@@ -75,17 +68,6 @@ class TaskManagerLossOnPodsKube {
                     submitted, result, Instant.now(), events));
             assertThat(cluster.kubelet.problems()).isEmpty();
             cluster.assertNoProcessLeft();
-        }
-    }
-
-    private static int parts(Path dir) {
-        if (!Files.isDirectory(dir)) {
-            return 0;
-        }
-        try (Stream<Path> files = Files.list(dir)) {
-            return (int) files.filter(f -> f.getFileName().toString().matches("part-\\d+\\.csv")).count();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }
