@@ -8,7 +8,6 @@ import floe.jobs.kubernetes.kubelet.TestingKubelet.PodEvent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
