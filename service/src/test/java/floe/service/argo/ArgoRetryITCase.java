@@ -1,7 +1,6 @@
 package floe.service.argo;
 
 import floe.service.BatchService;
-import floe.service.BatchServiceOptions;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -34,10 +33,7 @@ class ArgoRetryITCase {
 
     @BeforeAll
     static void start() {
-        Configuration conf = new Configuration();
-        conf.set(BatchServiceOptions.PORT, 0);
-        conf.set(BatchServiceOptions.DATA_DIR, dir.resolve("data").toString());
-        server = BatchService.start(conf, Map.of(), "AKID", "secret", shared -> ArgoServer.start(shared, Map.of(), dir.toString(), "argo:tok"));
+        server = TestingArgoServer.start(dir, "argo:tok", new Configuration());
         argo = new ArgoClient(server.endpoint(), "Bearer tok");
     }
 

@@ -1,7 +1,6 @@
 package floe.service.argo;
 
 import floe.service.BatchService;
-import floe.service.BatchServiceOptions;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -40,12 +39,9 @@ class ArgoServerITCase {
     @BeforeAll
     static void start() {
         Configuration conf = new Configuration();
-        conf.set(BatchServiceOptions.PORT, 0);
-        conf.set(BatchServiceOptions.DATA_DIR, dir.resolve("data").toString());
         conf.set(ArgoServer.MAX_BODY, 64 * 1024);
         conf.set(ArgoServer.CRON_TICK, 200L);
-        server = BatchService.start(conf, Map.of(), "AKID", "secret",
-                shared -> ArgoServer.start(shared, Map.of(), dir.toString(), "argo,default:t0ken-for-argo other:t0ken-for-other"));
+        server = TestingArgoServer.start(dir, "argo,default:t0ken-for-argo other:t0ken-for-other", conf);
         argo = new ArgoClient(server.endpoint(), TOKEN);
     }
 

@@ -30,10 +30,7 @@ class ArgoServerRestartITCase {
         if (db != null) {
             conf.set(BatchServiceOptions.DB, db);
         }
-        conf.set(BatchServiceOptions.PORT, 0);
-        conf.set(BatchServiceOptions.DATA_DIR, dir.resolve("data").toString());
-        return BatchService.start(conf, Map.of(), "AKID", "secret",
-                shared -> ArgoServer.start(shared, Map.of(), dir.toString(), "*:tok"));
+        return TestingArgoServer.start(dir, "*:tok", conf);
     }
 
     @Test

@@ -2,7 +2,6 @@ package floe.service.argo;
 
 import floe.run.FloeOptions;
 import floe.service.BatchService;
-import floe.service.BatchServiceOptions;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -39,11 +38,8 @@ class ArgoSuspendITCase {
     @BeforeAll
     static void start() {
         Configuration conf = new Configuration();
-        conf.set(BatchServiceOptions.PORT, 0);
-        conf.set(BatchServiceOptions.DATA_DIR, dir.resolve("data").toString());
         conf.set(FloeOptions.ARGO_SUSPEND_DIR, dir.resolve("suspended").toString());
-        server = BatchService.start(conf, Map.of(), "AKID", "secret",
-                shared -> ArgoServer.start(shared, Map.of(), dir.toString(), "argo:t0ken-for-suspend"));
+        server = TestingArgoServer.start(dir, "argo:t0ken-for-suspend", conf);
         argo = new ArgoClient(server.endpoint(), TOKEN);
     }
 

@@ -2,7 +2,6 @@ package floe.service.argo;
 
 import floe.service.BatchClient;
 import floe.service.BatchService;
-import floe.service.BatchServiceOptions;
 import floe.testing.Chromium;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -53,11 +52,7 @@ class ArgoUiITCase {
 
     @BeforeAll
     static void start() {
-        Configuration conf = new Configuration();
-        conf.set(BatchServiceOptions.PORT, 0);
-        conf.set(BatchServiceOptions.DATA_DIR, dir.resolve("data").toString());
-        server = BatchService.start(conf, Map.of(), "AKID", "secret",
-                shared -> ArgoServer.start(shared, Map.of(), dir.toString(), "argo:" + TOKEN + " *:" + ADMIN));
+        server = TestingArgoServer.start(dir, "argo:" + TOKEN + " *:" + ADMIN, new Configuration());
         argo = new ArgoClient(server.endpoint(), "Bearer " + TOKEN);
     }
 

@@ -1,7 +1,6 @@
 package floe.service.argo;
 
 import floe.service.BatchService;
-import floe.service.BatchServiceOptions;
 import floe.service.testutils.MetricCsv;
 import floe.testing.Chromium;
 
@@ -47,11 +46,8 @@ class ReferenceRunPageITCase {
     void theReferenceWorkflowsPageTurnsGreenGroupByGroup() throws Exception {
         Path volume = Files.createDirectories(dir.resolve("vol"));
         MetricCsv.generate(volume, 128, 100, 7);
-        Configuration conf = new Configuration();
-        conf.set(BatchServiceOptions.PORT, 0);
-        conf.set(BatchServiceOptions.DATA_DIR, dir.resolve("data").toString());
-        try (BatchService server = BatchService.start(conf, Map.of(), "AKID", "secret", shared -> ArgoServer.start(shared,
-                Map.of("workdir", volume.toString()), WORKFLOW.getParent().toString(), "argo:" + TOKEN))) {
+        try (BatchService server = TestingArgoServer.start(dir, "argo:" + TOKEN, new Configuration(),
+                Map.of("workdir", volume.toString()), WORKFLOW.getParent().toString())) {
             ArgoClient argo = new ArgoClient(server.endpoint(), "Bearer " + TOKEN);
             ObjectNode workflow = (ObjectNode) new ObjectMapper(new YAMLFactory()).readTree(WORKFLOW.toFile());
             JsonNode created = argo.ok("POST", "/api/v1/workflows/argo", Map.of("namespace", "argo", "workflow", workflow));
