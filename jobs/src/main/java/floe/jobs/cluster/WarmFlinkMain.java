@@ -9,6 +9,7 @@ import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.configuration.RestOptions;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -29,6 +30,11 @@ public final class WarmFlinkMain {
         conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
         conf.set(RestOptions.ADDRESS, "127.0.0.1");
         conf.set(RestOptions.BIND_PORT, "0");
+        // Flink's REST API answers job details from a cache kept for web.refresh-interval (3 s): a
+        // client following a job that took 0.2 s would wait that long to see it end.
+        if (!conf.contains(RestOptions.CACHE_EXECUTION_GRAPH_TIMEOUT)) {
+            conf.set(RestOptions.CACHE_EXECUTION_GRAPH_TIMEOUT, Duration.ofMillis(100));
+        }
         EmbeddedRunner flink = EmbeddedRunner.start(conf);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> WarmFlink.removeRecord(dir), "floe-warm-record"));
         WarmFlink.writeRecord(dir, flink.restAddress(), conf.get(FloeOptions.EMBEDDED_SLOTS));
