@@ -17,7 +17,7 @@ import java.util.concurrent.Callable;
 /** {@code floe cluster start|stop|status}: a Flink standalone session cluster on this machine. */
 @Command(name = "cluster", mixinStandardHelpOptions = true,
         description = "Start, stop or show a Flink standalone session cluster on this machine (conf/session/config.yaml).",
-        subcommands = {ClusterCommand.Start.class, ClusterCommand.Stop.class, ClusterCommand.Status.class})
+        subcommands = {ClusterCommand.Start.class, ClusterCommand.Stop.class, ClusterCommand.Status.class, ClusterCommand.JobManager.class})
 final class ClusterCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -120,6 +120,41 @@ final class ClusterCommand implements Runnable {
             boolean stopped = cluster.stop();
             spec.commandLine().getOut().println(stopped ? "stopped the session cluster in " + cluster.dir()
                     : "no session cluster running in " + cluster.dir());
+            return 0;
+        }
+    }
+
+    /**
+     * One JobManager of a highly available cluster at a time, as Flink's {@code jobmanager.sh
+     * start|stop}: an operator stops the JobManagers for maintenance and starts them again, and the
+     * one that leads recovers the cluster's jobs.
+     */
+    @Command(name = "jobmanager", mixinStandardHelpOptions = true,
+            description = "Stop the JobManagers of a highly available cluster (--ha), leaving ZooKeeper and the TaskManagers, or start one again: "
+                    + "the leader recovers the cluster's jobs.")
+    static final class JobManager implements Callable<Integer> {
+        @picocli.CommandLine.Parameters(index = "0", paramLabel = "start|stop", description = "start: start a JobManager that does not run "
+                + "(the first, else the standby); stop: stop every JobManager (SIGTERM).")
+        String action;
+
+        @picocli.CommandLine.Mixin
+        Where where;
+
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            SessionCluster cluster = SessionCluster.existing(where.dir(), ClusterHome.fromSystem());
+            PrintWriter out = spec.commandLine().getOut();
+            switch (action) {
+                case "start" -> out.println("started a JobManager of the session cluster in " + cluster.dir() + " (pid "
+                        + cluster.startJobManager().pid() + ")");
+                case "stop" -> out.println(cluster.stopJobManagers() ? "stopped the JobManagers of the session cluster in " + cluster.dir()
+                        : "no JobManager running in " + cluster.dir());
+                default -> throw new floe.SpecException("floe cluster jobmanager " + action + ": start or stop");
+            }
+            out.flush();
             return 0;
         }
     }

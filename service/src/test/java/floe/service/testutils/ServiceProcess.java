@@ -68,15 +68,20 @@ public final class ServiceProcess implements AutoCloseable {
         pb.environment().putAll(env);
         Process process = pb.start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        // What it prints (its log lines) goes to the log file too, after its standard error.
+        java.io.PrintStream copy = new java.io.PrintStream(new java.io.FileOutputStream(log, true), true, StandardCharsets.UTF_8);
         String line;
         while ((line = out.readLine()) != null) {
+            copy.println(line);
             Matcher m = SERVING.matcher(line);
             if (m.find()) {
                 Thread drain = new Thread(() -> {
                     try {
-                        out.lines().forEach(l -> { });
+                        out.lines().forEach(copy::println);
                     } catch (java.io.UncheckedIOException closed) {
                         // the process was killed
+                    } finally {
+                        copy.close();
                     }
                 }, "service-stdout");
                 drain.setDaemon(true);
@@ -84,6 +89,7 @@ public final class ServiceProcess implements AutoCloseable {
                 return new ServiceProcess(process, URI.create(m.group(1)));
             }
         }
+        copy.close();
         process.destroyForcibly();
         throw new IOException("the service ended before it served (exit " + waitFor(process) + "); see " + log);
     }
