@@ -2,7 +2,9 @@ package floe.compile;
 
 import floe.TaskFailedException;
 import floe.exec.ConcurrentTasks;
+import floe.exec.Suspensions;
 import floe.exec.TaskExecutor;
+import floe.exec.TaskJournal;
 import floe.exec.WorkflowPermits;
 import floe.model.Stage;
 import floe.model.TaskCompletion;
@@ -12,9 +14,13 @@ import floe.report.TaskRecord;
 
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.runtime.execution.SuppressRestartsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.Serializable;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -25,24 +31,25 @@ import java.util.function.Consumer;
  */
 final class StageTasks implements Serializable {
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(StageTasks.class);
 
     private final Workflow workflow;
     private final String stageName;
     private final int tasksPerSubtask;
     private final String logDir;
     private final boolean keepRecords;
-    private final floe.exec.TaskJournal journal;
+    private final TaskJournal journal;
     private transient Stage stage;
     private transient TaskExecutor executor;
     private transient StageMetrics metrics;
     private transient WorkflowPermits permits;
     private transient ConcurrentTasks running;
     private transient TaskRecordAccumulator records;
-    private transient floe.exec.TaskJournal.Stage journaled;
+    private transient TaskJournal.Stage journaled;
     /** Tasks emitted from the journal of an earlier run, until their completion is handed on. */
-    private transient java.util.Set<Integer> resumed;
+    private transient Set<Integer> resumed;
 
-    StageTasks(Workflow workflow, StagePlan plan, String logDir, boolean keepRecords, floe.exec.TaskJournal journal) {
+    StageTasks(Workflow workflow, StagePlan plan, String logDir, boolean keepRecords, TaskJournal journal) {
         this.journal = journal;
         this.workflow = workflow;
         this.stageName = plan.stage().name();
@@ -71,7 +78,7 @@ final class StageTasks implements Serializable {
         }
         // An exit handler runs after every run, with that run's outcome: never taken from a journal.
         boolean exitHandler = workflow.parameters().containsKey(Workflow.STATUS_PARAMETER);
-        journaled = (exitHandler ? floe.exec.TaskJournal.none() : journal).stage(workflow.name(), stageName);
+        journaled = (exitHandler ? TaskJournal.none() : journal).stage(workflow.name(), stageName);
         resumed = java.util.concurrent.ConcurrentHashMap.newKeySet();
         running = new ConcurrentTasks(stageName, tasksPerSubtask, permits, c -> {
             boolean earlier = resumed.remove(c.index());
@@ -106,9 +113,9 @@ final class StageTasks implements Serializable {
     void start(int index, int tasks, List<TaskCompletion> inputs) throws Exception {
         running.start(() -> {
             // A suspended run (its hold file there): the task starts once the run is resumed.
-            floe.exec.Suspensions.awaitRelease(workflow.hold());
+            Suspensions.awaitRelease(workflow.hold());
             long started = System.currentTimeMillis();
-            java.util.Optional<TaskCompletion> earlier = journaled.recorded(index);
+            Optional<TaskCompletion> earlier = journaled.recorded(index);
             if (earlier.isPresent()) {
                 // Succeeded in an earlier run, its outputs still there: downstream gets the same completion.
                 resumed.add(index);
@@ -135,7 +142,7 @@ final class StageTasks implements Serializable {
         try {
             journaled.record(c, earlier);
         } catch (java.io.IOException | RuntimeException e) {
-            org.slf4j.LoggerFactory.getLogger(StageTasks.class).warn("stage '{}' task {}: cannot record its success in the journal {}: {}",
+            LOG.warn("stage '{}' task {}: cannot record its success in the journal {}: {}",
                     stageName, c.index(), journal.dir(), e.toString());
         }
     }

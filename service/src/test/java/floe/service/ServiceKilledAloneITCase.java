@@ -30,7 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * on; the next start kills them from its records). {@code -Pfaults}: 20 rounds.
  */
 class ServiceKilledAloneITCase {
-    @TempDir
+    /** Kept when the test fails: each round's service log says what happened. */
+    @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
     Path dir;
 
     @Test
@@ -81,7 +82,12 @@ class ServiceKilledAloneITCase {
 
         try (ServiceProcess next = ServiceProcess.start(log, jvm, serve); BatchClient batch = TestingBatch.client(next.endpoint())) {
             assertThat(commands).as("killed by the next start before it ran the job again").noneMatch(ServiceKilledAloneITCase::running);
-            List<List<JobDetail>> polls = TestingBatch.awaitJobs(batch, List.of(id), TestingBatch::ended, Duration.ofMinutes(3));
+            List<List<JobDetail>> polls;
+            try {
+                polls = TestingBatch.awaitJobs(batch, List.of(id), TestingBatch::ended, Duration.ofMinutes(3));
+            } catch (AssertionError e) {
+                throw new AssertionError(root + ": job " + id + ": " + e.getMessage() + "; see " + log, e);
+            }
             assertThat(polls.get(polls.size() - 1).get(0).statusAsString()).isEqualTo("SUCCEEDED");
         }
         // The killed run started and never finished; the run after the restart ran to its end.

@@ -22,8 +22,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The JobManager pod of an application cluster with Kubernetes high availability deleted in the
  * middle of level 2 of the reference case: the Deployment starts a new JobManager pod, which takes
  * the leadership and the job's state from the HA ConfigMaps and the storage directory (on the
- * shared claim), recovers the job (Flink's batch job recovery) and finishes it; the result is the
- * embedded run's byte for byte and the cluster removes itself, its HA ConfigMaps too.
+ * shared claim), recovers the job (Flink's batch job recovery) and finishes it without running a
+ * finished level-1 task again; the result is the embedded run's byte for byte and the cluster
+ * removes itself, its HA ConfigMaps too.
  */
 class JobManagerFailoverOnPodsKube {
     @TempDir
@@ -57,6 +58,7 @@ class JobManagerFailoverOnPodsKube {
             assertThat(before).as("level 2 still running when the JobManager is deleted").isLessThan(32);
             String jobManager = cluster.kubelet.runningPods().stream().filter(p -> p.startsWith("jmfail-") && !p.contains("taskmanager"))
                     .findFirst().orElseThrow();
+            Map<String, String> levelOne = ApplicationOnPodsKube.identities(volume.resolve("level-1"));
             Instant deleted = Instant.now();
             cluster.kube.client().pods().withName(jobManager).delete();
 
@@ -67,6 +69,9 @@ class JobManagerFailoverOnPodsKube {
                     && cluster.kubelet.runningPods().isEmpty());
 
             ApplicationOnPodsKube.assertResultIsTheEmbeddedRuns(data, embedded);
+            assertThat(levelOne).as("level 1 finished before the JobManager was deleted").hasSize(64);
+            assertThat(ApplicationOnPodsKube.identities(volume.resolve("level-1")))
+                    .as("no finished level-1 task ran again (each part the same file, same modification time)").isEqualTo(levelOne);
 
             List<PodEvent> events = cluster.kubelet.events();
             assertThat(events).as("a second JobManager pod ran: " + events).anyMatch(e -> e.component().equals("jobmanager")
