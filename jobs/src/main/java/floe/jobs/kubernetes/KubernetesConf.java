@@ -2,9 +2,11 @@ package floe.jobs.kubernetes;
 
 import floe.SpecException;
 
+import org.apache.flink.configuration.BatchExecutionOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.DeploymentOptionsInternal;
 import org.apache.flink.configuration.GlobalConfiguration;
+import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.kubernetes.configuration.KubernetesConfigOptions;
 
 import java.nio.file.Files;
@@ -36,6 +38,12 @@ public final class KubernetesConf {
         }
         Configuration conf = GlobalConfiguration.loadConfiguration(dir.toString());
         settings.forEach(conf::setString);
+        // A JobManager schedules with its own configuration's scheduler, whatever the job carries,
+        // and only AdaptiveBatch recovers a batch job from its finished tasks: with job recovery on,
+        // config.yaml's Default gives way unless these settings choose one themselves.
+        if (conf.get(BatchExecutionOptions.JOB_RECOVERY_ENABLED) && !settings.containsKey(JobManagerOptions.SCHEDULER.key())) {
+            conf.set(JobManagerOptions.SCHEDULER, JobManagerOptions.SchedulerType.AdaptiveBatch);
+        }
         conf.set(DeploymentOptionsInternal.CONF_DIR, dir.toString());
         for (var option : TEMPLATES) {
             conf.getOptional(option).ifPresent(file -> {

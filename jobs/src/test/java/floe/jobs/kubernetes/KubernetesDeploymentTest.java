@@ -125,6 +125,30 @@ class KubernetesDeploymentTest {
     }
 
     @Test
+    void withJobRecoveryTheJobManagerSchedulesWithAdaptiveBatchUnlessTheSettingsChooseOne() {
+        Map<String, String> base = Map.of("kubernetes.config.file", kube.kubeconfig().toString(), "kubernetes.namespace", kube.namespace(),
+                "kubernetes.container.image.ref", IMAGE, "high-availability.type", "kubernetes",
+                "high-availability.storageDir", "file:///mnt/vol/flink-ha");
+        Map<String, String> recovering = new java.util.HashMap<>(base);
+        recovering.put("execution.batch.job-recovery.enabled", "true");
+        Map<String, String> chosen = new java.util.HashMap<>(recovering);
+        chosen.put("jobmanager.scheduler", "Default");
+
+        assertThat(scheduler("recovering", recovering)).as("only AdaptiveBatch recovers finished tasks").isEqualTo("AdaptiveBatch");
+        assertThat(scheduler("plain", base)).as("config.yaml's").isEqualTo("Default");
+        assertThat(scheduler("chosen", chosen)).as("the settings' own").isEqualTo("Default");
+    }
+
+    /** The scheduler in the JobManager's configuration of an application cluster submitted with {@code settings}. */
+    private String scheduler(String clusterId, Map<String, String> settings) {
+        Map<String, String> all = new java.util.HashMap<>(settings);
+        all.put("kubernetes.cluster-id", clusterId);
+        assertThat(submit(KubernetesTarget.APPLICATION, sizedWorkflow(), KubernetesConf.load(CONF, all))).isZero();
+        return ClusterConfig.of(kube.client().configMaps().withName("flink-config-" + clusterId).get())
+                .get(org.apache.flink.configuration.JobManagerOptions.SCHEDULER).name();
+    }
+
+    @Test
     void theShippedWorkflowInTheConfigMapIsTheUsersFile() {
         submit(KubernetesTarget.APPLICATION, sizedWorkflow(), conf("shipped"));
 
