@@ -42,6 +42,10 @@ class JobManagerFailoverOnPodsKube {
         settings.put("execution.batch.job-recovery.snapshot.min-pause", "0 ms");
         settings.put("job-event.store.write-buffer.flush-interval", "10 ms");
         settings.put("taskmanager.slot.timeout", "5 min");
+        // The TaskManager that kept the finished tasks' results has no slot in use while the new
+        // JobManager takes over: released as idle after SMALL's 3 s, it took the results with it
+        // and level 1 ran again. conf/kubernetes/config.yaml's 60 s outlasts the takeover.
+        settings.put("resourcemanager.taskmanager-timeout", "60 s");
         // Level 2 must not be over before the JobManager is deleted: one slot at a time.
         settings.put("slotmanager.number-of-slots.max", "2");
 
