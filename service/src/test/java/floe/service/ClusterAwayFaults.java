@@ -74,6 +74,7 @@ class ClusterAwayFaults {
 
         floe("cluster", "start", "--ha", "--dir", cluster.toString(), "--taskmanagers", "1", "--slots", "2",
                 "--rest-port", Integer.toString(rest), "--standby-rest-port", Integer.toString(standby));
+        CompletableFuture<ServiceProcess> restarted = null;
         try {
             String id;
             try (ServiceProcess first = ServiceProcess.start(log, List.of(), env, serve);
@@ -89,7 +90,7 @@ class ClusterAwayFaults {
             }
             floe("cluster", "jobmanager", "stop", "--dir", cluster.toString());
 
-            CompletableFuture<ServiceProcess> restarted = CompletableFuture.supplyAsync(() -> {
+            restarted = CompletableFuture.supplyAsync(() -> {
                 try {
                     return ServiceProcess.start(log, List.of(), env, serve);
                 } catch (IOException e) {
@@ -117,6 +118,10 @@ class ClusterAwayFaults {
                     jobs.get(0).path("jid").asText());
             assertThat(lines).as("the command ended once, last").endsWith("done").filteredOn("done"::equals).hasSize(1);
         } finally {
+            if (restarted != null) {
+                // A failed check leaves no service behind.
+                restarted.thenAccept(ServiceProcess::close);
+            }
             floe("cluster", "stop", "--dir", cluster.toString());
         }
         assertThat(ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains(cluster.toString())))
