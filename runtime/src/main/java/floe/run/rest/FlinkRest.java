@@ -39,7 +39,11 @@ public final class FlinkRest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FlinkRest.class);
     private static final Duration LEADER_LOOKUP_TIMEOUT = Duration.ofSeconds(10);
-    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * The JDK's client counts a TLS handshake in the connect: a busy JobManager took more than 5 s
+     * for one on a loaded machine. A refused connection still fails at once.
+     */
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(15);
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration UPLOAD_TIMEOUT = Duration.ofMinutes(10);
 
