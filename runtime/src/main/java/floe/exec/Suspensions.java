@@ -111,23 +111,9 @@ public final class Suspensions {
         return Files.deleteIfExists(holdFile);
     }
 
-    /**
-     * When each hold file was last seen absent ({@code System.nanoTime()}): a task that starts within
-     * a poll interval of that is not held, so a run that is never suspended costs one look at its
-     * hold file per interval and JVM, not one per task.
-     */
-    private static final java.util.concurrent.ConcurrentHashMap<String, Long> SEEN_FREE = new java.util.concurrent.ConcurrentHashMap<>();
-
-    /**
-     * Waits while {@code holdFile} exists (null: never); an interrupt (a cancelled run) ends the
-     * wait. A hold set while tasks start takes effect within one poll interval, as a release does.
-     */
+    /** Waits while {@code holdFile} exists (null: never); an interrupt (a cancelled run) ends the wait. */
     public static void awaitRelease(String holdFile) throws InterruptedException {
         if (holdFile == null) {
-            return;
-        }
-        Long free = SEEN_FREE.get(holdFile);
-        if (free != null && System.nanoTime() - free < java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(POLL_MILLIS)) {
             return;
         }
         Path file = Path.of(holdFile);
@@ -139,10 +125,6 @@ public final class Suspensions {
             }
             Thread.sleep(POLL_MILLIS);
         }
-        if (SEEN_FREE.size() > 10_000) {
-            SEEN_FREE.clear();
-        }
-        SEEN_FREE.put(holdFile, System.nanoTime());
     }
 
     /**
