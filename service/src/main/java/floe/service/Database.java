@@ -95,8 +95,24 @@ public final class Database implements AutoCloseable {
         return db;
     }
 
-    /** Work inside one transaction: committed when {@code work} returns, rolled back if it throws. */
+    /**
+     * Work inside one transaction: committed when {@code work} returns, rolled back if it throws.
+     * A thread's pending interrupt (a run being stopped, reporting how it ended) is held back
+     * while it writes and set again after: an interrupt in H2's file write closes the file
+     * channel, and H2 then closes the whole database for every caller.
+     */
     public <T> T inTransaction(Work<T> work) {
+        boolean interrupted = Thread.interrupted();
+        try {
+            return inTransactionUninterrupted(work);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private <T> T inTransactionUninterrupted(Work<T> work) {
         try (Connection c = pool.getConnection()) {
             try {
                 T result = work.run(c);
