@@ -83,8 +83,7 @@ public final class BatchService implements AutoCloseable {
             if (!data.isDirectory() && !data.mkdirs()) {
                 throw new floe.SpecException(BatchServiceOptions.DATA_DIR.key() + ": cannot create " + data);
             }
-            // FILE_LOCK=FS: the OS lock goes with a killed process; WRITE_DELAY=0: a commit is written before it returns.
-            url = "jdbc:h2:file:" + new File(data, "floe-batch").getAbsolutePath() + ";FILE_LOCK=FS;WRITE_DELAY=0";
+            url = Database.embeddedUrl(data);
         }
         Configuration flinkConf = new Configuration(conf);
         if (!conf.contains(FloeOptions.TASK_LOG_DIR)) {
