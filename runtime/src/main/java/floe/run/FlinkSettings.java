@@ -53,6 +53,17 @@ public final class FlinkSettings {
         return conf;
     }
 
+    /**
+     * The scheduler of a cluster's JobManagers, which schedule with their own configuration's
+     * whatever a job carries: with job recovery on, AdaptiveBatch (the one that recovers), unless
+     * the cluster's own settings {@code chose} one.
+     */
+    public static void clusterScheduler(Configuration cluster, boolean chosen) {
+        if (cluster.get(BatchExecutionOptions.JOB_RECOVERY_ENABLED) && !chosen) {
+            cluster.set(JobManagerOptions.SCHEDULER, JobManagerOptions.SchedulerType.AdaptiveBatch);
+        }
+    }
+
     /** Prefixes of the settings a job's own configuration may carry to a cluster: how it executes, nothing else. */
     private static final java.util.List<String> JOB_PREFIXES = java.util.List.of("execution.", "pipeline.", "restart-strategy.",
             "jobmanager.scheduler", "jobmanager.execution.", "jobmanager.adaptive-batch-scheduler.", "batch.", "parallelism.default",

@@ -3,6 +3,7 @@ package floe.jobs.cluster;
 import floe.FloeException;
 import floe.SpecException;
 import floe.jobs.cluster.FlinkJvm.Role;
+import floe.run.FlinkSettings;
 import floe.run.rest.FlinkRest;
 
 import org.apache.flink.configuration.Configuration;
@@ -153,9 +154,7 @@ public final class SessionCluster {
                 }
             });
             // config.yaml's Default scheduler is for clusters without job recovery: only a start's own setting overrides this.
-            if (!settings.containsKey(JobManagerOptions.SCHEDULER.key())) {
-                conf.set(JobManagerOptions.SCHEDULER, JobManagerOptions.SchedulerType.AdaptiveBatch);
-            }
+            FlinkSettings.clusterScheduler(conf, settings.containsKey(JobManagerOptions.SCHEDULER.key()));
             if (ownQuorum != null && !conf.contains(HighAvailabilityOptions.HA_ZOOKEEPER_QUORUM)) {
                 conf.set(HighAvailabilityOptions.HA_ZOOKEEPER_QUORUM, ownQuorum);
             }

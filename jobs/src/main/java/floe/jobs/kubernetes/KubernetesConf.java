@@ -1,8 +1,8 @@
 package floe.jobs.kubernetes;
 
 import floe.SpecException;
+import floe.run.FlinkSettings;
 
-import org.apache.flink.configuration.BatchExecutionOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.DeploymentOptionsInternal;
 import org.apache.flink.configuration.GlobalConfiguration;
@@ -38,12 +38,8 @@ public final class KubernetesConf {
         }
         Configuration conf = GlobalConfiguration.loadConfiguration(dir.toString());
         settings.forEach(conf::setString);
-        // A JobManager schedules with its own configuration's scheduler, whatever the job carries,
-        // and only AdaptiveBatch recovers a batch job from its finished tasks: with job recovery on,
-        // config.yaml's Default gives way unless these settings choose one themselves.
-        if (conf.get(BatchExecutionOptions.JOB_RECOVERY_ENABLED) && !settings.containsKey(JobManagerOptions.SCHEDULER.key())) {
-            conf.set(JobManagerOptions.SCHEDULER, JobManagerOptions.SchedulerType.AdaptiveBatch);
-        }
+        // config.yaml's Default gives way to AdaptiveBatch with job recovery on, unless these settings choose.
+        FlinkSettings.clusterScheduler(conf, settings.containsKey(JobManagerOptions.SCHEDULER.key()));
         conf.set(DeploymentOptionsInternal.CONF_DIR, dir.toString());
         for (var option : TEMPLATES) {
             conf.getOptional(option).ifPresent(file -> {
