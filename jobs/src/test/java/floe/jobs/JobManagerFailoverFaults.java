@@ -2,6 +2,7 @@ package floe.jobs;
 
 import floe.run.rest.FlinkRest;
 import floe.run.rest.RestLeader;
+import floe.testutils.FileIdentities;
 import floe.testutils.TestingFlinkCluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -20,14 +21,12 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -50,6 +49,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class JobManagerFailoverFaults {
     static final int DEFAULT_ROUNDS = 5;
+    /** A level's outputs. */
+    private static final String AVRO = ".*\\.avro";
     /** Records per input file: level 2 lasts seconds, so the kill lands in its middle. */
     static final int RECORDS = Integer.getInteger("floe.faults.records", 20_000);
 
@@ -156,7 +157,7 @@ class JobManagerFailoverFaults {
         if (!Arrays.equals(Files.readAllBytes(out.resolve("_SUCCESS")), Files.readAllBytes(reference.resolve("_SUCCESS")))) {
             problems.add("_SUCCESS differs from the embedded run's");
         }
-        Map<String, String> levelOne = identities(dir.resolve("work/level-1"));
+        Map<String, String> levelOne = FileIdentities.of(dir.resolve("work/level-1"), AVRO);
         List<String> rerun = new ArrayList<>();
         killed.levelOne().forEach((name, identity) -> {
             if (!identity.equals(levelOne.get(name))) {
@@ -240,7 +241,7 @@ class JobManagerFailoverFaults {
                     // Not the very moment a level-2 task was seen ending: some random time later in
                     // the level, as a crash would come.
                     Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(100, 600));
-                    Map<String, String> levelOne = identities(levelOneDir);
+                    Map<String, String> levelOne = FileIdentities.of(levelOneDir, AVRO);
                     ProcessHandle victim = flink.cluster().jobManagerAt(leader).orElseThrow();
                     victim.destroyForcibly(); // SIGKILL: no shutdown hooks, its ZooKeeper session simply expires
                     victim.onExit().join();
@@ -288,18 +289,6 @@ class JobManagerFailoverFaults {
             }
         }
         return null;
-    }
-
-    /** Each file's identity: its inode (the file system's key) and modification time, by name. */
-    private static Map<String, String> identities(Path dir) throws IOException {
-        Map<String, String> all = new TreeMap<>();
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".avro")).toList()) {
-                BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class);
-                all.put(f.getFileName().toString(), a.fileKey() + "@" + a.lastModifiedTime().toMillis());
-            }
-        }
-        return all;
     }
 
     private static double median(List<Double> values) {

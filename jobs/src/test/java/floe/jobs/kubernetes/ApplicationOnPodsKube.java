@@ -103,21 +103,6 @@ class ApplicationOnPodsKube {
         }
     }
 
-    /**
-     * Each part file's identity, by name: its inode and modification time. A task that runs again
-     * writes its part anew, so a finished task left alone keeps both.
-     */
-    static Map<String, String> identities(Path dir) throws IOException {
-        Map<String, String> all = new java.util.TreeMap<>();
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path f : files.filter(p -> p.getFileName().toString().matches("part-\\d+\\.csv")).toList()) {
-                java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(f, java.nio.file.attribute.BasicFileAttributes.class);
-                all.put(f.getFileName().toString(), a.fileKey() + "@" + a.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS));
-            }
-        }
-        return all;
-    }
-
     static boolean jobManagerGone(KubeletCluster cluster) {
         return cluster.kubelet.events().stream().anyMatch(e -> e.component().equals("jobmanager")
                 && (e.what().startsWith("succeeded") || e.what().startsWith("failed") || e.what().equals("deleted")));

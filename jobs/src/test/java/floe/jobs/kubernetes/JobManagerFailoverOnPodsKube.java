@@ -4,6 +4,7 @@ import floe.jobs.FloeRun;
 import floe.jobs.ReferenceData;
 import floe.jobs.kubernetes.kubelet.KubeletCluster;
 import floe.jobs.kubernetes.kubelet.TestingKubelet.PodEvent;
+import floe.testutils.FileIdentities;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,6 +28,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * itself, its HA ConfigMaps too. It prints how many finished level-1 tasks ran again.
  */
 class JobManagerFailoverOnPodsKube {
+    /** The reference workflow's outputs of a level. */
+    private static final String PART = "part-\\d+\\.csv";
+
     @TempDir
     Path tmp;
 
@@ -62,7 +66,7 @@ class JobManagerFailoverOnPodsKube {
             assertThat(before).as("level 2 still running when the JobManager is deleted").isLessThan(32);
             String jobManager = cluster.kubelet.runningPods().stream().filter(p -> p.startsWith("jmfail-") && !p.contains("taskmanager"))
                     .findFirst().orElseThrow();
-            Map<String, String> levelOne = ApplicationOnPodsKube.identities(volume.resolve("level-1"));
+            Map<String, String> levelOne = FileIdentities.of(volume.resolve("level-1"), PART);
             Instant deleted = Instant.now();
             cluster.kube.client().pods().withName(jobManager).delete();
 
@@ -78,7 +82,7 @@ class JobManagerFailoverOnPodsKube {
             // tasks and gives back its slots, and the TaskManager then drops the job's results, so
             // the recovered job runs level 1 again (a JobManager killed outright keeps them:
             // JobManagerFailoverFaults). Counted for docs/kubernetes.md.
-            Map<String, String> after = ApplicationOnPodsKube.identities(volume.resolve("level-1"));
+            Map<String, String> after = FileIdentities.of(volume.resolve("level-1"), PART);
             long again = levelOne.entrySet().stream().filter(e -> !e.getValue().equals(after.get(e.getKey()))).count();
 
             List<PodEvent> events = cluster.kubelet.events();
