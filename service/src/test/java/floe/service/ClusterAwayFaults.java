@@ -46,7 +46,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  *
  * <p>Needs the packaged jobs module (its CLI starts the cluster). Only in the {@code faults}
  * profile: {@code mvn -Pfaults -pl jobs,service -am verify -Dtest=ClusterAwayFaults
- * -Dsurefire.failIfNoSpecifiedTests=false -Dfloe.e2e.includes=none}.
+ * -Dsurefire.failIfNoSpecifiedTests=false -DskipITs}.
  */
 class ClusterAwayFaults {
     private static final Path FLOE_HOME = Path.of("..").toAbsolutePath().normalize();

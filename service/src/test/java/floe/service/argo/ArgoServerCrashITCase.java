@@ -119,10 +119,17 @@ class ArgoServerCrashITCase {
         if (!Files.isDirectory(root)) {
             return 0;
         }
-        try (Stream<Path> files = Files.walk(root)) {
-            return files.filter(f -> f.getFileName().toString().matches("task-\\d+\\.json") && f.getParent().getFileName().toString().contains(stage))
-                    .count();
+        // Names only (Files.list reads no attributes): a record's temporary file may be renamed
+        // away while this looks, which made Files.walk fail on the file it had just listed.
+        long count = 0;
+        try (Stream<Path> stages = Files.list(root)) {
+            for (Path dir : stages.filter(d -> d.getFileName().toString().contains(stage)).toList()) {
+                try (Stream<Path> files = Files.list(dir)) {
+                    count += files.filter(f -> f.getFileName().toString().matches("task-\\d+\\.json")).count();
+                }
+            }
         }
+        return count;
     }
 
     private static List<String> lines(Path file) throws Exception {
