@@ -483,7 +483,7 @@ class ArgoArtifactsITCase {
                   - name: write
                     container:
                       image: busybox
-                      command: [sh, -c, "echo kept > /tmp/out/kept.txt"]
+                      command: [sh, -c, "mkdir -p /tmp/out && echo kept > /tmp/out/kept.txt"]
                     outputs:
                       artifacts:
                       - name: kept

@@ -25,7 +25,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * a user sees when they are wrong or missing, or when the connection drops during an upload.
  */
 class S3ArtifactsITCase {
-    private static final String EXAMPLES = "/work/corpus/examples/";
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = TestingFlink.withSlots(4);
@@ -158,9 +157,101 @@ class S3ArtifactsITCase {
         assertThat(Files.readString(s3.object("my-bucket", "runs/plain-copy.txt"))).isEqualTo("hello s3\nsecond\n");
     }
 
+    /** Argo's key-only artifacts: only a key, the bucket and credentials those of the artifact repository. */
+    private static final String KEY_ONLY = """
+            apiVersion: argoproj.io/v1alpha1
+            kind: Workflow
+            metadata:
+              generateName: key-only-
+            spec:
+              entrypoint: main
+              templates:
+              - name: main
+                dag:
+                  tasks:
+                  - {name: write, template: write}
+                  - {name: read, template: read, dependencies: [write]}
+              - name: write
+                container:
+                  image: alpine:3
+                  command: [sh, -c, "echo hello > /tmp/greeting.txt"]
+                outputs:
+                  artifacts:
+                  - name: greeting
+                    path: /tmp/greeting.txt
+                    s3: {key: my-file}
+              - name: read
+                inputs:
+                  artifacts:
+                  - name: greeting
+                    path: /tmp/greeting.txt
+                    s3: {key: my-file}
+                container:
+                  image: alpine:3
+                  command: [grep, -q, hello, /tmp/greeting.txt]
+            """;
+
+    /** An input read from S3 with the credentials of a Kubernetes secret, as AWS users write it. */
+    private static final String INPUT_S3 = """
+            apiVersion: argoproj.io/v1alpha1
+            kind: Workflow
+            metadata:
+              generateName: input-s3-
+            spec:
+              entrypoint: show
+              templates:
+              - name: show
+                inputs:
+                  artifacts:
+                  - name: notes
+                    path: /tmp/notes.txt
+                    s3:
+                      endpoint: s3.amazonaws.com
+                      bucket: my-bucket
+                      key: notes/today.txt
+                      accessKeySecret: {name: my-s3-credentials, key: accessKey}
+                      secretKeySecret: {name: my-s3-credentials, key: secretKey}
+                container:
+                  image: alpine:3
+                  command: [cat, /tmp/notes.txt]
+            """;
+
+    /** An output stored in S3 (a gzipped tar, Argo's default) with a secret's credentials. */
+    private static final String OUTPUT_S3 = """
+            apiVersion: argoproj.io/v1alpha1
+            kind: Workflow
+            metadata:
+              generateName: output-s3-
+            spec:
+              entrypoint: greet
+              templates:
+              - name: greet
+                container:
+                  image: alpine:3
+                  command: [sh, -c, "echo hello world | tee /tmp/hello_world.txt"]
+                outputs:
+                  artifacts:
+                  - name: greeting
+                    path: /tmp/hello_world.txt
+                    s3:
+                      endpoint: s3.amazonaws.com
+                      bucket: my-bucket
+                      region: us-west-2
+                      key: path/in/bucket/hello_world.txt.tgz
+                      accessKeySecret: {name: my-s3-credentials, key: accessKey}
+                      secretKeySecret: {name: my-s3-credentials, key: secretKey}
+            """;
+
+    private Path file(String name, String text) throws Exception {
+        Path f = dir.resolve(name);
+        Files.writeString(f, text);
+        return f;
+    }
+
     @Test
-    void argosKeyOnlyExampleRunsInAnS3RepositoryWithTheEnvironmentsCredentials() throws Exception {
-        FloeRun wf = run(s3.endpoint(), "run", EXAMPLES + "key-only-artifact.yaml", "-D", "floe.argo.artifacts.repository=s3://floe-artifacts/");
+    void keyOnlyArtifactsRunInAnS3RepositoryWithTheEnvironmentsCredentials() throws Exception {
+        FloeRun wf = run(s3.endpoint(), "run", file("key-only-artifact.yaml", KEY_ONLY).toString(),
+                "-D", "floe.argo.artifacts.repository=s3://floe-artifacts/");
 
         assertThat(wf.exitCode()).as(wf.err()).isZero();
         assertThat(s3.keys("floe-artifacts")).contains("my-file");
@@ -228,7 +319,7 @@ class S3ArtifactsITCase {
 
     @Test
     void aSecretNotGivenIsNamedWithTheOptionThatGivesIt() throws Exception {
-        FloeRun wf = run(s3.endpoint(), "run", EXAMPLES + "input-artifact-s3.yaml");
+        FloeRun wf = run(s3.endpoint(), "run", file("input-artifact-s3.yaml", INPUT_S3).toString());
 
         assertThat(wf.exitCode()).isEqualTo(2);
         assertThat(wf.err()).contains("input-artifact-s3.yaml:").contains("spec.templates[0].inputs.artifacts[0].s3.accessKeySecret:")
@@ -315,7 +406,7 @@ class S3ArtifactsITCase {
         Files.writeString(log4j, Files.readString(Path.of("../conf/log4j2-cli.properties"))
                 .replace("rootLogger.level = INFO", "rootLogger.level = DEBUG").replace("logger.floe.level = INFO", "logger.floe.level = DEBUG"));
         Path creds = secret("my-s3-credentials", TestingS3Proxy.KEY_ID, TestingS3Proxy.SECRET);
-        List<String> cmd = new ArrayList<>(ChildJvm.floe(List.of("run", EXAMPLES + "output-artifact-s3.yaml",
+        List<String> cmd = new ArrayList<>(ChildJvm.floe(List.of("run", file("output-artifact-s3.yaml", OUTPUT_S3).toString(),
                 "--secret", "my-s3-credentials=" + creds, "-D", "floe.argo.artifacts.s3.endpoint=" + s3.endpoint(), "-D", "floe.progress=false")));
         int main = cmd.indexOf("floe.jobs.cli.FloeCli");
         cmd.addAll(main - 2, List.of("-Dlog4j.configurationFile=" + log4j, "-Dfloe.log.dir=" + logDir));
