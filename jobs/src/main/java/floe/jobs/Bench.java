@@ -51,7 +51,10 @@ public final class Bench {
     private final PrintWriter out;
     /** Another build of Floe (its home) whose tree merge runs beside this build's; null for none. */
     private final java.nio.file.Path against;
-    /** Whether Floe also runs on the warm local Flink ({@code floe-warm}); {@code floe} always starts its own. */
+    /**
+     * Whether Floe also runs on the warm local Flink ({@code floe-warm}: {@code bin/floe} as a user types
+     * it, which hands the command to the warm JVM); {@code floe} always starts its own JVM and Flink.
+     */
     private final boolean warm;
     static final String WARM = "floe-warm";
 
@@ -96,10 +99,10 @@ public final class Bench {
                 int p = r % 2 == 0 ? i : names.length - 1 - i;
                 List<String> cmd = switch (names[p]) {
                     case "floe" -> ChildJvm.floe(List.of("run", "-D", "floe.warm=false", "-D", "floe.progress=false", spec.toString()));
-                    case WARM -> ChildJvm.floe(List.of("run", "-D", "floe.progress=false", spec.toString()));
+                    case WARM -> ChildJvm.script(List.of("run", "-D", "floe.progress=false", spec.toString()));
                     default -> List.of("true");
                 };
-                seconds[p][r] = ChildJvm.time(cmd, Map.of());
+                seconds[p][r] = ChildJvm.time(cmd, names[p].equals(WARM) ? ChildJvm.scriptEnv() : Map.of());
             }
         }
         out.printf("one-task workflow (container running true), end to end:%n");
@@ -183,8 +186,11 @@ public final class Bench {
                     : program.startsWith("floe") ? List.of("tree-merge", "-D", "floe.progress=false", "-D", "floe.warm=false")
                     : List.of("baseline", "--kind", program));
             args.addAll(List.of("--input", input.toString(), "--work", work.toString(), "--output", output.toString()));
-            List<String> cmd = program.equals(AGAINST) ? ChildJvm.floeOf(against, args) : ChildJvm.floe(args);
-            double seconds = ChildJvm.time(cmd, Map.of(PeakMemory.ENV, peakFile.getPath()));
+            List<String> cmd = program.equals(AGAINST) ? ChildJvm.floeOf(against, args)
+                    : program.equals(WARM) ? ChildJvm.script(args) : ChildJvm.floe(args);
+            Map<String, String> env = new java.util.HashMap<>(program.equals(WARM) ? ChildJvm.scriptEnv() : Map.of());
+            env.put(PeakMemory.ENV, peakFile.getPath());
+            double seconds = ChildJvm.time(cmd, env);
             String peak = Files.readString(peakFile.toPath()).trim();
             peakKib[0] = peak.isEmpty() ? -1 : Long.parseLong(peak);
             return seconds;

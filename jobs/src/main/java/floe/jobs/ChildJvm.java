@@ -54,6 +54,23 @@ final class ChildJvm {
     }
 
     /**
+     * {@code bin/floe} with {@code args}, as a user types it: with the warm local Flink up, the
+     * script hands the command to it and starts no JVM. Run it with {@link #scriptEnv()}.
+     */
+    static List<String> script(List<String> args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(java.nio.file.Path.of(System.getProperty("floe.home", "."), "bin", "floe").toString());
+        cmd.addAll(args);
+        return cmd;
+    }
+
+    /** The environment that makes {@link #script} use this JVM's log directory, where the warm Flink's is. */
+    static Map<String, String> scriptEnv() {
+        String logDir = System.getProperty("floe.log.dir");
+        return logDir == null ? Map.of() : Map.of("FLOE_LOG_DIR", logDir);
+    }
+
+    /**
      * Runs {@code cmd} with {@code env} added, its output to a scratch log, and returns its wall
      * time in seconds; a non-zero exit is an error carrying the log.
      */

@@ -49,12 +49,25 @@ public final class EmbeddedRunner implements WorkflowRunner {
 
     private final Configuration conf;
     private final MiniCluster cluster;
+    /** Null for a runner that shares another's Flink ({@link #sharedWith}): the owner stops it. */
     private final OnJvmStop cancelOnStop;
 
-    private EmbeddedRunner(Configuration conf, MiniCluster cluster) {
+    private EmbeddedRunner(Configuration conf, MiniCluster cluster, boolean owner) {
         this.conf = conf;
         this.cluster = cluster;
-        this.cancelOnStop = OnJvmStop.run("floe-stop-embedded-flink", this::cancelRunningJobs);
+        this.cancelOnStop = owner ? OnJvmStop.run("floe-stop-embedded-flink", this::cancelRunningJobs) : null;
+    }
+
+    /**
+     * A runner on this one's Flink that compiles and runs with {@code settings} (a command's own,
+     * on the warm local Flink's JVM); closing it leaves the Flink running. A thread interrupted
+     * while it runs a workflow cancels that workflow's job, as on any embedded run.
+     */
+    public EmbeddedRunner sharedWith(Configuration settings) {
+        Configuration run = FlinkSettings.embeddedCluster(settings);
+        run.set(TaskManagerOptions.NUM_TASK_SLOTS, conf.get(TaskManagerOptions.NUM_TASK_SLOTS));
+        run.set(FloeOptions.EMBEDDED_SLOTS, conf.get(FloeOptions.EMBEDDED_SLOTS));
+        return new EmbeddedRunner(run, cluster, false);
     }
 
     /**
@@ -96,7 +109,7 @@ public final class EmbeddedRunner implements WorkflowRunner {
         } catch (Exception e) {
             throw new FloeException("could not start the embedded Flink: " + e.getMessage(), e);
         }
-        return new EmbeddedRunner(conf, cluster);
+        return new EmbeddedRunner(conf, cluster, true);
     }
 
     /** Where this Flink's REST API answers (its web UI; the address a {@link SessionRunner} takes). */
@@ -238,6 +251,9 @@ public final class EmbeddedRunner implements WorkflowRunner {
 
     @Override
     public void close() {
+        if (cancelOnStop == null) {
+            return;
+        }
         cancelOnStop.close();
         try {
             cluster.closeAsync().get(30, TimeUnit.SECONDS);

@@ -1,6 +1,7 @@
 package floe.run;
 
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.List;
 
 /**
@@ -10,7 +11,7 @@ import java.util.List;
 public final class TerminalProgress implements ProgressListener {
     private static final int BAR = 30;
 
-    private final PrintStream out;
+    private final PrintWriter out;
     private final boolean redraw;
     /** What to say of a stage beside its figures (a suspended task: how to resume it), or null. */
     private final java.util.function.Function<String, String> notes;
@@ -19,7 +20,7 @@ public final class TerminalProgress implements ProgressListener {
     private int drawnLines;
     private boolean[] reported;
 
-    private TerminalProgress(PrintStream out, boolean redraw, java.util.function.Function<String, String> notes) {
+    private TerminalProgress(PrintWriter out, boolean redraw, java.util.function.Function<String, String> notes) {
         this.out = out;
         this.redraw = redraw;
         this.notes = notes;
@@ -36,12 +37,20 @@ public final class TerminalProgress implements ProgressListener {
      * lines are not redrawn.
      */
     public static TerminalProgress onStderr(java.util.function.Function<String, String> notes) {
-        return new TerminalProgress(System.err, System.console() != null && System.getenv("TERM") != null
+        return on(new PrintWriter(System.err), System.console() != null && System.getenv("TERM") != null
                 && !"dumb".equals(System.getenv("TERM")), notes);
     }
 
+    /**
+     * Progress on {@code err}, redrawn in place when {@code terminal} (it is a terminal that
+     * understands cursor movement), with a note per stage where {@code notes} has one.
+     */
+    public static TerminalProgress on(PrintWriter err, boolean terminal, java.util.function.Function<String, String> notes) {
+        return new TerminalProgress(err, terminal, notes);
+    }
+
     public static TerminalProgress plain(PrintStream out) {
-        return new TerminalProgress(out, false, stage -> null);
+        return new TerminalProgress(new PrintWriter(out), false, stage -> null);
     }
 
     @Override

@@ -37,12 +37,13 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        Path root = Layout.dir(dir);
+        Invocation typed = Invocation.of(spec);
+        Path root = Layout.dir(typed.location(dir));
         String input = Layout.level(root, 0).toString();
         String work = new Path(root, "work").toString();
         String output = new Path(root, "output").toString();
 
-        try (WorkflowLauncher launcher = WorkflowLauncher.start(flink.load())) {
+        try (WorkflowLauncher launcher = WorkflowLauncher.start(flink.load(), typed)) {
             out.printf("1/3 generate %d files x %d records -> %s%n", files, records, input);
             out.flush();
             new InputGenerator(files, records, InputGenerator.defaultKeys(records), 42, "snappy")
@@ -53,7 +54,7 @@ final class DemoCommand implements Callable<Integer> {
             TreeMergeSpec merge = new TreeMergeSpec(input, work, output, 2, null, "snappy", 3, true);
             floe.model.Workflow workflow = TreeMerge.prepare(merge);
             try {
-                launcher.run(workflow, out);
+                launcher.run(workflow, out, spec.commandLine().getErr(), null);
             } catch (RuntimeException e) {
                 throw TreeMerge.reported(e, workflow);
             }

@@ -23,13 +23,23 @@ final class FlinkConfig {
             description = "A Flink or Floe setting, e.g. -D floe.embedded.slots=4 (repeatable).")
     Map<String, String> settings = new LinkedHashMap<>();
 
+    @picocli.CommandLine.Spec(picocli.CommandLine.Spec.Target.MIXEE)
+    picocli.CommandLine.Model.CommandSpec command;
+
+    /**
+     * The settings, from the environment the command was typed in. In the warm local Flink's JVM
+     * its file systems stay as {@code floe up} set them up: its tasks read and write through them.
+     */
     Configuration load() {
         floe.run.SecretSettings.refuseOnCommandLine(settings);
-        String dir = System.getenv(ConfigConstants.ENV_FLINK_CONF_DIR);
-        Configuration conf = dir == null ? new Configuration() : GlobalConfiguration.loadConfiguration(dir);
+        Invocation invocation = Invocation.of(command);
+        String dir = invocation.env().get(ConfigConstants.ENV_FLINK_CONF_DIR);
+        Configuration conf = dir == null ? new Configuration() : GlobalConfiguration.loadConfiguration(invocation.path(dir));
         settings.forEach(conf::setString);
-        Configuration withOss = OssSettings.apply(conf, System.getenv());
-        FileSystems.initialize(withOss);
+        Configuration withOss = OssSettings.apply(conf, invocation.env());
+        if (!invocation.inWarmFlink()) {
+            FileSystems.initialize(withOss);
+        }
         return withOss;
     }
 }

@@ -47,6 +47,13 @@ public final class FloeCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** Where this command line was typed. */
+    final Invocation invocation;
+
+    private FloeCli(Invocation invocation) {
+        this.invocation = invocation;
+    }
+
     public static void main(String[] args) {
         if (floe.run.ContextRunner.isDetached()) {
             // Submitted without waiting (flink run -d, or a jar run through the REST API, where this
@@ -68,7 +75,15 @@ public final class FloeCli implements Runnable {
 
     /** The command line with Floe's error handling, for main and for tests. */
     public static CommandLine commandLine() {
-        CommandLine cli = new CommandLine(new FloeCli());
+        return commandLine(Invocation.ofThisJvm());
+    }
+
+    /** The command line typed where {@code invocation} says: relative paths on it resolve there. */
+    static CommandLine commandLine(Invocation invocation) {
+        CommandLine cli = new CommandLine(new FloeCli(invocation));
+        if (invocation.inWarmFlink()) {
+            cli.registerConverter(java.nio.file.Path.class, typed -> java.nio.file.Path.of(invocation.path(typed)));
+        }
         // floe submit [its options] FILE|tree-merge ARGS: what follows FILE belongs to the job.
         cli.getSubcommands().get("submit").setStopAtPositional(true);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {

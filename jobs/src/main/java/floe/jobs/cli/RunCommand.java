@@ -24,7 +24,7 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         org.apache.flink.configuration.Configuration conf = report.apply(flink.load());
-        try (WorkflowLauncher launcher = WorkflowLauncher.start(conf)) {
+        try (WorkflowLauncher launcher = WorkflowLauncher.start(conf, Invocation.of(cli))) {
             floe.model.Workflow workflow = spec.load(conf);
             spec.printNotices(cli.commandLine().getErr());
             launcher.run(workflow, cli.commandLine().getOut(), cli.commandLine().getErr(), report.file);

@@ -83,6 +83,9 @@ final class SpecFile {
             description = "With --exit-handler-after Failed: the failed tasks, as {{workflow.failures}} lists them (set by floe submit).")
     String exitHandlerFailures;
 
+    @picocli.CommandLine.Spec(picocli.CommandLine.Spec.Target.MIXEE)
+    picocli.CommandLine.Model.CommandSpec command;
+
     /**
      * Load to check, not to run ({@code floe lint}): what the run needs from this machine and is
      * not given (secrets, config maps, claims) is a notice ({@link ArgoOptions#forChecking()}).
@@ -107,10 +110,11 @@ final class SpecFile {
         return (imageDir != null ? imageDir : batch ? file : file.toAbsolutePath().getParent()).toAbsolutePath().normalize();
     }
 
-    /** The options as given on the command line (paths as typed). */
+    /** The options as given on the command line (paths as typed, or where they were typed: {@link Invocation#path}). */
     SpecOptions options() {
-        return new SpecOptions(volumes, secrets, configMaps, parameters, images, imageDir == null ? null : imageDir.toString(),
-                kubeconfig == null ? null : kubeconfig.toString());
+        Invocation typed = Invocation.of(command);
+        return new SpecOptions(typed.paths(volumes), typed.paths(secrets), typed.paths(configMaps), parameters, typed.paths(images),
+                imageDir == null ? null : imageDir.toString(), kubeconfig == null ? null : kubeconfig.toString());
     }
 
     /**

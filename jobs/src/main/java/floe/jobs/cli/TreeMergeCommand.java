@@ -56,8 +56,11 @@ final class TreeMergeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        TreeMergeSpec merge = new TreeMergeSpec(input, work, output, fanIn, widths, codec, attempts, overwrite);
-        try (WorkflowLauncher launcher = WorkflowLauncher.start(report.apply(flink.load()))) {
+        Invocation typed = Invocation.of(spec);
+        String output = typed.location(this.output);
+        TreeMergeSpec merge = new TreeMergeSpec(typed.location(input), typed.location(work), output, fanIn, widths, codec, attempts,
+                overwrite);
+        try (WorkflowLauncher launcher = WorkflowLauncher.start(report.apply(flink.load()), typed)) {
             Workflow workflow = TreeMerge.prepare(merge);
             try {
                 if (launcher.run(workflow, out, spec.commandLine().getErr(), report.file) == null) {

@@ -1,5 +1,6 @@
-package floe.jobs.cluster;
+package floe.jobs.cli;
 
+import floe.jobs.cluster.WarmFlink;
 import floe.run.EmbeddedRunner;
 import floe.run.FloeOptions;
 
@@ -14,8 +15,9 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * The warm Flink's JVM ({@link WarmFlink}): an embedded Flink with the settings of {@code
- * FLINK_CONF_DIR}, its REST API on a free loopback port behind mutual TLS, kept until the JVM is
- * stopped (SIGTERM cancels the jobs that run, as for {@code floe run}).
+ * FLINK_CONF_DIR}, its REST API on a free loopback port behind mutual TLS, and the commands that
+ * {@code bin/floe} hands it ({@link WarmRequests}), kept until the JVM is stopped (SIGTERM cancels
+ * the jobs that run, as for {@code floe run}).
  */
 public final class WarmFlinkMain {
     private WarmFlinkMain() {}
@@ -36,6 +38,7 @@ public final class WarmFlinkMain {
             conf.set(RestOptions.CACHE_EXECUTION_GRAPH_TIMEOUT, Duration.ofMillis(100));
         }
         EmbeddedRunner flink = EmbeddedRunner.start(conf);
+        WarmRequests.serve(dir, flink);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> WarmFlink.removeRecord(dir), "floe-warm-record"));
         WarmFlink.writeRecord(dir, flink.restAddress(), conf.get(FloeOptions.EMBEDDED_SLOTS));
         new CountDownLatch(1).await();

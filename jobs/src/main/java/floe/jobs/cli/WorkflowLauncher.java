@@ -41,24 +41,33 @@ final class WorkflowLauncher implements AutoCloseable {
     private final WorkflowCompiler compiler;
     private final CompletableFuture<? extends WorkflowRunner> runner;
     private final boolean detached;
+    /** Whether progress is redrawn in place: the typing shell's standard error is a terminal. */
+    private final boolean terminal;
 
     private WorkflowLauncher(Configuration conf, WorkflowCompiler compiler, CompletableFuture<? extends WorkflowRunner> runner,
-            boolean detached) {
+            boolean detached, boolean terminal) {
         this.conf = conf;
         this.compiler = compiler;
         this.runner = runner;
         this.detached = detached;
+        this.terminal = terminal;
     }
 
     /**
      * The one place the runner is chosen: the launching Flink if there is one, else the warm local
      * Flink of {@code floe up} if it runs (unless {@code floe.warm} is false or a run's page is
-     * asked for: its task records come back from an embedded job only), else an embedded one.
+     * asked for: its task records come back from an embedded job only), else an embedded one. A
+     * command that {@code bin/floe} handed to the warm local Flink's JVM runs on that JVM's Flink.
      */
-    static WorkflowLauncher start(Configuration conf) {
+    static WorkflowLauncher start(Configuration conf, Invocation invocation) {
+        boolean terminal = invocation.terminal();
+        if (invocation.inWarmFlink()) {
+            EmbeddedRunner warm = invocation.warmFlink().sharedWith(conf);
+            return new WorkflowLauncher(conf, FloeOptions.embeddedCompiler(conf), CompletableFuture.completedFuture(warm), false, terminal);
+        }
         if (ContextRunner.isInFlinkClient()) {
             return new WorkflowLauncher(conf, FloeOptions.compiler(conf), CompletableFuture.completedFuture(ContextRunner.on(conf)),
-                    ContextRunner.isDetached());
+                    ContextRunner.isDetached(), terminal);
         }
         // A run's page needs its task records, which come back with an embedded job's result only.
         if (conf.get(WARM) && !conf.get(FloeOptions.TASK_RECORDS)) {
@@ -69,11 +78,11 @@ final class WorkflowLauncher implements AutoCloseable {
                 // Floe's classes are on the warm Flink's classpath already: no jars go with the job.
                 SessionRunner flink = SessionRunner.connect(running.get().rest(), client.get(), Optional.empty(), List.of())
                         .forSlots(running.get().slots());
-                return new WorkflowLauncher(conf, flink.compiler(), CompletableFuture.completedFuture(flink), false);
+                return new WorkflowLauncher(conf, flink.compiler(), CompletableFuture.completedFuture(flink), false, terminal);
             }
         }
         return new WorkflowLauncher(conf, FloeOptions.embeddedCompiler(conf), CompletableFuture.supplyAsync(() -> EmbeddedRunner.start(conf)),
-                false);
+                false, terminal);
     }
 
     /** True when the workflow is only submitted, not waited for (a detached Flink client). */
@@ -81,15 +90,11 @@ final class WorkflowLauncher implements AutoCloseable {
         return detached;
     }
 
-    /** Runs {@code workflow} and prints its plan and stage figures; null when it was only submitted (detached). */
-    RunResult run(Workflow workflow, PrintWriter out) {
-        return run(workflow, out, out, null);
-    }
-
     /**
-     * As {@link #run(Workflow, PrintWriter)}, and when {@code report} is given, writes the run's page
-     * there once it ended, well or not (what went wrong writing it goes to {@code err}; the run's
-     * own outcome stands).
+     * Runs {@code workflow} and prints its plan and stage figures on {@code out}, its progress on
+     * {@code err}; null when it was only submitted (detached). When {@code report} is given, writes
+     * the run's page there once it ended, well or not (what went wrong writing it goes to {@code
+     * err}; the run's own outcome stands).
      */
     RunResult run(Workflow workflow, PrintWriter out, PrintWriter err, Path report) {
         out.print(compiler.plan(workflow).describe());
@@ -105,7 +110,7 @@ final class WorkflowLauncher implements AutoCloseable {
             out.flush();
             return null;
         }
-        ProgressListener progress = conf.get(FloeOptions.PROGRESS) ? TerminalProgress.onStderr(SuspendedNotes.of(conf, workflow.name()))
+        ProgressListener progress = conf.get(FloeOptions.PROGRESS) ? TerminalProgress.on(err, terminal, SuspendedNotes.of(conf, workflow.name()))
                 : ProgressListener.none();
         if (report == null) {
             RunResult result = execute(workflow, progress);

@@ -47,7 +47,7 @@ import java.util.concurrent.TimeUnit;
  * }</pre>
  */
 public final class WarmFlink {
-    static final String MAIN = "floe.jobs.cluster.WarmFlinkMain";
+    static final String MAIN = "floe.jobs.cli.WarmFlinkMain";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String RECORD = "flink.json";
     private static final String TLS = "rest-tls.properties";
@@ -180,7 +180,7 @@ public final class WarmFlink {
     }
 
     /** Written by the warm Flink's JVM once its REST API answers. */
-    static void writeRecord(Path dir, URI rest, int slots) throws IOException {
+    public static void writeRecord(Path dir, URI rest, int slots) throws IOException {
         var json = JSON.createObjectNode();
         json.put("rest", rest.toString());
         json.put("pid", ProcessHandle.current().pid());
@@ -191,7 +191,7 @@ public final class WarmFlink {
         Files.move(tmp, dir.resolve(RECORD), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
-    static void removeRecord(Path dir) {
+    public static void removeRecord(Path dir) {
         try {
             Files.deleteIfExists(dir.resolve(RECORD));
         } catch (IOException ignored) {
@@ -200,7 +200,7 @@ public final class WarmFlink {
     }
 
     /** The REST API's TLS settings, for the server and its clients alike (one key pair, trusted by both). */
-    Map<String, String> tlsSettings() {
+    public Map<String, String> tlsSettings() {
         Properties p = new Properties();
         try (InputStream in = Files.newInputStream(dir.resolve(TLS))) {
             p.load(in);
