@@ -79,13 +79,14 @@ public final class WorkflowCompiler {
     }
 
     /**
-     * A copy for a cluster of exactly {@code slots} task slots (the embedded Flink). A stage whose
-     * subtasks run several tasks at once then runs on at most one subtask a slot, so that all of
-     * them run at once; any other stage with no pointwise edge in or out on at most
-     * {@value #SUBTASKS_PER_SLOT} subtasks a slot: its tasks are spread over its subtasks in blocks
-     * either way, and every subtask beyond that only adds a deployment (128 of them cost about a
-     * second on 2 cores). Pointwise stages of one task at a time keep their width, which is what
-     * lets a consumer start as soon as its own producers are done.
+     * A copy for a cluster of exactly {@code slots} task slots (the embedded Flink, the warm local
+     * one). A stage whose subtasks run several tasks at once, or that has a pointwise edge in or
+     * out, then runs on at most one subtask a slot, so that all of them run at once; any other
+     * stage on at most {@value #SUBTASKS_PER_SLOT} subtasks a slot. Its tasks are spread over its
+     * subtasks in blocks either way, and every subtask beyond that only adds a deployment (the
+     * reference case's 64 + 32 + 1 subtasks cost 0.6 s warm and 2 s cold on 2 cores against 2 + 2 +
+     * 1, docs/benchmarks.md). Pointwise edges join blocks: a consumer subtask starts once the
+     * producer subtasks of its own block are done, while the others still run.
      */
     public WorkflowCompiler forSlots(int slots) {
         if (slots < 1) {
@@ -144,9 +145,9 @@ public final class WorkflowCompiler {
             int limit = workflow.parallelism() > 0 ? Math.min(workflow.parallelism(), maxParallelism) : maxParallelism;
             int cap = stage.parallelism() > 0 ? Math.min(stage.parallelism(), limit)
                     : stage.isDynamic() ? Math.min(DYNAMIC_PARALLELISM, limit) : limit;
-            if (slots > 0 && tasksPerSubtask > 1) {
+            if (slots > 0 && (tasksPerSubtask > 1 || pointwise(workflow, stage))) {
                 cap = Math.min(cap, slots);
-            } else if (slots > 0 && !pointwise(workflow, stage)) {
+            } else if (slots > 0) {
                 cap = Math.min(cap, SUBTASKS_PER_SLOT * slots);
             }
             int parallelism = Math.min(stage.tasks(), cap);

@@ -120,7 +120,7 @@ class WorkflowCompilerTest {
     }
 
     @Test
-    void onKnownSlotsOnlyStagesWithoutPointwiseEdgesNarrow() {
+    void onKnownSlotsStagesNarrowAndPointwiseOnesToOneSubtaskASlot() {
         Workflow wf = Workflow.named("wide")
                 .stage("many", s -> s.withSequence(10_000).run(NOTHING))
                 .stage("after-all", s -> s.withSequence(500).after("many").run(NOTHING))
@@ -132,9 +132,12 @@ class WorkflowCompilerTest {
         assertThat(onTwoSlots.stage("many").parallelism()).isEqualTo(8);
         assertThat(onTwoSlots.stage("after-all").parallelism()).isEqualTo(8);
         assertThat(WorkflowCompiler.withMaxParallelism(128).plan(wf).stage("many").parallelism()).isEqualTo(128);
-        assertThat(tree.stages()).extracting(StagePlan::parallelism).containsExactly(64, 32, 1);
-        // Two slots run two of those subtasks at once, one task each.
+        assertThat(tree.stages()).extracting(StagePlan::parallelism).containsExactly(2, 2, 1);
+        // Each subtask runs its block of tasks one at a time; the blocks meet pointwise.
         assertThat(tree.stages()).extracting(StagePlan::concurrency).containsExactly(2, 2, 1);
+        assertThat(tree.stage("merge-l2").edges()).extracting(e -> e.kind()).containsExactly(EdgeKind.POINTWISE);
+        assertThat(WorkflowCompiler.withMaxParallelism(128).plan(treeMerge(128)).stages()).extracting(StagePlan::parallelism)
+                .containsExactly(64, 32, 1);
     }
 
     private static Workflow sleeps(int tasks, int stageParallelism, int workflowParallelism) {

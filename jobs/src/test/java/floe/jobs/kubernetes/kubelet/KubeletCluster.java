@@ -35,6 +35,8 @@ public final class KubeletCluster implements AutoCloseable {
     }
 
     public static KubeletCluster start(Path dir, Path volume) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(mountNamespaces(),
+                "the test kubelet runs each pod in a mount namespace of its own (unshare --mount): root, or a user allowed to make them");
         TestingKubernetesApi kube = TestingKubernetesApi.start(Files.createDirectories(dir), "batch");
         kube.client().secrets().resource(new SecretBuilder().withNewMetadata().withName("oss-credentials").endMetadata()
                 .addToStringData("access-key-id", "unused-id").addToStringData("access-key-secret", "unused-secret").build()).create();
@@ -47,6 +49,17 @@ public final class KubeletCluster implements AutoCloseable {
         TestingKubelet kubelet = TestingKubelet.start(kube, Files.createDirectories(dir.resolve("node")), image,
                 Map.of("pvc-oss", volume));
         return new KubeletCluster(kube, kubelet);
+    }
+
+    /** Whether this user can make the mount namespaces the test kubelet runs pods in. */
+    private static boolean mountNamespaces() throws InterruptedException {
+        try {
+            Process p = new ProcessBuilder("unshare", "--mount", "--propagation", "private", "true")
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            return p.waitFor() == 0;
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     /** {@code floe submit --target TARGET} of {@code file}, with this cluster's kubeconfig and free ports for the JobManager. */
