@@ -35,12 +35,13 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>A request is a directory that the shell moves into {@code requests/} under the warm Flink's
  * directory (mode 0700: only its user can hand it work). It holds {@code args} and {@code env}
- * (NUL-separated, as {@code env -0} writes them), {@code cwd}, {@code client} (the shell's pid),
+ * (NUL-separated {@code NAME=VALUE} entries), {@code cwd}, {@code client} (the shell's pid),
  * {@code terminal} ({@code 1} when its standard error is one) and two FIFOs, {@code out} and
  * {@code err}, that the shell copies to its own standard output and error. This JVM writes {@code
  * accepted} when it takes the request, runs the command line as {@link FloeCli} would (relative
- * paths resolve against {@code cwd}), writes the exit code to {@code rc} and then closes the FIFOs.
- * A shell that goes away (Ctrl-C, a kill) stops its command: its workflow's job is cancelled.
+ * paths resolve against {@code cwd}), writes the exit code to {@code rc} and then closes the FIFOs;
+ * it removes the directory once the shell has ended. A shell that goes away (Ctrl-C, a kill) stops
+ * its command: its workflow's job is cancelled.
  */
 final class WarmRequests implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WarmRequests.class);
@@ -174,9 +175,8 @@ final class WarmRequests implements AutoCloseable {
             }
         }
         LOG.info("Request {} ended with exit code {}", dir.getFileName(), rc);
-        if (!alive(client)) {
-            delete(dir); // no shell is left to read rc and remove it
-        }
+        // Removed once the shell has read rc and ended (it starts no process to remove it itself).
+        ProcessHandle.of(client).ifPresentOrElse(shell -> shell.onExit().thenRun(() -> delete(dir)), () -> delete(dir));
     }
 
     private static boolean alive(long pid) {
