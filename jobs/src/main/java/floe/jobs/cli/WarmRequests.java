@@ -70,11 +70,16 @@ final class WarmRequests implements AutoCloseable {
         requests.register(watcher, StandardWatchEventKinds.ENTRY_CREATE);
         WarmRequests served = new WarmRequests(requests, flink, watcher);
         served.loop.start();
-        // Requests moved in before the watch began.
-        try (var present = Files.list(requests)) {
-            present.forEach(served::offer);
-        }
+        served.offerAll(); // requests moved in before the watch began
         return served;
+    }
+
+    private void offerAll() {
+        try (var present = Files.list(requests)) {
+            present.forEach(this::offer);
+        } catch (IOException e) {
+            LOG.warn("Could not list the requests in {}: {}", requests, e.toString());
+        }
     }
 
     private void watch() {
@@ -82,7 +87,9 @@ final class WarmRequests implements AutoCloseable {
             while (true) {
                 WatchKey key = watcher.take();
                 for (WatchEvent<?> event : key.pollEvents()) {
-                    if (event.context() instanceof Path name) {
+                    if (event.kind() == StandardWatchEventKinds.OVERFLOW) {
+                        offerAll(); // events were lost: look at every request there is
+                    } else if (event.context() instanceof Path name) {
                         offer(requests.resolve(name));
                     }
                 }
