@@ -52,6 +52,13 @@ class WarmCommandsE2E {
         assertThat(onWarm.err()).contains("merge-result             [##############################]       1/1       done");
         assertThat(Files.readAllBytes(work.resolve("o1/result.avro"))).isEqualTo(Files.readAllBytes(work.resolve("o0/result.avro")));
 
+        // The plan printed is the one that runs: the warm Flink's slots, whatever the command's settings name.
+        int slots = floe.jobs.cluster.WarmFlink.in(dir.resolve("log/warm")).running().orElseThrow().slots();
+        Outcome otherSlots = floe(work, noJvm, "tree-merge", "-D", "floe.embedded.slots=" + (slots + 5), "--input", "data/level-0",
+                "--work", "w3", "--output", "o3");
+        assertThat(otherSlots.exit()).as(otherSlots.err()).isZero();
+        assertThat(otherSlots.out()).containsPattern("merge-l1 +tasks=8 +parallelism=" + Math.min(8, slots) + " ");
+
         Outcome again = floe(work, noJvm, "tree-merge", "--input", "data/level-0", "--work", "w1", "--output", "o1");
         assertThat(again.exit()).isEqualTo(2);
         assertThat(again.err().trim()).isEqualTo("floe: --output file:" + work.resolve("o1")

@@ -112,6 +112,11 @@ public final class EmbeddedRunner implements WorkflowRunner {
         return new EmbeddedRunner(conf, cluster, true);
     }
 
+    /** The compiler of this runner's plans: its settings, for its Flink's slots. */
+    public floe.compile.WorkflowCompiler compiler() {
+        return FloeOptions.embeddedCompiler(conf);
+    }
+
     /** Where this Flink's REST API answers (its web UI; the address a {@link SessionRunner} takes). */
     public java.net.URI restAddress() {
         try {
@@ -131,7 +136,7 @@ public final class EmbeddedRunner implements WorkflowRunner {
     }
 
     private RunResult runJob(Workflow workflow, ProgressListener progress) {
-        floe.compile.WorkflowCompiler compiler = FloeOptions.embeddedCompiler(conf);
+        floe.compile.WorkflowCompiler compiler = compiler();
         CompiledJob job = CompiledJob.of(workflow, conf, compiler);
         Plan plan = job.plan();
         JobGraph jobGraph = job.graph();

@@ -63,7 +63,8 @@ final class WorkflowLauncher implements AutoCloseable {
         boolean terminal = invocation.terminal();
         if (invocation.inWarmFlink()) {
             EmbeddedRunner warm = invocation.warmFlink().sharedWith(conf);
-            return new WorkflowLauncher(conf, FloeOptions.embeddedCompiler(conf), CompletableFuture.completedFuture(warm), false, terminal);
+            // Its plan is the shared Flink's: that Flink's slots, not the ones these settings name.
+            return new WorkflowLauncher(conf, warm.compiler(), CompletableFuture.completedFuture(warm), false, terminal);
         }
         if (ContextRunner.isInFlinkClient()) {
             return new WorkflowLauncher(conf, FloeOptions.compiler(conf), CompletableFuture.completedFuture(ContextRunner.on(conf)),
