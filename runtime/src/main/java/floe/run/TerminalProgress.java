@@ -37,8 +37,13 @@ public final class TerminalProgress implements ProgressListener {
      * lines are not redrawn.
      */
     public static TerminalProgress onStderr(java.util.function.Function<String, String> notes) {
-        return on(new PrintWriter(System.err), System.console() != null && System.getenv("TERM") != null
-                && !"dumb".equals(System.getenv("TERM")), notes);
+        return on(new PrintWriter(System.err), stderrIsTerminal(), notes);
+    }
+
+    /** Whether this JVM's standard error is a terminal that understands cursor movement. */
+    public static boolean stderrIsTerminal() {
+        String term = System.getenv("TERM");
+        return System.console() != null && term != null && !"dumb".equals(term);
     }
 
     /**

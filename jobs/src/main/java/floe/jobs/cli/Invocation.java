@@ -15,9 +15,7 @@ import java.util.Map;
 record Invocation(Path workingDir, Map<String, String> env, boolean terminal, EmbeddedRunner warmFlink) {
     /** This JVM's working directory, environment and standard error. */
     static Invocation ofThisJvm() {
-        String term = System.getenv("TERM");
-        return new Invocation(Path.of("").toAbsolutePath(), System.getenv(),
-                System.console() != null && term != null && !"dumb".equals(term), null);
+        return new Invocation(Path.of("").toAbsolutePath(), System.getenv(), floe.run.TerminalProgress.stderrIsTerminal(), null);
     }
 
     /** A command typed elsewhere and run in the warm local Flink's JVM, on {@code flink}. */
