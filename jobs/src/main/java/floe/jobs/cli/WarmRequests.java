@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -43,7 +42,7 @@ import java.util.concurrent.TimeUnit;
  * it removes the directory once the shell has ended. A shell that goes away (Ctrl-C, a kill) stops
  * its command: its workflow's job is cancelled.
  */
-final class WarmRequests implements AutoCloseable {
+final class WarmRequests {
     private static final Logger LOG = LoggerFactory.getLogger(WarmRequests.class);
     static final String DIR = "requests";
     private static final long CLIENT_POLL_MILLIS = 100;
@@ -63,15 +62,14 @@ final class WarmRequests implements AutoCloseable {
         loop.setDaemon(true);
     }
 
-    /** Takes requests from {@code warmDir}'s {@code requests/} and runs them on {@code flink}, until closed. */
-    static WarmRequests serve(Path warmDir, EmbeddedRunner flink) throws IOException {
+    /** Takes requests from {@code warmDir}'s {@code requests/} and runs them on {@code flink}, for the rest of this JVM's life. */
+    static void serve(Path warmDir, EmbeddedRunner flink) throws IOException {
         Path requests = Files.createDirectories(warmDir.resolve(DIR));
         WatchService watcher = requests.getFileSystem().newWatchService();
         requests.register(watcher, StandardWatchEventKinds.ENTRY_CREATE);
         WarmRequests served = new WarmRequests(requests, flink, watcher);
         served.loop.start();
         served.offerAll(); // requests moved in before the watch began
-        return served;
     }
 
     private void offerAll() {
@@ -95,8 +93,8 @@ final class WarmRequests implements AutoCloseable {
                 }
                 key.reset();
             }
-        } catch (InterruptedException | ClosedWatchServiceException e) {
-            // closed
+        } catch (InterruptedException e) {
+            // the JVM is stopping
         }
     }
 
@@ -105,12 +103,14 @@ final class WarmRequests implements AutoCloseable {
         if (dir.getFileName().toString().startsWith(".") || !Files.isRegularFile(dir.resolve("client"))) {
             return;
         }
+        long client;
         try {
-            if (!alive(Long.parseLong(Files.readString(dir.resolve("client")).trim()))) {
-                delete(dir); // left by a shell that went away before anything took it
-                return;
-            }
+            client = Long.parseLong(Files.readString(dir.resolve("client")).trim());
         } catch (IOException | NumberFormatException e) {
+            return;
+        }
+        if (!alive(client)) {
+            delete(dir); // left by a shell that went away before anything took it
             return;
         }
         try {
@@ -118,16 +118,14 @@ final class WarmRequests implements AutoCloseable {
         } catch (IOException e) {
             return; // taken already, or gone
         }
-        commands.execute(() -> run(dir));
+        commands.execute(() -> run(dir, client));
     }
 
-    private void run(Path dir) {
-        Thread self = Thread.currentThread();
-        long client;
+    /** Runs the request in {@code dir} of the shell {@code client}. */
+    private void run(Path dir, long client) {
         List<String> args;
         Invocation invocation;
         try {
-            client = Long.parseLong(Files.readString(dir.resolve("client")).trim());
             args = nulSeparated(dir.resolve("args"));
             Map<String, String> env = new LinkedHashMap<>();
             for (String entry : nulSeparated(dir.resolve("env"))) {
@@ -143,20 +141,14 @@ final class WarmRequests implements AutoCloseable {
             LOG.warn("Request {} is incomplete: {}", dir, e.toString());
             return;
         }
-        // A shell gone while this JVM still opens its FIFOs would leave the open waiting for a reader: it stops the command.
-        Object lock = new Object();
-        boolean[] state = new boolean[2]; // [0] the command ended, [1] its shell went away
+        ShellWatch shell = new ShellWatch(Thread.currentThread());
         ScheduledFuture<?> watchClient = clients.scheduleWithFixedDelay(() -> {
-            synchronized (lock) {
-                if (state[0] || state[1] || alive(client)) {
-                    return;
-                }
-                state[1] = true;
+            if (!alive(client) && shell.stopCommand()) {
                 LOG.info("The shell of request {} (pid {}) went away: stopping its command", dir.getFileName(), client);
-                self.interrupt();
+                // A shell gone while this JVM still opens its FIFOs would leave the open waiting for a reader.
+                unblock(dir.resolve("out"));
+                unblock(dir.resolve("err"));
             }
-            unblock(dir.resolve("out"));
-            unblock(dir.resolve("err"));
         }, CLIENT_POLL_MILLIS, CLIENT_POLL_MILLIS, TimeUnit.MILLISECONDS);
         int rc = FloeCli.FAILED;
         try (PrintWriter out = fifo(dir.resolve("out")); PrintWriter err = fifo(dir.resolve("err"))) {
@@ -176,14 +168,41 @@ final class WarmRequests implements AutoCloseable {
             LOG.warn("Request {}: {}", dir.getFileName(), e.toString());
         } finally {
             watchClient.cancel(false);
-            synchronized (lock) {
-                state[0] = true;
-                Thread.interrupted();
-            }
+            shell.commandEnded();
         }
         LOG.info("Request {} ended with exit code {}", dir.getFileName(), rc);
         // Removed once the shell has read rc and ended (it starts no process to remove it itself).
-        ProcessHandle.of(client).ifPresentOrElse(shell -> shell.onExit().thenRun(() -> delete(dir)), () -> delete(dir));
+        ProcessHandle.of(client).ifPresentOrElse(gone -> gone.onExit().thenRun(() -> delete(dir)), () -> delete(dir));
+    }
+
+    /**
+     * The command's thread and whether its shell's going away still has to stop it: an interrupt
+     * is delivered only while the command runs, so none reaches the next command on that thread.
+     */
+    private static final class ShellWatch {
+        private final Thread command;
+        private boolean ended;
+        private boolean stopped;
+
+        ShellWatch(Thread command) {
+            this.command = command;
+        }
+
+        /** Interrupts the command once, if it still runs; true if it did. */
+        synchronized boolean stopCommand() {
+            if (ended || stopped) {
+                return false;
+            }
+            stopped = true;
+            command.interrupt();
+            return true;
+        }
+
+        /** Called on the command's thread when it ended: no interrupt comes after, none is left pending. */
+        synchronized void commandEnded() {
+            ended = true;
+            Thread.interrupted();
+        }
     }
 
     private static boolean alive(long pid) {
@@ -232,10 +251,4 @@ final class WarmRequests implements AutoCloseable {
         };
     }
 
-    @Override
-    public void close() throws IOException {
-        watcher.close();
-        commands.shutdownNow();
-        clients.shutdownNow();
-    }
 }
