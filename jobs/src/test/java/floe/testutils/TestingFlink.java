@@ -1,6 +1,7 @@
 package floe.testutils;
 
 import floe.run.FlinkSettings;
+import floe.run.FloeOptions;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -12,7 +13,7 @@ public final class TestingFlink {
 
     public static MiniClusterExtension withSlots(int slots) {
         return new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-                .setConfiguration(FlinkSettings.embeddedCluster(new Configuration()))
+                .setConfiguration(FlinkSettings.embeddedCluster(new Configuration().set(FloeOptions.EMBEDDED_SLOTS, slots)))
                 .setNumberTaskManagers(1)
                 .setNumberSlotsPerTaskManager(slots)
                 .build());

@@ -88,17 +88,25 @@ public final class FlinkSettings {
 
     /**
      * Cluster-level settings for the embedded Flink: many small blocking producers at once, so
-     * each sort-shuffle partition asks for few network buffers (completions are tiny).
+     * each sort-shuffle partition asks for few network buffers (completions are tiny); and network
+     * memory sized to its slots ({@code floe.embedded.slots}), {@link #NETWORK_PER_SLOT} a slot within
+     * 32-128 MiB. Flink allocates all of it when the TaskManager starts, and every 32 MiB cost
+     * about 0.1 s of a run's start on 2 cores; a slot runs one subtask at a time, whose partition
+     * and input gate take a few dozen buffers of 32 KiB.
      */
     public static Configuration embeddedCluster(Configuration base) {
         Configuration conf = job(base);
         if (!base.contains(NettyShuffleEnvironmentOptions.NETWORK_SORT_SHUFFLE_MIN_BUFFERS)) {
             conf.set(NettyShuffleEnvironmentOptions.NETWORK_SORT_SHUFFLE_MIN_BUFFERS, 16);
         }
-        if (!base.containsKey("taskmanager.memory.network.min")) {
-            conf.set(org.apache.flink.configuration.TaskManagerOptions.NETWORK_MEMORY_MIN, MemorySize.parse("128m"));
-            conf.set(org.apache.flink.configuration.TaskManagerOptions.NETWORK_MEMORY_MAX, MemorySize.parse("128m"));
+        if (!base.containsKey("taskmanager.memory.network.min") && !base.containsKey("taskmanager.memory.network.max")) {
+            long mib = Math.min(128, Math.max(32, NETWORK_PER_SLOT.getMebiBytes() * (long) conf.get(FloeOptions.EMBEDDED_SLOTS)));
+            conf.set(org.apache.flink.configuration.TaskManagerOptions.NETWORK_MEMORY_MIN, MemorySize.ofMebiBytes(mib));
+            conf.set(org.apache.flink.configuration.TaskManagerOptions.NETWORK_MEMORY_MAX, MemorySize.ofMebiBytes(mib));
         }
         return conf;
     }
+
+    /** Network memory of the embedded Flink for each of its slots. */
+    static final MemorySize NETWORK_PER_SLOT = MemorySize.ofMebiBytes(16);
 }
