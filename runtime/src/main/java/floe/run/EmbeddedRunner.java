@@ -98,7 +98,7 @@ public final class EmbeddedRunner implements WorkflowRunner {
         if (!base.contains(RestOptions.BIND_PORT)) {
             conf.set(RestOptions.BIND_PORT, "0");
         }
-        FileSystems.initialize(conf);
+        FileSystems.initialize(base); // the file systems' settings: a command's own start made them so already
         MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
                 .setConfiguration(conf)
                 .setNumTaskManagers(1)
