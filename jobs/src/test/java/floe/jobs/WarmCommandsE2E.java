@@ -44,6 +44,12 @@ class WarmCommandsE2E {
         assertThat(embedded.exit()).as(embedded.err()).isZero();
         Outcome up = floe(dir, Map.of(), "up", "--timeout", "600");
         assertThat(up.exit()).as(up.err()).isZero();
+        // It warmed itself up before it took commands, and left nothing of that behind.
+        Path warmDir = dir.resolve("log/warm");
+        assertThat(Files.readString(warmDir.resolve("floe.log"))).contains("Warm-up done in");
+        try (var entries = Files.list(warmDir)) {
+            assertThat(entries.map(p -> p.getFileName().toString())).noneMatch(name -> name.startsWith("warm-up-"));
+        }
 
         Map<String, String> noJvm = Map.of("FLOE_JAVA_OPTS", "-Xno-jvm-may-start", "FLOE_TEST_TOKEN", "token-4f1c9e");
         Outcome onWarm = floe(work, noJvm, "tree-merge", "--input", "data/level-0", "--work", "w1", "--output", "o1");

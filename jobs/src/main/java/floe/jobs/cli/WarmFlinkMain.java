@@ -38,6 +38,7 @@ public final class WarmFlinkMain {
             conf.set(RestOptions.CACHE_EXECUTION_GRAPH_TIMEOUT, Duration.ofMillis(100));
         }
         EmbeddedRunner flink = EmbeddedRunner.start(conf);
+        WarmUp.run(dir, flink); // before the record: bin/floe hands nothing over until it is there
         WarmRequests.serve(dir, flink);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> WarmFlink.removeRecord(dir), "floe-warm-record"));
         WarmFlink.writeRecord(dir, flink.restAddress(), conf.get(FloeOptions.EMBEDDED_SLOTS));
