@@ -275,12 +275,45 @@ public final class AtomicFile implements AutoCloseable {
         }
         String prefix = "." + target.getName() + ".";
         long now = System.currentTimeMillis();
+        java.io.File local = localFile(dir);
+        if (local != null) {
+            deleteLocalLeftovers(local.toPath(), prefix, now);
+            return;
+        }
         for (FileStatus s : list(fs, dir)) {
             String name = s.getPath().getName();
             if (name.startsWith(prefix) && name.endsWith(SUFFIX)
                     && expired(name.substring(prefix.length(), name.length() - SUFFIX.length()), s.getModificationTime(), now)) {
                 fs.delete(s.getPath(), false);
             }
+        }
+    }
+
+    /**
+     * {@link #deleteLeftovers} in a local directory: its names are read without a look at each
+     * file (Flink's {@code listStatus} stats every entry, which made writing N files into one
+     * directory cost N^2/2 stats: 13 minutes of system time for 16,384 files), and only an
+     * in-progress file of the target's is looked at.
+     */
+    private static void deleteLocalLeftovers(java.nio.file.Path dir, String prefix, long now) throws IOException {
+        java.nio.file.DirectoryStream.Filter<java.nio.file.Path> ours = p -> {
+            String name = p.getFileName().toString();
+            return name.startsWith(prefix) && name.endsWith(SUFFIX);
+        };
+        try (java.nio.file.DirectoryStream<java.nio.file.Path> leftovers = Files.newDirectoryStream(dir, ours)) {
+            for (java.nio.file.Path p : leftovers) {
+                String name = p.getFileName().toString();
+                try {
+                    long modified = Files.getLastModifiedTime(p).toMillis();
+                    if (expired(name.substring(prefix.length(), name.length() - SUFFIX.length()), modified, now)) {
+                        Files.deleteIfExists(p);
+                    }
+                } catch (java.nio.file.NoSuchFileException gone) {
+                    // published or swept meanwhile
+                }
+            }
+        } catch (java.nio.file.NoSuchFileException gone) {
+            // the directory went away: nothing to sweep
         }
     }
 
