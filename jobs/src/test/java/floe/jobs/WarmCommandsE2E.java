@@ -103,7 +103,12 @@ class WarmCommandsE2E {
         shell.destroy();
         assertThat(shell.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(shell.exitValue()).isEqualTo(130);
-        waitFor(() -> ProcessHandle.allProcesses().noneMatch(p -> p.info().commandLine().orElse("").contains("sleep 30")));
+        // This command's processes wherever they are (its shell, its sleep), not another program's "sleep 300 &".
+        java.util.function.Supplier<List<String>> sleeping = () -> ProcessHandle.allProcesses()
+                .map(p -> p.info().commandLine().orElse(""))
+                .filter(line -> line.contains("sleep 30; echo done") || line.equals("sleep 30") || line.endsWith("/sleep 30"))
+                .toList();
+        waitFor(() -> sleeping.get().isEmpty(), () -> "still running: " + sleeping.get());
         Thread.sleep(500);
         assertThat(Files.readAllLines(sub.resolve("v/marks"))).containsExactly("start");
         waitFor(() -> isEmpty(dir.resolve("log/warm/requests"))); // and with them the environments the shells sent
@@ -144,9 +149,14 @@ class WarmCommandsE2E {
     }
 
     private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        waitFor(condition, () -> "");
+    }
+
+    private static void waitFor(java.util.function.BooleanSupplier condition, java.util.function.Supplier<String> state)
+            throws InterruptedException {
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("waited 60 s").isLessThan(until);
+            assertThat(System.nanoTime()).as(() -> "waited 60 s " + state.get()).isLessThan(until);
             Thread.sleep(50);
         }
     }
