@@ -33,15 +33,21 @@ public final class CommandLeases {
         if (d == null) {
             return;
         }
-        String identity = identity(process.pid());
+        long pid;
+        try {
+            pid = process.pid();
+        } catch (UnsupportedOperationException e) {
+            return; // ended at once, before its pid was known
+        }
+        String identity = identity(pid);
         if (identity == null) {
             return; // ended already, or no /proc (not Linux)
         }
-        Path file = d.resolve(Long.toString(process.pid()));
+        Path file = d.resolve(Long.toString(pid));
         try {
             Files.writeString(file, identity, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            LOG.warn("cannot record command process {} in {}: {}", process.pid(), d, e.toString());
+            LOG.warn("cannot record command process {} in {}: {}", pid, d, e.toString());
             return;
         }
         process.onExit().thenRun(() -> {

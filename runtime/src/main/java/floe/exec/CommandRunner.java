@@ -38,7 +38,7 @@ final class CommandRunner {
      * process's parent-death signal ({@link ProcessTies}) comes when the thread that started it
      * ends, which must be the JVM's end only.
      */
-    private static final java.util.concurrent.ExecutorService STARTER = java.util.concurrent.Executors.newFixedThreadPool(
+    static final java.util.concurrent.ExecutorService STARTER = java.util.concurrent.Executors.newFixedThreadPool(
             Math.max(1, Runtime.getRuntime().availableProcessors()), new java.util.concurrent.ThreadFactory() {
                 private final java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -205,7 +205,7 @@ final class CommandRunner {
                 sidecars.add(startSidecar(sidecar, ctx, dir, name));
             }
             exit = command.containerSet() != null ? runSet(command, ctx, dir, name, outLog, errLog)
-                    : await(start(command, null, ctx, scratch(dir, "out"), scratch(dir, "err")), dir, outLog, errLog);
+                    : await(launch(command, null, ctx, scratch(dir, "out"), scratch(dir, "err"), false), dir, outLog, errLog);
             ended = true;
         } finally {
             stop(sidecars, ended);
@@ -312,7 +312,7 @@ final class CommandRunner {
                         int run = runs.merge(c, 1, Integer::sum);
                         boolean main = c.equals(set.main());
                         Command what = main ? command : m.command();
-                        running.put(c, start(what, "container '" + c + "'", ctx, main ? scratch(dir, "out") : member(dir, name, c, "out"),
+                        running.put(c, launch(what, "container '" + c + "'", ctx, main ? scratch(dir, "out") : member(dir, name, c, "out"),
                                 main ? scratch(dir, "err") : member(dir, name, c, "err"), run > 1));
                         rerunAt.remove(c);
                     }
@@ -413,7 +413,7 @@ final class CommandRunner {
         String what = "init container '" + init.name() + "'";
         File outLog = dir.resolve(name + ".init-" + init.name() + ".out").toFile();
         File errLog = dir.resolve(name + ".init-" + init.name() + ".err").toFile();
-        int exit = await(start(init.command(), what, ctx, scratch(dir, "out"), scratch(dir, "err")), dir, outLog, errLog);
+        int exit = await(launch(init.command(), what, ctx, scratch(dir, "out"), scratch(dir, "err"), false), dir, outLog, errLog);
         keep(scratch(dir, "out"), outLog);
         File err = keep(scratch(dir, "err"), errLog);
         failIfNotZero(init.command(), what, exit, ctx, err, errLog);
@@ -487,6 +487,29 @@ final class CommandRunner {
      */
     private Process start(Command command, String container, TaskContext ctx, File out, File err) throws Exception {
         return start(command, container, ctx, out, err, false);
+    }
+
+    /**
+     * As {@link #start(Command, String, TaskContext, File, File, boolean)}, from this JVM's {@link Launcher}
+     * where there is one and the command needs nothing it does not do (volumes, a pruned environment):
+     * for a command that runs to its end, not for a sidecar, a daemon or a probe, which, as a
+     * container's first process, a SIGTERM stops only if it handles it.
+     */
+    private Process launch(Command command, String container, TaskContext ctx, File out, File err, boolean append) throws Exception {
+        Launcher launcher = command.mounts().isEmpty() && command.inheritEnv() == null ? Launcher.get() : null;
+        String file = launcher == null ? null : ProcessTies.executable(command.argv().get(0), command.workingDir());
+        if (file == null || (command.workingDir() != null && !new File(command.workingDir()).isDirectory())) {
+            return start(command, container, ctx, out, err, append); // the JDK says why it cannot start, if it cannot
+        }
+        Process process;
+        try {
+            process = launcher.start(file, command.argv(), command.env(), command.workingDir(), out, err, append);
+        } catch (IOException e) {
+            throw new CommandNotFoundException(ctx.stage(), container, command.argv().get(0), command.workingDir(), e);
+        }
+        live.add(process);
+        CommandLeases.record(process);
+        return process;
     }
 
     /** As {@link #start(Command, String, TaskContext, File, File)}; with {@code append}, after what the files hold. */
@@ -607,7 +630,11 @@ final class CommandRunner {
         process.descendants().forEach(tree::add);
         process.destroyForcibly();
         tree.forEach(ProcessHandle::destroyForcibly);
-        tree.add(0, process.toHandle());
+        if (process instanceof LaunchedProcess launched) {
+            launched.handle().ifPresent(h -> tree.add(0, h));
+        } else {
+            tree.add(0, process.toHandle());
+        }
         return tree;
     }
 

@@ -22,6 +22,9 @@ import java.util.concurrent.TimeUnit;
  * parent-death signal only, and one with volumes (already in a user namespace,
  * {@link MountNamespace}) gets both.
  *
+ * <p>Where commands get a PID namespace each, those that run to their end start from a {@link
+ * Launcher} instead: one namespace per launcher, the same guarantee, a fork and an exec a command.
+ *
  * <p>The parent-death signal is sent when the <em>thread</em> that started the process ends, not
  * only the JVM, so {@link CommandRunner} starts every process on threads that never end.
  */
@@ -145,20 +148,29 @@ final class ProcessTies {
      * to the working directory), or a name on this JVM's PATH.
      */
     static boolean findable(String program, String workingDir) {
+        return executable(program, workingDir) != null;
+    }
+
+    /**
+     * The file the JDK would run for {@code program}: {@code program} itself when it is a path
+     * (relative to the working directory), else the first executable of that name on this JVM's PATH;
+     * null when there is none.
+     */
+    static String executable(String program, String workingDir) {
         if (program.contains("/")) {
             Path p = workingDir == null ? Path.of(program) : Path.of(workingDir).resolve(program);
-            return Files.isRegularFile(p) && Files.isExecutable(p);
+            return Files.isRegularFile(p) && Files.isExecutable(p) ? program : null;
         }
         String path = System.getenv("PATH");
         if (path == null) {
-            return false;
+            return null;
         }
         for (String dir : path.split(File.pathSeparator)) {
             Path p = Path.of(dir.isEmpty() ? "." : dir, program);
             if (Files.isRegularFile(p) && Files.isExecutable(p)) {
-                return true;
+                return p.toAbsolutePath().toString();
             }
         }
-        return false;
+        return null;
     }
 }

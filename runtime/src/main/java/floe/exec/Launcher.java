@@ -1,0 +1,217 @@
+package floe.exec;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Starts this JVM's commands from one long-lived process (a small Perl program, {@code
+ * launcher.pl}) instead of three programs a command: the launcher is the first process of a PID
+ * namespace of its own under a parent-death signal ({@code setpriv --pdeathsig KILL unshare --pid
+ * --fork --kill-child}), so every command dies with this JVM whatever kills it, as with {@link
+ * ProcessTies}' per-command namespace, while a command costs one fork and one exec, as from a shell.
+ * Each command runs in a process group of its own: what it leaves there is killed when it ends, and a
+ * kill reaches all of it. Used where {@link ProcessTies} would give a PID namespace to each command
+ * (root) and {@code perl} is installed; {@code floe.exec.launcher=false} starts commands one by one.
+ */
+final class Launcher {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Launcher.class);
+    private static final HexFormat HEX = HexFormat.of();
+    private static final Object LOCK = new Object();
+    /**
+     * As many as cores: a launcher forks and waits for each child's exec one after another, which
+     * keeps a core busy; the JVM's process starts were limited to as many at once before.
+     */
+    private static final Launcher[] CURRENT = new Launcher[Math.max(1, Runtime.getRuntime().availableProcessors())]; // guarded by LOCK
+    private static final AtomicLong NEXT = new AtomicLong();
+    private static boolean unusable; // guarded by LOCK
+
+    private final Process process;
+    private final OutputStream requests;
+    private final Map<Long, LaunchedProcess> running = new ConcurrentHashMap<>();
+    private final AtomicLong ids = new AtomicLong();
+    private volatile boolean ended;
+
+    private Launcher(Process process) {
+        this.process = process;
+        this.requests = new java.io.BufferedOutputStream(process.getOutputStream());
+    }
+
+    /**
+     * One of this JVM's launchers, started on first use on one of {@link CommandRunner#STARTER}'s
+     * threads (which never end: the parent-death signal comes when the starting thread ends); null
+     * where commands are started one by one.
+     */
+    static Launcher get() {
+        int slot = (int) (NEXT.getAndIncrement() % CURRENT.length);
+        synchronized (LOCK) {
+            Launcher current = CURRENT[slot];
+            if (current != null && !current.ended) {
+                return current;
+            }
+            if (unusable) {
+                return null;
+            }
+            if (!"false".equals(System.getProperty("floe.exec.launcher")) && ProcessTies.kind() == ProcessTies.Kind.PID_NAMESPACE
+                    && ProcessTies.ROOT && ProcessTies.executable("perl", null) != null) {
+                try {
+                    CURRENT[slot] = start(CommandRunner.STARTER);
+                    return CURRENT[slot];
+                } catch (Exception e) {
+                    LOG.warn("commands are started one by one: the launcher did not start: {}", e.toString());
+                }
+            }
+            unusable = true;
+            return null;
+        }
+    }
+
+    private static Launcher start(ExecutorService starter) throws Exception {
+        String script;
+        try (var in = Launcher.class.getResourceAsStream("launcher.pl")) {
+            script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        ProcessBuilder pb = new ProcessBuilder("setpriv", "--pdeathsig", "KILL", "unshare", "--pid", "--fork", "--kill-child", "--",
+                "perl", "-e", script);
+        Process process = starter.submit(pb::start).get();
+        Launcher launcher = new Launcher(process);
+        Thread answers = new Thread(launcher::readAnswers, "floe-launcher-answers");
+        answers.setDaemon(true);
+        answers.start();
+        Thread errors = new Thread(launcher::logErrors, "floe-launcher-errors");
+        errors.setDaemon(true);
+        errors.start();
+        LOG.info("commands start from a launcher (pid {}), the first process of a PID namespace that dies with this JVM", process.pid());
+        return launcher;
+    }
+
+    /**
+     * Starts {@code file} with {@code argv} ({@code argv[0]} as given), {@code env} over this JVM's
+     * environment, in {@code dir} (null: this JVM's), standard input empty, standard output and error
+     * to the files given (after what they hold, with {@code append}). Returns once it runs; an
+     * {@link IOException} when it could not start. Interrupted meanwhile, it leaves nothing running.
+     */
+    LaunchedProcess start(String file, List<String> argv, Map<String, String> env, String dir, File out, File err, boolean append)
+            throws IOException, InterruptedException {
+        LaunchedProcess p = new LaunchedProcess(this, ids.incrementAndGet());
+        StringBuilder line = new StringBuilder(256).append("s ").append(p.id).append(append ? " 1 " : " 0 ")
+                .append(dir == null ? "-" : hex(dir)).append(' ').append(hex(out.getPath())).append(' ').append(hex(err.getPath()))
+                .append(' ').append(env.size());
+        env.forEach((name, value) -> line.append(' ').append(hex(name + "=" + value)));
+        line.append(' ').append(hex(file));
+        argv.forEach(a -> line.append(' ').append(hex(a)));
+        running.put(p.id, p);
+        send(line.append('\n').toString());
+        try {
+            p.started.get();
+            return p;
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            boolean gone = false;
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (!gone && System.nanoTime() < until) {
+                try {
+                    gone = p.waitFor(until - System.nanoTime(), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException again) {
+                    // the first interrupt is the one thrown
+                }
+            }
+            throw e;
+        }
+    }
+
+    /** Sends {@code signal} to the process group of {@code p}, if it still runs. */
+    void signal(LaunchedProcess p, int signal) {
+        if (!p.isAlive()) {
+            return;
+        }
+        try {
+            send("k " + p.id + " " + signal + "\n");
+        } catch (IOException e) {
+            // the launcher is gone, and its namespace with it
+        }
+    }
+
+    private void send(String line) throws IOException {
+        synchronized (requests) {
+            if (ended) {
+                throw new IOException("the command launcher has ended");
+            }
+            requests.write(line.getBytes(StandardCharsets.US_ASCII));
+            requests.flush();
+        }
+    }
+
+    private void readAnswers() {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.US_ASCII))) {
+            for (String line; (line = in.readLine()) != null;) {
+                String[] f = line.split(" ");
+                if (f.length != 3) {
+                    LOG.warn("command launcher: unexpected answer '{}'", line);
+                    continue;
+                }
+                LaunchedProcess p = running.get(Long.parseLong(f[1]));
+                if (p == null) {
+                    continue;
+                }
+                switch (f[0]) {
+                    case "s" -> p.startedAs(Long.parseLong(f[2]));
+                    case "f" -> p.couldNotStart(new String(HEX.parseHex(f[2]), StandardCharsets.UTF_8));
+                    case "e" -> {
+                        running.remove(p.id);
+                        p.exited(Integer.parseInt(f[2]));
+                    }
+                    default -> LOG.warn("command launcher: unexpected answer '{}'", line);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("command launcher: {}", e.toString());
+        }
+        synchronized (requests) {
+            ended = true;
+        }
+        if (!OnJvmStop.inProgress()) {
+            LOG.warn("the command launcher ended (exit {}); the commands it ran were killed with it", exitOf(process));
+        }
+        running.values().forEach(p -> {
+            p.couldNotStart("the command launcher has ended");
+            p.exited(128 + 9);
+        });
+        running.clear();
+    }
+
+    private static String exitOf(Process p) {
+        try {
+            return p.waitFor(1, TimeUnit.SECONDS) ? Integer.toString(p.exitValue()) : "still running";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "unknown";
+        }
+    }
+
+    private void logErrors() {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = in.readLine()) != null;) {
+                LOG.warn("command launcher: {}", line);
+            }
+        } catch (IOException e) {
+            // ended
+        }
+    }
+
+    private static String hex(String s) {
+        return HEX.formatHex(s.getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,148 @@
+package floe.exec;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** Commands started from the launcher behave as commands the JDK starts, and nothing of one outlives it. */
+class LauncherTest {
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void launcherHere() {
+        assumeTrue(Launcher.get() != null, "no launcher here (not root, no PID namespace or no perl)");
+    }
+
+    @Test
+    void argvEnvironmentDirectoryAndExitCodeAreTheCommands() throws Exception {
+        Path work = Files.createDirectory(dir.resolve("work dir"));
+        File out = dir.resolve("out").toFile();
+        File err = dir.resolve("err").toFile();
+        String script = "printf '%s|%s|%s|%s|%s' \"$0\" \"$1\" \"$#\" \"$FLOE_T\" \"$(pwd)\"; echo oops >&2; exit 3";
+        LaunchedProcess p = Launcher.get().start("/bin/sh", List.of("sh", "-c", script, "a b", "x\ny", ""),
+                Map.of("FLOE_T", "é = 1"), work.toString(), out, err, false);
+
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isEqualTo(3);
+        assertThat(Files.readString(out.toPath())).isEqualTo("a b|x\ny|2|é = 1|" + work);
+        assertThat(Files.readString(err.toPath())).isEqualTo("oops\n");
+        assertThat(p.isAlive()).isFalse();
+    }
+
+    @Test
+    void itInheritsThisJvmsEnvironmentAndEmptyStandardInput() throws Exception {
+        File out = dir.resolve("out").toFile();
+        LaunchedProcess p = Launcher.get().start("/bin/sh", List.of("sh", "-c", "echo \"$PATH\"; cat; echo end"), Map.of(), null, out,
+                dir.resolve("err").toFile(), false);
+        assertThat(p.waitFor()).isZero();
+        assertThat(Files.readString(out.toPath())).isEqualTo(System.getenv("PATH") + "\nend\n");
+    }
+
+    @Test
+    void appendKeepsWhatTheFilesHeld() throws Exception {
+        File out = dir.resolve("out").toFile();
+        Files.writeString(out.toPath(), "first\n");
+        LaunchedProcess p = Launcher.get().start("/bin/echo", List.of("echo", "second"), Map.of(), null, out, dir.resolve("err").toFile(), true);
+        assertThat(p.waitFor()).isZero();
+        assertThat(Files.readString(out.toPath())).isEqualTo("first\nsecond\n");
+    }
+
+    @Test
+    void aProgramThatCannotRunIsAnIoExceptionSayingWhy() throws Exception {
+        Path notExecutable = Files.writeString(dir.resolve("script"), "#!/bin/sh\necho hi\n");
+        assertThatThrownBy(() -> Launcher.get().start(notExecutable.toString(), List.of("script"), Map.of(), null,
+                dir.resolve("out").toFile(), dir.resolve("err").toFile(), false))
+                .isInstanceOf(IOException.class).hasMessageContaining("cannot run " + notExecutable).hasMessageContaining("ermission denied");
+        assertThatThrownBy(() -> Launcher.get().start("/bin/true", List.of("true"), Map.of(), dir.resolve("nowhere").toString(),
+                dir.resolve("out").toFile(), dir.resolve("err").toFile(), false))
+                .isInstanceOf(IOException.class).hasMessageContaining("cannot change to directory " + dir.resolve("nowhere"));
+    }
+
+    @Test
+    void aKillReachesWhatTheCommandStartedInTheBackground() throws Exception {
+        String marker = "floe-launcher-kill-" + ProcessHandle.current().pid();
+        LaunchedProcess p = Launcher.get().start("/bin/bash", List.of("bash", "-c", "(exec -a " + marker + " sleep 300) & sleep 300; echo done"),
+                Map.of(), null, dir.resolve("out").toFile(), dir.resolve("err").toFile(), false);
+        awaitRunning(marker);
+
+        p.destroyForcibly();
+
+        assertThat(p.waitFor(10, TimeUnit.SECONDS)).as("killed").isTrue();
+        assertThat(p.exitValue()).isEqualTo(128 + 9);
+        assertThat(running(marker)).as("the background process").isEmpty();
+        assertThat(Files.readString(dir.resolve("out"))).isEmpty();
+    }
+
+    @Test
+    void whatACommandLeavesBehindEndsWithIt() throws Exception {
+        String marker = "floe-launcher-left-" + ProcessHandle.current().pid();
+        // The subshell exits at once: its sleep is an orphan, no descendant of the command any more.
+        LaunchedProcess p = Launcher.get().start("/bin/bash", List.of("bash", "-c", "( (exec -a " + marker + " sleep 300) & ); sleep 1"),
+                Map.of(), null, dir.resolve("out").toFile(), dir.resolve("err").toFile(), false);
+        awaitRunning(marker);
+
+        assertThat(p.waitFor()).isZero();
+
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!running(marker).isEmpty() && System.nanoTime() < until) {
+            Thread.sleep(10);
+        }
+        assertThat(running(marker)).as("left behind").isEmpty();
+    }
+
+    @Test
+    void commandsRunSideBySide() throws Exception {
+        long start = System.nanoTime();
+        List<LaunchedProcess> all = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            all.add(Launcher.get().start("/bin/sleep", List.of("sleep", "1"), Map.of(), null, dir.resolve("out" + i).toFile(),
+                    dir.resolve("err" + i).toFile(), false));
+        }
+        for (LaunchedProcess p : all) {
+            assertThat(p.waitFor()).isZero();
+        }
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).as("8 sleeps of 1 s").isLessThan(7_000);
+    }
+
+    private static void awaitRunning(String marker) throws Exception {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (running(marker).isEmpty()) {
+            assertThat(System.nanoTime()).as(marker + " started").isLessThan(until);
+            Thread.sleep(10);
+        }
+    }
+
+    /** The pids of running (not zombie) processes whose argv[0] is {@code marker}. */
+    private static List<Long> running(String marker) throws IOException {
+        List<Long> found = new java.util.ArrayList<>();
+        try (var procs = Files.list(Path.of("/proc"))) {
+            for (Path p : procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).toList()) {
+                try {
+                    byte[] cmdline = Files.readAllBytes(p.resolve("cmdline"));
+                    String stat = Files.readString(p.resolve("stat"));
+                    String argv0 = new String(cmdline, StandardCharsets.UTF_8).split("\0", 2)[0];
+                    if (argv0.equals(marker) && stat.charAt(stat.lastIndexOf(')') + 2) != 'Z') {
+                        found.add(Long.parseLong(p.getFileName().toString()));
+                    }
+                } catch (IOException gone) {
+                    // ended meanwhile
+                }
+            }
+        }
+        return found;
+    }
+}
