@@ -78,20 +78,25 @@ public final class Bench {
      * A one-task workflow (an Argo container running {@code true}) end to end with a fresh JVM
      * each time, on an embedded Flink and on the warm one, beside starting {@code true} itself.
      */
-    public void oneTask() throws Exception {
-        java.nio.file.Path dir = java.nio.file.Path.of(root.toUri()).resolve("one-task");
-        java.nio.file.Files.createDirectories(dir);
-        java.nio.file.Path spec = dir.resolve("one-task.yaml");
-        java.nio.file.Files.writeString(spec, """
+    /** The Argo workflow of one task running {@code true}, named {@code name}: what the one-task figures time, and what {@code floe up} warms up with. */
+    public static String oneTaskWorkflow(String name) {
+        return """
                 apiVersion: argoproj.io/v1alpha1
                 kind: Workflow
-                metadata: {name: one-task}
+                metadata: {name: %s}
                 spec:
                   entrypoint: main
                   templates:
                     - name: main
                       container: {image: busybox, command: ["true"]}
-                """);
+                """.formatted(name);
+    }
+
+    public void oneTask() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Path.of(root.toUri()).resolve("one-task");
+        java.nio.file.Files.createDirectories(dir);
+        java.nio.file.Path spec = dir.resolve("one-task.yaml");
+        java.nio.file.Files.writeString(spec, oneTaskWorkflow("one-task"));
         String[] names = {"floe", WARM, "true"};
         double[][] seconds = new double[names.length][repeat];
         for (int r = 0; r < repeat; r++) {

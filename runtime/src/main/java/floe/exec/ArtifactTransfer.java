@@ -189,16 +189,9 @@ final class ArtifactTransfer {
         }
     }
 
-    /** Deletes a file or a whole tree, not following links; nothing there is fine. */
+    /** Deletes a file or a whole tree, not what links in it point to; nothing there is fine. */
     static void delete(java.nio.file.Path path) throws IOException {
-        if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<java.nio.file.Path> walk = Files.walk(path)) {
-            for (java.nio.file.Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
+        org.apache.flink.util.FileUtils.deleteFileOrDirectory(path.toFile());
     }
 
     private interface Transfer<T> {

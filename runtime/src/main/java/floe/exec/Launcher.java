@@ -79,7 +79,9 @@ final class Launcher {
     private static Launcher start(ExecutorService starter) throws Exception {
         String script;
         try (var in = Launcher.class.getResourceAsStream("launcher.pl")) {
-            script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            // Without its comment lines: it goes on the command line.
+            script = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().filter(l -> !l.stripLeading().startsWith("#"))
+                    .collect(java.util.stream.Collectors.joining("\n"));
         }
         ProcessBuilder pb = new ProcessBuilder("setpriv", "--pdeathsig", "KILL", "unshare", "--pid", "--fork", "--kill-child", "--",
                 "perl", "-e", script);

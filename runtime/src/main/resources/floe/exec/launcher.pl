@@ -16,6 +16,7 @@
 # No modules: each page the launcher or a child of it touches after a fork is copied, which costs
 # more than the command's own start on some machines.
 use strict;
+$0 = 'floe-launcher';  # what ps shows: the JVM passes this program with -e
 
 my %id_of;  # pid (this namespace's) -> command id
 my %pid_of; # command id -> pid

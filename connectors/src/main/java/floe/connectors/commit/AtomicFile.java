@@ -281,12 +281,17 @@ public final class AtomicFile implements AutoCloseable {
             return;
         }
         for (FileStatus s : list(fs, dir)) {
-            String name = s.getPath().getName();
-            if (name.startsWith(prefix) && name.endsWith(SUFFIX)
-                    && expired(name.substring(prefix.length(), name.length() - SUFFIX.length()), s.getModificationTime(), now)) {
+            String owner = leftoverOwner(s.getPath().getName(), prefix);
+            if (owner != null && expired(owner, s.getModificationTime(), now)) {
                 fs.delete(s.getPath(), false);
             }
         }
+    }
+
+    /** The owner part of {@code name} when it is an in-progress file of the target whose files start with {@code prefix}; else null. */
+    private static String leftoverOwner(String name, String prefix) {
+        return name.length() >= prefix.length() + SUFFIX.length() && name.startsWith(prefix) && name.endsWith(SUFFIX)
+                ? name.substring(prefix.length(), name.length() - SUFFIX.length()) : null;
     }
 
     /**
@@ -296,16 +301,12 @@ public final class AtomicFile implements AutoCloseable {
      * in-progress file of the target's is looked at.
      */
     private static void deleteLocalLeftovers(java.nio.file.Path dir, String prefix, long now) throws IOException {
-        java.nio.file.DirectoryStream.Filter<java.nio.file.Path> ours = p -> {
-            String name = p.getFileName().toString();
-            return name.startsWith(prefix) && name.endsWith(SUFFIX);
-        };
+        java.nio.file.DirectoryStream.Filter<java.nio.file.Path> ours = p -> leftoverOwner(p.getFileName().toString(), prefix) != null;
         try (java.nio.file.DirectoryStream<java.nio.file.Path> leftovers = Files.newDirectoryStream(dir, ours)) {
             for (java.nio.file.Path p : leftovers) {
-                String name = p.getFileName().toString();
                 try {
                     long modified = Files.getLastModifiedTime(p).toMillis();
-                    if (expired(name.substring(prefix.length(), name.length() - SUFFIX.length()), modified, now)) {
+                    if (expired(leftoverOwner(p.getFileName().toString(), prefix), modified, now)) {
                         Files.deleteIfExists(p);
                     }
                 } catch (java.nio.file.NoSuchFileException gone) {

@@ -210,11 +210,8 @@ final class WarmRequests {
     }
 
     private static void delete(Path dir) {
-        try (var files = Files.list(dir)) {
-            for (Path f : files.toList()) {
-                Files.deleteIfExists(f);
-            }
-            Files.deleteIfExists(dir);
+        try {
+            org.apache.flink.util.FileUtils.deleteDirectory(dir.toFile());
         } catch (IOException e) {
             LOG.warn("Could not remove request {}: {}", dir, e.toString());
         }

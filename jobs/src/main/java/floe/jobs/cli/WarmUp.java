@@ -10,10 +10,8 @@ import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * What the warm local Flink runs before it takes its first command: a small tree merge and a
@@ -26,17 +24,6 @@ import java.util.stream.Stream;
 final class WarmUp {
     private static final Logger LOG = LoggerFactory.getLogger(WarmUp.class);
 
-    private static final String ONE_TASK = """
-            apiVersion: argoproj.io/v1alpha1
-            kind: Workflow
-            metadata: {name: floe-warm-up}
-            spec:
-              entrypoint: main
-              templates:
-                - name: main
-                  container: {image: busybox, command: ["true"]}
-            """;
-
     private WarmUp() {}
 
     /** Runs the warm-up commands on {@code flink}, with this JVM's environment, in a scratch directory under {@code warmDir}. */
@@ -45,7 +32,7 @@ final class WarmUp {
         Path scratch = null;
         try {
             scratch = Files.createTempDirectory(warmDir, "warm-up-");
-            Files.writeString(scratch.resolve("one-task.yaml"), ONE_TASK);
+            Files.writeString(scratch.resolve("one-task.yaml"), floe.jobs.Bench.oneTaskWorkflow("floe-warm-up"));
             List<List<String>> commands = List.of(
                     List.of("generate", "--out", scratch.resolve("in").toString(), "--files", "16", "--records", "2000"),
                     List.of("tree-merge", "--input", "in/level-0", "--work", "work", "--output", "out", "--widths", "8,4,1"),
@@ -77,8 +64,8 @@ final class WarmUp {
         if (dir == null) {
             return;
         }
-        try (Stream<Path> all = Files.walk(dir)) {
-            all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        try {
+            org.apache.flink.util.FileUtils.deleteDirectory(dir.toFile());
         } catch (IOException e) {
             LOG.info("Warm-up: could not remove {}: {}", dir, e.toString());
         }

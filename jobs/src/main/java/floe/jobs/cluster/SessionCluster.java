@@ -228,7 +228,7 @@ public final class SessionCluster {
                 standby.set(RestOptions.PORT, standbyRestPort);
                 writeConf(standby, STANDBY_CONF);
             } else {
-                deleteTree(dir.resolve(STANDBY_CONF));
+                org.apache.flink.util.FileUtils.deleteDirectory(dir.resolve(STANDBY_CONF).toFile());
             }
             if (ownZooKeeper) {
                 writeZooKeeperConf(rest.getHost(), zooKeeperPort);
@@ -516,17 +516,6 @@ public final class SessionCluster {
 
     private ClusterHome startedHome() {
         return new ClusterHome(dir.resolve(CONF), home.libDir(), home.jvmArgs());
-    }
-
-    private static void deleteTree(Path path) throws IOException {
-        if (!Files.exists(path)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(path)) {
-            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 
     private static int freePort(String host) {

@@ -117,7 +117,7 @@ public record ShippedSpec(Kind kind, String name, Map<String, String> files, Lis
         } catch (IOException e) {
             throw new FloeException("cannot write the workflow's files to " + dir + ": " + e.getMessage(), e);
         } finally {
-            deleteTree(dir);
+            org.apache.flink.util.FileUtils.deleteDirectoryQuietly(dir.toFile()); // a leftover temporary directory is harmless
         }
     }
 
@@ -152,14 +152,6 @@ public record ShippedSpec(Kind kind, String name, Map<String, String> files, Lis
             return Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new SpecException(file + ": cannot be read: " + e.getMessage());
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> all = Files.walk(dir)) {
-            all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // A leftover temporary directory is harmless.
         }
     }
 }
