@@ -504,6 +504,8 @@ final class CommandRunner {
         Process process;
         try {
             process = launcher.start(file, command.argv(), command.env(), command.workingDir(), out, err, append);
+        } catch (Launcher.Gone e) {
+            return start(command, container, ctx, out, err, append); // the next command gets a new launcher
         } catch (IOException e) {
             throw new CommandNotFoundException(ctx.stage(), container, command.argv().get(0), command.workingDir(), e);
         }

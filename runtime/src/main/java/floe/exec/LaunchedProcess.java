@@ -34,7 +34,11 @@ final class LaunchedProcess extends Process {
     }
 
     void couldNotStart(String why) {
-        started.completeExceptionally(new java.io.IOException(why));
+        couldNotStart(new java.io.IOException(why));
+    }
+
+    void couldNotStart(java.io.IOException why) {
+        started.completeExceptionally(why);
     }
 
     void exited(int code) {

@@ -113,7 +113,12 @@ final class Launcher {
         line.append(' ').append(hex(file));
         argv.forEach(a -> line.append(' ').append(hex(a)));
         running.put(p.id, p);
-        send(line.append('\n').toString());
+        try {
+            send(line.append('\n').toString());
+        } catch (IOException e) {
+            running.remove(p.id);
+            throw e;
+        }
         try {
             p.started.get();
             return p;
@@ -134,6 +139,11 @@ final class Launcher {
         }
     }
 
+    /** The launcher's own process (its {@code unshare}). */
+    ProcessHandle handle() {
+        return process.toHandle();
+    }
+
     /** Sends {@code signal} to the process group of {@code p}, if it still runs. */
     void signal(LaunchedProcess p, int signal) {
         if (!p.isAlive()) {
@@ -146,13 +156,24 @@ final class Launcher {
         }
     }
 
+    /** The launcher ended (killed, or its JVM is stopping): nothing it was asked for ran. */
+    static final class Gone extends IOException {
+        Gone() {
+            super("the command launcher has ended");
+        }
+    }
+
     private void send(String line) throws IOException {
         synchronized (requests) {
             if (ended) {
-                throw new IOException("the command launcher has ended");
+                throw new Gone();
             }
-            requests.write(line.getBytes(StandardCharsets.US_ASCII));
-            requests.flush();
+            try {
+                requests.write(line.getBytes(StandardCharsets.US_ASCII));
+                requests.flush();
+            } catch (IOException e) {
+                throw new Gone(); // its end of the pipe is closed: it died before its answers say so
+            }
         }
     }
 
@@ -188,7 +209,7 @@ final class Launcher {
             LOG.warn("the command launcher ended (exit {}); the commands it ran were killed with it", exitOf(process));
         }
         running.values().forEach(p -> {
-            p.couldNotStart("the command launcher has ended");
+            p.couldNotStart(new Gone());
             p.exited(128 + 9);
         });
         running.clear();

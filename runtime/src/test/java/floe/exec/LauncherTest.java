@@ -106,16 +106,43 @@ class LauncherTest {
 
     @Test
     void commandsRunSideBySide() throws Exception {
-        long start = System.nanoTime();
+        // Each waits for a file that appears only once all of them run.
+        Path go = dir.resolve("go");
         List<LaunchedProcess> all = new java.util.ArrayList<>();
         for (int i = 0; i < 8; i++) {
-            all.add(Launcher.get().start("/bin/sleep", List.of("sleep", "1"), Map.of(), null, dir.resolve("out" + i).toFile(),
-                    dir.resolve("err" + i).toFile(), false));
+            all.add(Launcher.get().start("/bin/sh", List.of("sh", "-c", "while [ ! -e '" + go + "' ]; do sleep 0.05; done"), Map.of(), null,
+                    dir.resolve("out" + i).toFile(), dir.resolve("err" + i).toFile(), false));
         }
+        assertThat(all).as("running at once").allMatch(Process::isAlive);
+        Files.createFile(go);
         for (LaunchedProcess p : all) {
             assertThat(p.waitFor()).isZero();
         }
-        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).as("8 sleeps of 1 s").isLessThan(7_000);
+    }
+
+    @Test
+    void aKilledLauncherTakesItsCommandsWithItAndTheNextCommandGetsANewOne() throws Exception {
+        Launcher launcher = Launcher.get();
+        LaunchedProcess p = launcher.start("/bin/sleep", List.of("sleep", "300"), Map.of(), null, dir.resolve("out").toFile(),
+                dir.resolve("err").toFile(), false);
+        ProcessHandle sleep = p.handle().orElseThrow();
+
+        launcher.handle().destroyForcibly();
+
+        assertThat(p.waitFor(10, TimeUnit.SECONDS)).as("ended with its launcher").isTrue();
+        assertThat(p.exitValue()).isEqualTo(128 + 9);
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (sleep.isAlive() && System.nanoTime() < until) {
+            Thread.sleep(10);
+        }
+        assertThat(sleep.isAlive()).as("the command").isFalse();
+        assertThatThrownBy(() -> launcher.start("/bin/true", List.of("true"), Map.of(), null, dir.resolve("out").toFile(),
+                dir.resolve("err").toFile(), false)).isInstanceOf(Launcher.Gone.class);
+        for (int i = 0; i < 4; i++) { // whichever launcher each gets
+            LaunchedProcess next = Launcher.get().start("/bin/true", List.of("true"), Map.of(), null, dir.resolve("out").toFile(),
+                    dir.resolve("err").toFile(), false);
+            assertThat(next.waitFor()).isZero();
+        }
     }
 
     private static void awaitRunning(String marker) throws Exception {
