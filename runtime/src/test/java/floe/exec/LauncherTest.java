@@ -75,8 +75,7 @@ class LauncherTest {
     @Test
     void aKillReachesWhatTheCommandStartedInTheBackground() throws Exception {
         String marker = "floe-launcher-kill-" + ProcessHandle.current().pid();
-        LaunchedProcess p = Launcher.get().start("/bin/bash", List.of("bash", "-c", "(exec -a " + marker + " sleep 300) & sleep 300; echo done"),
-                Map.of(), null, dir.resolve("out").toFile(), dir.resolve("err").toFile(), false);
+        LaunchedProcess p = launch(Launcher.get(), "/bin/bash", "bash", "-c", "(exec -a " + marker + " sleep 300) & sleep 300; echo done");
         awaitRunning(marker);
 
         p.destroyForcibly();
@@ -91,16 +90,12 @@ class LauncherTest {
     void whatACommandLeavesBehindEndsWithIt() throws Exception {
         String marker = "floe-launcher-left-" + ProcessHandle.current().pid();
         // The subshell exits at once: its sleep is an orphan, no descendant of the command any more.
-        LaunchedProcess p = Launcher.get().start("/bin/bash", List.of("bash", "-c", "( (exec -a " + marker + " sleep 300) & ); sleep 1"),
-                Map.of(), null, dir.resolve("out").toFile(), dir.resolve("err").toFile(), false);
+        LaunchedProcess p = launch(Launcher.get(), "/bin/bash", "bash", "-c", "( (exec -a " + marker + " sleep 300) & ); sleep 1");
         awaitRunning(marker);
 
         assertThat(p.waitFor()).isZero();
 
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!running(marker).isEmpty() && System.nanoTime() < until) {
-            Thread.sleep(10);
-        }
+        awaitGone(() -> !running(marker).isEmpty());
         assertThat(running(marker)).as("left behind").isEmpty();
     }
 
@@ -123,25 +118,32 @@ class LauncherTest {
     @Test
     void aKilledLauncherTakesItsCommandsWithItAndTheNextCommandGetsANewOne() throws Exception {
         Launcher launcher = Launcher.get();
-        LaunchedProcess p = launcher.start("/bin/sleep", List.of("sleep", "300"), Map.of(), null, dir.resolve("out").toFile(),
-                dir.resolve("err").toFile(), false);
+        LaunchedProcess p = launch(launcher, "/bin/sleep", "sleep", "300");
         ProcessHandle sleep = p.handle().orElseThrow();
 
         launcher.handle().destroyForcibly();
 
         assertThat(p.waitFor(10, TimeUnit.SECONDS)).as("ended with its launcher").isTrue();
         assertThat(p.exitValue()).isEqualTo(128 + 9);
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (sleep.isAlive() && System.nanoTime() < until) {
-            Thread.sleep(10);
-        }
+        awaitGone(sleep::isAlive);
         assertThat(sleep.isAlive()).as("the command").isFalse();
-        assertThatThrownBy(() -> launcher.start("/bin/true", List.of("true"), Map.of(), null, dir.resolve("out").toFile(),
-                dir.resolve("err").toFile(), false)).isInstanceOf(Launcher.Gone.class);
+        assertThatThrownBy(() -> launch(launcher, "/bin/true", "true")).isInstanceOf(Launcher.Gone.class);
         for (int i = 0; i < 4; i++) { // whichever launcher each gets
-            LaunchedProcess next = Launcher.get().start("/bin/true", List.of("true"), Map.of(), null, dir.resolve("out").toFile(),
-                    dir.resolve("err").toFile(), false);
+            LaunchedProcess next = launch(Launcher.get(), "/bin/true", "true");
             assertThat(next.waitFor()).isZero();
+        }
+    }
+
+    /** Starts {@code file} with {@code argv}, this JVM's environment and directory, output to out and err in the test's directory. */
+    private LaunchedProcess launch(Launcher launcher, String file, String... argv) throws Exception {
+        return launcher.start(file, List.of(argv), Map.of(), null, dir.resolve("out").toFile(), dir.resolve("err").toFile(), false);
+    }
+
+    /** Waits up to 5 s for {@code alive} to turn false. */
+    private static void awaitGone(java.util.concurrent.Callable<Boolean> alive) throws Exception {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (alive.call() && System.nanoTime() < until) {
+            Thread.sleep(10);
         }
     }
 
