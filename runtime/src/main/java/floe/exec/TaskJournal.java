@@ -36,8 +36,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * run it again. A journal is a directory of any Flink file system (local disk, OSS), one small JSON
  * file a task: {@code DIR/WORKFLOW/STAGE/task-N.json} with the task's completion as downstream
  * tasks read it (attempts, times, outputs: exit code, result, output parameters, artifacts; files
- * written). Each is written whole or not at all (beside and renamed on a file system; one upload
- * on an object store) once the task succeeded and before its completion goes downstream.
+ * written). Each is written whole or not at all (beside the stage's directory and renamed into it
+ * on a file system; one upload on an object store) once the task succeeded and before its
+ * completion goes downstream.
  *
  * <p>A run given the journal of an earlier run ({@code resumeFrom}) emits the recorded completion
  * of a task found there instead of running it, unless something the task reported writing (a file,
@@ -263,7 +264,10 @@ public final class TaskJournal implements Serializable {
             return;
         }
         fs.mkdirs(target.getParent());
-        Path partial = new Path(target.getParent(), "." + target.getName() + "." + UUID.randomUUID() + ".partial");
+        // Written beside the stage's directory, not in it: a run listing the stage while its own
+        // tasks record (resumed from the journal it writes) never meets a file about to be renamed.
+        Path partial = new Path(target.getParent().getParent(),
+                "." + target.getParent().getName() + "." + target.getName() + "." + UUID.randomUUID() + ".partial");
         try {
             try (FSDataOutputStream out = fs.create(partial, FileSystem.WriteMode.NO_OVERWRITE)) {
                 out.write(bytes);

@@ -105,4 +105,32 @@ class TaskJournalTest {
 
         assertThat(TaskJournal.recorded(next, "wf", "s")).containsExactly(earlier);
     }
+
+    @Test
+    void aRunResumingFromTheJournalItWritesNeverMeetsAHalfWrittenRecord() throws Exception {
+        TaskJournal.Stage writing = TaskJournal.of(journal(), journal()).stage("wf", "s");
+        writing.record(succeeded(0, Map.of(), List.of()), false);
+        java.util.concurrent.CompletableFuture<Void> writer = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            for (int i = 1; i <= 400; i++) {
+                try {
+                    writing.record(succeeded(i, Map.of(), List.of()), false);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        });
+
+        int lists = 0;
+        while (!writer.isDone() || lists == 0) {
+            // A listing that met a record being written would throw here (a file gone before it was looked at).
+            assertThat(TaskJournal.recorded(journal(), "wf", "s")).isNotEmpty();
+            lists++;
+        }
+        writer.get();
+
+        assertThat(TaskJournal.recorded(journal(), "wf", "s")).hasSize(401);
+        try (Stream<Path> files = Files.walk(dir.resolve("journal"))) {
+            assertThat(files.filter(Files::isRegularFile)).allMatch(p -> p.getFileName().toString().matches("task-\\d+\\.json"));
+        }
+    }
 }
