@@ -37,13 +37,16 @@ final class Launcher {
     private static boolean unusable; // guarded by LOCK
 
     private final Process process;
+    /** Starts this launcher's commands from this JVM, in its namespace; null: the launcher starts them. */
+    private final Spawner spawner;
     private final OutputStream requests;
     private final Map<Long, LaunchedProcess> running = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private volatile boolean ended;
 
-    private Launcher(Process process) {
+    private Launcher(Process process, Spawner spawner) {
         this.process = process;
+        this.spawner = spawner;
         this.requests = new java.io.BufferedOutputStream(process.getOutputStream());
     }
 
@@ -65,7 +68,7 @@ final class Launcher {
             if (!"false".equals(System.getProperty("floe.exec.launcher")) && ProcessTies.kind() == ProcessTies.Kind.PID_NAMESPACE
                     && ProcessTies.ROOT && ProcessTies.executable("perl", null) != null) {
                 try {
-                    CURRENT[slot] = start(CommandRunner.STARTER);
+                    CURRENT[slot] = start(CommandRunner.STARTER, !"false".equals(System.getProperty("floe.exec.spawn")));
                     return CURRENT[slot];
                 } catch (Exception e) {
                     LOG.warn("commands are started one by one: the launcher did not start: {}", e.toString());
@@ -76,7 +79,8 @@ final class Launcher {
         }
     }
 
-    private static Launcher start(ExecutorService starter) throws Exception {
+    /** A launcher started on {@code starter}'s thread; with {@code spawn}, its commands are spawned from this JVM where they can be. */
+    static Launcher start(ExecutorService starter, boolean spawn) throws Exception {
         String script;
         try (var in = Launcher.class.getResourceAsStream("launcher.pl")) {
             // Without its comment lines: it goes on the command line.
@@ -86,15 +90,46 @@ final class Launcher {
         ProcessBuilder pb = new ProcessBuilder("setpriv", "--pdeathsig", "KILL", "unshare", "--pid", "--fork", "--kill-child", "--",
                 "perl", "-e", script);
         Process process = starter.submit(pb::start).get();
-        Launcher launcher = new Launcher(process);
+        Launcher launcher = new Launcher(process, spawn ? spawner(process) : null);
         Thread answers = new Thread(launcher::readAnswers, "floe-launcher-answers");
         answers.setDaemon(true);
         answers.start();
         Thread errors = new Thread(launcher::logErrors, "floe-launcher-errors");
         errors.setDaemon(true);
         errors.start();
-        LOG.info("commands start from a launcher (pid {}), the first process of a PID namespace that dies with this JVM", process.pid());
+        LOG.info("commands start {} a launcher (pid {}), the first process of a PID namespace that dies with this JVM",
+                launcher.spawner == null ? "from" : "in the namespace of", process.pid());
         return launcher;
+    }
+
+    /**
+     * A {@link Spawner} into the namespace of the launcher {@code process} (its {@code unshare}) once
+     * the launcher runs there; null when there is none.
+     */
+    private static Spawner spawner(Process process) throws InterruptedException {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (process.isAlive() && System.nanoTime() < until) {
+            // unshare forks the launcher once the namespace is made: the namespace is that child's.
+            java.util.Optional<ProcessHandle> first = process.toHandle().children().findFirst();
+            if (first.isPresent()) {
+                try {
+                    java.nio.file.Path ns = java.nio.file.Path.of("/proc", Long.toString(first.get().pid()), "ns", "pid");
+                    if (!java.nio.file.Files.readSymbolicLink(ns).equals(java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/ns/pid")))) {
+                        try {
+                            return Spawner.joining(first.get().pid());
+                        } catch (LinkageError e) {
+                            LOG.info("the launcher starts commands itself: native calls cannot be made here ({})", e.toString());
+                            return null;
+                        }
+                    }
+                } catch (IOException e) {
+                    LOG.info("the launcher starts commands itself: its namespace cannot be read ({})", e.toString());
+                    return null;
+                }
+            }
+            Thread.sleep(1);
+        }
+        return null;
     }
 
     /**
@@ -103,8 +138,11 @@ final class Launcher {
      * to the files given (after what they hold, with {@code append}). Returns once it runs; an
      * {@link IOException} when it could not start. Interrupted meanwhile, it leaves nothing running.
      */
-    LaunchedProcess start(String file, List<String> argv, Map<String, String> env, String dir, File out, File err, boolean append)
+    Process start(String file, List<String> argv, Map<String, String> env, String dir, File out, File err, boolean append)
             throws IOException, InterruptedException {
+        if (spawner != null) {
+            return spawn(file, argv, env, dir, out, err, append);
+        }
         LaunchedProcess p = new LaunchedProcess(this, ids.incrementAndGet());
         StringBuilder line = new StringBuilder(256).append("s ").append(p.id).append(append ? " 1 " : " 0 ")
                 .append(dir == null ? "-" : hex(dir)).append(' ').append(hex(out.getPath())).append(' ').append(hex(err.getPath()))
@@ -125,18 +163,50 @@ final class Launcher {
         } catch (java.util.concurrent.ExecutionException e) {
             throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
         } catch (InterruptedException e) {
-            p.destroyForcibly();
-            boolean gone = false;
-            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (!gone && System.nanoTime() < until) {
-                try {
-                    gone = p.waitFor(until - System.nanoTime(), TimeUnit.NANOSECONDS);
-                } catch (InterruptedException again) {
-                    // the first interrupt is the one thrown
-                }
+            throw killed(p, e);
+        }
+    }
+
+    private Process spawn(String file, List<String> argv, Map<String, String> env, String dir, File out, File err, boolean append)
+            throws IOException, InterruptedException {
+        Map<String, String> all = new java.util.HashMap<>(System.getenv());
+        all.putAll(env);
+        if (ended) {
+            throw new Gone();
+        }
+        Process p;
+        try {
+            p = spawner.start(file, argv, all, dir, out, err, append);
+        } catch (IOException e) {
+            if (ended || !process.isAlive()) {
+                throw new Gone(); // its namespace ended with it: nothing can be born there
             }
             throw e;
         }
+        if (Thread.interrupted()) {
+            throw killed(p, new InterruptedException());
+        }
+        return p;
+    }
+
+    /** {@code interrupted}, once {@code p}, started meanwhile, is killed (waited for up to 5 s). */
+    private static InterruptedException killed(Process p, InterruptedException interrupted) {
+        p.destroyForcibly();
+        boolean gone = false;
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!gone && System.nanoTime() < until) {
+            try {
+                gone = p.waitFor(until - System.nanoTime(), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException again) {
+                // the first interrupt is the one thrown
+            }
+        }
+        return interrupted;
+    }
+
+    /** Whether this JVM spawns the commands in the launcher's namespace (else the launcher starts them). */
+    boolean spawns() {
+        return spawner != null;
     }
 
     /** The launcher's own process (its {@code unshare}). */

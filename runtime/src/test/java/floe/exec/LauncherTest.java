@@ -27,13 +27,18 @@ class LauncherTest {
         assumeTrue(Launcher.get() != null, "no launcher here (not root, no PID namespace or no perl)");
     }
 
+    /** The launcher the commands of a test start from: this JVM's, which spawns them itself where it can. */
+    Launcher launcher() {
+        return Launcher.get();
+    }
+
     @Test
     void argvEnvironmentDirectoryAndExitCodeAreTheCommands() throws Exception {
         Path work = Files.createDirectory(dir.resolve("work dir"));
         File out = dir.resolve("out").toFile();
         File err = dir.resolve("err").toFile();
         String script = "printf '%s|%s|%s|%s|%s' \"$0\" \"$1\" \"$#\" \"$FLOE_T\" \"$(pwd)\"; echo oops >&2; exit 3";
-        LaunchedProcess p = Launcher.get().start("/bin/sh", List.of("sh", "-c", script, "a b", "x\ny", ""),
+        Process p = launcher().start("/bin/sh", List.of("sh", "-c", script, "a b", "x\ny", ""),
                 Map.of("FLOE_T", "é = 1"), work.toString(), out, err, false);
 
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -46,7 +51,7 @@ class LauncherTest {
     @Test
     void itInheritsThisJvmsEnvironmentAndEmptyStandardInput() throws Exception {
         File out = dir.resolve("out").toFile();
-        LaunchedProcess p = Launcher.get().start("/bin/sh", List.of("sh", "-c", "echo \"$PATH\"; cat; echo end"), Map.of(), null, out,
+        Process p = launcher().start("/bin/sh", List.of("sh", "-c", "echo \"$PATH\"; cat; echo end"), Map.of(), null, out,
                 dir.resolve("err").toFile(), false);
         assertThat(p.waitFor()).isZero();
         assertThat(Files.readString(out.toPath())).isEqualTo(System.getenv("PATH") + "\nend\n");
@@ -56,7 +61,7 @@ class LauncherTest {
     void appendKeepsWhatTheFilesHeld() throws Exception {
         File out = dir.resolve("out").toFile();
         Files.writeString(out.toPath(), "first\n");
-        LaunchedProcess p = Launcher.get().start("/bin/echo", List.of("echo", "second"), Map.of(), null, out, dir.resolve("err").toFile(), true);
+        Process p = launcher().start("/bin/echo", List.of("echo", "second"), Map.of(), null, out, dir.resolve("err").toFile(), true);
         assertThat(p.waitFor()).isZero();
         assertThat(Files.readString(out.toPath())).isEqualTo("first\nsecond\n");
     }
@@ -64,18 +69,48 @@ class LauncherTest {
     @Test
     void aProgramThatCannotRunIsAnIoExceptionSayingWhy() throws Exception {
         Path notExecutable = Files.writeString(dir.resolve("script"), "#!/bin/sh\necho hi\n");
-        assertThatThrownBy(() -> Launcher.get().start(notExecutable.toString(), List.of("script"), Map.of(), null,
+        assertThatThrownBy(() -> launcher().start(notExecutable.toString(), List.of("script"), Map.of(), null,
                 dir.resolve("out").toFile(), dir.resolve("err").toFile(), false))
                 .isInstanceOf(IOException.class).hasMessageContaining("cannot run " + notExecutable).hasMessageContaining("ermission denied");
-        assertThatThrownBy(() -> Launcher.get().start("/bin/true", List.of("true"), Map.of(), dir.resolve("nowhere").toString(),
+        assertThatThrownBy(() -> launcher().start("/bin/true", List.of("true"), Map.of(), dir.resolve("nowhere").toString(),
                 dir.resolve("out").toFile(), dir.resolve("err").toFile(), false))
                 .isInstanceOf(IOException.class).hasMessageContaining("cannot change to directory " + dir.resolve("nowhere"));
     }
 
     @Test
+    void aCommandIsBornInTheLaunchersNamespaceWithNoDescriptorOfThisJvm() throws Exception {
+        File out = dir.resolve("out").toFile();
+        Process p = launcher().start("/bin/sh", List.of("sh", "-c", "echo $$; ls /proc/self/fd"), Map.of(), null, out,
+                dir.resolve("err").toFile(), false);
+        long hostPid = p.pid();
+        ProcessHandle parent = p.toHandle().parent().orElseThrow();
+        assertThat(p.waitFor()).isZero();
+
+        List<String> lines = Files.readAllLines(out.toPath());
+        assertThat(Long.parseLong(lines.get(0))).as("its pid in the launcher's namespace").isNotEqualTo(hostPid);
+        // 3 is the directory ls reads.
+        assertThat(lines.subList(1, lines.size())).as("the descriptors of a program it starts").containsExactly("0", "1", "2", "3");
+        if (launcher().spawns()) {
+            assertThat(parent).as("spawned by this JVM").isEqualTo(ProcessHandle.current());
+        } else {
+            assertThat(parent.parent()).as("the launcher's, under its unshare").contains(launcher().handle());
+        }
+    }
+
+    @Test
+    void thisJvmSpawnsItsCommandsWhereTheCLibraryAllows() throws Exception {
+        assumeTrue(System.getProperty("os.arch").matches("amd64|aarch64"), "another architecture");
+        Process getconf = new ProcessBuilder("getconf", "GNU_LIBC_VERSION").start();
+        String version = new String(getconf.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim(); // "glibc 2.36"
+        assumeTrue(version.matches("glibc 2\\.(3[4-9]|[4-9]\\d)"), "not glibc 2.34 or later: " + version);
+
+        assertThat(Launcher.get().spawns()).isTrue();
+    }
+
+    @Test
     void aKillReachesWhatTheCommandStartedInTheBackground() throws Exception {
         String marker = "floe-launcher-kill-" + ProcessHandle.current().pid();
-        LaunchedProcess p = launch(Launcher.get(), "/bin/bash", "bash", "-c", "(exec -a " + marker + " sleep 300) & sleep 300; echo done");
+        Process p = launch(launcher(), "/bin/bash", "bash", "-c", "(exec -a " + marker + " sleep 300) & sleep 300; echo done");
         awaitRunning(marker);
 
         p.destroyForcibly();
@@ -90,7 +125,7 @@ class LauncherTest {
     void whatACommandLeavesBehindEndsWithIt() throws Exception {
         String marker = "floe-launcher-left-" + ProcessHandle.current().pid();
         // The subshell exits at once: its sleep is an orphan, no descendant of the command any more.
-        LaunchedProcess p = launch(Launcher.get(), "/bin/bash", "bash", "-c", "( (exec -a " + marker + " sleep 300) & ); sleep 1");
+        Process p = launch(launcher(), "/bin/bash", "bash", "-c", "( (exec -a " + marker + " sleep 300) & ); sleep 1");
         awaitRunning(marker);
 
         assertThat(p.waitFor()).isZero();
@@ -103,25 +138,26 @@ class LauncherTest {
     void commandsRunSideBySide() throws Exception {
         // Each waits for a file that appears only once all of them run.
         Path go = dir.resolve("go");
-        List<LaunchedProcess> all = new java.util.ArrayList<>();
+        List<Process> all = new java.util.ArrayList<>();
         for (int i = 0; i < 8; i++) {
-            all.add(Launcher.get().start("/bin/sh", List.of("sh", "-c", "while [ ! -e '" + go + "' ]; do sleep 0.05; done"), Map.of(), null,
+            all.add(launcher().start("/bin/sh", List.of("sh", "-c", "while [ ! -e '" + go + "' ]; do sleep 0.05; done"), Map.of(), null,
                     dir.resolve("out" + i).toFile(), dir.resolve("err" + i).toFile(), false));
         }
         assertThat(all).as("running at once").allMatch(Process::isAlive);
         Files.createFile(go);
-        for (LaunchedProcess p : all) {
+        for (Process p : all) {
             assertThat(p.waitFor()).isZero();
         }
     }
 
     @Test
     void aKilledLauncherTakesItsCommandsWithItAndTheNextCommandGetsANewOne() throws Exception {
-        Launcher launcher = Launcher.get();
-        LaunchedProcess p = launch(launcher, "/bin/sleep", "sleep", "300");
-        ProcessHandle sleep = p.handle().orElseThrow();
+        Launcher launcher = launcher();
+        Process p = launch(launcher, "/bin/sleep", "sleep", "300");
+        ProcessHandle sleep = p.toHandle();
 
         launcher.handle().destroyForcibly();
+        launcher.handle().onExit().get(10, TimeUnit.SECONDS);
 
         assertThat(p.waitFor(10, TimeUnit.SECONDS)).as("ended with its launcher").isTrue();
         assertThat(p.exitValue()).isEqualTo(128 + 9);
@@ -129,13 +165,13 @@ class LauncherTest {
         assertThat(sleep.isAlive()).as("the command").isFalse();
         assertThatThrownBy(() -> launch(launcher, "/bin/true", "true")).isInstanceOf(Launcher.Gone.class);
         for (int i = 0; i < 4; i++) { // whichever launcher each gets
-            LaunchedProcess next = launch(Launcher.get(), "/bin/true", "true");
+            Process next = launch(Launcher.get(), "/bin/true", "true");
             assertThat(next.waitFor()).isZero();
         }
     }
 
     /** Starts {@code file} with {@code argv}, this JVM's environment and directory, output to out and err in the test's directory. */
-    private LaunchedProcess launch(Launcher launcher, String file, String... argv) throws Exception {
+    private Process launch(Launcher launcher, String file, String... argv) throws Exception {
         return launcher.start(file, List.of(argv), Map.of(), null, dir.resolve("out").toFile(), dir.resolve("err").toFile(), false);
     }
 
