@@ -35,7 +35,7 @@ final class Spawner {
 
     /** The C library functions used; their constants are those of Linux on x86-64 and AArch64. */
     interface LibC extends Library {
-        int posix_spawn(IntByReference pid, String path, Pointer actions, Pointer attributes, StringArray argv, StringArray envp);
+        int posix_spawn(IntByReference pid, Pointer path, Pointer actions, Pointer attributes, StringArray argv, StringArray envp);
 
         int posix_spawn_file_actions_init(Pointer actions);
 
@@ -212,7 +212,7 @@ final class Spawner {
                 C.posix_spawnattr_setsigdefault(attributes, all);
                 C.posix_spawnattr_setpgroup(attributes, 0);
                 C.posix_spawnattr_setflags(attributes, (short) (POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK));
-                Spawn spawn = new Spawn(file, actions, attributes, new StringArray(argv.toArray(new String[0]), "UTF-8"),
+                Spawn spawn = new Spawn(cString(file), actions, attributes, new StringArray(argv.toArray(new String[0]), "UTF-8"),
                         new StringArray(environment, "UTF-8"));
                 requests.add(spawn);
                 int pid = spawn.await();
@@ -263,17 +263,32 @@ final class Spawner {
         return (s & 0x7f) == 0 ? (s >> 8) & 0xff : 128 + (s & 0x7f);
     }
 
-    /** One {@code posix_spawn}, made on the spawner's thread; its result is the pid, or minus the error. */
+    /** {@code s} as a C string, UTF-8. */
+    private static Memory cString(String s) {
+        byte[] bytes = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Memory m = new Memory(bytes.length + 1L);
+        m.write(0, bytes, 0, bytes.length);
+        m.setByte(bytes.length, (byte) 0);
+        return m;
+    }
+
+    /**
+     * One {@code posix_spawn}, made on the spawner's thread; its result is the pid, or minus the
+     * error. Everything it passes is made beforehand on the caller's thread: JNA may start a thread
+     * when native memory is allocated, which the spawner's thread cannot.
+     */
     private static final class Spawn {
-        private final String file;
+        private static final int EAGAIN = 11;
+        private final Pointer file;
         private final Pointer actions;
         private final Pointer attributes;
         private final StringArray argv;
         private final StringArray env;
+        private final IntByReference pid = new IntByReference();
         private int result;
         private boolean done;
 
-        Spawn(String file, Pointer actions, Pointer attributes, StringArray argv, StringArray env) {
+        Spawn(Pointer file, Pointer actions, Pointer attributes, StringArray argv, StringArray env) {
             this.file = file;
             this.actions = actions;
             this.attributes = attributes;
@@ -282,8 +297,12 @@ final class Spawner {
         }
 
         void run() {
-            IntByReference pid = new IntByReference();
-            int error = C.posix_spawn(pid, file, actions, attributes, argv, env);
+            int error;
+            try {
+                error = C.posix_spawn(pid, file, actions, attributes, argv, env);
+            } catch (RuntimeException | Error e) {
+                error = EAGAIN; // the caller is told it could not start; the spawner serves the next
+            }
             synchronized (this) {
                 result = error == 0 ? pid.getValue() : -error;
                 done = true;
