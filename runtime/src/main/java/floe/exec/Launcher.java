@@ -23,6 +23,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * Each command runs in a process group of its own: what it leaves there is killed when it ends, and a
  * kill reaches all of it. Used where {@link ProcessTies} would give a PID namespace to each command
  * (root) and {@code perl} is installed; {@code floe.exec.launcher=false} starts commands one by one.
+ *
+ * <p>Where this JVM can make the native calls ({@link Spawner}), it spawns the commands into the
+ * launcher's namespace itself, copying nothing, and the launcher only keeps the namespace and
+ * collects the orphans its commands leave; else the launcher forks and execs each.
  */
 final class Launcher {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Launcher.class);
