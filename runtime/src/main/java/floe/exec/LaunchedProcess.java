@@ -1,12 +1,7 @@
 package floe.exec;
 
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 /**
@@ -14,12 +9,11 @@ import java.util.stream.Stream;
  * process group of its own. Its streams are files (never pipes to this JVM), its exit code comes
  * from the launcher, and a signal to it goes to its whole group.
  */
-final class LaunchedProcess extends Process {
+final class LaunchedProcess extends FileStreamsProcess {
     private final Launcher launcher;
     final long id;
     /** The pid this JVM sees, once the launcher says it started; an exception when it could not. */
     final CompletableFuture<Long> started = new CompletableFuture<>();
-    private final CompletableFuture<Integer> exit = new CompletableFuture<>();
     /** Taken when it started (it remembers the start time, so no later process with its pid is mistaken for it); null when gone by then. */
     private volatile ProcessHandle handle;
 
@@ -41,58 +35,15 @@ final class LaunchedProcess extends Process {
         started.completeExceptionally(why);
     }
 
+    @Override
     void exited(int code) {
         started.complete(-1L); // ended before it said it started (killed at once): nothing of it runs
-        exit.complete(code);
+        super.exited(code);
     }
 
     /** Its handle, while it may still run. */
     Optional<ProcessHandle> handle() {
         return Optional.ofNullable(handle);
-    }
-
-    @Override
-    public OutputStream getOutputStream() {
-        return OutputStream.nullOutputStream();
-    }
-
-    @Override
-    public InputStream getInputStream() {
-        return InputStream.nullInputStream();
-    }
-
-    @Override
-    public InputStream getErrorStream() {
-        return InputStream.nullInputStream();
-    }
-
-    @Override
-    public int waitFor() throws InterruptedException {
-        try {
-            return exit.get();
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
-        }
-    }
-
-    @Override
-    public boolean waitFor(long timeout, TimeUnit unit) throws InterruptedException {
-        try {
-            exit.get(timeout, unit);
-            return true;
-        } catch (TimeoutException e) {
-            return false;
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
-        }
-    }
-
-    @Override
-    public int exitValue() {
-        if (!exit.isDone()) {
-            throw new IllegalThreadStateException("process " + pid() + " has not exited");
-        }
-        return exit.join();
     }
 
     @Override
@@ -107,27 +58,12 @@ final class LaunchedProcess extends Process {
     }
 
     @Override
-    public boolean supportsNormalTermination() {
-        return true;
-    }
-
-    @Override
-    public boolean isAlive() {
-        return !exit.isDone();
-    }
-
-    @Override
     public long pid() {
         Long pid = started.getNow(-1L);
         if (pid < 0) {
             throw new UnsupportedOperationException("process of command " + id + ": no pid (it did not start, or ended at once)");
         }
         return pid;
-    }
-
-    @Override
-    public CompletableFuture<Process> onExit() {
-        return exit.thenApply(code -> this);
     }
 
     @Override
@@ -147,6 +83,6 @@ final class LaunchedProcess extends Process {
 
     @Override
     public String toString() {
-        return "LaunchedProcess[command " + id + ", pid " + started.getNow(-1L) + (exit.isDone() ? ", exit " + exit.join() : "") + "]";
+        return "LaunchedProcess[command " + id + ", pid " + started.getNow(-1L) + exitText() + "]";
     }
 }

@@ -1,11 +1,5 @@
 package floe.exec;
 
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 /**
@@ -14,10 +8,9 @@ import java.util.stream.Stream;
  * to it goes to its whole group; when it ends, what it left in its group is killed before it is
  * reaped (so its group's number cannot have been given to another meanwhile).
  */
-final class SpawnedProcess extends Process {
+final class SpawnedProcess extends FileStreamsProcess {
     private final int pid;
     private final ProcessHandle handle;
-    private final CompletableFuture<Integer> exit = new CompletableFuture<>();
     private boolean reaped; // guarded by this
 
     SpawnedProcess(int pid) {
@@ -37,7 +30,7 @@ final class SpawnedProcess extends Process {
             code = Spawner.reap(pid);
             reaped = true;
         }
-        exit.complete(code);
+        exited(code);
     }
 
     private void signal(int signal) {
@@ -46,50 +39,6 @@ final class SpawnedProcess extends Process {
                 Spawner.signalGroup(pid, signal);
             }
         }
-    }
-
-    @Override
-    public OutputStream getOutputStream() {
-        return OutputStream.nullOutputStream();
-    }
-
-    @Override
-    public InputStream getInputStream() {
-        return InputStream.nullInputStream();
-    }
-
-    @Override
-    public InputStream getErrorStream() {
-        return InputStream.nullInputStream();
-    }
-
-    @Override
-    public int waitFor() throws InterruptedException {
-        try {
-            return exit.get();
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
-        }
-    }
-
-    @Override
-    public boolean waitFor(long timeout, TimeUnit unit) throws InterruptedException {
-        try {
-            exit.get(timeout, unit);
-            return true;
-        } catch (TimeoutException e) {
-            return false;
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
-        }
-    }
-
-    @Override
-    public int exitValue() {
-        if (!exit.isDone()) {
-            throw new IllegalThreadStateException("process " + pid + " has not exited");
-        }
-        return exit.join();
     }
 
     @Override
@@ -104,23 +53,8 @@ final class SpawnedProcess extends Process {
     }
 
     @Override
-    public boolean supportsNormalTermination() {
-        return true;
-    }
-
-    @Override
-    public boolean isAlive() {
-        return !exit.isDone();
-    }
-
-    @Override
     public long pid() {
         return pid;
-    }
-
-    @Override
-    public CompletableFuture<Process> onExit() {
-        return exit.thenApply(code -> this);
     }
 
     @Override
@@ -140,6 +74,6 @@ final class SpawnedProcess extends Process {
 
     @Override
     public String toString() {
-        return "SpawnedProcess[pid " + pid + (exit.isDone() ? ", exit " + exit.join() : "") + "]";
+        return "SpawnedProcess[pid " + pid + exitText() + "]";
     }
 }
