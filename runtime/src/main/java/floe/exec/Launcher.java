@@ -178,15 +178,7 @@ final class Launcher {
         if (ended) {
             throw new Gone();
         }
-        Process p;
-        try {
-            p = spawner.start(file, argv, all, dir, out, err, append);
-        } catch (IOException e) {
-            if (ended || !process.isAlive()) {
-                throw new Gone(); // its namespace ended with it: nothing can be born there
-            }
-            throw e;
-        }
+        Process p = spawner.start(file, argv, all, dir, out, err, append);
         if (Thread.interrupted()) {
             throw killed(p, new InterruptedException());
         }

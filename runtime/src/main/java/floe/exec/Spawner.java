@@ -91,6 +91,7 @@ final class Spawner {
     private static final int WEXITED = 4;
     private static final int WNOWAIT = 0x01000000;
     private static final int EINTR = 4;
+    private static final int ENOMEM = 12;
     static final int SIGTERM = 15;
     static final int SIGKILL = 9;
     /** Sizes of glibc's opaque types on 64-bit Linux (80, 336, 128 and 128 bytes), rounded up. */
@@ -184,7 +185,8 @@ final class Spawner {
     /**
      * Starts {@code file} with {@code argv} and exactly the environment {@code env}, in {@code dir}
      * (null: this JVM's), standard output and error to the files given (after what they hold, with
-     * {@code append}). Returns once it runs; an {@link IOException} naming the reason when it could not.
+     * {@code append}). Returns once it runs; an {@link IOException} naming the reason when it could not,
+     * {@link Launcher.Gone} when nothing can be born in the namespace any more.
      */
     SpawnedProcess start(String file, List<String> argv, Map<String, String> env, String dir, File out, File err, boolean append)
             throws IOException {
@@ -216,6 +218,10 @@ final class Spawner {
                         new StringArray(environment, "UTF-8"));
                 requests.add(spawn);
                 int pid = spawn.await();
+                if (pid == -ENOMEM) {
+                    // What fork says when the namespace has lost its first process: the launcher ended.
+                    throw new Launcher.Gone();
+                }
                 if (pid < 0) {
                     throw new IOException(dir != null && !new File(dir).isDirectory()
                             ? "cannot change to directory " + dir + ": " + C.strerror(-pid)
