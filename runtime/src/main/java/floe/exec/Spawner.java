@@ -136,8 +136,8 @@ final class Spawner {
     }
 
     /**
-     * A spawner whose commands are born in the PID namespace the process {@code holder} made for
-     * its children (a launcher's {@code unshare}); null where commands cannot be spawned from here.
+     * A spawner whose commands are born in the PID namespace of the process {@code holder} (a
+     * launcher, that namespace's first process); null where commands cannot be spawned from here.
      */
     static Spawner joining(long holder) {
         if (C == null) {
@@ -163,11 +163,16 @@ final class Spawner {
     }
 
     private void serve(long holder, SynchronousQueue<String> joined) {
-        int fd = C.open("/proc/" + holder + "/ns/pid_for_children", O_CLOEXEC);
-        String failure = fd < 0 ? "cannot open the launcher's PID namespace (errno " + Native.getLastError() + ")"
-                : C.setns(fd, CLONE_NEWPID) != 0 ? "cannot join the launcher's PID namespace (errno " + Native.getLastError() + ")" : "";
-        if (fd >= 0) {
-            C.close(fd);
+        String failure;
+        try {
+            int fd = C.open("/proc/" + holder + "/ns/pid_for_children", O_CLOEXEC);
+            failure = fd < 0 ? "cannot open the launcher's PID namespace (errno " + Native.getLastError() + ")"
+                    : C.setns(fd, CLONE_NEWPID) != 0 ? "cannot join the launcher's PID namespace (errno " + Native.getLastError() + ")" : "";
+            if (fd >= 0) {
+                C.close(fd);
+            }
+        } catch (RuntimeException | Error e) {
+            failure = "cannot join the launcher's PID namespace (" + e + ")";
         }
         try {
             joined.put(failure);
