@@ -49,27 +49,13 @@ public final class EmbeddedRunner implements WorkflowRunner {
 
     private final Configuration conf;
     private final MiniCluster cluster;
-    /** The cluster's start, under way in the background: whatever uses the cluster waits for it. */
-    private final CompletableFuture<Void> started;
     /** Null for a runner that shares another's Flink ({@link #sharedWith}): the owner stops it. */
     private final OnJvmStop cancelOnStop;
 
-    private EmbeddedRunner(Configuration conf, MiniCluster cluster, CompletableFuture<Void> started, boolean owner) {
+    private EmbeddedRunner(Configuration conf, MiniCluster cluster, boolean owner) {
         this.conf = conf;
         this.cluster = cluster;
-        this.started = started;
         this.cancelOnStop = owner ? OnJvmStop.run("floe-stop-embedded-flink", this::cancelRunningJobs) : null;
-    }
-
-    /** The cluster, once it is up; its start's failure as a {@link FloeException}. */
-    private MiniCluster cluster() {
-        try {
-            started.join();
-            return cluster;
-        } catch (java.util.concurrent.CompletionException e) {
-            Throwable cause = e.getCause();
-            throw new FloeException("could not start the embedded Flink: " + reasons(cause), cause);
-        }
     }
 
     /** Each distinct message down the cause chain: Flink's outermost one rarely says what failed. */
@@ -92,7 +78,7 @@ public final class EmbeddedRunner implements WorkflowRunner {
         Configuration run = FlinkSettings.embeddedCluster(settings);
         run.set(TaskManagerOptions.NUM_TASK_SLOTS, conf.get(TaskManagerOptions.NUM_TASK_SLOTS));
         run.set(FloeOptions.EMBEDDED_SLOTS, conf.get(FloeOptions.EMBEDDED_SLOTS));
-        return new EmbeddedRunner(run, cluster, started, false);
+        return new EmbeddedRunner(run, cluster, false);
     }
 
     /**
@@ -100,9 +86,6 @@ public final class EmbeddedRunner implements WorkflowRunner {
      * any cancellation: writers remove their unfinished files, commands are stopped.
      */
     private void cancelRunningJobs() {
-        if (!started.isDone() || started.isCompletedExceptionally()) {
-            return; // no job yet
-        }
         try {
             List<JobID> running = cluster.listJobs().get(STOP_GRACE_MILLIS, TimeUnit.MILLISECONDS).stream()
                     .filter(j -> !j.getJobState().isGloballyTerminalState()).map(j -> j.getJobId()).toList();
@@ -118,11 +101,7 @@ public final class EmbeddedRunner implements WorkflowRunner {
         }
     }
 
-    /**
-     * Starts an embedded Flink configured by {@code base} plus Floe's batch settings. The Flink
-     * comes up in the background (about a second on a cold JVM): a run builds its job meanwhile,
-     * and waits for it only to submit.
-     */
+    /** Starts an embedded Flink configured by {@code base} plus Floe's batch settings. */
     public static EmbeddedRunner start(Configuration base) {
         Configuration conf = FlinkSettings.embeddedCluster(base);
         int slots = conf.get(FloeOptions.EMBEDDED_SLOTS);
@@ -136,18 +115,12 @@ public final class EmbeddedRunner implements WorkflowRunner {
                 .setNumTaskManagers(1)
                 .setNumSlotsPerTaskManager(slots)
                 .build());
-        CompletableFuture<Void> started = new CompletableFuture<>();
-        Thread starting = new Thread(() -> {
-            try {
-                cluster.start(); // closes what it started when it fails
-                started.complete(null);
-            } catch (Throwable e) {
-                started.completeExceptionally(e);
-            }
-        }, "floe-embedded-flink-start");
-        starting.setDaemon(true);
-        starting.start();
-        return new EmbeddedRunner(conf, cluster, started, true);
+        try {
+            cluster.start(); // closes what it started when it fails
+        } catch (Exception e) {
+            throw new FloeException("could not start the embedded Flink: " + reasons(e), e);
+        }
+        return new EmbeddedRunner(conf, cluster, true);
     }
 
     /** The compiler of this runner's plans: its settings, for its Flink's slots. */
@@ -158,7 +131,7 @@ public final class EmbeddedRunner implements WorkflowRunner {
     /** Where this Flink's REST API answers (its web UI; the address a {@link SessionRunner} takes). */
     public java.net.URI restAddress() {
         try {
-            return cluster().getRestAddress().get();
+            return cluster.getRestAddress().get();
         } catch (Exception e) {
             throw new FloeException("the embedded Flink has no REST address: " + e.getMessage(), e);
         }
@@ -179,7 +152,6 @@ public final class EmbeddedRunner implements WorkflowRunner {
         Plan plan = job.plan();
         JobGraph jobGraph = job.graph();
         Map<JobVertexID, StagePlan> stageOf = stagesByVertex(plan, jobGraph);
-        MiniCluster cluster = cluster();
         long start = System.nanoTime();
         JobID jobId = null;
         try {
@@ -243,7 +215,7 @@ public final class EmbeddedRunner implements WorkflowRunner {
 
     private void report(JobID jobId, Plan plan, Map<JobVertexID, StagePlan> stageOf, ProgressListener progress,
             boolean finished) throws Exception {
-        AccessExecutionGraph graph = cluster().getExecutionGraph(jobId).get();
+        AccessExecutionGraph graph = cluster.getExecutionGraph(jobId).get();
         Map<String, StageProgress> byStage = new HashMap<>();
         for (AccessExecutionJobVertex vertex : graph.getVerticesTopologically()) {
             StagePlan stage = stageOf.get(vertex.getJobVertexId());
@@ -299,11 +271,6 @@ public final class EmbeddedRunner implements WorkflowRunner {
             return;
         }
         cancelOnStop.close();
-        try {
-            started.join();
-        } catch (java.util.concurrent.CompletionException failed) {
-            return; // nothing runs: a failed start closed what it had started
-        }
         try {
             cluster.closeAsync().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
