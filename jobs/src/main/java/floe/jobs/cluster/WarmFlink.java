@@ -263,21 +263,30 @@ public final class WarmFlink {
         Files.writeString(file, content);
     }
 
-    /** This JVM's java, options and classpath running the warm Flink's main (never recording a class-sharing archive). */
-    private List<String> command() {
+    /**
+     * This JVM's java, options and classpath running the warm Flink's main: never recording a
+     * class-sharing archive, and with the JIT's default thresholds, not the later ones {@code
+     * bin/floe} gives a JVM that lives for one run.
+     */
+    static List<String> command(List<String> options, String classPath, Path dir) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+        options.stream()
                 .filter(a -> !a.startsWith("-XX:ArchiveClassesAtExit") && !a.startsWith("-XX:AOTMode")
-                        && !a.startsWith("-XX:AOTConfiguration") && !a.startsWith("-XX:AOTCacheOutput"))
+                        && !a.startsWith("-XX:AOTConfiguration") && !a.startsWith("-XX:AOTCacheOutput")
+                        && !a.startsWith("-XX:Tier4"))
                 .forEach(cmd::add);
         // Its log is floe.log in its own directory (the last -D of a key wins), not the commands' one.
         cmd.add("-Dfloe.log.dir=" + dir);
         cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(classPath);
         cmd.add(MAIN);
         cmd.add(dir.toString());
         return cmd;
+    }
+
+    private List<String> command() {
+        return command(ManagementFactory.getRuntimeMXBean().getInputArguments(), System.getProperty("java.class.path"), dir);
     }
 
     private String tail(int lines) {
