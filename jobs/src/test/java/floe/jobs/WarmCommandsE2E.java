@@ -39,9 +39,14 @@ class WarmCommandsE2E {
         Path work = Files.createDirectories(dir.resolve("work"));
         Outcome gen = floe(work, Map.of(), "generate", "--out", "data", "--files", "16", "--records", "300");
         assertThat(gen.exit()).as(gen.err()).isZero();
-        Outcome embedded = floe(work, Map.of(), "tree-merge", "-D", "floe.warm=false", "--input", "data/level-0", "--work", "w0",
-                "--output", "o0");
+        Path classes = dir.resolve("classes.log");
+        Outcome embedded = floe(work, Map.of("FLOE_JAVA_OPTS", "-Xmx4g -Xlog:class+load=info:file=" + classes), "tree-merge",
+                "-D", "floe.warm=false", "--input", "data/level-0", "--work", "w0", "--output", "o0");
         assertThat(embedded.exit()).as(embedded.err()).isZero();
+        // Its Flink's RPC system came from flink-lib/ or the class-sharing archive, not from a copy
+        // of the jar that Flink's own loader makes in a temporary directory.
+        assertThat(Files.readAllLines(classes)).filteredOn(l -> l.contains(" org.apache.flink.runtime.rpc.pekko.PekkoRpcSystem "))
+                .singleElement().satisfies(l -> assertThat(l).containsAnyOf("source: shared objects file", "/flink-lib/flink-rpc-akka.jar"));
         Outcome up = floe(dir, Map.of(), "up", "--timeout", "600");
         assertThat(up.exit()).as(up.err()).isZero();
         // It warmed itself up before it took commands, and left nothing of that behind.
