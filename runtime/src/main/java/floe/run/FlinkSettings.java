@@ -8,6 +8,7 @@ import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.NettyShuffleEnvironmentOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
 
 import java.time.Duration;
 
@@ -88,25 +89,40 @@ public final class FlinkSettings {
 
     /**
      * Cluster-level settings for the embedded Flink: many small blocking producers at once, so
-     * each sort-shuffle partition asks for few network buffers (completions are tiny); and network
+     * each sort-shuffle partition asks for few network buffers (completions are tiny); network
      * memory sized to its slots ({@code floe.embedded.slots}), {@link #NETWORK_PER_SLOT} a slot within
-     * 32-128 MiB. Flink allocates all of it when the TaskManager starts, and every 32 MiB cost
-     * about 0.1 s of a run's start on 2 cores; a slot runs one subtask at a time, whose partition
-     * and input gate take a few dozen buffers of 32 KiB.
+     * 32-128 MiB; and the read buffers of its blocking (sort-merge) shuffle, {@link
+     * #SHUFFLE_READ_PER_SLOT} a slot within 16-64 MiB (Flink's default is 64 MiB whatever the
+     * slots). Flink allocates and zeroes both whole, the network memory when the TaskManager starts
+     * and the read buffers when its first blocking partition is written, and on 2 cores every 32
+     * MiB of it cost about 0.1 s of a run. A slot runs one subtask at a time, whose partition and
+     * input gate take a few dozen buffers of 32 KiB; a partition being read takes 4 MiB of read
+     * buffers at a time and gives back what it did not fill.
      */
     public static Configuration embeddedCluster(Configuration base) {
         Configuration conf = job(base);
+        int slots = conf.get(FloeOptions.EMBEDDED_SLOTS);
         if (!base.contains(NettyShuffleEnvironmentOptions.NETWORK_SORT_SHUFFLE_MIN_BUFFERS)) {
             conf.set(NettyShuffleEnvironmentOptions.NETWORK_SORT_SHUFFLE_MIN_BUFFERS, 16);
         }
         if (!base.containsKey("taskmanager.memory.network.min") && !base.containsKey("taskmanager.memory.network.max")) {
-            long mib = Math.min(128, Math.max(32, NETWORK_PER_SLOT.getMebiBytes() * (long) conf.get(FloeOptions.EMBEDDED_SLOTS)));
-            conf.set(org.apache.flink.configuration.TaskManagerOptions.NETWORK_MEMORY_MIN, MemorySize.ofMebiBytes(mib));
-            conf.set(org.apache.flink.configuration.TaskManagerOptions.NETWORK_MEMORY_MAX, MemorySize.ofMebiBytes(mib));
+            MemorySize network = perSlot(NETWORK_PER_SLOT, slots, 32, 128);
+            conf.set(TaskManagerOptions.NETWORK_MEMORY_MIN, network);
+            conf.set(TaskManagerOptions.NETWORK_MEMORY_MAX, network);
+        }
+        if (!base.contains(TaskManagerOptions.NETWORK_BATCH_SHUFFLE_READ_MEMORY)) {
+            conf.set(TaskManagerOptions.NETWORK_BATCH_SHUFFLE_READ_MEMORY, perSlot(SHUFFLE_READ_PER_SLOT, slots, 16, 64));
         }
         return conf;
     }
 
+    private static MemorySize perSlot(MemorySize each, int slots, long minMebiBytes, long maxMebiBytes) {
+        return MemorySize.ofMebiBytes(Math.min(maxMebiBytes, Math.max(minMebiBytes, each.getMebiBytes() * (long) slots)));
+    }
+
     /** Network memory of the embedded Flink for each of its slots. */
     static final MemorySize NETWORK_PER_SLOT = MemorySize.ofMebiBytes(16);
+
+    /** Read buffers of the embedded Flink's blocking shuffle for each of its slots. */
+    static final MemorySize SHUFFLE_READ_PER_SLOT = MemorySize.ofMebiBytes(8);
 }

@@ -56,8 +56,9 @@ final class WarmUp {
 
     private static int command(Path dir, EmbeddedRunner flink, List<String> args, PrintWriter err) {
         Map<String, String> env = System.getenv();
-        return FloeCli.commandLine(Invocation.inWarmFlink(dir, env, false, flink)).setOut(new PrintWriter(Writer.nullWriter())).setErr(err)
-                .execute(args.toArray(String[]::new));
+        String[] typed = args.toArray(String[]::new);
+        return FloeCli.commandLine(Invocation.inWarmFlink(dir, env, false, flink), typed).setOut(new PrintWriter(Writer.nullWriter()))
+                .setErr(err).execute(typed);
     }
 
     private static void delete(Path dir) {

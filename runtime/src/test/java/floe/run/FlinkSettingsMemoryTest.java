@@ -8,8 +8,11 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The embedded Flink's network memory, which Flink allocates whole at start: sized to its slots. */
-class FlinkSettingsNetworkMemoryTest {
+/**
+ * The embedded Flink's network memory and shuffle read buffers, which Flink allocates whole: sized
+ * to its slots.
+ */
+class FlinkSettingsMemoryTest {
     private static MemorySize network(Configuration base) {
         Configuration conf = FlinkSettings.embeddedCluster(base);
         assertThat(conf.get(TaskManagerOptions.NETWORK_MEMORY_MAX)).isEqualTo(conf.get(TaskManagerOptions.NETWORK_MEMORY_MIN));
@@ -36,5 +39,24 @@ class FlinkSettingsNetworkMemoryTest {
 
         assertThat(conf.get(TaskManagerOptions.NETWORK_MEMORY_MAX)).isEqualTo(MemorySize.parse("256m"));
         assertThat(conf.contains(TaskManagerOptions.NETWORK_MEMORY_MIN)).isFalse();
+    }
+
+    private static MemorySize shuffleRead(Configuration base) {
+        return FlinkSettings.embeddedCluster(base).get(TaskManagerOptions.NETWORK_BATCH_SHUFFLE_READ_MEMORY);
+    }
+
+    @Test
+    void shuffleReadBuffersAreEightMebibytesASlotWithinSixteenAndSixtyFour() {
+        assertThat(shuffleRead(slots(1))).isEqualTo(MemorySize.parse("16m"));
+        assertThat(shuffleRead(slots(2))).isEqualTo(MemorySize.parse("16m"));
+        assertThat(shuffleRead(slots(4))).isEqualTo(MemorySize.parse("32m"));
+        assertThat(shuffleRead(slots(64))).isEqualTo(MemorySize.parse("64m"));
+    }
+
+    @Test
+    void aUsersOwnShuffleReadBuffersAreKept() {
+        Configuration base = slots(2).set(TaskManagerOptions.NETWORK_BATCH_SHUFFLE_READ_MEMORY, MemorySize.parse("128m"));
+
+        assertThat(shuffleRead(base)).isEqualTo(MemorySize.parse("128m"));
     }
 }
