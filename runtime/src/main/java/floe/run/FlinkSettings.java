@@ -7,6 +7,7 @@ import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.NettyShuffleEnvironmentOptions;
+import org.apache.flink.configuration.ResourceManagerOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 
@@ -97,7 +98,10 @@ public final class FlinkSettings {
      * and the read buffers when its first blocking partition is written, and on 2 cores every 32
      * MiB of it cost about 0.1 s of a run. A slot runs one subtask at a time, whose partition and
      * input gate take a few dozen buffers of 32 KiB; a partition being read takes 4 MiB of read
-     * buffers at a time and gives back what it did not fill.
+     * buffers at a time and gives back what it did not fill. Its resource manager matches a job's
+     * slot requests at once, where Flink waits 50 ms ({@code slotmanager.requirement-check.delay})
+     * to gather changes from many TaskManagers: the embedded Flink has one, and every job, each run
+     * on the warm one too, waited those 50 ms before its first task.
      */
     public static Configuration embeddedCluster(Configuration base) {
         Configuration conf = job(base);
@@ -112,6 +116,9 @@ public final class FlinkSettings {
         }
         if (!base.contains(TaskManagerOptions.NETWORK_BATCH_SHUFFLE_READ_MEMORY)) {
             conf.set(TaskManagerOptions.NETWORK_BATCH_SHUFFLE_READ_MEMORY, perSlot(SHUFFLE_READ_PER_SLOT, slots, 16, 64));
+        }
+        if (!base.contains(ResourceManagerOptions.REQUIREMENTS_CHECK_DELAY)) {
+            conf.set(ResourceManagerOptions.REQUIREMENTS_CHECK_DELAY, Duration.ZERO);
         }
         return conf;
     }

@@ -2,6 +2,7 @@ package floe.run;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.ResourceManagerOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 
 import org.junit.jupiter.api.Test;
@@ -10,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The embedded Flink's network memory and shuffle read buffers, which Flink allocates whole: sized
- * to its slots.
+ * to its slots; and its slot requests, matched at once.
  */
 class FlinkSettingsMemoryTest {
     private static MemorySize network(Configuration base) {
@@ -58,5 +59,12 @@ class FlinkSettingsMemoryTest {
         Configuration base = slots(2).set(TaskManagerOptions.NETWORK_BATCH_SHUFFLE_READ_MEMORY, MemorySize.parse("128m"));
 
         assertThat(shuffleRead(base)).isEqualTo(MemorySize.parse("128m"));
+    }
+
+    @Test
+    void slotRequestsAreMatchedAtOnceUnlessTheUserSaysOtherwise() {
+        assertThat(FlinkSettings.embeddedCluster(slots(2)).get(ResourceManagerOptions.REQUIREMENTS_CHECK_DELAY)).isZero();
+        Configuration base = slots(2).set(ResourceManagerOptions.REQUIREMENTS_CHECK_DELAY, java.time.Duration.ofMillis(80));
+        assertThat(FlinkSettings.embeddedCluster(base).get(ResourceManagerOptions.REQUIREMENTS_CHECK_DELAY)).hasMillis(80);
     }
 }
