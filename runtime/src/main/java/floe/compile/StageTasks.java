@@ -2,6 +2,7 @@ package floe.compile;
 
 import floe.TaskFailedException;
 import floe.exec.ConcurrentTasks;
+import floe.exec.SlotLoans;
 import floe.exec.Suspensions;
 import floe.exec.TaskExecutor;
 import floe.exec.TaskJournal;
@@ -26,7 +27,8 @@ import java.util.function.Consumer;
 /**
  * What the operator of a stage shares, whatever feeds it: the stage, its executor, its metrics,
  * and the subtask's block of running tasks (at most the plan's {@code tasksPerSubtask} at once,
- * under the workflow's limit). A task that used up its attempts fails the job without a Flink
+ * under the workflow's limit; a stage of Java tasks on the embedded Flink runs more while it can
+ * borrow idle slots, {@link SlotLoans}). A task that used up its attempts fails the job without a Flink
  * restart: trying it again would only repeat the same attempts.
  */
 final class StageTasks implements Serializable {
@@ -39,18 +41,33 @@ final class StageTasks implements Serializable {
     private final String logDir;
     private final boolean keepRecords;
     private final TaskJournal journal;
+    /** The slots of the TaskManager when the compiler knew them (the embedded Flink), else 0. */
+    private final int slots;
+    /** Tasks at once while idle slots are lent ({@link SlotLoans}); 1: never more than its own. */
+    private final int withLoans;
     private transient Stage stage;
     private transient TaskExecutor executor;
     private transient StageMetrics metrics;
     private transient WorkflowPermits permits;
     private transient ConcurrentTasks running;
+    private transient SlotLoans loans;
+    /** The operator's thread: its tasks run on the subtask's own slot. */
+    private transient Thread own;
+    /**
+     * Executors of the tasks run on borrowed slots, one for each worker, each with its own copy of
+     * the stage: a Java task's function object serves one task at a time, as each subtask has its own.
+     */
+    private transient ThreadLocal<TaskExecutor> onLoan;
+    private transient List<TaskExecutor> lent;
     private transient TaskRecordAccumulator records;
     private transient TaskJournal.Stage journaled;
     /** Tasks emitted from the journal of an earlier run, until their completion is handed on. */
     private transient Set<Integer> resumed;
 
-    StageTasks(Workflow workflow, StagePlan plan, String logDir, boolean keepRecords, TaskJournal journal) {
+    StageTasks(Workflow workflow, StagePlan plan, String logDir, boolean keepRecords, TaskJournal journal, int slots, int withLoans) {
         this.journal = journal;
+        this.slots = slots;
+        this.withLoans = withLoans;
         this.workflow = workflow;
         this.stageName = plan.stage().name();
         this.tasksPerSubtask = plan.tasksPerSubtask();
@@ -67,8 +84,9 @@ final class StageTasks implements Serializable {
 
     /** Gets ready to run tasks; their completions go to {@code out}, on the operator's thread. */
     void open(RuntimeContext context, Consumer<TaskCompletion> out) {
-        executor = new TaskExecutor(workflow.name(), context.getJobInfo().getJobId().toString(), host(context), workflow.parameters(),
-                stage(), java.nio.file.Path.of(logDir));
+        String job = context.getJobInfo().getJobId().toString();
+        String host = host(context);
+        executor = new TaskExecutor(workflow.name(), job, host, workflow.parameters(), stage(), java.nio.file.Path.of(logDir));
         metrics = new StageMetrics(context, stageName);
         permits = workflow.parallelism() > 0
                 ? WorkflowPermits.of(context.getJobInfo().getJobId().toString(), workflow.parallelism()) : null;
@@ -80,7 +98,28 @@ final class StageTasks implements Serializable {
         boolean exitHandler = workflow.parameters().containsKey(Workflow.STATUS_PARAMETER);
         journaled = (exitHandler ? TaskJournal.none() : journal).stage(workflow.name(), stageName);
         resumed = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        running = new ConcurrentTasks(stageName, tasksPerSubtask, permits, c -> {
+        if (slots > 0) {
+            loans = SlotLoans.of(slots);
+            loans.occupy();
+        }
+        boolean borrows = withLoans > 1 && loans != null;
+        if (borrows) {
+            own = Thread.currentThread();
+            ClassLoader userCode = own.getContextClassLoader();
+            byte[] pristine = serialized(stage()); // as Flink gave it, before any task ran
+            lent = new java.util.concurrent.CopyOnWriteArrayList<>();
+            onLoan = ThreadLocal.withInitial(() -> {
+                try {
+                    Stage copy = org.apache.flink.util.InstantiationUtil.deserializeObject(pristine, userCode);
+                    TaskExecutor e = new TaskExecutor(workflow.name(), job, host, workflow.parameters(), copy, java.nio.file.Path.of(logDir));
+                    lent.add(e);
+                    return e;
+                } catch (java.io.IOException | ClassNotFoundException e) {
+                    throw new IllegalStateException("stage '" + stageName + "': cannot copy it for a borrowed slot: " + e, e);
+                }
+            });
+        }
+        running = new ConcurrentTasks(stageName, borrows ? withLoans : tasksPerSubtask, permits, borrows ? loans : null, c -> {
             boolean earlier = resumed.remove(c.index());
             metrics.record(c, earlier);
             if (records != null) {
@@ -88,6 +127,14 @@ final class StageTasks implements Serializable {
             }
             out.accept(c);
         });
+    }
+
+    private byte[] serialized(Stage s) {
+        try {
+            return org.apache.flink.util.InstantiationUtil.serializeObject(s);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("stage '" + stageName + "': cannot copy it for a borrowed slot: " + e, e);
+        }
     }
 
     /**
@@ -123,7 +170,8 @@ final class StageTasks implements Serializable {
                 return earlier.get();
             }
             try {
-                TaskCompletion done = executor.run(index, tasks, inputs);
+                TaskExecutor here = onLoan == null || Thread.currentThread() == own ? executor : onLoan.get();
+                TaskCompletion done = here.run(index, tasks, inputs);
                 journal(done, false);
                 return done;
             } catch (TaskFailedException e) {
@@ -187,8 +235,16 @@ final class StageTasks implements Serializable {
         if (executor != null) {
             executor.close();
         }
+        if (lent != null) {
+            lent.forEach(TaskExecutor::close);
+            lent.clear();
+        }
         if (permits != null) {
             permits.close();
+        }
+        if (loans != null) {
+            loans.vacate();
+            loans = null;
         }
     }
 }

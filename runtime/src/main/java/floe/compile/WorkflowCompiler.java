@@ -183,6 +183,19 @@ public final class WorkflowCompiler {
     }
 
     /**
+     * The tasks of {@code stage}'s subtasks. On a Flink whose slots are known, a stage of Java tasks
+     * that runs one at a time a subtask, with no limit of its own or the workflow's and no
+     * resources declared, also runs tasks on idle slots it borrows ({@link floe.exec.SlotLoans}):
+     * the subtasks of a level rarely end together, and the next level waits for the last.
+     */
+    private StageTasks stageTasks(Workflow workflow, StagePlan stage, String taskLogDir) {
+        Stage s = stage.stage();
+        boolean borrows = slots > 1 && stage.tasksPerSubtask() == 1 && s.body() instanceof floe.model.JavaTask
+                && s.resources().isNone() && s.parallelism() == 0 && workflow.parallelism() == 0;
+        return new StageTasks(workflow, stage, taskLogDir, taskRecords, journal, slots, borrows ? slots : 1);
+    }
+
+    /**
      * Command tasks are processes that mostly wait, so a subtask runs several at once, unless
      * their stage declares resources: then a subtask's slot stands for one task's CPU and memory,
      * as a pod's requests or a Batch job's vCPUs do. Java tasks run in the TaskManager's JVM, on
@@ -238,7 +251,7 @@ public final class WorkflowCompiler {
                         name + "/tasks", Types.INT)
                 .uid(stage.uid() + "/tasks")
                 .setParallelism(stage.parallelism())
-                .transform(name, CompletionTypeInfo.INSTANCE, new RootStageOperator(new StageTasks(workflow, stage, taskLogDir, taskRecords, journal)))
+                .transform(name, CompletionTypeInfo.INSTANCE, new RootStageOperator(stageTasks(workflow, stage, taskLogDir)))
                 .uid(stage.uid())
                 .setParallelism(stage.parallelism());
     }
@@ -258,7 +271,7 @@ public final class WorkflowCompiler {
         }
         String name = stage.stage().name();
         return input.transform(name, CompletionTypeInfo.INSTANCE,
-                        new DependentStageOperator(workflow, new StageTasks(workflow, stage, taskLogDir, taskRecords, journal), stage.blocks()))
+                        new DependentStageOperator(workflow, stageTasks(workflow, stage, taskLogDir), stage.blocks()))
                 .uid(stage.uid())
                 .setParallelism(stage.parallelism());
     }

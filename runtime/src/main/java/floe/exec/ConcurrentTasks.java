@@ -19,7 +19,10 @@ import java.util.function.Consumer;
  * once, each also holding a place of the workflow's {@link WorkflowPermits} when it has a limit.
  * Tasks start in the order they are given; each completion is handed to {@code out} on the
  * caller's thread (never on a worker's) as soon as it is known. A limit of 1 runs every task on
- * the caller's thread, one after another in the order given (Batch {@code SEQUENTIAL}).
+ * the caller's thread, one after another in the order given (Batch {@code SEQUENTIAL}). With
+ * {@link SlotLoans}, a block runs its tasks on the caller's thread, its own slot, except that a
+ * task given while a slot is idle runs on a worker on that borrowed slot (up to {@code limit}
+ * at once in all), which is given back when the task ends.
  *
  * <p>The first task to fail ends the block: the tasks still running are interrupted, which kills
  * their process trees, and its failure is thrown. {@link #close()} (an operator's close, also on
@@ -44,6 +47,8 @@ public final class ConcurrentTasks implements AutoCloseable {
     private final int limit;
     private final WorkflowPermits workflow;
     private final Consumer<TaskCompletion> out;
+    /** Idle slots this block may borrow, or null. */
+    private final SlotLoans loans;
     private final BlockingQueue<Outcome> finished = new LinkedBlockingQueue<>();
     private ExecutorService threads;
     private int running;
@@ -54,12 +59,22 @@ public final class ConcurrentTasks implements AutoCloseable {
      * @param out where completions go, called on the thread that calls {@link #start} and {@link #finish}
      */
     public ConcurrentTasks(String stage, int limit, WorkflowPermits workflow, Consumer<TaskCompletion> out) {
+        this(stage, limit, workflow, null, out);
+    }
+
+    /**
+     * A block that runs tasks one after another on the caller's thread and, while {@code loans}
+     * lends it idle slots, others beside them, up to {@code limit} at once ({@code loans} null:
+     * up to {@code limit} at once in any case).
+     */
+    public ConcurrentTasks(String stage, int limit, WorkflowPermits workflow, SlotLoans loans, Consumer<TaskCompletion> out) {
         if (limit < 1) {
             throw new IllegalArgumentException("stage '" + stage + "': at least one task must run at a time, got " + limit);
         }
         this.stage = Objects.requireNonNull(stage, "stage");
         this.limit = limit;
         this.workflow = workflow;
+        this.loans = limit > 1 ? loans : null;
         this.out = Objects.requireNonNull(out, "out");
     }
 
@@ -68,24 +83,60 @@ public final class ConcurrentTasks implements AutoCloseable {
      * that ended meanwhile; throws the failure of the first task that failed.
      */
     public void start(Callable<TaskCompletion> task) throws Exception {
+        if (loans != null) {
+            startOnLoanOrHere(task);
+            return;
+        }
         if (limit == 1) {
             out.accept(holdingPermit(task));
             return;
         }
-        for (Outcome done = finished.poll(); done != null; done = finished.poll()) {
-            handle(done);
-        }
+        handOnFinished();
         while (running >= limit) {
             handle(finished.take());
         }
+        onWorker(task);
+    }
+
+    /** On a worker if an idle slot can be borrowed, else on this thread, this subtask's own slot. */
+    private void startOnLoanOrHere(Callable<TaskCompletion> task) throws Exception {
+        handOnFinished();
+        if (running < limit - 1 && loans.borrow()) {
+            onWorker(task);
+            return;
+        }
+        TaskCompletion done;
+        try {
+            done = holdingPermit(task);
+        } catch (Exception | Error e) {
+            close(); // as when a task on a worker fails: the others stop
+            throw e;
+        }
+        out.accept(done);
+    }
+
+    /** Runs {@code task} on a worker; with loans, on a borrowed slot, given back when it ends. */
+    private void onWorker(Callable<TaskCompletion> task) {
         running++;
         threads().execute(() -> {
+            Outcome outcome;
             try {
-                finished.add(Outcome.of(holdingPermit(task)));
+                outcome = Outcome.of(holdingPermit(task));
             } catch (Throwable t) {
-                finished.add(Outcome.failed(t));
+                outcome = Outcome.failed(t);
+            } finally {
+                if (loans != null) {
+                    loans.giveBack();
+                }
             }
+            finished.add(outcome);
         });
+    }
+
+    private void handOnFinished() throws Exception {
+        for (Outcome done = finished.poll(); done != null; done = finished.poll()) {
+            handle(done);
+        }
     }
 
     /** Waits for every started task, handing on each completion; throws the first failure. */

@@ -62,6 +62,68 @@ class EmbeddedRunnerITCase {
         assertThat(dir.resolve("l2-0")).exists();
     }
 
+    /**
+     * Java tasks of a stage whose one slow subtask is left alone: once the other subtasks ended,
+     * it runs its tasks two at a time on their slots, each running task with its own copy of the
+     * function (whose guard fails a task entered while another runs).
+     */
+    @Test
+    void theLastSubtaskOfALevelBorrowsTheSlotsOfThoseThatEnded() throws Exception {
+        Path marks = dir;
+        Workflow wf = Workflow.named("loans")
+                .stage("l1", s -> s.withSequence(16).run(ctx -> { }))
+                .stage("l2", s -> s.withSequence(16).pointwise("l1", 1).run(new OneAtATime(marks.toString())))
+                .build();
+
+        RunResult result = flink.run(wf, ProgressListener.none());
+
+        assertThat(result.stage("l2").tasks()).isEqualTo(16);
+        // tasks 12-15 are the last subtask's block (4 slots, 4 subtasks); each wrote when it ran
+        List<long[]> slow = new ArrayList<>();
+        for (int i = 12; i < 16; i++) {
+            String[] times = Files.readString(marks.resolve("l2-" + i)).split(" ");
+            slow.add(new long[] {Long.parseLong(times[0]), Long.parseLong(times[1])});
+        }
+        boolean overlap = false;
+        for (int a = 0; a < slow.size(); a++) {
+            for (int b = a + 1; b < slow.size(); b++) {
+                overlap |= slow.get(a)[0] < slow.get(b)[1] && slow.get(b)[0] < slow.get(a)[1];
+            }
+        }
+        assertThat(overlap).as("two tasks of the last block ran at once: %s", slow.stream().map(java.util.Arrays::toString).toList()).isTrue();
+    }
+
+    /** A function that is not safe to share: it fails a task that enters while another runs in it. */
+    private static final class OneAtATime implements floe.model.TaskFunction {
+        private final String marks;
+        private transient java.util.concurrent.atomic.AtomicBoolean busy;
+
+        OneAtATime(String marks) {
+            this.marks = marks;
+        }
+
+        @Override
+        public void run(floe.model.TaskContext ctx) throws Exception {
+            synchronized (this) {
+                if (busy == null) {
+                    busy = new java.util.concurrent.atomic.AtomicBoolean();
+                }
+            }
+            if (!busy.compareAndSet(false, true)) {
+                throw new IllegalStateException("task " + ctx.index() + " entered a function object another task runs in");
+            }
+            try {
+                long start = System.nanoTime();
+                if (ctx.index() >= 12) {
+                    Thread.sleep(400);
+                }
+                Files.writeString(Path.of(marks, "l2-" + ctx.index()), start + " " + System.nanoTime());
+            } finally {
+                busy.set(false);
+            }
+        }
+    }
+
     @Test
     void aFlinkThatCannotStartSaysWhyDownToTheCause() throws Exception {
         // Flink's own message is "Could not create the DispatcherResourceManagerComponent."
