@@ -43,8 +43,8 @@ final class StageTasks implements Serializable {
     private final TaskJournal journal;
     /** The slots of the TaskManager when the compiler knew them (the embedded Flink), else 0. */
     private final int slots;
-    /** Tasks at once while idle slots are lent ({@link SlotLoans}); 1: never more than its own. */
-    private final int withLoans;
+    /** Whether its subtasks also run tasks on idle slots they borrow ({@link SlotLoans}), up to {@code slots} at once. */
+    private final boolean borrows;
     private transient Stage stage;
     private transient TaskExecutor executor;
     private transient StageMetrics metrics;
@@ -64,10 +64,10 @@ final class StageTasks implements Serializable {
     /** Tasks emitted from the journal of an earlier run, until their completion is handed on. */
     private transient Set<Integer> resumed;
 
-    StageTasks(Workflow workflow, StagePlan plan, String logDir, boolean keepRecords, TaskJournal journal, int slots, int withLoans) {
+    StageTasks(Workflow workflow, StagePlan plan, String logDir, boolean keepRecords, TaskJournal journal, int slots, boolean borrows) {
         this.journal = journal;
         this.slots = slots;
-        this.withLoans = withLoans;
+        this.borrows = borrows;
         this.workflow = workflow;
         this.stageName = plan.stage().name();
         this.tasksPerSubtask = plan.tasksPerSubtask();
@@ -89,7 +89,7 @@ final class StageTasks implements Serializable {
         executor = new TaskExecutor(workflow.name(), job, host, workflow.parameters(), stage(), java.nio.file.Path.of(logDir));
         metrics = new StageMetrics(context, stageName);
         permits = workflow.parallelism() > 0
-                ? WorkflowPermits.of(context.getJobInfo().getJobId().toString(), workflow.parallelism()) : null;
+                ? WorkflowPermits.of(job, workflow.parallelism()) : null;
         if (keepRecords) {
             records = new TaskRecordAccumulator();
             context.addAccumulator(TaskRecordAccumulator.PREFIX + stageName, records);
@@ -102,8 +102,7 @@ final class StageTasks implements Serializable {
             loans = SlotLoans.of(slots);
             loans.occupy();
         }
-        boolean borrows = withLoans > 1 && loans != null;
-        if (borrows) {
+        if (borrows) { // slots > 1, so loans is there
             own = Thread.currentThread();
             ClassLoader userCode = own.getContextClassLoader();
             byte[] pristine = serialized(stage()); // as Flink gave it, before any task ran
@@ -119,7 +118,7 @@ final class StageTasks implements Serializable {
                 }
             });
         }
-        running = new ConcurrentTasks(stageName, borrows ? withLoans : tasksPerSubtask, permits, borrows ? loans : null, c -> {
+        running = new ConcurrentTasks(stageName, borrows ? slots : tasksPerSubtask, permits, borrows ? loans : null, c -> {
             boolean earlier = resumed.remove(c.index());
             metrics.record(c, earlier);
             if (records != null) {

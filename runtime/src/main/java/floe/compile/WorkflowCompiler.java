@@ -192,7 +192,7 @@ public final class WorkflowCompiler {
         Stage s = stage.stage();
         boolean borrows = slots > 1 && stage.tasksPerSubtask() == 1 && s.body() instanceof floe.model.JavaTask
                 && s.resources().isNone() && s.parallelism() == 0 && workflow.parallelism() == 0;
-        return new StageTasks(workflow, stage, taskLogDir, taskRecords, journal, slots, borrows ? slots : 1);
+        return new StageTasks(workflow, stage, taskLogDir, taskRecords, journal, slots, borrows);
     }
 
     /**

@@ -154,7 +154,8 @@ final class WarmRequests {
         try (PrintWriter out = fifo(dir.resolve("out")); PrintWriter err = fifo(dir.resolve("err"))) {
             LOG.info("Running request {} from {}: floe {}", dir.getFileName(), invocation.workingDir(), String.join(" ", args));
             try {
-                rc = FloeCli.commandLine(invocation, args.toArray(String[]::new)).setOut(out).setErr(err).execute(args.toArray(String[]::new));
+                String[] typed = args.toArray(String[]::new);
+                rc = FloeCli.commandLine(invocation, typed).setOut(out).setErr(err).execute(typed);
             } catch (RuntimeException | Error e) {
                 err.println("floe: " + e);
                 LOG.error("Request {} failed", dir.getFileName(), e);
