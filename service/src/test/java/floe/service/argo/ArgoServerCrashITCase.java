@@ -120,10 +120,12 @@ class ArgoServerCrashITCase {
             return 0;
         }
         // Names only (Files.list reads no attributes): a record's temporary file may be renamed
-        // away while this looks, which made Files.walk fail on the file it had just listed.
+        // away while this looks, which made Files.walk fail on the file it had just listed. The
+        // temporary files lie beside the stage directories, named ".<stage>.<task>.<id>.partial".
         long count = 0;
         try (Stream<Path> stages = Files.list(root)) {
-            for (Path dir : stages.filter(d -> d.getFileName().toString().contains(stage)).toList()) {
+            for (Path dir : stages.filter(d -> !d.getFileName().toString().startsWith(".")
+                    && d.getFileName().toString().contains(stage)).toList()) {
                 try (Stream<Path> files = Files.list(dir)) {
                     count += files.filter(f -> f.getFileName().toString().matches("task-\\d+\\.json")).count();
                 }
