@@ -1,5 +1,6 @@
 package floe.service;
 
+import floe.service.testutils.JournalRecords;
 import floe.service.testutils.ServiceProcess;
 import floe.service.testutils.TestingBatch;
 
@@ -23,7 +24,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -90,13 +90,7 @@ class ServiceResumeITCase {
     }
 
     private static long journaled(Path data, String id) throws Exception {
-        Path root = data.resolve("journal").resolve(id);
-        if (!Files.isDirectory(root)) {
-            return 0;
-        }
-        try (Stream<Path> files = Files.walk(root)) {
-            return files.filter(f -> f.getFileName().toString().matches("task-\\d+\\.json")).count();
-        }
+        return JournalRecords.count(data.resolve("journal").resolve(id), name -> true);
     }
 
     private static List<String> runs(Connection db, String id) throws Exception {

@@ -1,5 +1,6 @@
 package floe.service.argo;
 
+import floe.service.testutils.JournalRecords;
 import floe.service.testutils.ServiceProcess;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,7 +18,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -115,23 +115,7 @@ class ArgoServerCrashITCase {
 
     /** Tasks of the stage whose name contains {@code stage} recorded in the server's journal. */
     private long journaled(String stage) throws Exception {
-        Path root = dir.resolve("data/journal/levels");
-        if (!Files.isDirectory(root)) {
-            return 0;
-        }
-        // Names only (Files.list reads no attributes): a record's temporary file may be renamed
-        // away while this looks, which made Files.walk fail on the file it had just listed. The
-        // temporary files lie beside the stage directories, named ".<stage>.<task>.<id>.partial".
-        long count = 0;
-        try (Stream<Path> stages = Files.list(root)) {
-            for (Path dir : stages.filter(d -> !d.getFileName().toString().startsWith(".")
-                    && d.getFileName().toString().contains(stage)).toList()) {
-                try (Stream<Path> files = Files.list(dir)) {
-                    count += files.filter(f -> f.getFileName().toString().matches("task-\\d+\\.json")).count();
-                }
-            }
-        }
-        return count;
+        return JournalRecords.count(dir.resolve("data/journal/levels"), name -> name.contains(stage));
     }
 
     private static List<String> lines(Path file) throws Exception {
