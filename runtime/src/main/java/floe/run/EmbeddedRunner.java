@@ -101,14 +101,20 @@ public final class EmbeddedRunner implements WorkflowRunner {
         }
     }
 
-    /** Starts an embedded Flink configured by {@code base} plus Floe's batch settings. */
-    public static EmbeddedRunner start(Configuration base) {
+    /** The settings of an embedded Flink configured by {@code base}: Floe's batch settings added. */
+    private static Configuration settings(Configuration base) {
         Configuration conf = FlinkSettings.embeddedCluster(base);
-        int slots = conf.get(FloeOptions.EMBEDDED_SLOTS);
-        conf.set(TaskManagerOptions.NUM_TASK_SLOTS, slots);
+        conf.set(TaskManagerOptions.NUM_TASK_SLOTS, conf.get(FloeOptions.EMBEDDED_SLOTS));
         if (!base.contains(RestOptions.BIND_PORT)) {
             conf.set(RestOptions.BIND_PORT, "0");
         }
+        return conf;
+    }
+
+    /** Starts an embedded Flink configured by {@code base} plus Floe's batch settings. */
+    public static EmbeddedRunner start(Configuration base) {
+        Configuration conf = settings(base);
+        int slots = conf.get(FloeOptions.EMBEDDED_SLOTS);
         FileSystems.initialize(base); // the file systems' settings: a command's own start made them so already
         MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
                 .setConfiguration(conf)
@@ -143,12 +149,53 @@ public final class EmbeddedRunner implements WorkflowRunner {
      */
     @Override
     public RunResult run(Workflow workflow, ProgressListener progress) {
-        return WorkflowLocks.held(workflow, () -> ExitHandlers.run(workflow, wf -> runJob(wf, progress)));
+        return run(new Prepared(workflow, null), progress);
     }
 
-    private RunResult runJob(Workflow workflow, ProgressListener progress) {
+    /**
+     * {@code workflow} compiled for the embedded Flink {@link #start} makes of {@code base}, in the
+     * calling thread: a command compiles while that Flink starts in the background, then runs it
+     * with {@link #run(Prepared, ProgressListener)}. A workflow that waits for locks is compiled
+     * once it holds them, as by {@link #run(Workflow, ProgressListener)}.
+     */
+    public static Prepared prepare(Workflow workflow, Configuration base) {
+        if (!workflow.locks().isEmpty()) {
+            return new Prepared(workflow, null);
+        }
+        Configuration conf = settings(base);
+        Workflow main = workflow.onExit() == null ? workflow : workflow.withoutOnExit();
+        return new Prepared(workflow, CompiledJob.of(main, conf, FloeOptions.embeddedCompiler(conf)));
+    }
+
+    /** A workflow, and the Flink job of its main part when it was compiled ahead ({@link #prepare}). */
+    public static final class Prepared {
+        private final Workflow workflow;
+        private CompiledJob main;
+
+        private Prepared(Workflow workflow, CompiledJob main) {
+            this.workflow = workflow;
+            this.main = main;
+        }
+
+        /** The job compiled ahead, once: the exit handler that runs after it is compiled when it runs. */
+        private synchronized CompiledJob take() {
+            CompiledJob job = main;
+            main = null;
+            return job;
+        }
+    }
+
+    /** Runs a workflow {@link #prepare}d for this Flink's settings, as {@link #run(Workflow, ProgressListener)}. */
+    public RunResult run(Prepared prepared, ProgressListener progress) {
+        Workflow workflow = prepared.workflow;
+        return WorkflowLocks.held(workflow, () -> ExitHandlers.run(workflow, wf -> {
+            CompiledJob ahead = prepared.take();
+            return runJob(wf, ahead != null ? ahead : CompiledJob.of(wf, conf, compiler()), progress);
+        }));
+    }
+
+    private RunResult runJob(Workflow workflow, CompiledJob job, ProgressListener progress) {
         floe.compile.WorkflowCompiler compiler = compiler();
-        CompiledJob job = CompiledJob.of(workflow, conf, compiler);
         Plan plan = job.plan();
         JobGraph jobGraph = job.graph();
         Map<JobVertexID, StagePlan> stageOf = stagesByVertex(plan, jobGraph);

@@ -21,6 +21,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The embedded default, as bin/floe runs it: its own Flink, region scheduling, progress. */
 class EmbeddedRunnerITCase {
+    private static final Configuration SETTINGS = new Configuration();
     private static EmbeddedRunner flink;
 
     @TempDir
@@ -28,10 +29,9 @@ class EmbeddedRunnerITCase {
 
     @BeforeAll
     static void start() {
-        Configuration conf = new Configuration();
-        conf.set(FloeOptions.EMBEDDED_SLOTS, 4);
-        conf.set(FloeOptions.MAX_PARALLELISM, 4);
-        flink = EmbeddedRunner.start(conf);
+        SETTINGS.set(FloeOptions.EMBEDDED_SLOTS, 4);
+        SETTINGS.set(FloeOptions.MAX_PARALLELISM, 4);
+        flink = EmbeddedRunner.start(SETTINGS);
     }
 
     @AfterAll
@@ -137,6 +137,28 @@ class EmbeddedRunnerITCase {
                     .hasMessageStartingWith("could not start the embedded Flink: ")
                     .hasMessageContaining("port range " + taken.getLocalPort());
         }
+    }
+
+    /** A command compiles its workflow while the embedded Flink starts; the exit handler still runs after it. */
+    @Test
+    void aWorkflowCompiledAheadRunsThenItsExitHandlerSeesHowItEnded() throws Exception {
+        String marks = dir.toString();
+        Workflow wf = Workflow.named("ahead")
+                .stage("a", s -> s.withSequence(3).run(ctx -> Files.writeString(Path.of(marks, "a-" + ctx.index()), "done")))
+                .stage("b", s -> s.after("a").run(ctx -> Files.writeString(Path.of(marks, "b"), "done")))
+                .onExit(Workflow.named("ahead-exit")
+                        .stage("report", s -> s.run(ctx -> Files.writeString(Path.of(marks, "exit"),
+                                ctx.parameters().get(Workflow.STATUS_PARAMETER))))
+                        .build())
+                .build();
+
+        EmbeddedRunner.Prepared ahead = EmbeddedRunner.prepare(wf, SETTINGS);
+        RunResult result = flink.run(ahead, ProgressListener.none());
+
+        assertThat(result.stage("a").tasks()).isEqualTo(3);
+        assertThat(result.stage("b").tasks()).isEqualTo(1);
+        assertThat(List.of("a-0", "a-1", "a-2", "b")).allMatch(f -> Files.exists(dir.resolve(f)));
+        assertThat(Files.readString(dir.resolve("exit"))).isEqualTo(ExitHandlers.SUCCEEDED);
     }
 
     @Test

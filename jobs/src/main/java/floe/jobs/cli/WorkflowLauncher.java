@@ -41,16 +41,24 @@ final class WorkflowLauncher implements AutoCloseable {
     private final WorkflowCompiler compiler;
     private final CompletableFuture<? extends WorkflowRunner> runner;
     private final boolean detached;
+    /** Whether the runner is an embedded Flink this launcher started (in the background). */
+    private final boolean embedded;
     /** Whether progress is redrawn in place: the typing shell's standard error is a terminal. */
     private final boolean terminal;
 
     private WorkflowLauncher(Configuration conf, WorkflowCompiler compiler, CompletableFuture<? extends WorkflowRunner> runner,
             boolean detached, boolean terminal) {
+        this(conf, compiler, runner, detached, terminal, false);
+    }
+
+    private WorkflowLauncher(Configuration conf, WorkflowCompiler compiler, CompletableFuture<? extends WorkflowRunner> runner,
+            boolean detached, boolean terminal, boolean embedded) {
         this.conf = conf;
         this.compiler = compiler;
         this.runner = runner;
         this.detached = detached;
         this.terminal = terminal;
+        this.embedded = embedded;
     }
 
     /**
@@ -83,7 +91,7 @@ final class WorkflowLauncher implements AutoCloseable {
             }
         }
         return new WorkflowLauncher(conf, FloeOptions.embeddedCompiler(conf), CompletableFuture.supplyAsync(() -> EmbeddedRunner.start(conf)),
-                false, terminal);
+                false, terminal, true);
     }
 
     /** True when the workflow is only submitted, not waited for (a detached Flink client). */
@@ -144,6 +152,11 @@ final class WorkflowLauncher implements AutoCloseable {
     }
 
     private RunResult execute(Workflow workflow, ProgressListener progress) {
+        if (embedded) {
+            // Compiled here while the embedded Flink comes up in the background.
+            EmbeddedRunner.Prepared job = EmbeddedRunner.prepare(workflow, conf);
+            return ((EmbeddedRunner) runner()).run(job, progress);
+        }
         return runner() instanceof SessionRunner warm ? runOn(warm, workflow, progress) : runner().run(workflow, progress);
     }
 
