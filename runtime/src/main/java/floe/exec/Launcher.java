@@ -39,6 +39,8 @@ final class Launcher {
     private static final Launcher[] CURRENT = new Launcher[Math.max(1, Runtime.getRuntime().availableProcessors())]; // guarded by LOCK
     private static final AtomicLong NEXT = new AtomicLong();
     private static boolean unusable; // guarded by LOCK
+    /** Whether the launchers are ended when this JVM stops ({@link #endAll}). */
+    private static boolean endedAtStop; // guarded by LOCK
 
     private final Process process;
     /** Starts this launcher's commands from this JVM, in its namespace; null: the launcher starts them. */
@@ -47,6 +49,9 @@ final class Launcher {
     private final Map<Long, LaunchedProcess> running = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private volatile boolean ended;
+    /** The threads that read the launcher's standard output and error; set once it runs. */
+    private Thread answers;
+    private Thread errors;
 
     private Launcher(Process process, Spawner spawner) {
         this.process = process;
@@ -73,6 +78,10 @@ final class Launcher {
                     && ProcessTies.ROOT && ProcessTies.executable("perl", null) != null) {
                 try {
                     CURRENT[slot] = start(CommandRunner.STARTER, !"false".equals(System.getProperty("floe.exec.spawn")));
+                    if (!endedAtStop) {
+                        OnJvmStop.run("floe-end-launchers", Launcher::endAll);
+                        endedAtStop = true;
+                    }
                     return CURRENT[slot];
                 } catch (Exception e) {
                     LOG.warn("commands are started one by one: the launcher did not start: {}", e.toString());
@@ -95,12 +104,12 @@ final class Launcher {
                 "perl", "-e", script);
         Process process = starter.submit(pb::start).get();
         Launcher launcher = new Launcher(process, spawn ? spawner(process) : null);
-        Thread answers = new Thread(launcher::readAnswers, "floe-launcher-answers");
-        answers.setDaemon(true);
-        answers.start();
-        Thread errors = new Thread(launcher::logErrors, "floe-launcher-errors");
-        errors.setDaemon(true);
-        errors.start();
+        launcher.answers = new Thread(launcher::readAnswers, "floe-launcher-answers");
+        launcher.answers.setDaemon(true);
+        launcher.answers.start();
+        launcher.errors = new Thread(launcher::logErrors, "floe-launcher-errors");
+        launcher.errors.setDaemon(true);
+        launcher.errors.start();
         LOG.info("commands start {} a launcher (pid {}), the first process of a PID namespace that dies with this JVM",
                 launcher.spawner == null ? "from" : "in the namespace of", process.pid());
         return launcher;
@@ -198,6 +207,62 @@ final class Launcher {
             }
         }
         return interrupted;
+    }
+
+    /**
+     * Ends this JVM's launchers as it stops, and with them the commands they still run (the
+     * stopping JVM kills every command it started, {@link CommandRunner}'s hook with SIGKILL; daemons
+     * and sidecars, which are stopped with a grace period, never run from a launcher). Without it
+     * the threads reading their output, and the JDK's waiting for their process, sit in native
+     * calls, and a JVM waits 300 ms at exit for threads in native calls to come back.
+     */
+    private static void endAll() {
+        List<Launcher> launchers = new java.util.ArrayList<>();
+        synchronized (LOCK) {
+            for (Launcher l : CURRENT) {
+                if (l != null) {
+                    launchers.add(l);
+                }
+            }
+        }
+        end(launchers);
+    }
+
+    /**
+     * Ends {@code launchers}: each kills what it runs and exits at the end of its requests (killed
+     * if it has not within 0.5 s); returns once they and the threads reading them have ended.
+     */
+    static void end(List<Launcher> launchers) {
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
+        launchers.forEach(Launcher::closeRequests);
+        try {
+            for (Launcher l : launchers) {
+                if (!l.process.waitFor(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                    l.process.destroyForcibly();
+                }
+                for (Thread reader : l.readers()) {
+                    reader.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime())));
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The threads reading the launcher's standard output and error. */
+    List<Thread> readers() {
+        return List.of(answers, errors);
+    }
+
+    private void closeRequests() {
+        synchronized (requests) {
+            ended = true;
+            try {
+                requests.close();
+            } catch (IOException e) {
+                // it has ended already
+            }
+        }
     }
 
     /** Whether this JVM spawns the commands in the launcher's namespace (else the launcher starts them). */

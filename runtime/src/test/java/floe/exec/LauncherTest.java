@@ -173,6 +173,23 @@ class LauncherTest {
         }
     }
 
+    /** As the JVM stops: nothing it ran is left, and no thread is left reading it (a JVM waits at exit for threads in reads). */
+    @Test
+    void anEndedLauncherTakesItsCommandsWithItAndLeavesNoThreadReadingIt() throws Exception {
+        Launcher launcher = launcher();
+        Process p = launch(launcher, "/bin/sleep", "sleep", "300");
+        ProcessHandle sleep = p.toHandle();
+
+        Launcher.end(List.of(launcher));
+
+        assertThat(launcher.handle().isAlive()).as("the launcher").isFalse();
+        assertThat(launcher.readers()).as("its readers").noneMatch(Thread::isAlive);
+        assertThat(p.waitFor(10, TimeUnit.SECONDS)).as("ended with its launcher").isTrue();
+        awaitGone(sleep::isAlive);
+        assertThat(sleep.isAlive()).as("the command").isFalse();
+        assertThatThrownBy(() -> launch(launcher, "/bin/true", "true")).isInstanceOf(Launcher.Gone.class);
+    }
+
     /** Starts {@code file} with {@code argv}, this JVM's environment and directory, output to out and err in the test's directory. */
     private Process launch(Launcher launcher, String file, String... argv) throws Exception {
         return launcher.start(file, List.of(argv), Map.of(), null, dir.resolve("out").toFile(), dir.resolve("err").toFile(), false);
