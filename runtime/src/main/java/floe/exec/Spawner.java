@@ -3,9 +3,8 @@ package floe.exec;
 import com.sun.jna.Library;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
-import com.sun.jna.StringArray;
-import com.sun.jna.ptr.IntByReference;
 
 import java.io.File;
 import java.io.IOException;
@@ -33,49 +32,58 @@ import java.util.concurrent.SynchronousQueue;
 final class Spawner {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Spawner.class);
 
-    /** The C library functions used; their constants are those of Linux on x86-64 and AArch64. */
-    interface LibC extends Library {
-        int posix_spawn(IntByReference pid, Pointer path, Pointer actions, Pointer attributes, StringArray argv, StringArray envp);
+    /**
+     * The C library functions used, bound by JNA's direct mapping (a native method each: several
+     * times cheaper a call than an interface's proxy, which a spawn makes a dozen of); their
+     * constants are those of Linux on x86-64 and AArch64. Binding fails, and the class with it,
+     * where the C library lacks one of them.
+     */
+    static final class LibC {
+        static {
+            Native.register(LibC.class, NativeLibrary.getInstance("c", Map.of(Library.OPTION_STRING_ENCODING, "UTF-8")));
+        }
 
-        int posix_spawn_file_actions_init(Pointer actions);
+        private LibC() {}
 
-        int posix_spawn_file_actions_destroy(Pointer actions);
+        static native int posix_spawn(int[] pid, Pointer path, Pointer actions, Pointer attributes, Pointer argv, Pointer envp);
 
-        int posix_spawn_file_actions_addopen(Pointer actions, int fd, String path, int flags, int mode);
+        static native int posix_spawn_file_actions_init(Pointer actions);
 
-        int posix_spawn_file_actions_addchdir_np(Pointer actions, String path);
+        static native int posix_spawn_file_actions_destroy(Pointer actions);
 
-        int posix_spawn_file_actions_addclosefrom_np(Pointer actions, int from);
+        static native int posix_spawn_file_actions_addopen(Pointer actions, int fd, String path, int flags, int mode);
 
-        int posix_spawnattr_init(Pointer attributes);
+        static native int posix_spawn_file_actions_addchdir_np(Pointer actions, String path);
 
-        int posix_spawnattr_destroy(Pointer attributes);
+        static native int posix_spawn_file_actions_addclosefrom_np(Pointer actions, int from);
 
-        int posix_spawnattr_setflags(Pointer attributes, short flags);
+        static native int posix_spawnattr_init(Pointer attributes);
 
-        int posix_spawnattr_setpgroup(Pointer attributes, int group);
+        static native int posix_spawnattr_setflags(Pointer attributes, short flags);
 
-        int posix_spawnattr_setsigmask(Pointer attributes, Pointer set);
+        static native int posix_spawnattr_setpgroup(Pointer attributes, int group);
 
-        int posix_spawnattr_setsigdefault(Pointer attributes, Pointer set);
+        static native int posix_spawnattr_setsigmask(Pointer attributes, Pointer set);
 
-        int sigemptyset(Pointer set);
+        static native int posix_spawnattr_setsigdefault(Pointer attributes, Pointer set);
 
-        int sigfillset(Pointer set);
+        static native int sigemptyset(Pointer set);
 
-        int open(String path, int flags);
+        static native int sigfillset(Pointer set);
 
-        int close(int fd);
+        static native int open(String path, int flags);
 
-        int setns(int fd, int type);
+        static native int close(int fd);
 
-        int waitid(int type, int id, Pointer info, int options);
+        static native int setns(int fd, int type);
 
-        int waitpid(int pid, IntByReference status, int options);
+        static native int waitid(int type, int id, byte[] info, int options);
 
-        int kill(int pid, int signal);
+        static native int waitpid(int pid, int[] status, int options);
 
-        String strerror(int error);
+        static native int kill(int pid, int signal);
+
+        static native String strerror(int error);
     }
 
     private static final int O_WRONLY = 1;
@@ -100,39 +108,54 @@ final class Spawner {
     private static final int SET_SIZE = 128;
     private static final int INFO_SIZE = 128;
 
-    private static final LibC C = load();
+    private static final boolean USABLE = load();
     /** Where a spawned command is waited for: one thread each while it runs. */
     private static final ExecutorService WAITERS = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "floe-spawned-wait");
         t.setDaemon(true);
         return t;
     });
+    /**
+     * The attributes of every spawn, made once (posix_spawn only reads them): a process group of
+     * its own, every signal unblocked and at its default action. Null where nothing is spawned.
+     */
+    private static final Memory ATTRIBUTES = USABLE ? attributes() : null;
 
     private final LinkedBlockingQueue<Spawn> requests = new LinkedBlockingQueue<>();
 
     private Spawner() {}
 
-    /** The C library, or null where a command cannot be spawned from here. */
-    private static LibC load() {
+    /** Whether commands can be spawned from here: Linux on x86-64 or AArch64, a C library with every function used. */
+    private static boolean load() {
         String arch = System.getProperty("os.arch");
         if (!System.getProperty("os.name").equals("Linux")
                 || !(arch.equals("amd64") || arch.equals("aarch64"))) {
-            return null;
+            return false;
         }
         try {
-            LibC c = Native.load("c", LibC.class, Map.of(Library.OPTION_STRING_ENCODING, "UTF-8"));
-            // Each looked up once, here: a C library without one of them is not used.
             try (Memory actions = new Memory(ACTIONS_SIZE)) {
-                c.posix_spawn_file_actions_init(actions);
-                c.posix_spawn_file_actions_addchdir_np(actions, "/");
-                c.posix_spawn_file_actions_addclosefrom_np(actions, 3);
-                c.posix_spawn_file_actions_destroy(actions);
+                LibC.posix_spawn_file_actions_init(actions);
+                LibC.posix_spawn_file_actions_destroy(actions);
             }
-            return c;
+            return true;
         } catch (LinkageError | RuntimeException e) {
             LOG.info("the launcher starts commands itself: native calls cannot be made here ({})", e.toString());
-            return null;
+            return false;
         }
+    }
+
+    private static Memory attributes() {
+        Memory attributes = new Memory(ATTRIBUTES_SIZE);
+        try (Memory none = new Memory(SET_SIZE); Memory all = new Memory(SET_SIZE)) {
+            LibC.posix_spawnattr_init(attributes);
+            LibC.sigemptyset(none);
+            LibC.sigfillset(all);
+            LibC.posix_spawnattr_setsigmask(attributes, none);
+            LibC.posix_spawnattr_setsigdefault(attributes, all);
+            LibC.posix_spawnattr_setpgroup(attributes, 0);
+            LibC.posix_spawnattr_setflags(attributes, (short) (POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK));
+        }
+        return attributes;
     }
 
     /**
@@ -140,7 +163,7 @@ final class Spawner {
      * launcher, that namespace's first process); null where commands cannot be spawned from here.
      */
     static Spawner joining(long holder) {
-        if (C == null) {
+        if (!USABLE) {
             return null;
         }
         Spawner spawner = new Spawner();
@@ -165,11 +188,11 @@ final class Spawner {
     private void serve(long holder, SynchronousQueue<String> joined) {
         String failure;
         try {
-            int fd = C.open("/proc/" + holder + "/ns/pid_for_children", O_CLOEXEC);
+            int fd = LibC.open("/proc/" + holder + "/ns/pid_for_children", O_CLOEXEC);
             failure = fd < 0 ? "cannot open the launcher's PID namespace (errno " + Native.getLastError() + ")"
-                    : C.setns(fd, CLONE_NEWPID) != 0 ? "cannot join the launcher's PID namespace (errno " + Native.getLastError() + ")" : "";
+                    : LibC.setns(fd, CLONE_NEWPID) != 0 ? "cannot join the launcher's PID namespace (errno " + Native.getLastError() + ")" : "";
             if (fd >= 0) {
-                C.close(fd);
+                LibC.close(fd);
             }
         } catch (RuntimeException | Error e) {
             failure = "cannot join the launcher's PID namespace (" + e + ")";
@@ -201,26 +224,18 @@ final class Spawner {
             environment[i++] = e.getKey() + "=" + e.getValue();
         }
         int flags = O_WRONLY | O_CREAT | (append ? O_APPEND : O_TRUNC);
-        try (Memory actions = new Memory(ACTIONS_SIZE); Memory attributes = new Memory(ATTRIBUTES_SIZE);
-                Memory none = new Memory(SET_SIZE); Memory all = new Memory(SET_SIZE)) {
-            C.posix_spawn_file_actions_init(actions);
-            C.posix_spawnattr_init(attributes);
+        try (Memory actions = new Memory(ACTIONS_SIZE); Memory path = cString(file); Memory argvBlock = cStrings(argv.toArray(new String[0]));
+                Memory envBlock = cStrings(environment)) {
+            LibC.posix_spawn_file_actions_init(actions);
             try {
-                C.posix_spawn_file_actions_addopen(actions, 0, "/dev/null", 0, 0);
-                C.posix_spawn_file_actions_addopen(actions, 1, out.getPath(), flags, 0666);
-                C.posix_spawn_file_actions_addopen(actions, 2, err.getPath(), flags, 0666);
+                LibC.posix_spawn_file_actions_addopen(actions, 0, "/dev/null", 0, 0);
+                LibC.posix_spawn_file_actions_addopen(actions, 1, out.getPath(), flags, 0666);
+                LibC.posix_spawn_file_actions_addopen(actions, 2, err.getPath(), flags, 0666);
                 if (dir != null) {
-                    C.posix_spawn_file_actions_addchdir_np(actions, dir);
+                    LibC.posix_spawn_file_actions_addchdir_np(actions, dir);
                 }
-                C.posix_spawn_file_actions_addclosefrom_np(actions, 3);
-                C.sigemptyset(none);
-                C.sigfillset(all);
-                C.posix_spawnattr_setsigmask(attributes, none);
-                C.posix_spawnattr_setsigdefault(attributes, all);
-                C.posix_spawnattr_setpgroup(attributes, 0);
-                C.posix_spawnattr_setflags(attributes, (short) (POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK));
-                Spawn spawn = new Spawn(cString(file), actions, attributes, new StringArray(argv.toArray(new String[0]), "UTF-8"),
-                        new StringArray(environment, "UTF-8"));
+                LibC.posix_spawn_file_actions_addclosefrom_np(actions, 3);
+                Spawn spawn = new Spawn(path, actions, ATTRIBUTES, argvBlock, envBlock);
                 requests.add(spawn);
                 int pid = spawn.await();
                 if (pid == -ENOMEM) {
@@ -229,22 +244,21 @@ final class Spawner {
                 }
                 if (pid < 0) {
                     throw new IOException(dir != null && !new File(dir).isDirectory()
-                            ? "cannot change to directory " + dir + ": " + C.strerror(-pid)
-                            : "cannot run " + file + ": " + C.strerror(-pid));
+                            ? "cannot change to directory " + dir + ": " + LibC.strerror(-pid)
+                            : "cannot run " + file + ": " + LibC.strerror(-pid));
                 }
                 SpawnedProcess process = new SpawnedProcess(pid);
                 WAITERS.execute(process::awaitEnd);
                 return process;
             } finally {
-                C.posix_spawn_file_actions_destroy(actions);
-                C.posix_spawnattr_destroy(attributes);
+                LibC.posix_spawn_file_actions_destroy(actions);
             }
         }
     }
 
     /** Sends {@code signal} to process group {@code group}. */
     static void signalGroup(int group, int signal) {
-        C.kill(-group, signal);
+        LibC.kill(-group, signal);
     }
 
     /**
@@ -252,25 +266,24 @@ final class Spawner {
      * reserved); false when it is no child of this JVM's any more.
      */
     static boolean awaitEnd(int pid) {
-        try (Memory info = new Memory(INFO_SIZE)) {
-            while (C.waitid(P_PID, pid, info, WEXITED | WNOWAIT) != 0) {
-                if (Native.getLastError() != EINTR) {
-                    return false;
-                }
+        byte[] info = new byte[INFO_SIZE];
+        while (LibC.waitid(P_PID, pid, info, WEXITED | WNOWAIT) != 0) {
+            if (Native.getLastError() != EINTR) {
+                return false;
             }
-            return true;
         }
+        return true;
     }
 
     /** Reaps child {@code pid}, which has ended: its exit code, or 128 + the signal that ended it. */
     static int reap(int pid) {
-        IntByReference status = new IntByReference();
-        while (C.waitpid(pid, status, 0) < 0) {
+        int[] status = new int[1];
+        while (LibC.waitpid(pid, status, 0) < 0) {
             if (Native.getLastError() != EINTR) {
                 return 128 + SIGKILL;
             }
         }
-        int s = status.getValue();
+        int s = status[0];
         return (s & 0x7f) == 0 ? (s >> 8) & 0xff : 128 + (s & 0x7f);
     }
 
@@ -284,6 +297,30 @@ final class Spawner {
     }
 
     /**
+     * {@code values} as C's {@code char *[]}, ending with a null pointer, in one block: the
+     * pointers first, then the UTF-8 strings they point to.
+     */
+    private static Memory cStrings(String[] values) {
+        byte[][] bytes = new byte[values.length][];
+        long pointers = (values.length + 1L) * Native.POINTER_SIZE;
+        long size = pointers;
+        for (int i = 0; i < values.length; i++) {
+            bytes[i] = values[i].getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            size += bytes[i].length + 1L;
+        }
+        Memory m = new Memory(size);
+        long at = pointers;
+        for (int i = 0; i < values.length; i++) {
+            m.setPointer((long) i * Native.POINTER_SIZE, m.share(at));
+            m.write(at, bytes[i], 0, bytes[i].length);
+            m.setByte(at + bytes[i].length, (byte) 0);
+            at += bytes[i].length + 1L;
+        }
+        m.setPointer((long) values.length * Native.POINTER_SIZE, null);
+        return m;
+    }
+
+    /**
      * One {@code posix_spawn}, made on the spawner's thread; its result is the pid, or minus the
      * error. Everything it passes is made beforehand on the caller's thread: JNA may start a thread
      * when native memory is allocated, which the spawner's thread cannot.
@@ -293,13 +330,13 @@ final class Spawner {
         private final Pointer file;
         private final Pointer actions;
         private final Pointer attributes;
-        private final StringArray argv;
-        private final StringArray env;
-        private final IntByReference pid = new IntByReference();
+        private final Pointer argv;
+        private final Pointer env;
+        private final int[] pid = new int[1];
         private int result;
         private boolean done;
 
-        Spawn(Pointer file, Pointer actions, Pointer attributes, StringArray argv, StringArray env) {
+        Spawn(Pointer file, Pointer actions, Pointer attributes, Pointer argv, Pointer env) {
             this.file = file;
             this.actions = actions;
             this.attributes = attributes;
@@ -310,12 +347,12 @@ final class Spawner {
         void run() {
             int error;
             try {
-                error = C.posix_spawn(pid, file, actions, attributes, argv, env);
+                error = LibC.posix_spawn(pid, file, actions, attributes, argv, env);
             } catch (RuntimeException | Error e) {
                 error = EAGAIN; // the caller is told it could not start; the spawner serves the next
             }
             synchronized (this) {
-                result = error == 0 ? pid.getValue() : -error;
+                result = error == 0 ? pid[0] : -error;
                 done = true;
                 notifyAll();
             }
