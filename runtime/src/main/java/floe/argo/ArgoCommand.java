@@ -29,6 +29,8 @@ final class ArgoCommand implements CommandFunction {
 
     private final List<CallTree.Call> chain;
     private final Map<String, String> base;
+    /** When the run was created, read from {@link #base} once (every task tells its duration). */
+    private transient volatile java.time.Instant created;
     private final List<Command.Mount> mounts;
     private final String imageDir;
     private final ArgoArtifacts artifacts;
@@ -165,7 +167,10 @@ final class ArgoCommand implements CommandFunction {
     public Command resolve(TaskContext ctx) throws IOException, InterruptedException {
         Map<String, String> extra = new LinkedHashMap<>(extra(ctx.parameters().get(floe.model.Workflow.STATUS_PARAMETER),
                 ctx.parameters().get(floe.model.Workflow.FAILURES_PARAMETER)));
-        extra.put("workflow.duration", ArgoVariables.duration(base, java.time.Instant.now()));
+        if (created == null && base.containsKey(ArgoVariables.CREATED)) {
+            created = ArgoVariables.created(base);
+        }
+        extra.put("workflow.duration", ArgoVariables.duration(created, java.time.Instant.now()));
         globalOutputs(ctx.inputs(), extra, false);
         extra.put("retries", Integer.toString(ctx.attempt() - 1));
         String node = base.get("workflow.name") + "-" + ctx.stage().replace('.', '-') + "-" + ctx.index();

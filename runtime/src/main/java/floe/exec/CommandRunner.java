@@ -87,7 +87,7 @@ final class CommandRunner {
             PrivateDirs.create(dir);
             createdDir = dir;
         }
-        String name = String.format("task-%05d.attempt-%d", ctx.index(), ctx.attempt());
+        String name = logName(ctx.index(), ctx.attempt());
         if (command.locks().isEmpty()) {
             runStaged(command, ctx, dir, name);
             return;
@@ -153,6 +153,16 @@ final class CommandRunner {
         return file;
     }
 
+    /** {@code task-00042.attempt-1}: the name of an attempt's log files (without String.format, which costs more than a short command's bookkeeping). */
+    static String logName(int index, int attempt) {
+        String digits = Integer.toString(index);
+        StringBuilder name = new StringBuilder(32).append("task-");
+        for (int i = digits.length(); i < 5; i++) {
+            name.append('0');
+        }
+        return name.append(digits).append(".attempt-").append(attempt).toString();
+    }
+
     /** Keeps what the task printed on {@code stream} as its log file; nothing printed, no file. */
     private static File keep(File scratch, File log) throws IOException {
         if (scratch.length() == 0) {
@@ -214,7 +224,7 @@ final class CommandRunner {
         File err = keep(scratch(dir, "err"), errLog);
         ctx.exitCode(exit);
         failIfNotZero(command, null, exit, ctx, err, errLog);
-        ctx.result(tail(out, RESULT_BYTES).strip());
+        ctx.result(out == outLog ? tail(out, RESULT_BYTES).strip() : ""); // not kept: nothing printed
         for (Command.OutputFile o : command.outputFiles()) {
             Path file = Path.of(o.hostPath());
             // The output's file exists from the start (it is mounted); an empty one was not written.

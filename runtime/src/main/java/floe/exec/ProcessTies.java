@@ -161,6 +161,11 @@ final class ProcessTies {
             Path p = workingDir == null ? Path.of(program) : Path.of(workingDir).resolve(program);
             return Files.isRegularFile(p) && Files.isExecutable(p) ? program : null;
         }
+        // Found before and still there: one look instead of one a PATH directory (as a shell's hash).
+        String known = ON_PATH.get(program);
+        if (known != null && Files.isRegularFile(Path.of(known)) && Files.isExecutable(Path.of(known))) {
+            return known;
+        }
         String path = System.getenv("PATH");
         if (path == null) {
             return null;
@@ -168,9 +173,16 @@ final class ProcessTies {
         for (String dir : path.split(File.pathSeparator)) {
             Path p = Path.of(dir.isEmpty() ? "." : dir, program);
             if (Files.isRegularFile(p) && Files.isExecutable(p)) {
-                return p.toAbsolutePath().toString();
+                String found = p.toAbsolutePath().toString();
+                if (Path.of(dir.isEmpty() ? "." : dir).isAbsolute()) { // a relative one depends on the working directory
+                    ON_PATH.put(program, found);
+                }
+                return found;
             }
         }
         return null;
     }
+
+    /** Programs found on this JVM's PATH (which does not change), by name. */
+    private static final java.util.Map<String, String> ON_PATH = new java.util.concurrent.ConcurrentHashMap<>();
 }

@@ -10,13 +10,16 @@ import java.util.stream.Stream;
  */
 final class SpawnedProcess extends FileStreamsProcess {
     private final int pid;
-    private final ProcessHandle handle;
+    /**
+     * Taken on first use (only stopping a command needs it: most never do), and only while the
+     * process is unreaped, when its pid is its own: the handle remembers the process's start, so no
+     * later process with its pid is taken for it. Asked for once it was reaped, it is an ended one.
+     */
+    private ProcessHandle handle; // guarded by this
     private boolean reaped; // guarded by this
 
     SpawnedProcess(int pid) {
         this.pid = pid;
-        // Taken before it can be reaped: the handle remembers its start, so no later process with its pid is taken for it.
-        this.handle = ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException("spawned process " + pid + " is not there"));
     }
 
     /** Waits for its end, kills what it left in its group, reaps it: on a thread of its own. */
@@ -58,18 +61,24 @@ final class SpawnedProcess extends FileStreamsProcess {
     }
 
     @Override
-    public ProcessHandle toHandle() {
+    public synchronized ProcessHandle toHandle() {
+        if (handle == null) {
+            handle = reaped ? null : ProcessHandle.of(pid).orElse(null);
+            if (handle == null) {
+                handle = new EndedProcessHandle(pid);
+            }
+        }
         return handle;
     }
 
     @Override
     public Stream<ProcessHandle> children() {
-        return handle.children();
+        return toHandle().children();
     }
 
     @Override
     public Stream<ProcessHandle> descendants() {
-        return handle.descendants();
+        return toHandle().descendants();
     }
 
     @Override

@@ -35,6 +35,13 @@ class CommandTaskTest {
     }
 
     @Test
+    void logFilesAreNamedByTaskPaddedToFiveDigitsAndAttempt() {
+        assertThat(CommandRunner.logName(42, 1)).isEqualTo("task-00042.attempt-1");
+        assertThat(CommandRunner.logName(0, 3)).isEqualTo("task-00000.attempt-3");
+        assertThat(CommandRunner.logName(123456, 12)).isEqualTo("task-123456.attempt-12");
+    }
+
+    @Test
     void argvEnvAndWorkingDirReachTheProcessAndStdoutIsTheResult() throws Exception {
         Files.writeString(work.resolve("in.txt"), "from the working dir");
         Stage stage = Stage.named("s").withSequence(3).command(ctx -> Command.of("sh", "-c", "echo \"$1 $FOO\"; cat in.txt", "sh", "task-" + ctx.index())

@@ -190,6 +190,22 @@ class LauncherTest {
         assertThatThrownBy(() -> launch(launcher, "/bin/true", "true")).isInstanceOf(Launcher.Gone.class);
     }
 
+    /** A handle asked for only after the command ended and was reaped is an ended one: its pid may be another's by then. */
+    @Test
+    void theHandleOfACommandReapedBeforeAnyoneAskedIsEnded() throws Exception {
+        Process p = launch(launcher(), "/bin/true", "true");
+        assertThat(p.waitFor()).isZero();
+
+        ProcessHandle handle = p.toHandle();
+
+        assertThat(handle.pid()).isEqualTo(p.pid());
+        assertThat(handle.isAlive()).isFalse();
+        assertThat(handle.descendants()).isEmpty();
+        assertThat(handle.destroyForcibly()).isFalse();
+        assertThat(handle.onExit()).isDone();
+        assertThat(p.toHandle()).isSameAs(handle);
+    }
+
     /** Starts {@code file} with {@code argv}, this JVM's environment and directory, output to out and err in the test's directory. */
     private Process launch(Launcher launcher, String file, String... argv) throws Exception {
         return launcher.start(file, List.of(argv), Map.of(), null, dir.resolve("out").toFile(), dir.resolve("err").toFile(), false);
