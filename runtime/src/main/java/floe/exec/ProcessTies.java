@@ -33,6 +33,8 @@ final class ProcessTies {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ProcessTies.class);
     static final boolean ROOT = "root".equals(System.getProperty("user.name"));
+    /** Programs found on this JVM's PATH (which does not change), by name. */
+    private static final java.util.Map<String, String> ON_PATH = new java.util.concurrent.ConcurrentHashMap<>();
     private static volatile Kind kind;
 
     private ProcessTies() {}
@@ -182,7 +184,4 @@ final class ProcessTies {
         }
         return null;
     }
-
-    /** Programs found on this JVM's PATH (which does not change), by name. */
-    private static final java.util.Map<String, String> ON_PATH = new java.util.concurrent.ConcurrentHashMap<>();
 }
