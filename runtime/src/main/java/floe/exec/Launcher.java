@@ -182,12 +182,10 @@ final class Launcher {
 
     private Process spawn(String file, List<String> argv, Map<String, String> env, String dir, File out, File err, boolean append)
             throws IOException, InterruptedException {
-        Map<String, String> all = new java.util.HashMap<>(System.getenv());
-        all.putAll(env);
         if (ended) {
             throw new Gone();
         }
-        Process p = spawner.start(file, argv, all, dir, out, err, append);
+        Process p = spawner.start(file, argv, env, dir, out, err, append);
         if (Thread.interrupted()) {
             throw killed(p, new InterruptedException());
         }
