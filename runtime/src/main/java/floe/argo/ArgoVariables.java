@@ -34,18 +34,13 @@ final class ArgoVariables {
         }
     }
 
-    /** {@code workflow.duration} at {@code now}: seconds since the run was created, as Argo prints them. */
-    static String duration(Map<String, String> vars, Instant now) {
-        return duration(created(vars), now);
-    }
-
     /** When the run of {@code vars} was created; null when they do not say. */
     static Instant created(Map<String, String> vars) {
         String created = vars.get(CREATED);
         return created == null ? null : Instant.parse(created);
     }
 
-    /** {@code workflow.duration} at {@code now} of a run created at {@code created} (null: not known, 0). */
+    /** {@code workflow.duration} at {@code now} of a run created at {@code created} (null: not known, 0): seconds, as Argo prints them. */
     static String duration(Instant created, Instant now) {
         if (created == null) {
             return "0";

@@ -138,8 +138,11 @@ final class Spawner {
             return false;
         }
         try {
+            // Called once here: a C library without them (glibc before 2.34) is not used.
             try (Memory actions = new Memory(ACTIONS_SIZE)) {
                 LibC.posix_spawn_file_actions_init(actions);
+                LibC.posix_spawn_file_actions_addchdir_np(actions, "/");
+                LibC.posix_spawn_file_actions_addclosefrom_np(actions, 3);
                 LibC.posix_spawn_file_actions_destroy(actions);
             }
             return true;
