@@ -108,6 +108,7 @@ public final class EmbeddedRunner implements WorkflowRunner {
         if (!base.contains(RestOptions.BIND_PORT)) {
             conf.set(RestOptions.BIND_PORT, "0");
         }
+        conf.set(FloeOptions.EMBEDDED_RPC, conf.get(FloeOptions.EMBEDDED_RPC)); // named, so that Flink's RPC loader sees it
         return conf;
     }
 

@@ -35,6 +35,12 @@ public final class FloeOptions {
                     + " and the plan can show it. Java tasks, and command tasks of a stage that declares resources, run"
                     + " one at a time a subtask.");
 
+    public static final ConfigOption<String> EMBEDDED_RPC = ConfigOptions.key("floe.embedded.rpc")
+            .stringType()
+            .defaultValue("local")
+            .withDescription("How the embedded Flink's components call each other: local (calls within this JVM,"
+                    + " no actor system to start) or pekko (Flink's own RPC system, as a Flink of several processes uses).");
+
     public static final ConfigOption<Integer> EMBEDDED_SLOTS = ConfigOptions.key("floe.embedded.slots")
             .intType()
             .defaultValue(Math.max(2, Runtime.getRuntime().availableProcessors()))
