@@ -67,7 +67,7 @@ final class LocalRpcService implements RpcService {
         // Threads as endpoints are busy at once (a few), kept a minute when idle.
         this.executor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
                 new ExecutorThreadFactory(componentName + "-rpc"));
-        this.scheduler = new ScheduledThreadPoolExecutor(2, new ExecutorThreadFactory(componentName + "-rpc-scheduler"));
+        this.scheduler = new ScheduledThreadPoolExecutor(Math.max(2, Runtime.getRuntime().availableProcessors()), new ExecutorThreadFactory(componentName + "-rpc-scheduler"));
         this.scheduler.setRemoveOnCancelPolicy(true);
         this.scheduledExecutor = new ScheduledExecutorServiceAdapter(scheduler);
     }
