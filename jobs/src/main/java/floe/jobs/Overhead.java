@@ -35,7 +35,7 @@ public final class Overhead {
         }
     }
 
-    public void run(int commandTasks, int javaTasks) throws Exception {
+    public void run(int commandTasks, int javaTasks, int rounds) throws Exception {
         int cores = Runtime.getRuntime().availableProcessors();
         Path dir = Files.createTempDirectory("floe-overhead");
         Path spec = dir.resolve("overhead.yaml");
@@ -58,17 +58,37 @@ public final class Overhead {
                 "        image: busybox",
                 "        command: [\"true\"]",
                 ""));
-        double floe = ChildJvm.time(java("run", spec.toString(), "-D", "floe.progress=false", "-D", "floe.task.log-dir=" + dir.resolve("logs")), Map.of());
-        double xargs = ChildJvm.time(List.of("sh", "-c", "seq " + commandTasks + " | xargs -P " + cores + " -n 1 true"), Map.of());
+        // Alternated, so that a machine whose speed drifts within minutes weighs on both alike.
+        double[] floe = new double[rounds];
+        double[] xargs = new double[rounds];
+        double[] ratios = new double[rounds];
+        for (int r = 0; r < rounds; r++) {
+            floe[r] = ChildJvm.time(java("run", spec.toString(), "-D", "floe.progress=false", "-D", "floe.warm=false",
+                    "-D", "floe.task.log-dir=" + dir.resolve("logs-" + r)), Map.of());
+            xargs[r] = ChildJvm.time(List.of("sh", "-c", "seq " + commandTasks + " | xargs -P " + cores + " -n 1 true"), Map.of());
+            ratios[r] = floe[r] / xargs[r];
+        }
         double java = ChildJvm.time(java("baseline", "--kind", "noop-java", "--tasks", Integer.toString(javaTasks), "--input", "-", "--work", "-", "--output", "-"), Map.of());
-        out.printf("per-task overhead, %d cores%n", cores);
-        out.printf("  %,d command tasks (true) with floe run : %6.2f s  (%.2f ms a task)%n", commandTasks, floe, floe * 1000 / commandTasks);
-        out.printf("  the same with xargs -P %d            : %6.2f s  (floe / xargs = %.2f)%n", cores, xargs, floe / xargs);
+        out.printf("per-task overhead, %d cores, %d rounds alternated (medians)%n", cores, rounds);
+        out.printf("  %,d command tasks (true) with floe run : %6.2f s  (%.2f ms a task)   runs: %s%n", commandTasks, median(floe),
+                median(floe) * 1000 / commandTasks, seconds(floe));
+        out.printf("  the same with xargs -P %d            : %6.2f s  (floe / xargs = %.2f, rounds %s)   runs: %s%n", cores, median(xargs),
+                median(ratios), seconds(ratios), seconds(xargs));
         out.printf("  %,d Java no-op tasks, Java API      : %6.2f s  (%.3f ms a task)%n", javaTasks, java, java * 1000 / javaTasks);
         out.flush();
         try (Stream<Path> walk = Files.walk(dir)) {
             walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        return sorted.length % 2 == 1 ? sorted[sorted.length / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+    }
+
+    private static String seconds(double[] values) {
+        return java.util.Arrays.stream(values).mapToObj(v -> String.format("%.2f", v)).collect(java.util.stream.Collectors.joining(", ", "[", "]"));
     }
 
     private static List<String> java(String... args) {

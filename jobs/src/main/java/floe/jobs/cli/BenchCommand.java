@@ -32,7 +32,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warm", description = "Also run Floe on the warm local Flink of 'floe up' (started for the benchmark if it is not up, stopped after).")
     boolean warm;
 
-    @Option(names = "--overhead", description = "Measure per-task overhead instead: command tasks (true) beside xargs, and Java no-op tasks.")
+    @Option(names = "--overhead", description = "Measure per-task overhead instead: command tasks (true) beside xargs, alternated --repeat times, and Java no-op tasks.")
     boolean overhead;
 
     @Option(names = "--command-tasks", defaultValue = "10000", description = "Command tasks for --overhead (default ${DEFAULT-VALUE}).")
@@ -51,7 +51,7 @@ final class BenchCommand implements Callable<Integer> {
                 System.getProperty("java.vm.name"), System.getProperty("java.version"), System.getProperty("os.name"),
                 Runtime.getRuntime().maxMemory() >> 20);
         if (overhead) {
-            new floe.jobs.Overhead(out).run(commandTasks, javaTasks);
+            new floe.jobs.Overhead(out).run(commandTasks, javaTasks, repeat);
             return 0;
         }
         if (against != null && !java.nio.file.Files.isRegularFile(against.resolve("jobs/target/floe-jobs.jar"))) {
