@@ -116,7 +116,6 @@ public final class EmbeddedRunner implements WorkflowRunner {
     public static EmbeddedRunner start(Configuration base) {
         Configuration conf = settings(base);
         int slots = conf.get(FloeOptions.EMBEDDED_SLOTS);
-        FileSystems.initialize(base); // the file systems' settings: a command's own start made them so already
         MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
                 .setConfiguration(conf)
                 .setNumTaskManagers(1)
@@ -127,6 +126,8 @@ public final class EmbeddedRunner implements WorkflowRunner {
         } catch (Exception e) {
             throw new FloeException("could not start the embedded Flink: " + reasons(e), e);
         }
+        // Its tasks' file systems, with these settings; a command made them so while the Flink started.
+        FileSystems.initialize(base);
         return new EmbeddedRunner(conf, cluster, true);
     }
 
@@ -165,7 +166,11 @@ public final class EmbeddedRunner implements WorkflowRunner {
         }
         Configuration conf = settings(base);
         Workflow main = workflow.onExit() == null ? workflow : workflow.withoutOnExit();
-        return new Prepared(workflow, CompiledJob.of(main, conf, FloeOptions.embeddedCompiler(conf)));
+        Prepared prepared = new Prepared(workflow, CompiledJob.of(main, conf, FloeOptions.embeddedCompiler(conf)));
+        if (main.stages().stream().anyMatch(s -> s.body() instanceof floe.model.CommandTask)) {
+            floe.exec.Launchers.startAhead(); // its tasks run in this JVM: their first commands find the launchers up
+        }
+        return prepared;
     }
 
     /** A workflow, and the Flink job of its main part when it was compiled ahead ({@link #prepare}). */

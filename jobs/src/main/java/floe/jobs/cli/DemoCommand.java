@@ -43,7 +43,9 @@ final class DemoCommand implements Callable<Integer> {
         String work = new Path(root, "work").toString();
         String output = new Path(root, "output").toString();
 
-        try (WorkflowLauncher launcher = WorkflowLauncher.start(flink.load(), typed)) {
+        org.apache.flink.configuration.Configuration conf = flink.settings();
+        try (WorkflowLauncher launcher = WorkflowLauncher.start(conf, typed)) {
+            flink.fileSystems(conf); // while the embedded Flink starts
             out.printf("1/3 generate %d files x %d records -> %s%n", files, records, input);
             out.flush();
             new InputGenerator(files, records, InputGenerator.defaultKeys(records), 42, "snappy")

@@ -27,19 +27,36 @@ final class FlinkConfig {
     picocli.CommandLine.Model.CommandSpec command;
 
     /**
-     * The settings, from the environment the command was typed in. In the warm local Flink's JVM
-     * its file systems stay as {@code floe up} set them up: its tasks read and write through them.
+     * The settings, from the environment the command was typed in, and Flink's file systems made
+     * usable with them ({@link #fileSystems}).
      */
     Configuration load() {
+        Configuration conf = settings();
+        fileSystems(conf);
+        return conf;
+    }
+
+    /**
+     * The settings alone: a command that starts an embedded Flink starts it first and makes the
+     * file systems usable while it starts (their plugins take about 0.1 s to load).
+     */
+    Configuration settings() {
         floe.run.SecretSettings.refuseOnCommandLine(settings);
         Invocation invocation = Invocation.of(command);
         String dir = invocation.env().get(ConfigConstants.ENV_FLINK_CONF_DIR);
         Configuration conf = dir == null ? new Configuration() : GlobalConfiguration.loadConfiguration(invocation.path(dir));
         settings.forEach(conf::setString);
-        Configuration withOss = OssSettings.apply(conf, invocation.env());
-        if (!invocation.inWarmFlink()) {
-            FileSystems.initialize(withOss);
+        return OssSettings.apply(conf, invocation.env());
+    }
+
+    /**
+     * Makes Flink's file systems (plugins included) usable in this JVM with {@code conf}. In the
+     * warm local Flink's JVM they stay as {@code floe up} set them up: its tasks read and write
+     * through them.
+     */
+    void fileSystems(Configuration conf) {
+        if (!Invocation.of(command).inWarmFlink()) {
+            FileSystems.initialize(conf);
         }
-        return withOss;
     }
 }

@@ -23,8 +23,9 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        org.apache.flink.configuration.Configuration conf = report.apply(flink.load());
+        org.apache.flink.configuration.Configuration conf = report.apply(flink.settings());
         try (WorkflowLauncher launcher = WorkflowLauncher.start(conf, Invocation.of(cli))) {
+            flink.fileSystems(conf); // while the embedded Flink starts
             floe.model.Workflow workflow = spec.load(conf);
             spec.printNotices(cli.commandLine().getErr());
             launcher.run(workflow, cli.commandLine().getOut(), cli.commandLine().getErr(), report.file);

@@ -60,7 +60,9 @@ final class TreeMergeCommand implements Callable<Integer> {
         String output = typed.location(this.output);
         TreeMergeSpec merge = new TreeMergeSpec(typed.location(input), typed.location(work), output, fanIn, widths, codec, attempts,
                 overwrite);
-        try (WorkflowLauncher launcher = WorkflowLauncher.start(report.apply(flink.load()), typed)) {
+        org.apache.flink.configuration.Configuration conf = report.apply(flink.settings());
+        try (WorkflowLauncher launcher = WorkflowLauncher.start(conf, typed)) {
+            flink.fileSystems(conf); // while the embedded Flink starts
             Workflow workflow = TreeMerge.prepare(merge);
             try {
                 if (launcher.run(workflow, out, spec.commandLine().getErr(), report.file) == null) {
