@@ -38,7 +38,8 @@ final class LocalEndpoint implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalEndpoint.class);
     /** Messages handled in one turn on a thread before it is handed back to the other endpoints. */
     private static final int BATCH = 32;
-    private static final Map<Class<?>, Map<String, Method>> METHODS = new ConcurrentHashMap<>();
+    /** By the endpoint's class, the method that serves each gateway method. */
+    private static final Map<Class<?>, Map<Method, Method>> METHODS = new ConcurrentHashMap<>();
 
     enum State { STOPPED, STARTED, TERMINATING, TERMINATED }
 
@@ -241,13 +242,12 @@ final class LocalEndpoint implements Runnable {
     }
 
     private static Method lookup(Class<?> type, Method declared) throws NoSuchMethodException {
-        Map<String, Method> methods = METHODS.computeIfAbsent(type, t -> new ConcurrentHashMap<>());
-        String key = declared.getName() + java.util.Arrays.toString(declared.getParameterTypes());
-        Method method = methods.get(key);
+        Map<Method, Method> methods = METHODS.computeIfAbsent(type, t -> new ConcurrentHashMap<>());
+        Method method = methods.get(declared);
         if (method == null) {
             method = type.getMethod(declared.getName(), declared.getParameterTypes());
             method.setAccessible(true); // an anonymous or package-private endpoint class
-            methods.put(key, method);
+            methods.put(declared, method);
         }
         return method;
     }
