@@ -36,10 +36,15 @@ public final class Bench {
     /** One program's runs at one size. */
     public record Measurement(String program, double[] seconds, long peakKib) {
         double median() {
-            double[] s = seconds.clone();
-            Arrays.sort(s);
-            return s[s.length / 2];
+            return Bench.median(seconds);
         }
+    }
+
+    /** The median of {@code values} (of an even count, the upper of the middle two). */
+    static double median(double[] values) {
+        double[] s = values.clone();
+        Arrays.sort(s);
+        return s[s.length / 2];
     }
 
     private static final int FILES = 128;

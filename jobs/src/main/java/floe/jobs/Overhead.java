@@ -70,21 +70,15 @@ public final class Overhead {
         }
         double java = ChildJvm.time(java("baseline", "--kind", "noop-java", "--tasks", Integer.toString(javaTasks), "--input", "-", "--work", "-", "--output", "-"), Map.of());
         out.printf("per-task overhead, %d cores, %d rounds alternated (medians)%n", cores, rounds);
-        out.printf("  %,d command tasks (true) with floe run : %6.2f s  (%.2f ms a task)   runs: %s%n", commandTasks, median(floe),
-                median(floe) * 1000 / commandTasks, seconds(floe));
-        out.printf("  the same with xargs -P %d            : %6.2f s  (floe / xargs = %.2f, rounds %s)   runs: %s%n", cores, median(xargs),
-                median(ratios), seconds(ratios), seconds(xargs));
+        out.printf("  %,d command tasks (true) with floe run : %6.2f s  (%.2f ms a task)   runs: %s%n", commandTasks, Bench.median(floe),
+                Bench.median(floe) * 1000 / commandTasks, seconds(floe));
+        out.printf("  the same with xargs -P %d            : %6.2f s  (floe / xargs = %.2f, rounds %s)   runs: %s%n", cores, Bench.median(xargs),
+                Bench.median(ratios), seconds(ratios), seconds(xargs));
         out.printf("  %,d Java no-op tasks, Java API      : %6.2f s  (%.3f ms a task)%n", javaTasks, java, java * 1000 / javaTasks);
         out.flush();
         try (Stream<Path> walk = Files.walk(dir)) {
             walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        java.util.Arrays.sort(sorted);
-        return sorted.length % 2 == 1 ? sorted[sorted.length / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
     }
 
     private static String seconds(double[] values) {

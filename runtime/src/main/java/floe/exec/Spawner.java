@@ -293,8 +293,9 @@ final class Spawner {
 
     /** This JVM's environment with {@code overrides} over it, as {@code NAME=value} entries. */
     private static String[] environment(Map<String, String> overrides) {
-        Map<String, String> all = overrides.isEmpty() ? System.getenv() : new java.util.HashMap<>(System.getenv());
+        Map<String, String> all = System.getenv();
         if (!overrides.isEmpty()) {
+            all = new java.util.HashMap<>(all);
             all.putAll(overrides);
         }
         String[] entries = new String[all.size()];

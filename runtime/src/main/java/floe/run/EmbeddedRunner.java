@@ -108,7 +108,8 @@ public final class EmbeddedRunner implements WorkflowRunner {
         if (!base.contains(RestOptions.BIND_PORT)) {
             conf.set(RestOptions.BIND_PORT, "0");
         }
-        conf.set(FloeOptions.EMBEDDED_RPC, conf.get(FloeOptions.EMBEDDED_RPC)); // named, so that Flink's RPC loader sees it
+        // Named, so that Flink's RPC loader sees it (and a value that is neither is refused here).
+        conf.set(FloeOptions.EMBEDDED_RPC, conf.get(FloeOptions.EMBEDDED_RPC));
         return conf;
     }
 
@@ -126,8 +127,17 @@ public final class EmbeddedRunner implements WorkflowRunner {
         } catch (Exception e) {
             throw new FloeException("could not start the embedded Flink: " + reasons(e), e);
         }
-        // Its tasks' file systems, with these settings; a command made them so while the Flink started.
-        FileSystems.initialize(base);
+        try {
+            // Its tasks' file systems, with these settings; a command made them so while the Flink started.
+            FileSystems.initialize(base);
+        } catch (RuntimeException | Error e) {
+            try {
+                cluster.close();
+            } catch (Exception closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
         return new EmbeddedRunner(conf, cluster, true);
     }
 
@@ -158,7 +168,8 @@ public final class EmbeddedRunner implements WorkflowRunner {
      * {@code workflow} compiled for the embedded Flink {@link #start} makes of {@code base}, in the
      * calling thread: a command compiles while that Flink starts in the background, then runs it
      * with {@link #run(Prepared, ProgressListener)}. A workflow that waits for locks is compiled
-     * once it holds them, as by {@link #run(Workflow, ProgressListener)}.
+     * once it holds them, as by {@link #run(Workflow, ProgressListener)}. A workflow with command
+     * tasks also has this JVM's command launchers started meanwhile.
      */
     public static Prepared prepare(Workflow workflow, Configuration base) {
         if (!workflow.locks().isEmpty()) {

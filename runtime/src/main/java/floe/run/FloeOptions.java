@@ -35,9 +35,12 @@ public final class FloeOptions {
                     + " and the plan can show it. Java tasks, and command tasks of a stage that declares resources, run"
                     + " one at a time a subtask.");
 
-    public static final ConfigOption<String> EMBEDDED_RPC = ConfigOptions.key("floe.embedded.rpc")
-            .stringType()
-            .defaultValue("local")
+    /** How the embedded Flink's components call each other ({@link #EMBEDDED_RPC}). */
+    public enum EmbeddedRpc { LOCAL, PEKKO }
+
+    public static final ConfigOption<EmbeddedRpc> EMBEDDED_RPC = ConfigOptions.key("floe.embedded.rpc")
+            .enumType(EmbeddedRpc.class)
+            .defaultValue(EmbeddedRpc.LOCAL)
             .withDescription("How the embedded Flink's components call each other: local (calls within this JVM,"
                     + " no actor system to start) or pekko (Flink's own RPC system, as a Flink of several processes uses).");
 

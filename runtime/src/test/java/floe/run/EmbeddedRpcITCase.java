@@ -12,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The embedded Flink's components call each other in this JVM, or over Pekko when a user asks for it. */
 class EmbeddedRpcITCase {
@@ -19,7 +20,7 @@ class EmbeddedRpcITCase {
     @ValueSource(strings = {"local", "pekko"})
     void aWorkflowRunsOnEitherRpcAndTheTaskManagerIsReachedThroughIt(String rpc) throws Exception {
         Configuration settings = new Configuration();
-        settings.set(FloeOptions.EMBEDDED_RPC, rpc);
+        settings.setString(FloeOptions.EMBEDDED_RPC.key(), rpc);
         try (EmbeddedRunner flink = EmbeddedRunner.start(settings)) {
             Workflow wf = Workflow.named("rpc-" + rpc).stage("work", s -> s.withSequence(6).run(ctx -> { }))
                     .stage("after", s -> s.after("work").run(ctx -> { })).build();
@@ -29,5 +30,12 @@ class EmbeddedRpcITCase {
                     HttpResponse.BodyHandlers.ofString()).body();
             assertThat(taskManagers).contains("\"path\":\"" + ("local".equals(rpc) ? "local://" : "pekko://"));
         }
+    }
+
+    @org.junit.jupiter.api.Test
+    void anRpcThatIsNeitherIsRefusedNotTakenForFlinksOwn() {
+        Configuration settings = new Configuration();
+        settings.setString(FloeOptions.EMBEDDED_RPC.key(), "lokal");
+        assertThatThrownBy(() -> EmbeddedRunner.start(settings)).hasMessageContaining("floe.embedded.rpc").hasMessageContaining("lokal");
     }
 }

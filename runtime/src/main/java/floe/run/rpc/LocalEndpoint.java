@@ -43,8 +43,23 @@ final class LocalEndpoint implements Runnable {
 
     enum State { STOPPED, STARTED, TERMINATING, TERMINATED }
 
-    /** A message; {@code token} is the fencing token it carries, {@code fenced} whether it carries one. */
-    sealed interface Message permits Invocation, Run, Call, Control {}
+    /**
+     * A message: whether it carries a fencing token ({@code fenced}) and which, and the future its
+     * answer completes (null: nobody waits).
+     */
+    sealed interface Message permits Invocation, Run, Call, Control {
+        default boolean fenced() {
+            return false;
+        }
+
+        default Object token() {
+            return null;
+        }
+
+        default CompletableFuture<Object> reply() {
+            return null;
+        }
+    }
 
     record Invocation(Method method, Object[] args, CompletableFuture<Object> reply, boolean fenced, Object token) implements Message {
         @Override
@@ -58,7 +73,9 @@ final class LocalEndpoint implements Runnable {
     record Call(Callable<?> callable, CompletableFuture<Object> reply, boolean fenced, Object token) implements Message {}
 
     /** START, STOP and TERMINATE, in the mailbox's order as any message; ENDED once the endpoint's stop completed. */
-    record Control(String kind, Throwable failure) implements Message {}
+    enum ControlKind { START, STOP, TERMINATE, ENDED }
+
+    record Control(ControlKind kind, Throwable failure) implements Message {}
 
     private final LocalRpcService service;
     private final RpcEndpoint endpoint;
@@ -177,9 +194,8 @@ final class LocalEndpoint implements Runnable {
             return false;
         }
         Object expected = fenced.getFencingToken();
-        boolean carries = message instanceof Invocation i ? i.fenced() : message instanceof Run r ? r.fenced() : ((Call) message).fenced();
-        Object token = message instanceof Invocation i ? i.token() : message instanceof Run r ? r.token() : ((Call) message).token();
-        if (!carries) {
+        Object token = message.token();
+        if (!message.fenced()) {
             fail(message, new FencingTokenException("Unknown message type: Ignoring message " + message
                     + " because it carries no fencing token; " + address + " is fenced."));
             return true;
@@ -276,7 +292,7 @@ final class LocalEndpoint implements Runnable {
 
     private void control(Control control) {
         switch (control.kind()) {
-            case "START" -> {
+            case START -> {
                 if (state == State.STOPPED) {
                     state = State.STARTED;
                     mainThread.enterMainThread();
@@ -289,12 +305,12 @@ final class LocalEndpoint implements Runnable {
                     }
                 }
             }
-            case "STOP" -> {
+            case STOP -> {
                 if (state == State.STARTED) {
                     state = State.STOPPED;
                 }
             }
-            case "TERMINATE" -> {
+            case TERMINATE -> {
                 if (state == State.STOPPED) {
                     end(null);
                 } else if (state == State.STARTED) {
@@ -310,13 +326,12 @@ final class LocalEndpoint implements Runnable {
                         mainThread.exitMainThread();
                     }
                     stopped.whenComplete((ignored, failure) -> {
-                        mailbox.add(new Control("ENDED", failure));
+                        mailbox.add(new Control(ControlKind.ENDED, failure));
                         schedule();
                     });
                 }
             }
-            case "ENDED" -> end(control.failure());
-            default -> throw new IllegalArgumentException(control.kind());
+            case ENDED -> end(control.failure());
         }
     }
 
@@ -346,9 +361,8 @@ final class LocalEndpoint implements Runnable {
     }
 
     private static void fail(Message message, Throwable failure) {
-        CompletableFuture<Object> reply = message instanceof Invocation i ? i.reply() : message instanceof Call c ? c.reply() : null;
-        if (reply != null) {
-            reply.completeExceptionally(failure);
+        if (message.reply() != null) {
+            message.reply().completeExceptionally(failure);
         }
     }
 }

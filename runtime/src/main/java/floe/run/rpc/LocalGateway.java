@@ -139,12 +139,12 @@ final class LocalGateway implements InvocationHandler, RpcServer, FencedRpcGatew
 
     @Override
     public void start() {
-        target.post(new LocalEndpoint.Control("START", null));
+        target.post(new LocalEndpoint.Control(LocalEndpoint.ControlKind.START, null));
     }
 
     @Override
     public void stop() {
-        target.post(new LocalEndpoint.Control("STOP", null));
+        target.post(new LocalEndpoint.Control(LocalEndpoint.ControlKind.STOP, null));
     }
 
     @Override

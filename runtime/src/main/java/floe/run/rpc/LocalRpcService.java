@@ -168,7 +168,7 @@ final class LocalRpcService implements RpcService {
                 ours = !stopped && endpoints.remove(target);
             }
             if (ours) {
-                target.post(new LocalEndpoint.Control("TERMINATE", null));
+                target.post(new LocalEndpoint.Control(LocalEndpoint.ControlKind.TERMINATE, null));
             }
         }
     }
@@ -194,7 +194,7 @@ final class LocalRpcService implements RpcService {
             LOG.info("Stopping local RPC service {}.", name);
             stopped = true;
             for (LocalEndpoint endpoint : endpoints) {
-                endpoint.post(new LocalEndpoint.Control("TERMINATE", null));
+                endpoint.post(new LocalEndpoint.Control(LocalEndpoint.ControlKind.TERMINATE, null));
                 ends.add(endpoint.termination());
             }
             endpoints.clear();

@@ -22,7 +22,7 @@ public final class LocalRpcSystemLoader implements RpcSystemLoader {
 
     @Override
     public RpcSystem loadRpcSystem(Configuration config) {
-        if (!config.contains(FloeOptions.EMBEDDED_RPC) || !"local".equals(config.get(FloeOptions.EMBEDDED_RPC))) {
+        if (!config.contains(FloeOptions.EMBEDDED_RPC) || config.get(FloeOptions.EMBEDDED_RPC) != FloeOptions.EmbeddedRpc.LOCAL) {
             throw new RpcLoaderException("floe.embedded.rpc is not local: Flink's own RPC system");
         }
         return new LocalRpcSystem();

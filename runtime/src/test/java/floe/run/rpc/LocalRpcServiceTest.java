@@ -119,7 +119,7 @@ class LocalRpcServiceTest {
     @BeforeEach
     void start() throws Exception {
         Configuration conf = new Configuration();
-        conf.set(FloeOptions.EMBEDDED_RPC, "local");
+        conf.set(FloeOptions.EMBEDDED_RPC, FloeOptions.EmbeddedRpc.LOCAL);
         RpcSystem system = RpcSystem.load(conf);
         assertThat(system).isInstanceOf(LocalRpcSystem.class);
         service = system.localServiceBuilder(conf).createAndStart();
@@ -237,7 +237,7 @@ class LocalRpcServiceTest {
         assertThatThrownBy(() -> new LocalRpcSystemLoader().loadRpcSystem(new Configuration()))
                 .hasMessageContaining("floe.embedded.rpc");
         Configuration pekko = new Configuration();
-        pekko.set(FloeOptions.EMBEDDED_RPC, "pekko");
+        pekko.set(FloeOptions.EMBEDDED_RPC, FloeOptions.EmbeddedRpc.PEKKO);
         assertThatThrownBy(() -> new LocalRpcSystemLoader().loadRpcSystem(pekko)).hasMessageContaining("floe.embedded.rpc");
     }
 }
