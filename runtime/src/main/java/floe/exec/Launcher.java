@@ -185,7 +185,15 @@ final class Launcher {
         if (ended) {
             throw new Gone();
         }
-        Process p = spawner.start(file, argv, env, dir, out, err, append);
+        Process p;
+        try {
+            p = spawner.start(file, argv, env, dir, out, err, append);
+        } catch (Gone e) {
+            // Its namespace is gone: the next command gets another launcher at once, not this one
+            // again until the thread reading it sees the end.
+            ended = true;
+            throw e;
+        }
         if (Thread.interrupted()) {
             throw killed(p, new InterruptedException());
         }
